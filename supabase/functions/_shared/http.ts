@@ -1,0 +1,24 @@
+// HTTP helpers shared by every Edge Function: one error shape
+// `{ error: { code, message } }`, JSON responses and CORS for the SPA.
+export const corsHeaders: Record<string, string> = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "authorization, x-client-info, apikey, content-type, range",
+  "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+  "Access-Control-Expose-Headers": "content-range, accept-ranges, content-length",
+};
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  for (const [k, v] of Object.entries(corsHeaders)) headers.set(k, v);
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+export function jsonError(status: number, code: string, message: string, details?: unknown): Response {
+  return json({ error: details === undefined ? { code, message } : { code, message, details } }, { status });
+}
+
+/** Answers CORS preflight requests; null for every other request. */
+export function handleCors(req: Request): Response | null {
+  return req.method === "OPTIONS" ? new Response("ok", { headers: corsHeaders }) : null;
+}

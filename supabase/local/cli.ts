@@ -1,0 +1,106 @@
+// Entry point of the local stack (called by supabase/local/bootstrap.mjs after
+// it has installed what is missing):
+//   start                      — dev stack + SPA (npm start)
+//   test [--keep] [suite...]   — fresh test stack + every suite (npm test)
+//   bench                      — benchmarks (npm run bench)
+//   stack up|down|status|reset|logs [service] [-f] [--instance dev|test]
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { instance, type InstanceName, instanceEnv, ROOT } from "./config.ts";
+import { runInherit } from "./proc.ts";
+import { banner, down, logs, reset, status, up } from "./stack.ts";
+import { runSuites } from "./test_runner.ts";
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}
+
+async function startWeb(inst: ReturnType<typeof instance>) {
+  const vite = join(ROOT, "node_modules", ".bin", "vite");
+  console.log(`\nSPA             http://127.0.0.1:${inst.ports.web}  (Ctrl-C stops the SPA; the stack keeps running — \`npm run stack down\` stops it)\n`);
+  return await runInherit(vite, ["--config", "web/vite.config.ts", "--host", "127.0.0.1", "--port", String(inst.ports.web), "--strictPort"], {
+    cwd: ROOT,
+    env: {
+      VITE_SUPABASE_URL: inst.apiUrl,
+      VITE_SUPABASE_ANON_KEY: instanceEnv(inst).SUPABASE_ANON_KEY,
+    },
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const cmd = args.shift();
+  switch (cmd) {
+    case "start": {
+      const inst = instance("dev");
+      await up(inst);
+      console.log("\nSalesPulse local stack\n" + banner(inst));
+      if (args.includes("--no-web")) return 0;
+      return await startWeb(inst);
+    }
+    case "test": {
+      const keep = args.includes("--keep");
+      const suites = args.filter((a) => !a.startsWith("--"));
+      const inst = instance("test");
+      await reset(inst);
+      let code = 1;
+      try {
+        code = await runSuites(inst, suites);
+      } finally {
+        if (!keep) await down(inst);
+      }
+      return code;
+    }
+    case "bench": {
+      const bench = join(ROOT, "supabase/local/bench.ts");
+      if (!existsSync(bench)) {
+        console.log("no benchmarks defined yet");
+        return 0;
+      }
+      return await runInherit(Deno.execPath(), ["run", "-A", bench], { cwd: ROOT });
+    }
+    case "stack": {
+      const sub = args.shift();
+      const name = (option(args, "--instance") ?? "dev") as InstanceName;
+      const inst = instance(name);
+      switch (sub) {
+        case "up":
+          await up(inst);
+          console.log(banner(inst));
+          return 0;
+        case "down":
+          await down(inst);
+          return 0;
+        case "reset":
+          await reset(inst);
+          console.log(banner(inst));
+          return 0;
+        case "status":
+          return (await status(inst)) ? 0 : 3;
+        case "logs": {
+          const follow = args.includes("-f");
+          const svc = args.find((a) => !a.startsWith("-")) ?? "gateway";
+          await logs(inst, svc, follow);
+          return 0;
+        }
+        default:
+          console.error("usage: npm run stack -- up|down|status|reset|logs [service] [-f] [--instance dev|test]");
+          return 2;
+      }
+    }
+    default:
+      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | stack <cmd>");
+      return 2;
+  }
+}
+
+try {
+  Deno.exit(await main(Deno.args));
+} catch (e) {
+  console.error(`\nerror: ${(e as Error).message}`);
+  Deno.exit(1);
+}

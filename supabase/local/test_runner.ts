@@ -1,0 +1,169 @@
+// Runs every test suite against a running instance and prints one closing
+// line "N passed, N failed" summed over all suites.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Instance, instanceEnv, ROOT } from "./config.ts";
+import { run } from "./proc.ts";
+
+export interface SuiteResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  note?: string;
+}
+
+const REPORTS = join(ROOT, ".local", "test", "reports");
+const bin = (n: string) => join(ROOT, "node_modules", ".bin", n);
+
+/** Run a command with output streamed to the console; returns exit code. */
+async function stream(cmd: string, args: string[], env: Record<string, string>): Promise<number> {
+  const p = new Deno.Command(cmd, { args, env, cwd: ROOT, stdin: "null", stdout: "inherit", stderr: "inherit" }).spawn();
+  return (await p.status).code;
+}
+
+/** Count test cases in a JUnit XML report. */
+export function countJunit(xml: string): { passed: number; failed: number; skipped: number } {
+  let passed = 0, failed = 0, skipped = 0;
+  const cases = xml.split(/<testcase\b/).slice(1);
+  for (const c of cases) {
+    // A test case ends at its closing tag or self-closing end.
+    const body = c.split(/<\/testcase>/)[0];
+    const selfClosed = /^[^>]*\/>/.test(c);
+    const content = selfClosed ? "" : body;
+    if (/<(failure|error)\b/.test(content)) failed++;
+    else if (/<skipped\b/.test(content)) skipped++;
+    else passed++;
+  }
+  return { passed, failed, skipped };
+}
+
+/** Count TAP results in pg_prove --verbose output. */
+export function countTap(out: string): { passed: number; failed: number; skipped: number } {
+  let passed = 0, failed = 0, skipped = 0;
+  for (const line of out.split("\n")) {
+    const m = /^\s*(not ok|ok)\s+\d+/.exec(line);
+    if (!m) continue;
+    if (/#\s*skip/i.test(line)) skipped++;
+    else if (m[1] === "ok" || /#\s*TODO/i.test(line)) passed++;
+    else failed++;
+  }
+  return { passed, failed, skipped };
+}
+
+function env(inst: Instance): Record<string, string> {
+  return { ...Deno.env.toObject(), ...instanceEnv(inst), NO_COLOR: "1", FORCE_COLOR: "0" };
+}
+
+async function lintSuite(inst: Instance): Promise<SuiteResult> {
+  const r = await run(bin("supabase"), ["db", "lint", `--remote=${inst.dbUrl}?sslmode=disable`, "--schema", "public,private", "--level", "warning", "--fail-on", "error"], {
+    cwd: ROOT,
+    env: { ...env(inst), SUPABASE_TELEMETRY_DISABLED: "1" },
+  });
+  const out = (r.stdout + r.stderr).trim();
+  if (out) console.log(out);
+  return { name: "db lint", passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, skipped: 0 };
+}
+
+export const TYPES_FILE = join(ROOT, "supabase/functions/_shared/database.types.ts");
+
+export async function generateTypes(inst: Instance): Promise<string> {
+  const r = await run(bin("supabase"), ["gen", "types", "typescript", `--remote=${inst.dbUrl}?sslmode=disable`, "--schema", "public"], {
+    cwd: ROOT,
+    env: { ...env(inst), SUPABASE_TELEMETRY_DISABLED: "1" },
+  });
+  if (r.code !== 0) throw new Error(`supabase gen types failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function typesSuite(inst: Instance): Promise<SuiteResult> {
+  const fresh = await generateTypes(inst);
+  const committed = existsSync(TYPES_FILE) ? Deno.readTextFileSync(TYPES_FILE) : "";
+  if (Deno.env.get("UPDATE_TYPES") === "1" && fresh !== committed) {
+    Deno.writeTextFileSync(TYPES_FILE, fresh);
+    console.log(`updated ${TYPES_FILE}`);
+    return { name: "types", passed: 1, failed: 0, skipped: 0 };
+  }
+  const same = fresh === committed;
+  if (!same) {
+    console.log(`${TYPES_FILE} is out of date with the migrations; run: UPDATE_TYPES=1 npm test -- types`);
+  }
+  return { name: "types", passed: same ? 1 : 0, failed: same ? 0 : 1, skipped: 0 };
+}
+
+async function pgtapSuite(inst: Instance): Promise<SuiteResult> {
+  const dir = join(ROOT, "supabase/tests");
+  const files = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".test.sql"))
+    .map((e) => join(dir, e.name)).sort();
+  if (!files.length) return { name: "pgTAP", passed: 0, failed: 0, skipped: 0, note: "no files" };
+  const r = await run("pg_prove", [
+    "--verbose", "--ext", ".sql", "-h", "127.0.0.1", "-p", String(inst.ports.db), "-U", "postgres", "-d", "postgres", ...files,
+  ], { cwd: ROOT, env: { ...env(inst), PGPASSWORD: "postgres" } });
+  const out = r.stdout + r.stderr;
+  const lines = out.split("\n");
+  // Print failures and the summary, not every passing line.
+  console.log(lines.filter((l) => !/^\s*ok \d+/.test(l)).join("\n"));
+  const c = countTap(out);
+  if (r.code !== 0 && c.failed === 0) c.failed = 1; // a file died (plan mismatch, SQL error)
+  return { name: "pgTAP", ...c };
+}
+
+async function denoSuite(inst: Instance): Promise<SuiteResult> {
+  const report = join(REPORTS, "deno.xml");
+  const code = await stream(Deno.execPath(), [
+    "test", "-A", "--parallel", "--quiet", `--junit-path=${report}`,
+    "supabase/functions", "supabase/local/tests",
+  ], env(inst));
+  const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
+  if (code !== 0 && c.failed === 0) c.failed = 1;
+  return { name: "Deno", ...c };
+}
+
+async function vitestSuite(inst: Instance): Promise<SuiteResult> {
+  const report = join(REPORTS, "vitest.xml");
+  const code = await stream(bin("vitest"), [
+    "run", "--config", "web/vite.config.ts", "--reporter=default", "--reporter=junit", `--outputFile.junit=${report}`,
+  ], env(inst));
+  const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
+  if (code !== 0 && c.failed === 0) c.failed = 1;
+  return { name: "Vitest", ...c };
+}
+
+const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
+  lint: lintSuite,
+  types: typesSuite,
+  pgtap: pgtapSuite,
+  deno: denoSuite,
+  vitest: vitestSuite,
+};
+
+export async function runSuites(inst: Instance, only: string[]): Promise<number> {
+  Deno.mkdirSync(REPORTS, { recursive: true });
+  for (const f of Deno.readDirSync(REPORTS)) Deno.removeSync(join(REPORTS, f.name));
+  const unknown = only.filter((s) => !SUITES[s]);
+  if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(", ")} (have: ${Object.keys(SUITES).join(", ")})`);
+  const names = only.length ? only : Object.keys(SUITES);
+  const results: SuiteResult[] = [];
+  for (const n of names) {
+    console.log(`\n=== ${n} ===`);
+    const t0 = Date.now();
+    let r: SuiteResult;
+    try {
+      r = await SUITES[n](inst);
+    } catch (e) {
+      console.error((e as Error).message);
+      r = { name: n, passed: 0, failed: 1, skipped: 0, note: "suite crashed" };
+    }
+    r.note = `${r.note ? r.note + ", " : ""}${((Date.now() - t0) / 1000).toFixed(1)}s`;
+    results.push(r);
+  }
+  console.log("\nsuite        passed  failed  skipped");
+  for (const r of results) {
+    console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}   ${r.note ?? ""}`);
+  }
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  const skipped = results.reduce((a, r) => a + r.skipped, 0);
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
