@@ -111,7 +111,7 @@ async function pgtapSuite(inst: Instance): Promise<SuiteResult> {
 async function denoSuite(inst: Instance): Promise<SuiteResult> {
   const report = join(REPORTS, "deno.xml");
   const code = await stream(Deno.execPath(), [
-    "test", "-A", "--parallel", "--quiet", `--junit-path=${report}`,
+    "test", "-A", "--quiet", `--junit-path=${report}`,
     "supabase/functions", "supabase/local/tests",
   ], env(inst));
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
