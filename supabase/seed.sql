@@ -1,6 +1,110 @@
 -- SalesPulse demo data, applied by `supabase db reset` / `db push --include-seed`
--- (and by `npm start` on a fresh local database). Idempotent by construction:
--- it only runs against a freshly migrated database.
+-- (and by `npm start` on a fresh local database). It runs once, on a freshly
+-- migrated database.
 --
--- Tenancy, numbers, scripts and plans are seeded here as their features land.
-select 1;
+-- Demo logins (password for all: salespulse-demo) — see README:
+--   owner@acme.test      owner of Acme Inc (demo organization)
+--   admin@acme.test      admin of Acme Inc
+--   manager@acme.test    manager of Acme Inc
+--   agent1@acme.test     agent of Acme Inc
+--   agent2@acme.test     agent of Acme Inc
+--   owner@globex.test    owner of Globex (second organization, for isolation demos)
+--   manager@globex.test  manager of Globex
+--   staff@salespulse.test  platform admin (SalesPulse staff)
+
+-- Users are inserted into auth.users with a bcrypt password, as Supabase Auth
+-- stores them. Only the columns the auth schema has are written, so the same
+-- seed works on Supabase's full Auth schema and on the local baseline.
+create function pg_temp.seed_user(p_id uuid, p_email text, p_full_name text)
+returns void
+language plpgsql
+as $$
+declare
+  v_now timestamptz := now();
+  v_user jsonb := jsonb_build_object(
+    'instance_id', '00000000-0000-0000-0000-000000000000',
+    'id', p_id,
+    'aud', 'authenticated',
+    'role', 'authenticated',
+    'email', p_email,
+    'encrypted_password', extensions.crypt('salespulse-demo', extensions.gen_salt('bf')),
+    'email_confirmed_at', v_now,
+    'confirmation_token', '',
+    'recovery_token', '',
+    'email_change_token_new', '',
+    'email_change_token_current', '',
+    'email_change', '',
+    'phone_change', '',
+    'phone_change_token', '',
+    'reauthentication_token', '',
+    'raw_app_meta_data', jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email')),
+    'raw_user_meta_data', jsonb_build_object('full_name', p_full_name),
+    'is_super_admin', false,
+    'created_at', v_now,
+    'updated_at', v_now);
+  v_identity jsonb := jsonb_build_object(
+    'id', p_id,
+    'user_id', p_id,
+    'provider_id', p_id::text,
+    'provider', 'email',
+    'identity_data', jsonb_build_object('sub', p_id::text, 'email', p_email, 'email_verified', true),
+    'last_sign_in_at', v_now,
+    'created_at', v_now,
+    'updated_at', v_now);
+  v_cols text;
+  v_vals text;
+begin
+  select string_agg(quote_ident(c.column_name), ', '), string_agg(format('r.%I', c.column_name), ', ')
+    into v_cols, v_vals
+    from information_schema.columns c
+   where c.table_schema = 'auth' and c.table_name = 'users' and c.is_generated = 'NEVER'
+     and v_user ? c.column_name;
+  execute format('insert into auth.users (%s) select %s from jsonb_populate_record(null::auth.users, $1) r', v_cols, v_vals)
+    using v_user;
+  if to_regclass('auth.identities') is not null then
+    select string_agg(quote_ident(c.column_name), ', '), string_agg(format('r.%I', c.column_name), ', ')
+      into v_cols, v_vals
+      from information_schema.columns c
+     where c.table_schema = 'auth' and c.table_name = 'identities' and c.is_generated = 'NEVER'
+       and v_identity ? c.column_name;
+    execute format('insert into auth.identities (%s) select %s from jsonb_populate_record(null::auth.identities, $1) r', v_cols, v_vals)
+      using v_identity;
+  end if;
+end;
+$$;
+
+select pg_temp.seed_user('a0000000-0000-4000-8000-000000000001', 'owner@acme.test', 'Olivia Owner');
+select pg_temp.seed_user('a0000000-0000-4000-8000-000000000002', 'admin@acme.test', 'Adam Admin');
+select pg_temp.seed_user('a0000000-0000-4000-8000-000000000003', 'manager@acme.test', 'Maya Manager');
+select pg_temp.seed_user('a0000000-0000-4000-8000-000000000004', 'agent1@acme.test', 'Alex Agent');
+select pg_temp.seed_user('a0000000-0000-4000-8000-000000000005', 'agent2@acme.test', 'Jamie Agent');
+select pg_temp.seed_user('b0000000-0000-4000-8000-000000000001', 'owner@globex.test', 'Grace Globex');
+select pg_temp.seed_user('b0000000-0000-4000-8000-000000000002', 'manager@globex.test', 'Gus Globex');
+select pg_temp.seed_user('c0000000-0000-4000-8000-000000000001', 'staff@salespulse.test', 'Sam Staff');
+
+-- Organizations -------------------------------------------------------------------
+insert into public.organizations (id, name, slug, time_zone, currency, recording_notice, created_by) values
+  ('0a000000-0000-4000-8000-000000000001', 'Acme Inc', 'acme', 'America/New_York', 'USD',
+   'This call may be recorded for quality and training purposes.', 'a0000000-0000-4000-8000-000000000001'),
+  ('0b000000-0000-4000-8000-000000000001', 'Globex', 'globex', 'Europe/London', 'GBP',
+   null, 'b0000000-0000-4000-8000-000000000001');
+
+insert into public.memberships (org_id, user_id, role) values
+  ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'owner'),
+  ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002', 'admin'),
+  ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000003', 'manager'),
+  ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004', 'agent'),
+  ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000005', 'agent'),
+  ('0b000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'owner'),
+  ('0b000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002', 'manager');
+
+update public.profiles set current_org_id = '0a000000-0000-4000-8000-000000000001' where email like '%@acme.test';
+update public.profiles set current_org_id = '0b000000-0000-4000-8000-000000000001' where email like '%@globex.test';
+
+insert into public.platform_admins (user_id, note) values
+  ('c0000000-0000-4000-8000-000000000001', 'Demo platform admin');
+
+-- A pending invitation in each organization (tokens are issued when emailed).
+insert into public.invitations (org_id, email, role, invited_by) values
+  ('0a000000-0000-4000-8000-000000000001', 'new.agent@acme.test', 'agent', 'a0000000-0000-4000-8000-000000000001'),
+  ('0b000000-0000-4000-8000-000000000001', 'new.agent@globex.test', 'agent', 'b0000000-0000-4000-8000-000000000001');

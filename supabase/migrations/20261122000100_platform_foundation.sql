@@ -9,7 +9,7 @@
 -- functions this role creates from now on; every API function is granted
 -- explicitly, with its full signature, in the migration that creates it.
 alter default privileges revoke execute on functions from public;
-alter default privileges in schema public revoke execute on functions from anon, authenticated;
+alter default privileges in schema public revoke execute on functions from anon, authenticated, service_role;
 
 -- Internal schema: helpers for RLS policies, queue and bookkeeping. Not in
 -- PostgREST's exposed schemas, so nothing here is reachable over the API.

@@ -1,0 +1,160 @@
+// Tenant isolation through the real API (gateway → PostgREST → RLS) with
+// real JWTs: for EVERY table PostgREST exposes — enumerated from the catalog,
+// so tables added later are covered without touching this file — users of
+// one organization try select/insert/update/delete on the other
+// organization's rows and get nothing; and, as a positive control, each
+// organization's owner can read their own rows (so a missing or broken
+// policy shows up here too).
+import assert from "node:assert/strict";
+import { ANON_KEY, API_URL, db, signJwt } from "../../local/tests/helpers.ts";
+
+const ACME = "0a000000-0000-4000-8000-000000000001";
+const GLOBEX = "0b000000-0000-4000-8000-000000000001";
+const USERS = {
+  acme: {
+    owner: "a0000000-0000-4000-8000-000000000001",
+    manager: "a0000000-0000-4000-8000-000000000003",
+    agent: "a0000000-0000-4000-8000-000000000004",
+  },
+  globex: {
+    owner: "b0000000-0000-4000-8000-000000000001",
+    manager: "b0000000-0000-4000-8000-000000000002",
+  },
+};
+
+// Tables whose tenant column is not called org_id.
+const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "current_org_id" };
+// Tables that belong to no tenant (staff-only); no tenant user may see a row.
+const GLOBAL_TABLES = new Set(["platform_admins"]);
+
+interface TableInfo {
+  name: string;
+  pk: string[];
+  orgColumn: string | null;
+  insertable: string[]; // columns a client could send
+}
+
+async function exposedTables(): Promise<TableInfo[]> {
+  const sql = db();
+  try {
+    const rows = await sql<{ name: string; pk: string[]; cols: string[]; insertable: string[] }[]>`
+      select c.relname as name,
+             coalesce((select array_agg(a.attname order by a.attnum) from pg_index i
+                        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+                       where i.indrelid = c.oid and i.indisprimary), '{}') as pk,
+             (select array_agg(a.attname order by a.attnum) from pg_attribute a
+               where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as cols,
+             (select array_agg(a.attname order by a.attnum) from pg_attribute a
+               where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                 and a.attidentity <> 'a' and a.attgenerated = '') as insertable
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'public' and c.relkind in ('r', 'p')
+       order by c.relname`;
+    return rows.map((r) => ({
+      name: r.name,
+      pk: r.pk,
+      insertable: r.insertable,
+      orgColumn: ORG_COLUMN[r.name] ?? (r.cols.includes("org_id") ? "org_id" : null),
+    }));
+  } finally {
+    await sql.end();
+  }
+}
+
+async function api(token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${API_URL}/rest/v1/${path}`, {
+    method,
+    headers: {
+      apikey: ANON_KEY,
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      prefer: "return=representation",
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+function pkFilter(t: TableInfo, row: Record<string, unknown>) {
+  return t.pk.map((c) => `${c}=eq.${encodeURIComponent(String(row[c]))}`).join("&");
+}
+
+/** "Nothing": an empty result, or a refusal. Never rows of the other tenant. */
+function assertNothing(r: { status: number; body: unknown }, what: string) {
+  if (r.status >= 200 && r.status < 300) {
+    assert.deepEqual(r.body, [], `${what}: expected no rows, got ${JSON.stringify(r.body).slice(0, 300)}`);
+  } else {
+    assert.ok([401, 403, 404].includes(r.status), `${what}: unexpected status ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+async function snapshot(t: TableInfo, orgId: string) {
+  const sql = db();
+  try {
+    return await sql.unsafe(
+      `select to_jsonb(x) as row from public.${t.name} x where ${t.orgColumn} = $1 order by 1::text`,
+      [orgId],
+    ).then((rs) => rs.map((r) => r.row as Record<string, unknown>).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  } finally {
+    await sql.end();
+  }
+}
+
+const tables = await exposedTables();
+
+Deno.test("every exposed table is tenant-scoped or declared global", () => {
+  const unscoped = tables.filter((t) => !t.orgColumn && !GLOBAL_TABLES.has(t.name)).map((t) => t.name);
+  assert.deepEqual(unscoped, [], "tables without org_id: add the column, or declare them in this test");
+  assert.ok(tables.length >= 6, "the catalog lists the tenancy tables");
+});
+
+for (const [attacker, victim, victimOrg, ownOrg] of [
+  ["acme", "globex", GLOBEX, ACME],
+  ["globex", "acme", ACME, GLOBEX],
+] as const) {
+  for (const t of tables.filter((t) => t.orgColumn)) {
+    Deno.test(`${t.name}: ${attacker} users get nothing of ${victim}'s rows`, async () => {
+      const before = await snapshot(t, victimOrg);
+      assert.ok(before.length > 0, `seed ${victim} rows in ${t.name} so isolation can be checked`);
+      for (const [role, uid] of Object.entries(USERS[attacker])) {
+        const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+        const who = `${attacker} ${role} on ${t.name}`;
+        assertNothing(await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${victimOrg}`), `${who} select`);
+        const row = before[0];
+        assertNothing(await api(token, "GET", `${t.name}?select=*&${pkFilter(t, row)}`), `${who} select by key`);
+        assertNothing(
+          await api(token, "PATCH", `${t.name}?${pkFilter(t, row)}`, { [t.orgColumn!]: ownOrg }),
+          `${who} update`,
+        );
+        assertNothing(await api(token, "DELETE", `${t.name}?${pkFilter(t, row)}`), `${who} delete`);
+        const copy: Record<string, unknown> = {};
+        for (const c of t.insertable) if (c in row) copy[c] = row[c];
+        for (const c of t.pk) if (typeof copy[c] === "string" && /^[0-9a-f-]{36}$/.test(copy[c] as string)) copy[c] = crypto.randomUUID();
+        const ins = await api(token, "POST", t.name, copy);
+        assert.ok([401, 403].includes(ins.status), `${who} insert into ${victim}: expected 401/403, got ${ins.status} ${JSON.stringify(ins.body)}`);
+      }
+      assert.deepEqual(await snapshot(t, victimOrg), before, `${victim}'s ${t.name} rows are unchanged`);
+    });
+  }
+}
+
+for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
+  Deno.test(`positive control: the ${org} owner reads their own rows in every tenant table`, async () => {
+    const token = await signJwt({ sub: USERS[org].owner, role: "authenticated", aud: "authenticated" });
+    for (const t of tables.filter((t) => t.orgColumn)) {
+      const r = await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${orgId}&limit=1`);
+      assert.equal(r.status, 200, `${t.name}: ${JSON.stringify(r.body)}`);
+      assert.equal((r.body as unknown[]).length, 1, `the ${org} owner reads ${t.name}`);
+    }
+  });
+}
+
+Deno.test("global tables: no tenant user sees a row", async () => {
+  for (const name of GLOBAL_TABLES) {
+    for (const uid of [...Object.values(USERS.acme), ...Object.values(USERS.globex)]) {
+      const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+      assertNothing(await api(token, "GET", `${name}?select=*`), `${uid} on ${name}`);
+    }
+  }
+});
