@@ -35,6 +35,8 @@ export interface Instance {
     postgrest: number;
     postgrestAdmin: number;
     functions: number;
+    twilio: number;
+    openai: number;
     web: number;
   };
   dbUrl: string;
@@ -53,6 +55,8 @@ export function instance(name: InstanceName): Instance {
     postgrest: 54330 + o,
     postgrestAdmin: 54331 + o,
     functions: 54332 + o,
+    twilio: 54340 + o,
+    openai: 54341 + o,
     web: name === "dev" ? 5173 : 55173,
   };
   return {
@@ -64,6 +68,32 @@ export function instance(name: InstanceName): Instance {
     ports,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${ports.db}/postgres`,
     apiUrl: `http://127.0.0.1:${ports.gateway}`,
+  };
+}
+
+// Provider stand-ins (supabase/local/sandbox/): obviously fake local credentials.
+export const SANDBOX_TWILIO_ACCOUNT_SID = "AC" + "0".repeat(32);
+export const SANDBOX_TWILIO_AUTH_TOKEN = "local-sandbox-auth-token";
+export const SANDBOX_OPENAI_API_KEY = "sk-local-sandbox";
+
+/**
+ * Provider settings the local functions server starts with, before
+ * supabase/functions/.env (whose non-empty values win): Twilio goes to the
+ * stand-in; OpenAI is off in dev (offline analyzer, as with no keys) and the
+ * stand-in in the test instance, so `npm test` exercises the OpenAI path.
+ */
+export function sandboxProviderEnv(i: Instance): Record<string, string> {
+  return {
+    PUBLIC_FUNCTIONS_URL: `${i.apiUrl}/functions/v1`,
+    TWILIO_ACCOUNT_SID: SANDBOX_TWILIO_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: SANDBOX_TWILIO_AUTH_TOKEN,
+    TWILIO_API_BASE_URL: `http://127.0.0.1:${i.ports.twilio}`,
+    ...(i.name === "test"
+      ? {
+        OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,
+        OPENAI_BASE_URL: `http://127.0.0.1:${i.ports.openai}/v1`,
+      }
+      : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { parse as parseToml } from "smol-toml";
-import { instance, type InstanceName, instanceEnv, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
+import { instance, type InstanceName, instanceEnv, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { verifyBearer } from "./jwt.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
@@ -40,9 +40,11 @@ export function parseDotenv(text: string): Record<string, string> {
 // --- environment ---------------------------------------------------------
 const envFile = Deno.env.get("SALESPULSE_FUNCTIONS_ENV_FILE") ?? join(FUNCTIONS_DIR, ".env");
 const secrets = existsSync(envFile) ? parseDotenv(Deno.readTextFileSync(envFile)) : {};
+const nonEmpty = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ""));
 const injected: Record<string, string> = {
-  PUBLIC_FUNCTIONS_URL: `${inst.apiUrl}/functions/v1`,
-  ...secrets,
+  // Empty values in .env mean "not set": they do not override the defaults.
+  ...sandboxProviderEnv(inst),
+  ...nonEmpty,
   ...instanceEnv(inst),
 };
 for (const [k, v] of Object.entries(injected)) {

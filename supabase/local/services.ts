@@ -1,7 +1,16 @@
 // The long-running services of one local-stack instance (besides Postgres,
 // which pg_ctl runs). The supervisor starts these and restarts any that dies.
 import { join } from "node:path";
-import { ANON_KEY, type Instance, instanceEnv, JWT_SECRET, ROOT } from "./config.ts";
+import {
+  ANON_KEY,
+  type Instance,
+  instanceEnv,
+  JWT_SECRET,
+  ROOT,
+  SANDBOX_OPENAI_API_KEY,
+  SANDBOX_TWILIO_ACCOUNT_SID,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from "./config.ts";
 
 export interface ServiceSpec {
   name: string;
@@ -47,6 +56,22 @@ export function services(i: Instance): ServiceSpec[] {
         PGRST_LOG_LEVEL: "info",
         PGRST_OPENAPI_MODE: "follow-privileges",
       },
+    },
+    {
+      name: "twilio",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/twilio.ts"), "--port", String(i.ports.twilio)],
+      port: i.ports.twilio,
+      health: `http://127.0.0.1:${i.ports.twilio}/_sandbox/health`,
+      env: { ...common, TWILIO_ACCOUNT_SID: SANDBOX_TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: SANDBOX_TWILIO_AUTH_TOKEN },
+    },
+    {
+      name: "openai",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/openai.ts"), "--port", String(i.ports.openai), "--api-key", SANDBOX_OPENAI_API_KEY],
+      port: i.ports.openai,
+      health: `http://127.0.0.1:${i.ports.openai}/_sandbox/health`,
+      env: common,
     },
     {
       name: "functions",

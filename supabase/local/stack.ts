@@ -61,22 +61,32 @@ async function initCluster(inst: Instance) {
   } finally {
     Deno.removeSync(pwfile);
   }
+  Deno.writeTextFileSync(
+    join(inst.pgData, "postgresql.conf"),
+    "\n# SalesPulse local stack settings, rewritten at every start (supabase/local/stack.ts)\ninclude_if_exists = 'salespulse.conf'\n",
+    { append: true },
+  );
+}
+
+/** Server settings, (re)written before every start so changes reach existing clusters. */
+function writeServerConf(inst: Instance) {
   const fast = inst.name === "test"
     ? ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
     : [];
   const conf = [
-    "",
-    "# --- SalesPulse local stack (supabase/local/stack.ts) ---",
     "listen_addresses = '127.0.0.1'",
     `port = ${inst.ports.db}`,
-    "unix_socket_directories = ''",
+    // A unix socket (trust, local users only) lets pg_cron connect as the
+    // job's user without a password.
+    "unix_socket_directories = '/tmp'",
     "max_connections = 200",
     "shared_preload_libraries = 'pg_cron'",
     "cron.database_name = 'postgres'",
-    // pg_cron runs jobs in background workers instead of opening libpq
-    // connections (which would need a password under scram auth).
-    "cron.use_background_workers = on",
-    "max_worker_processes = 32",
+    // pg_cron runs each job over a libpq connection (not a background worker)
+    // so a job may CALL a procedure that COMMITs.
+    "cron.use_background_workers = off",
+    "cron.host = '/tmp'",
+    "max_worker_processes = 16",
     "timezone = 'UTC'",
     "log_timezone = 'UTC'",
     "log_min_messages = warning",
@@ -84,7 +94,9 @@ async function initCluster(inst: Instance) {
     ...fast,
     "",
   ].join("\n");
-  Deno.writeTextFileSync(join(inst.pgData, "postgresql.conf"), conf, { append: true });
+  const file = join(inst.pgData, "salespulse.conf");
+  Deno.writeTextFileSync(file, conf);
+  chownPostgres(file);
 }
 
 async function startPostgres(inst: Instance) {
@@ -95,6 +107,7 @@ async function startPostgres(inst: Instance) {
     );
   }
   Deno.mkdirSync(inst.logDir, { recursive: true });
+  writeServerConf(inst);
   const log = pgLog(inst);
   if (!existsSync(log)) Deno.writeTextFileSync(log, "");
   chownPostgres(log);

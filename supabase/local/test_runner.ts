@@ -112,7 +112,7 @@ async function denoSuite(inst: Instance): Promise<SuiteResult> {
   const report = join(REPORTS, "deno.xml");
   const code = await stream(Deno.execPath(), [
     "test", "-A", "--quiet", `--junit-path=${report}`,
-    "supabase/functions", "supabase/local/tests", "supabase/tests/api",
+    "supabase/functions", "supabase/local/tests", "supabase/local/sandbox", "supabase/tests/api",
   ], env(inst));
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;

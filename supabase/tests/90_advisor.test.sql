@@ -34,10 +34,13 @@ select is_empty($$
      and not exists (select 1 from pg_policy p where p.polrelid = c.oid)
 $$, 'every exposed table with RLS has at least one policy');
 
--- 0011 function_search_path_mutable
+-- 0011 function_search_path_mutable. Procedures that COMMIT cannot carry a
+-- SET clause (PostgreSQL forbids it); they must not be security definer and
+-- must empty search_path themselves (checked on their source).
 select is_empty($$
   select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
    where n.nspname in (select nspname from ours)
+     and not (p.prokind = 'p' and not p.prosecdef and p.prosrc like '%set_config(''search_path'', '''', false)%')
      and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
      and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')
 $$, 'every function in public/private has a fixed search_path');

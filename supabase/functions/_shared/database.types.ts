@@ -5,7 +5,27 @@ export type Database = {
   
   "public": {
           Tables: {
-            "audit_logs": {
+            "agents": {
+                  Row: {
+                    "active": boolean,"created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"phone": string | null,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"phone"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"phone"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "agents_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"audit_logs": {
                   Row: {
                     "actor_id": string | null,"actor_role": string,"created_at": string,"id": number,"new_values": Json | null,"old_values": Json | null,"operation": string,"org_id": string | null,"row_id": string | null,"table_name": string
                   }
@@ -18,6 +38,38 @@ export type Database = {
                   }
                   Relationships: [
                     
+                  ]
+                },"calls": {
+                  Row: {
+                    "agent_id": string | null,"created_at": string,"direction": string,"duration_seconds": number | null,"error": string | null,"from_number": string | null,"id": string,"org_id": string | null,"phone_number_id": string | null,"recording_channels": number | null,"recording_status": string | null,"recording_url": string | null,"started_at": string | null,"status": Database["public"]['Enums']["call_status"],"to_number": string | null,"twilio_call_sid": string,"twilio_recording_sid": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"created_at"?: string,"direction"?: string,"duration_seconds"?: number | null,"error"?: string | null,"from_number"?: string | null,"id"?: string,"org_id"?: string | null,"phone_number_id"?: string | null,"recording_channels"?: number | null,"recording_status"?: string | null,"recording_url"?: string | null,"started_at"?: string | null,"status"?: Database["public"]['Enums']["call_status"],"to_number"?: string | null,"twilio_call_sid": string,"twilio_recording_sid"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"created_at"?: string,"direction"?: string,"duration_seconds"?: number | null,"error"?: string | null,"from_number"?: string | null,"id"?: string,"org_id"?: string | null,"phone_number_id"?: string | null,"recording_channels"?: number | null,"recording_status"?: string | null,"recording_url"?: string | null,"started_at"?: string | null,"status"?: Database["public"]['Enums']["call_status"],"to_number"?: string | null,"twilio_call_sid"?: string,"twilio_recording_sid"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "calls_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "calls_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "calls_phone_number_id_fkey"
+      columns: ["phone_number_id"]
+isOneToOne: false
+      referencedRelation: "phone_numbers"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"invitations": {
                   Row: {
@@ -33,6 +85,26 @@ export type Database = {
                   Relationships: [
                     {
       foreignKeyName: "invitations_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"jobs": {
+                  Row: {
+                    "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind": string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind"?: string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "jobs_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -72,6 +144,32 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"phone_numbers": {
+                  Row: {
+                    "agent_id": string | null,"created_at": string,"created_by": string | null,"e164": string,"forward_to": string | null,"friendly_name": string | null,"id": string,"org_id": string,"provider_sid": string | null,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"e164": string,"forward_to"?: string | null,"friendly_name"?: string | null,"id"?: string,"org_id": string,"provider_sid"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"e164"?: string,"forward_to"?: string | null,"friendly_name"?: string | null,"id"?: string,"org_id"?: string,"provider_sid"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "phone_numbers_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "phone_numbers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"platform_admins": {
                   Row: {
@@ -119,11 +217,48 @@ isOneToOne: false
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
                            },
+"claim_jobs":
+{ Args: { "p_lease_seconds"?: number,"p_limit"?: number,"p_worker": string }; Returns: {
+              "attempts": number,
+"created_at": string,
+"dedupe_key": string | null,
+"finished_at": string | null,
+"id": number,
+"kind": string,
+"last_error": string | null,
+"locked_by": string | null,
+"locked_until": string | null,
+"max_attempts": number,
+"org_id": string | null,
+"payload": NonNullable<Json>,
+"result": Json | null,
+"run_after": string,
+"status": Database["public"]['Enums']["job_status"],
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "jobs"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"complete_job":
+{ Args: { "p_job_id": number,"p_result"?: Json,"p_worker": string }; Returns: boolean
+                           },
 "create_organization":
 { Args: { "name": string,"slug": string }; Returns: string
                            },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
+                           },
+"enqueue_job":
+{ Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
+                           },
+"fail_job":
+{ Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
+                           },
+"ingest_recording":
+{ Args: { "p": Json }; Returns: Json
                            },
 "invite_member":
 { Args: { "p_email": string,"p_org_id": string,"p_role": Database["public"]['Enums']["org_role"] }; Returns: string
@@ -134,15 +269,27 @@ isOneToOne: false
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
+"resolve_call_org":
+{ Args: { "p_call_id": string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"retry_job":
+{ Args: { "p_job_id": number }; Returns: undefined
+                           },
 "revoke_invitation":
 { Args: { "p_invitation_id": string }; Returns: undefined
                            },
+"set_call_status":
+{ Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined
+                           },
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"twilio_voice_route":
+{ Args: { "p_call_sid": string,"p_direction"?: string,"p_from": string,"p_to": string }; Returns: Json
                            }
           }
           Enums: {
-            "org_role": "owner"|"admin"|"manager"|"agent"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -258,7 +405,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "org_role": ["owner", "admin", "manager", "agent"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"]
           }
         }
 } as const

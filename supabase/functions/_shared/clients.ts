@@ -1,0 +1,41 @@
+// Supabase clients for Edge Functions.
+//  - userClient(req): forwards the caller's Authorization, so every query
+//    runs under RLS as that user.
+//  - serviceClient(): the service role (bypasses RLS). Only webhooks and jobs
+//    use it, after they have authenticated the provider or the backend.
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database } from "./database.types.ts";
+import { supabaseEnv } from "./env.ts";
+
+export type Db = SupabaseClient<Database>;
+
+const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
+
+let service: Db | undefined;
+
+export function serviceClient(): Db {
+  const env = supabaseEnv();
+  service ??= createClient<Database>(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, noSession);
+  return service;
+}
+
+export function userClient(req: Request): Db {
+  const env = supabaseEnv();
+  return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+    ...noSession,
+    global: { headers: { Authorization: req.headers.get("Authorization") ?? "" } },
+  });
+}
+
+/** The role claim of an already verified bearer token (verify_jwt = true). */
+export function jwtRole(req: Request): string | null {
+  const m = /^Bearer\s+([^.]+)\.([^.]+)\./i.exec(req.headers.get("Authorization") ?? "");
+  if (!m) return null;
+  try {
+    const json = atob(m[2].replace(/-/g, "+").replace(/_/g, "/"));
+    const role = JSON.parse(json).role;
+    return typeof role === "string" ? role : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,60 @@
+// Environment of the Edge Functions, parsed with zod once per concern and
+// failing fast with the names of what is missing. Empty values count as unset
+// (the local functions server and `supabase secrets` both allow KEY=).
+import { z } from "zod";
+
+function raw(keys: readonly string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const k of keys) {
+    const v = Deno.env.get(k);
+    out[k] = v === undefined || v === "" ? undefined : v;
+  }
+  return out;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function parser<S extends z.ZodObject>(schema: S) {
+  let cached: z.infer<S> | undefined;
+  return (): z.infer<S> => {
+    if (cached) return cached;
+    const r = schema.safeParse(raw(Object.keys(schema.shape)));
+    if (!r.success) {
+      const names = [...new Set(r.error.issues.map((i) => String(i.path[0])))];
+      throw new ConfigError(`missing or invalid environment: ${names.join(", ")}`);
+    }
+    cached = r.data;
+    return cached;
+  };
+}
+
+const url = z.url();
+
+/** Injected by Supabase (and by the local functions server). */
+export const supabaseEnv = parser(z.object({
+  SUPABASE_URL: url,
+  SUPABASE_ANON_KEY: z.string().min(20),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
+}));
+
+/** The public base URL providers call; Twilio signs requests over it. */
+export const publicEnv = parser(z.object({
+  PUBLIC_FUNCTIONS_URL: url,
+}));
+
+export const twilioEnv = parser(z.object({
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "an Account SID (AC…)"),
+  TWILIO_AUTH_TOKEN: z.string().min(16),
+  TWILIO_API_BASE_URL: url.optional(),
+}));
+
+export const openaiEnv = parser(z.object({
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url.optional(),
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o"),
+}));
