@@ -248,7 +248,12 @@ $$;
 comment on function public.enqueue_job(text, uuid, jsonb, text, timestamptz, integer) is
   'Backend only. Enqueues a job; a job with the same dedupe_key is not enqueued twice (its id is returned).';
 
-create function public.claim_jobs(p_worker text, p_limit integer default 5, p_lease_seconds integer default 60)
+create function public.claim_jobs(
+  p_worker text,
+  p_limit integer default 5,
+  p_lease_seconds integer default 60,
+  p_kinds text[] default null
+)
 returns setof public.jobs
 language plpgsql
 set search_path = ''
@@ -267,6 +272,7 @@ begin
   with picked as (
     select j.id from public.jobs j
      where j.status = 'queued' and j.run_after <= now()
+       and (p_kinds is null or j.kind = any (p_kinds))
      order by j.run_after, j.id
      limit greatest(1, least(coalesce(p_limit, 5), 100))
      for update skip locked
@@ -279,8 +285,8 @@ begin
   returning j.*;
 end;
 $$;
-comment on function public.claim_jobs(text, integer, integer) is
-  'Backend only. Leases up to p_limit runnable jobs to p_worker (FOR UPDATE SKIP LOCKED: concurrent workers never get the same job); expired leases are requeued first.';
+comment on function public.claim_jobs(text, integer, integer, text[]) is
+  'Backend only. Leases up to p_limit runnable jobs (of p_kinds, when given) to p_worker (FOR UPDATE SKIP LOCKED: concurrent workers never get the same job); expired leases are requeued first.';
 
 create function public.complete_job(p_job_id bigint, p_worker text, p_result jsonb default null)
 returns boolean
@@ -509,8 +515,8 @@ comment on function public.set_call_status(uuid, public.call_status, text) is 'B
 -- Grants -----------------------------------------------------------------------
 revoke execute on function public.enqueue_job(text, uuid, jsonb, text, timestamptz, integer) from public, anon, authenticated;
 grant execute on function public.enqueue_job(text, uuid, jsonb, text, timestamptz, integer) to service_role;
-revoke execute on function public.claim_jobs(text, integer, integer) from public, anon, authenticated;
-grant execute on function public.claim_jobs(text, integer, integer) to service_role;
+revoke execute on function public.claim_jobs(text, integer, integer, text[]) from public, anon, authenticated;
+grant execute on function public.claim_jobs(text, integer, integer, text[]) to service_role;
 revoke execute on function public.complete_job(bigint, text, jsonb) from public, anon, authenticated;
 grant execute on function public.complete_job(bigint, text, jsonb) to service_role;
 revoke execute on function public.fail_job(bigint, text, text, boolean) from public, anon, authenticated;

@@ -3,9 +3,9 @@
 begin;
 select plan(24);
 
-select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer'], 'authenticated', array[]::text[]);
-select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer'], 'anon', array[]::text[]);
-select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer'], 'service_role', array['EXECUTE']);
+select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer', 'text[]'], 'authenticated', array[]::text[]);
+select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer', 'text[]'], 'anon', array[]::text[]);
+select function_privs_are('public', 'claim_jobs', array['text', 'integer', 'integer', 'text[]'], 'service_role', array['EXECUTE']);
 select function_privs_are('public', 'ingest_recording', array['jsonb'], 'authenticated', array[]::text[]);
 select function_privs_are('public', 'ingest_recording', array['jsonb'], 'service_role', array['EXECUTE']);
 

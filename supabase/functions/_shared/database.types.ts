@@ -218,7 +218,7 @@ isOneToOne: false
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
                            },
 "claim_jobs":
-{ Args: { "p_lease_seconds"?: number,"p_limit"?: number,"p_worker": string }; Returns: {
+{ Args: { "p_kinds"?: (string)[],"p_lease_seconds"?: number,"p_limit"?: number,"p_worker": string }; Returns: {
               "attempts": number,
 "created_at": string,
 "dedupe_key": string | null,

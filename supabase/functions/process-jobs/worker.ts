@@ -47,6 +47,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
       p_worker: worker,
       p_limit: Math.min(o.batchSize ?? 5, (o.maxJobs ?? Infinity) - report.claimed),
       p_lease_seconds: o.leaseSeconds ?? 120,
+      // Only kinds this worker knows: others wait for the worker that does.
+      p_kinds: Object.keys(o.handlers),
     });
     if (error) throw new Error(`claim_jobs failed: ${error.message}`);
     if (!jobs || jobs.length === 0) break;

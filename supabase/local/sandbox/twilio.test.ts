@@ -3,7 +3,7 @@
 // plain fetch for recording media, and the /_sandbox control API over HTTP.
 import assert from "node:assert/strict";
 import twilio from "twilio";
-import { twilioClient } from "../../functions/_shared/providers/twilio.ts";
+import { rewriteTwilioUrl, twilioClient } from "../../functions/_shared/providers/twilio.ts";
 import {
   DEFAULT_ACCOUNT_SID,
   DEFAULT_AUTH_TOKEN,
@@ -578,4 +578,29 @@ Deno.test("runs as a script: --port, local default credentials, clean exit on SI
     await lines.cancel();
   }
   assert.equal((await child.status).code, 0);
+});
+
+Deno.test("rewriteTwilioUrl moves *.twilio.com URLs under the base URL and nothing else", () => {
+  const base = "http://127.0.0.1:54340/";
+  const rec =
+    "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1.wav?RequestedChannels=2";
+  assert.equal(rewriteTwilioUrl(rec), rec, "no base URL: unchanged (production)");
+  assert.equal(
+    rewriteTwilioUrl(rec, base),
+    "http://127.0.0.1:54340/2010-04-01/Accounts/AC1/Recordings/RE1.wav?RequestedChannels=2",
+  );
+  assert.equal(
+    rewriteTwilioUrl("https://intelligence.twilio.com:443/v2/Transcripts", "http://h:1/twilio"),
+    "http://h:1/twilio/v2/Transcripts",
+  );
+  assert.equal(rewriteTwilioUrl("https://api.sydney.au1.twilio.com/x", base), `${base}x`);
+  for (
+    const other of [
+      "https://api.twilio.com.evil.test/x",
+      "http://api.twilio.com/x",
+      "https://example.com/x",
+    ]
+  ) {
+    assert.equal(rewriteTwilioUrl(other, base), other);
+  }
 });
