@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
         console.log("no benchmarks defined yet");
         return 0;
       }
-      return await runInherit(Deno.execPath(), ["run", "-A", bench], { cwd: ROOT });
+      return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", bench], { cwd: ROOT });
     }
     case "stack": {
       const sub = args.shift();

@@ -43,12 +43,16 @@ async function proxy(req: Request, url: URL, target: string, setAuthFromKey = fa
     // Kong forwards the apikey as the bearer token when none is given.
     headers.set("authorization", `Bearer ${apikeyOf(req, url)}`);
   }
+  // Small bodies (webhooks, RPC calls) are buffered — cheaper than a stream;
+  // large or unknown-length ones (uploads) are streamed through.
+  const length = Number(req.headers.get("content-length") ?? NaN);
+  const body = req.body === null ? null : length <= 1_048_576 ? await req.arrayBuffer() : req.body;
   let upstream: Response;
   try {
     upstream = await fetch(target, {
       method: req.method,
       headers,
-      body: req.body,
+      body,
       redirect: "manual",
       // @ts-ignore: streaming request bodies (Deno supports `duplex`).
       duplex: "half",
@@ -61,7 +65,10 @@ async function proxy(req: Request, url: URL, target: string, setAuthFromKey = fa
   const out = new Headers(upstream.headers);
   for (const h of HOP) out.delete(h);
   for (const [k, v] of Object.entries(CORS)) out.set(k, v);
-  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+  // Small responses are buffered; large or open-ended ones (audio) stream.
+  const size = Number(upstream.headers.get("content-length") ?? NaN);
+  const payload = size <= 1_048_576 ? await upstream.arrayBuffer() : upstream.body;
+  return new Response(payload, { status: upstream.status, statusText: upstream.statusText, headers: out });
 }
 
 function keyAuth(req: Request, url: URL): Response | null {

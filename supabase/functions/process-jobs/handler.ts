@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { jwtRole, serviceClient } from "../_shared/clients.ts";
 import { handleCors, json, jsonError } from "../_shared/http.ts";
+import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./analyze_call.ts";
 import { type JobHandler, runWorker } from "./worker.ts";
 
@@ -15,6 +16,11 @@ const Body = z.object({
   source: z.string().max(64).optional(),
   max_jobs: z.number().int().min(1).max(1000).optional(),
 }).strict();
+
+// Wake-ups are hints (webhooks, the cron sweep): a few concurrent runs per
+// isolate drain the queue; more would only compete for the same CPU.
+const MAX_CONCURRENT_RUNS = 2;
+let running = 0;
 
 export async function handler(req: Request): Promise<Response> {
   const cors = handleCors(req);
@@ -34,6 +40,15 @@ export async function handler(req: Request): Promise<Response> {
   }
   const parsed = Body.safeParse(body);
   if (!parsed.success) return jsonError(400, "invalid_body", "Unexpected request body", parsed.error.issues);
-  const report = await runWorker({ db: serviceClient(), handlers: HANDLERS, maxJobs: parsed.data.max_jobs });
-  return json(report);
+  if (running >= MAX_CONCURRENT_RUNS) {
+    return json({ skipped: true, reason: "enough workers are running" }, { status: 202 });
+  }
+  running++;
+  try {
+    return json(
+      await runWorker({ db: serviceClient(), sql: backendSql(), handlers: HANDLERS, maxJobs: parsed.data.max_jobs }),
+    );
+  } finally {
+    running--;
+  }
 }

@@ -2,6 +2,7 @@
 // to the handler of its kind, and completes or fails it (retry with backoff,
 // dead-letter after max attempts — decided in SQL). Stays within a time
 // budget so an invocation ends well before the platform's limit.
+import type postgres from "postgres";
 import type { Db } from "../_shared/clients.ts";
 import type { Database } from "../_shared/database.types.ts";
 
@@ -18,7 +19,10 @@ export class PermanentError extends Error {
 export type JobHandler = (job: Job, ctx: { db: Db }) => Promise<unknown>;
 
 export interface WorkerOptions {
+  /** For job handlers (PostgREST, typed). */
   db: Db;
+  /** For the queue itself (claim/complete/fail: direct SQL, the hot path). */
+  sql: postgres.Sql;
   handlers: Record<string, JobHandler>;
   workerId?: string;
   batchSize?: number;
@@ -43,38 +47,30 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
   const budget = o.budgetMs ?? 25_000;
   const report: WorkerReport = { worker, claimed: 0, succeeded: 0, retried: 0, dead: 0, lost: 0, elapsedMs: 0 };
   while (Date.now() - t0 < budget && report.claimed < (o.maxJobs ?? Infinity)) {
-    const { data: jobs, error } = await o.db.rpc("claim_jobs", {
-      p_worker: worker,
-      p_limit: Math.min(o.batchSize ?? 5, (o.maxJobs ?? Infinity) - report.claimed),
-      p_lease_seconds: o.leaseSeconds ?? 120,
-      // Only kinds this worker knows: others wait for the worker that does.
-      p_kinds: Object.keys(o.handlers),
-    });
-    if (error) throw new Error(`claim_jobs failed: ${error.message}`);
-    if (!jobs || jobs.length === 0) break;
+    const limit = Math.min(o.batchSize ?? 5, (o.maxJobs ?? Infinity) - report.claimed);
+    // Only kinds this worker knows: others wait for the worker that does.
+    const jobs = await o.sql<Job[]>`
+      select * from public.claim_jobs(${worker}, ${limit}, ${o.leaseSeconds ?? 120}, ${Object.keys(o.handlers)})`;
+    if (jobs.length === 0) break;
     report.claimed += jobs.length;
     for (const job of jobs) {
       const handler = o.handlers[job.kind];
       try {
         if (!handler) throw new PermanentError(`no handler for job kind "${job.kind}"`);
         const result = await handler(job, { db: o.db });
-        const { data: ok, error: e } = await o.db.rpc("complete_job", {
-          p_job_id: job.id,
-          p_worker: worker,
-          p_result: (result ?? null) as never,
-        });
-        if (e) throw new Error(`complete_job failed: ${e.message}`);
+        const [{ ok }] = await o.sql<{ ok: boolean }[]>`
+          select public.complete_job(${job.id}, ${worker}, ${o.sql.json((result ?? null) as postgres.JSONValue)}) as ok`;
         if (ok) report.succeeded++;
         else report.lost++;
       } catch (err) {
         const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        const { data: state, error: e } = await o.db.rpc("fail_job", {
-          p_job_id: job.id,
-          p_worker: worker,
-          p_error: message,
-          p_retryable: !(err instanceof PermanentError),
-        });
-        if (e) console.error(`fail_job ${job.id} failed:`, e.message);
+        let state: string | null = null;
+        try {
+          [{ state }] = await o.sql<{ state: string | null }[]>`
+            select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
+        } catch (e) {
+          console.error(`fail_job ${job.id} failed:`, (e as Error).message);
+        }
         if (state === "dead") report.dead++;
         else if (state === "queued") report.retried++;
         else report.lost++;

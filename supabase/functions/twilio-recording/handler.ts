@@ -3,8 +3,8 @@
 // SIDs; Twilio retries) and enqueues analyze_call; answers 200 at once and
 // wakes the worker in the background. Nothing else happens on the ack path.
 import { z } from "zod";
-import { serviceClient } from "../_shared/clients.ts";
 import { supabaseEnv } from "../_shared/env.ts";
+import { backendSql } from "../_shared/sql.ts";
 import { twiml, verifyTwilioWebhook } from "../_shared/twilio_webhook.ts";
 
 export const RecordingParams = z.object({
@@ -51,15 +51,18 @@ export async function handler(req: Request): Promise<Response> {
   }
   const p = parsed.data;
   const started = p.RecordingStartTime ? new Date(p.RecordingStartTime) : null;
-  const { data, error } = await serviceClient().rpc("ingest_recording", {
-    p: { ...p, started_at: started && !isNaN(started.getTime()) ? started.toISOString() : null },
-  });
-  if (error) {
+  const payload = { ...p, started_at: started && !isNaN(started.getTime()) ? started.toISOString() : null };
+  let result: { call_id: string; job_id: number | null };
+  try {
+    // The ack path's one statement: a direct connection, not a REST hop.
+    const sql = backendSql();
+    [{ result }] = await sql<{ result: typeof result }[]>`select public.ingest_recording(${sql.json(payload)}) as result`;
+  } catch (error) {
     // 500 makes Twilio retry the callback later: nothing is lost.
     console.error("twilio-recording: ingest failed", error);
     return new Response("Internal Server Error", { status: 500 });
   }
-  if ((data as { job_id: number | null }).job_id && typeof EdgeRuntime !== "undefined") {
+  if (result.job_id && typeof EdgeRuntime !== "undefined") {
     EdgeRuntime.waitUntil(kickWorker());
   }
   return twiml("<Response/>");

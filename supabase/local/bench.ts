@@ -1,0 +1,208 @@
+// `npm run bench`: benchmarks as ratios against baselines measured in the
+// same run, on a fresh `test` stack instance. Writes .local/bench/report.json.
+//
+//  1. Webhook ack: signed Twilio recording callbacks through the gateway into
+//     twilio-recording (signature check + one RPC), 50 concurrent, against a
+//     bare Deno.serve that answers 200 — same client, same bodies.
+//  2. Queue: claim + complete throughput of public.claim_jobs/complete_job
+//     (4 workers, batches of 10) against graphile-worker on the same Postgres.
+import { join } from "node:path";
+import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
+import postgres from "postgres";
+import twilio from "twilio";
+import { instance, LOCAL_DIR, SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN } from "./config.ts";
+import { down, reset } from "./stack.ts";
+
+const inst = instance("test");
+const CONCURRENCY = 50;
+const REQUESTS = Number(Deno.env.get("BENCH_REQUESTS") ?? 2000);
+const JOBS = Number(Deno.env.get("BENCH_JOBS") ?? 5000);
+
+function pct(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+  throughput_rps: number;
+}
+
+async function load(url: string, bodies: { body: string; headers: Record<string, string> }[]): Promise<LoadResult> {
+  const lat: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= bodies.length) return;
+      const s = performance.now();
+      try {
+        const r = await fetch(url, { method: "POST", headers: bodies[i].headers, body: bodies[i].body });
+        await r.arrayBuffer();
+        if (r.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      lat.push(performance.now() - s);
+    }
+  }));
+  const total = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return {
+    requests: bodies.length,
+    errors,
+    p50_ms: +pct(lat, 50).toFixed(2),
+    p99_ms: +pct(lat, 99).toFixed(2),
+    throughput_rps: +(bodies.length / total).toFixed(1),
+  };
+}
+
+/**
+ * Calls as production sees them: Twilio knows them (registered at the
+ * stand-in) and our voice webhook routed them (twilio_voice_route) before the
+ * recording callback arrives.
+ */
+async function twilioCalls(n: number) {
+  const hex = () => crypto.randomUUID().replace(/-/g, "");
+  const calls = Array.from({ length: n }, () => ({ call: "CA" + hex(), rec: "RE" + hex() }));
+  const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
+  for (const c of calls) {
+    await sql`select public.twilio_voice_route(${c.call}, '+15550001234', '+14155550100')`;
+    const r = await fetch(`http://127.0.0.1:${inst.ports.twilio}/_sandbox/calls`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ call_sid: c.call, from: "+15550001234", to: "+14155550100", duration: 60, recording: { sid: c.rec } }),
+    });
+    await r.body?.cancel();
+  }
+  await sql.end();
+  return calls;
+}
+
+async function signedCallbacks(n: number) {
+  const url = `${inst.apiUrl}/functions/v1/twilio-recording`;
+  return (await twilioCalls(n)).map(({ call, rec }) => {
+    const params = {
+      AccountSid: SANDBOX_TWILIO_ACCOUNT_SID,
+      CallSid: call,
+      RecordingSid: rec,
+      RecordingUrl: `http://127.0.0.1:${inst.ports.twilio}/2010-04-01/Accounts/${SANDBOX_TWILIO_ACCOUNT_SID}/Recordings/${rec}`,
+      RecordingStatus: "completed",
+      RecordingDuration: "60",
+      RecordingChannels: "2",
+      RecordingStartTime: new Date().toUTCString(),
+      RecordingSource: "DialVerb",
+    };
+    return {
+      body: new URLSearchParams(params).toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(SANDBOX_TWILIO_AUTH_TOKEN, url, params),
+      },
+    };
+  });
+}
+
+async function benchWebhook() {
+  const bodies = await signedCallbacks(REQUESTS);
+  const baseline = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    await req.arrayBuffer();
+    return new Response("<Response/>", { headers: { "content-type": "text/xml" } });
+  });
+  const baseUrl = `http://127.0.0.1:${baseline.addr.port}/`;
+  await load(baseUrl, bodies.slice(0, 200)); // warm-up
+  const base = await load(baseUrl, bodies);
+  await baseline.shutdown();
+  const target = `${inst.apiUrl}/functions/v1/twilio-recording`;
+  await load(target, await signedCallbacks(200)); // warm-up (JIT, connection pools)
+  const ours = await load(target, bodies);
+  return {
+    concurrency: CONCURRENCY,
+    baseline_bare_deno_serve: base,
+    twilio_recording: ours,
+    ratio_p50: +(ours.p50_ms / base.p50_ms).toFixed(2),
+    ratio_p99: +(ours.p99_ms / base.p99_ms).toFixed(2),
+    ratio_throughput: +(ours.throughput_rps / base.throughput_rps).toFixed(3),
+    ack_p99_under_200ms: ours.p99_ms < 200,
+  };
+}
+
+async function benchQueue() {
+  const sql = postgres(inst.dbUrl, { max: 8, onnotice: () => {} });
+  try {
+    // Stop the pipeline worker from competing: this kind has no handler.
+    await sql`delete from public.jobs`;
+    await sql`insert into public.jobs (kind, payload) select 'bench_noop', jsonb_build_object('n', g) from generate_series(1, ${JOBS}) g`;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+      for (;;) {
+        const rows = await sql`select id from public.claim_jobs(${"bench-" + w}, 10, 60, ${["bench_noop"]})`;
+        if (rows.length === 0) return;
+        for (const r of rows) await sql`select public.complete_job(${r.id}, ${"bench-" + w})`;
+      }
+    }));
+    const oursSec = (performance.now() - t0) / 1000;
+    const [{ n }] = await sql`select count(*)::int as n from public.jobs where kind = 'bench_noop' and status = 'succeeded'`;
+
+    // graphile-worker, same Postgres, same job count, 4 concurrent.
+    const connectionString = inst.dbUrl;
+    await sql`drop schema if exists graphile_worker cascade`;
+    const utils = await makeWorkerUtils({ connectionString, logger: new Logger(() => () => {}) });
+    await utils.migrate();
+    for (let i = 0; i < JOBS; i += 1000) {
+      await utils.addJobs(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ identifier: "noop", payload: {} })));
+    }
+    await utils.release();
+    let done = 0;
+    const t1 = performance.now();
+    const runner = await runGraphile({
+      connectionString,
+      concurrency: 4,
+      noHandleSignals: true,
+      pollInterval: 50,
+      taskList: { noop: async () => { done++; } },
+      // Silent, as ours: log lines would cost it CPU the comparison is not about.
+      logger: new Logger(() => () => {}),
+    });
+    while (done < JOBS) await new Promise((r) => setTimeout(r, 20));
+    const graphileSec = (performance.now() - t1) / 1000;
+    await runner.stop();
+    await sql`drop schema if exists graphile_worker cascade`;
+    return {
+      jobs: JOBS,
+      ours: { completed: n, seconds: +oursSec.toFixed(2), jobs_per_s: +(JOBS / oursSec).toFixed(0) },
+      graphile_worker: { completed: done, seconds: +graphileSec.toFixed(2), jobs_per_s: +(JOBS / graphileSec).toFixed(0) },
+      ratio_throughput: +((JOBS / oursSec) / (JOBS / graphileSec)).toFixed(2),
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
+await reset(inst);
+let code = 0;
+try {
+  console.log(`webhook ack: ${REQUESTS} signed callbacks, ${CONCURRENCY} concurrent…`);
+  const webhook = await benchWebhook();
+  console.log(JSON.stringify(webhook, null, 2));
+  console.log(`queue: ${JOBS} jobs claim+complete vs graphile-worker…`);
+  const queue = await benchQueue();
+  console.log(JSON.stringify(queue, null, 2));
+  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue };
+  Deno.mkdirSync(join(LOCAL_DIR, "bench"), { recursive: true });
+  const file = join(LOCAL_DIR, "bench", "report.json");
+  Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nwebhook ack vs bare Deno.serve: p50 ×${webhook.ratio_p50}, p99 ×${webhook.ratio_p99}, throughput ×${webhook.ratio_throughput} (p99 ${webhook.twilio_recording.p99_ms} ms)`);
+  console.log(`queue vs graphile-worker: throughput ×${queue.ratio_throughput}`);
+  console.log(`report: ${file}`);
+} catch (e) {
+  console.error(e);
+  code = 1;
+} finally {
+  await down(inst);
+}
+Deno.exit(code);
