@@ -122,3 +122,20 @@ insert into public.phone_numbers (id, org_id, e164, provider_sid, friendly_name,
    'PN' || md5('acme-second-line'), 'Acme upsell line', '1a000000-0000-4000-8000-000000000002', 'active'),
   ('2b000000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-000000000001', '+442071838750',
    'PN' || md5('globex-main-line'), 'Globex sales line', '1b000000-0000-4000-8000-000000000001', 'active');
+
+-- Default call scripts -------------------------------------------------------------
+insert into public.call_scripts (org_id, name, is_default, items) values
+  ('0a000000-0000-4000-8000-000000000001', 'Acme inbound sales', true, '[
+    {"id": "greet", "label": "Greet and introduce yourself", "description": "Thank the caller, say the company and your name."},
+    {"id": "needs", "label": "Ask about the customer''s needs", "description": "Ask open questions about the home, the energy bill and goals."},
+    {"id": "present", "label": "Present the recommended system", "description": "Explain the recommended panels, price and savings."},
+    {"id": "objections", "label": "Address concerns", "description": "Acknowledge price, timing or trust concerns and answer them."},
+    {"id": "addon", "label": "Offer an add-on", "description": "Offer battery backup, extended warranty or monitoring."},
+    {"id": "close", "label": "Ask for the sale", "description": "Ask clearly whether the customer wants to go ahead."},
+    {"id": "next_steps", "label": "Confirm next steps", "description": "Agree on paperwork, installation date or a follow-up call."}
+  ]'::jsonb),
+  ('0b000000-0000-4000-8000-000000000001', 'Globex sales call', true, '[
+    {"id": "greet", "label": "Greet and introduce yourself"},
+    {"id": "needs", "label": "Qualify the prospect"},
+    {"id": "close", "label": "Ask for the order"}
+  ]'::jsonb);

@@ -6,6 +6,10 @@
 //     bare Deno.serve that answers 200 — same client, same bodies.
 //  2. Queue: claim + complete throughput of public.claim_jobs/complete_job
 //     (4 workers, batches of 10) against graphile-worker on the same Postgres.
+//  3. Pipeline: calls/s from signed webhook to stored insight (Twilio
+//     transcript + redaction + GPT-4o via the OpenAI stand-in answering at
+//     once + bookkeeping), against the webhook ack rate of step 1 — can the
+//     analysis keep up with ingestion? Plus tokens and cost per call.
 import { join } from "node:path";
 import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import postgres from "postgres";
@@ -183,6 +187,71 @@ async function benchQueue() {
   }
 }
 
+const PIPELINE_CALLS = Number(Deno.env.get("BENCH_PIPELINE_CALLS") ?? 100);
+
+async function benchPipeline(ackRps: number) {
+  const demo = join(LOCAL_DIR, "..", "supabase/local/demo/calls");
+  const files = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort();
+  const sentences = files.map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences);
+  const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
+  try {
+    await sql`delete from public.jobs`;
+    const sandbox = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
+    const sids: string[] = [];
+    for (let i = 0; i < PIPELINE_CALLS; i++) {
+      const s = sentences[i % sentences.length];
+      const r = await fetch(`${sandbox}/calls`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: "+15550004321", to: "+14155550100", transcript: { sentences: s } }),
+      });
+      sids.push((await r.json()).call.sid);
+    }
+    const t0 = performance.now();
+    await Promise.all(sids.map((sid) => fetch(`${sandbox}/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ event: "recording-status", call_sid: sid, url: `${inst.apiUrl}/functions/v1/twilio-recording` }),
+    }).then((r) => r.body?.cancel())));
+    for (;;) {
+      const [{ done, failed }] = await sql`
+        select count(*) filter (where status = 'analyzed')::int as done, count(*) filter (where status = 'failed')::int as failed
+          from public.calls where twilio_call_sid = any (${sids})`;
+      if (done + failed >= sids.length) break;
+      if (performance.now() - t0 > 600_000) throw new Error(`pipeline stalled at ${done}/${sids.length}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const [m] = await sql`
+      select count(*)::int as calls,
+             avg(i.tokens_in)::float as tokens_in, avg(i.tokens_out)::float as tokens_out,
+             avg(i.cost_usd)::float as llm_cost_usd,
+             avg((select sum(pc.cost_usd) from public.provider_costs pc where pc.source_id in (i.id, i.call_id)))::float as provider_cost_usd,
+             avg(i.latency_ms)::float as llm_latency_ms
+        from public.insights i join public.calls c on c.id = i.call_id
+       where c.twilio_call_sid = any (${sids}) and i.is_current`;
+    const [{ failed }] = await sql`select count(*)::int as failed from public.calls where twilio_call_sid = any (${sids}) and status = 'failed'`;
+    const rate = PIPELINE_CALLS / seconds;
+    return {
+      calls: PIPELINE_CALLS,
+      analyzed: m.calls,
+      failed,
+      seconds: +seconds.toFixed(2),
+      calls_per_s: +rate.toFixed(2),
+      ratio_vs_ack_rps: +(rate / ackRps).toFixed(3),
+      per_call: {
+        tokens_in: Math.round(m.tokens_in),
+        tokens_out: Math.round(m.tokens_out),
+        llm_cost_usd: +Number(m.llm_cost_usd).toFixed(5),
+        provider_cost_usd: +Number(m.provider_cost_usd).toFixed(5),
+        llm_latency_ms: Math.round(m.llm_latency_ms),
+      },
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
 await reset(inst);
 let code = 0;
 try {
@@ -192,12 +261,17 @@ try {
   console.log(`queue: ${JOBS} jobs claim+complete vs graphile-worker…`);
   const queue = await benchQueue();
   console.log(JSON.stringify(queue, null, 2));
-  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue };
+  console.log(`pipeline: ${PIPELINE_CALLS} calls from webhook to insight…`);
+  await reset(inst); // a clean queue and database for the pipeline run
+  const pipeline = await benchPipeline(webhook.twilio_recording.throughput_rps);
+  console.log(JSON.stringify(pipeline, null, 2));
+  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline };
   Deno.mkdirSync(join(LOCAL_DIR, "bench"), { recursive: true });
   const file = join(LOCAL_DIR, "bench", "report.json");
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nwebhook ack vs bare Deno.serve: p50 ×${webhook.ratio_p50}, p99 ×${webhook.ratio_p99}, throughput ×${webhook.ratio_throughput} (p99 ${webhook.twilio_recording.p99_ms} ms)`);
   console.log(`queue vs graphile-worker: throughput ×${queue.ratio_throughput}`);
+  console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); per call ${pipeline.per_call.tokens_in}+${pipeline.per_call.tokens_out} tokens, LLM $${pipeline.per_call.llm_cost_usd}, all providers $${pipeline.per_call.provider_cost_usd}`);
   console.log(`report: ${file}`);
 } catch (e) {
   console.error(e);

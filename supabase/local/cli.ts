@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { instance, type InstanceName, instanceEnv, ROOT } from "./config.ts";
+import { postDemoCalls } from "./demo.ts";
 import { runInherit } from "./proc.ts";
 import { banner, down, logs, reset, status, up } from "./stack.ts";
 import { runSuites } from "./test_runner.ts";
@@ -31,6 +32,12 @@ async function startWeb(inst: ReturnType<typeof instance>) {
   });
 }
 
+const DEMO_LOGINS = [
+  "Demo logins     password salespulse-demo for all:",
+  "                owner@acme.test, admin@acme.test, manager@acme.test, agent1@acme.test, agent2@acme.test (Acme Inc)",
+  "                owner@globex.test, manager@globex.test (Globex) · staff@salespulse.test (platform admin)",
+].join("\n");
+
 async function main(argv: string[]): Promise<number> {
   const args = [...argv];
   const cmd = args.shift();
@@ -38,7 +45,12 @@ async function main(argv: string[]): Promise<number> {
     case "start": {
       const inst = instance("dev");
       await up(inst);
+      const demo = await postDemoCalls(inst);
       console.log("\nSalesPulse local stack\n" + banner(inst));
+      console.log(
+        `Demo calls      ${demo.registered} sample calls${demo.posted ? `, ${demo.posted} posted through the signed Twilio webhook (analyzed within a minute)` : " (already ingested)"}`,
+      );
+      console.log(DEMO_LOGINS);
       if (args.includes("--no-web")) return 0;
       return await startWeb(inst);
     }

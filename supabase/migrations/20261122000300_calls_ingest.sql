@@ -320,7 +320,7 @@ begin
     update public.jobs
        set status = 'dead', last_error = left(p_error, 4000), finished_at = now(), locked_by = null, locked_until = null
      where id = p_job_id;
-    return 'dead';
+    return 'dead'::public.job_status;
   end if;
   -- Exponential backoff (2 s, 4 s, 8 s, … capped at 15 min) with full jitter in [50 %, 100 %].
   v_delay := least(900, 2 ^ v_job.attempts) * (0.5 + random() * 0.5);
@@ -328,7 +328,7 @@ begin
      set status = 'queued', last_error = left(p_error, 4000), run_after = now() + make_interval(secs => v_delay),
          locked_by = null, locked_until = null
    where id = p_job_id;
-  return 'queued';
+  return 'queued'::public.job_status;
 end;
 $$;
 comment on function public.fail_job(bigint, text, text, boolean) is

@@ -5,7 +5,33 @@ export type Database = {
   
   "public": {
           Tables: {
-            "agents": {
+            "activities": {
+                  Row: {
+                    "agent_id": string | null,"created_at": string,"created_by": string | null,"id": string,"metadata": NonNullable<Json>,"occurred_at": string,"org_id": string,"source_id": string | null,"source_type": string | null,"type": string,"updated_at": string,"user_id": string | null,"value": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"occurred_at"?: string,"org_id": string,"source_id"?: string | null,"source_type"?: string | null,"type": string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"occurred_at"?: string,"org_id"?: string,"source_id"?: string | null,"source_type"?: string | null,"type"?: string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "activities_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "activities_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"agents": {
                   Row: {
                     "active": boolean,"created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"phone": string | null,"updated_at": string,"user_id": string | null
                   }
@@ -39,6 +65,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"call_scripts": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"is_default"?: boolean,"items"?: NonNullable<Json>,"name": string,"org_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"is_default"?: boolean,"items"?: NonNullable<Json>,"name"?: string,"org_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_scripts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"calls": {
                   Row: {
                     "agent_id": string | null,"created_at": string,"direction": string,"duration_seconds": number | null,"error": string | null,"from_number": string | null,"id": string,"org_id": string | null,"phone_number_id": string | null,"recording_channels": number | null,"recording_status": string | null,"recording_url": string | null,"started_at": string | null,"status": Database["public"]['Enums']["call_status"],"to_number": string | null,"twilio_call_sid": string,"twilio_recording_sid": string | null,"updated_at": string
@@ -68,6 +114,38 @@ isOneToOne: false
       columns: ["phone_number_id"]
 isOneToOne: false
       referencedRelation: "phone_numbers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"insights": {
+                  Row: {
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                  }
+                  Update: {
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "insights_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "insights_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "insights_script_id_fkey"
+      columns: ["script_id"]
+isOneToOne: false
+      referencedRelation: "call_scripts"
       referencedColumns: ["id"]
     }
                   ]
@@ -205,6 +283,86 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"provider_costs": {
+                  Row: {
+                    "cost_usd": number,"id": string,"item": string,"occurred_at": string,"org_id": string,"provider": string,"quantity": number,"source_id": string,"source_type": string,"unit_price_usd": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cost_usd": number,"id"?: string,"item": string,"occurred_at"?: string,"org_id": string,"provider": string,"quantity": number,"source_id": string,"source_type": string,"unit_price_usd": number
+                  }
+                  Update: {
+                    "cost_usd"?: number,"id"?: string,"item"?: string,"occurred_at"?: string,"org_id"?: string,"provider"?: string,"quantity"?: number,"source_id"?: string,"source_type"?: string,"unit_price_usd"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "provider_costs_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"provider_prices": {
+                  Row: {
+                    "created_at": string,"effective_from": string,"id": string,"item": string,"provider": string,"unit": string,"unit_price_usd": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"effective_from"?: string,"id"?: string,"item": string,"provider": string,"unit": string,"unit_price_usd": number
+                  }
+                  Update: {
+                    "created_at"?: string,"effective_from"?: string,"id"?: string,"item"?: string,"provider"?: string,"unit"?: string,"unit_price_usd"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"transcripts": {
+                  Row: {
+                    "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"full_text": string,"id"?: string,"language"?: string | null,"org_id": string,"original_text"?: string | null,"redactions"?: NonNullable<Json>,"search"?: never,"segments": NonNullable<Json>,"source": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"full_text"?: string,"id"?: string,"language"?: string | null,"org_id"?: string,"original_text"?: string | null,"redactions"?: NonNullable<Json>,"search"?: never,"segments"?: NonNullable<Json>,"source"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "transcripts_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "transcripts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"usage_records": {
+                  Row: {
+                    "billable": boolean,"created_at": string,"id": string,"kind": string,"occurred_at": string,"org_id": string,"quantity": number,"reported_at": string | null,"source_id": string,"source_type": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "billable"?: boolean,"created_at"?: string,"id"?: string,"kind": string,"occurred_at"?: string,"org_id": string,"quantity": number,"reported_at"?: string | null,"source_id": string,"source_type": string
+                  }
+                  Update: {
+                    "billable"?: boolean,"created_at"?: string,"id"?: string,"kind"?: string,"occurred_at"?: string,"org_id"?: string,"quantity"?: number,"reported_at"?: string | null,"source_id"?: string,"source_type"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "usage_records_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
@@ -251,6 +409,23 @@ isOneToOne: false
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
+"default_call_script":
+{ Args: { "p_org_id": string }; Returns: {
+              "created_at": string,
+"created_by": string | null,
+"id": string,
+"is_default": boolean,
+"items": NonNullable<Json>,
+"name": string,
+"org_id": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "call_scripts"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
@@ -266,6 +441,12 @@ isOneToOne: false
 "leave_organization":
 { Args: { "p_org_id": string }; Returns: undefined
                            },
+"reanalyze_call":
+{ Args: { "p_call_id": string }; Returns: number
+                           },
+"record_insight":
+{ Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
+                           },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
@@ -277,6 +458,9 @@ isOneToOne: false
                            },
 "revoke_invitation":
 { Args: { "p_invitation_id": string }; Returns: undefined
+                           },
+"save_transcript":
+{ Args: { "p": Json,"p_call_id": string }; Returns: string
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined

@@ -1,44 +1,207 @@
-// analyze_call: the call-analysis pipeline for one recorded call.
+// analyze_call: the insight pipeline for one recorded call.
 //  1. A call the voice webhook never saw has no organization yet: resolve it
 //     through Twilio's Calls resource (To → our number → organization), or
 //     mark it orphaned for staff.
-//  2. Move the call to `transcribing` (the insight engine continues here).
+//  2. transcribing: Twilio's transcript, or OpenAI speech-to-text per channel
+//     (organization setting, or when Twilio has none); PII redacted before it
+//     is stored or sent to any LLM.
+//  3. analyzing: GPT-4o Structured Outputs (or the offline analyzer without
+//     OPENAI_API_KEY), evidence-checked against the transcript.
+//  4. record_insight: current insight + history, call analyzed; bookkeeping
+//     by trigger. Idempotent per job (run_key): a re-run adds nothing.
+// Provider trouble is thrown for the queue to retry with backoff; what
+// retrying cannot fix fails the call with its reason.
+import { APIConnectionError, APIError } from "openai";
 import type { Db } from "../_shared/clients.ts";
-import { twilioEnv } from "../_shared/env.ts";
+import { analyzeOffline } from "../_shared/analysis/offline.ts";
+import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/analysis/openai_analyzer.ts";
+import { redactSegments } from "../_shared/analysis/redact.ts";
+import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/analysis/schema.ts";
+import { verifyEvidence } from "../_shared/analysis/evidence.ts";
+import {
+  downloadRecordingWav,
+  openaiTranscript,
+  type RawTranscript,
+  twilioTranscript,
+} from "../_shared/analysis/transcribe.ts";
+import { openaiEnv, twilioEnv } from "../_shared/env.ts";
+import { openaiClient } from "../_shared/providers/openai.ts";
 import { twilioClient } from "../_shared/providers/twilio.ts";
 import { type Job, PermanentError } from "./worker.ts";
 
-export async function analyzeCall(job: Job, { db }: { db: Db }) {
-  const callId = (job.payload as { call_id?: string })?.call_id;
-  if (!callId) throw new PermanentError("payload.call_id is missing");
-  const { data: call, error } = await db.from("calls").select("*").eq("id", callId).maybeSingle();
-  if (error) throw new Error(`loading call failed: ${error.message}`);
-  if (!call) throw new PermanentError(`call ${callId} does not exist`);
-
-  if (!call.org_id) {
-    const env = twilioEnv();
-    const twilio = twilioClient({
+function twilio() {
+  const env = twilioEnv();
+  return {
+    env,
+    client: twilioClient({
       accountSid: env.TWILIO_ACCOUNT_SID,
       authToken: env.TWILIO_AUTH_TOKEN,
       baseUrl: env.TWILIO_API_BASE_URL,
       timeoutMs: 15_000,
-    });
-    const remote = await twilio.calls(call.twilio_call_sid).fetch();
-    const { data: resolved, error: e } = await db.rpc("resolve_call_org", {
-      p_call_id: call.id,
-      p_from: remote.from,
-      p_to: remote.to,
-    });
-    if (e) throw new Error(`resolve_call_org failed: ${e.message}`);
-    if (!(resolved as { resolved: boolean }).resolved) {
-      return { call_id: call.id, outcome: "orphaned", to: remote.to };
-    }
-  }
+    }),
+  };
+}
 
-  if (call.status === "analyzed" || call.status === "orphaned") {
-    return { call_id: call.id, outcome: `already ${call.status}` };
+function openai() {
+  const env = openaiEnv();
+  if (!env.OPENAI_API_KEY) return null;
+  return { model: env.OPENAI_MODEL, client: openaiClient({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL }) };
+}
+
+/** Provider errors the queue can fix by retrying; others fail the call. */
+function providerError(err: unknown, what: string): Error {
+  if (err instanceof PermanentError || err instanceof InvalidModelOutput) return err;
+  const status = (err as { status?: number }).status;
+  if (err instanceof APIConnectionError || status === undefined || status === 408 || status === 409 || status === 429 || status >= 500) {
+    return new Error(`${what}: ${(err as Error).message}`);
   }
-  const { error: e2 } = await db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" });
-  if (e2) throw new Error(`set_call_status failed: ${e2.message}`);
-  return { call_id: call.id, outcome: "transcribing" };
+  return new PermanentError(`${what}: ${(err as Error).message}`);
+}
+
+async function must<T>(p: PromiseLike<{ data: T; error: { message: string } | null }>, what: string): Promise<T> {
+  const { data, error } = await p;
+  if (error) throw new Error(`${what}: ${error.message}`);
+  return data;
+}
+
+export function transcriptText(segments: Segment[]): string {
+  return segments.map((s) => `${s.speaker === "agent" ? "Agent" : "Customer"}: ${s.text}`).join("\n");
+}
+
+async function transcribe(call: { twilio_recording_sid: string | null; recording_url: string | null }, source: string) {
+  const ai = openai();
+  const tw = twilio();
+  const viaOpenAI = async (): Promise<RawTranscript> => {
+    if (!ai) throw new PermanentError("no transcript: Twilio has none and speech-to-text needs OPENAI_API_KEY");
+    if (!call.recording_url) throw new PermanentError("no transcript: the call has no recording URL");
+    const wav = await downloadRecordingWav(call.recording_url, {
+      accountSid: tw.env.TWILIO_ACCOUNT_SID,
+      authToken: tw.env.TWILIO_AUTH_TOKEN,
+      baseUrl: tw.env.TWILIO_API_BASE_URL,
+    }).catch((e) => {
+      throw providerError(e, "recording download");
+    });
+    return await openaiTranscript(ai.client, wav).catch((e) => {
+      throw providerError(e, "OpenAI speech-to-text");
+    });
+  };
+  if (source === "openai" && ai) return await viaOpenAI();
+  if (!call.twilio_recording_sid) throw new PermanentError("no transcript: the call has no recording");
+  const fromTwilio = await twilioTranscript(tw.client, call.twilio_recording_sid).catch((e) => {
+    throw providerError(e, "Twilio transcript");
+  });
+  return fromTwilio ?? await viaOpenAI();
+}
+
+export async function analyzeCall(job: Job, { db }: { db: Db }) {
+  const callId = (job.payload as { call_id?: string })?.call_id;
+  if (!callId) throw new PermanentError("payload.call_id is missing");
+  const load = async () => {
+    const c = await must(db.from("calls").select("*").eq("id", callId).maybeSingle(), "loading the call");
+    if (!c) throw new PermanentError(`call ${callId} does not exist`);
+    return c;
+  };
+  let call = await load();
+
+  if (!call.org_id) {
+    const remote = await twilio().client.calls(call.twilio_call_sid).fetch().catch((e) => {
+      throw providerError(e, "Twilio Calls resource");
+    });
+    const resolved = await must(
+      db.rpc("resolve_call_org", { p_call_id: call.id, p_from: remote.from, p_to: remote.to }),
+      "resolve_call_org",
+    );
+    if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
+    call = await load();
+  }
+  const runKey = job.dedupe_key ?? `job:${job.id}`;
+  const done = await must(
+    db.from("insights").select("id").eq("call_id", call.id).eq("run_key", runKey).maybeSingle(),
+    "checking for this run's insight",
+  );
+  if (done) return { call_id: call.id, insight_id: done.id, outcome: "already recorded" };
+
+  try {
+    const org = await must(
+      db.from("organizations").select("currency, settings").eq("id", call.org_id!).maybeSingle(),
+      "loading the organization",
+    );
+    if (!org) throw new PermanentError(`organization ${call.org_id} does not exist`);
+    const settings = (org.settings ?? {}) as { transcription_source?: string; keep_unredacted_transcripts?: boolean };
+
+    // 2. Transcript (kept across retries and re-analyses).
+    let transcript = await must(
+      db.from("transcripts").select("segments").eq("call_id", call.id).maybeSingle(),
+      "loading the transcript",
+    );
+    if (!transcript) {
+      await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" }), "set_call_status");
+      const raw = await transcribe(call, settings.transcription_source ?? "twilio");
+      const redacted = redactSegments(raw.segments);
+      await must(
+        db.rpc("save_transcript", {
+          p_call_id: call.id,
+          p: {
+            source: raw.source,
+            language: raw.language,
+            full_text: transcriptText(redacted.segments),
+            segments: redacted.segments,
+            redactions: redacted.counts,
+            original_text: settings.keep_unredacted_transcripts ? transcriptText(raw.segments) : null,
+          },
+        }),
+        "save_transcript",
+      );
+      transcript = { segments: redacted.segments };
+    }
+    const segments = transcript.segments as Segment[];
+    if (!segments.length) throw new PermanentError("the transcript is empty");
+
+    // 3. Analysis.
+    await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "analyzing" }), "set_call_status");
+    const scriptRow = await must(db.rpc("default_call_script", { p_org_id: call.org_id! }), "default_call_script") as
+      | { id: string | null; items: unknown }
+      | null;
+    const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
+    const input = { segments, script, currency: org.currency };
+    const ai = openai();
+    let result: AnalysisResult;
+    try {
+      result = ai ? await analyzeWithOpenAI(input, ai) : await analyzeOffline(input);
+    } catch (e) {
+      throw e instanceof APIError || e instanceof APIConnectionError ? providerError(e, "OpenAI analysis") : e;
+    }
+    const checked = verifyEvidence(result.insight, segments, script);
+
+    // 4. Store.
+    const insightId = await must(
+      db.rpc("record_insight", {
+        p_call_id: call.id,
+        p_run_key: runKey,
+        p: {
+          analyzer: result.analyzer,
+          model: result.model,
+          prompt_version: result.promptVersion,
+          script_id: scriptRow?.id ?? null,
+          insight: checked.insight,
+          tokens_in: result.tokensIn,
+          tokens_out: result.tokensOut,
+          latency_ms: result.latencyMs,
+          dropped_claims: result.droppedClaims + checked.dropped,
+        },
+      }),
+      "record_insight",
+    );
+    return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
+  } catch (err) {
+    const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;
+    const final = e instanceof PermanentError || job.attempts >= job.max_attempts;
+    // The call shows where it stands: failed with the reason, or waiting for a retry.
+    await db.rpc("set_call_status", {
+      p_call_id: call.id,
+      p_status: final ? "failed" : "received",
+      p_error: final ? e.message.slice(0, 1000) : `retrying: ${e.message.slice(0, 500)}`,
+    });
+    throw e;
+  }
 }

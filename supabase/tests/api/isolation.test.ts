@@ -25,7 +25,10 @@ const USERS = {
 // Tables whose tenant column is not called org_id.
 const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "current_org_id" };
 // Tables that belong to no tenant (staff-only); no tenant user may see a row.
-const GLOBAL_TABLES = new Set(["platform_admins"]);
+const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices"]);
+// Tenant tables only staff read (internal margins): the positive control reads them as staff.
+const STAFF_ONLY_TABLES = new Set(["provider_costs"]);
+const STAFF = "c0000000-0000-4000-8000-000000000001";
 
 interface TableInfo {
   name: string;
@@ -106,10 +109,24 @@ async function snapshot(t: TableInfo, orgId: string) {
 async function arrange() {
   const sql = db();
   try {
+    const insight = {
+      summary: "Fixture call.",
+      sentiment: { score: 0.5, label: "positive", evidence: [] },
+      converted: { value: true, evidence: null },
+      upsell: { amount: 10, currency: "USD", items: [] },
+      script_adherence: { score: 50, checklist: [] },
+      objections: [],
+      next_steps: [],
+      key_moments: [],
+    };
     for (const [org, agent, tag] of [[ACME, "1a000000-0000-4000-8000-000000000001", "acme"], [GLOBEX, "1b000000-0000-4000-8000-000000000001", "globex"]]) {
+      const sid = "CA" + tag.padEnd(32, "0").replace(/[^0-9a-f]/g, "0");
       await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
-                values (${org}, ${agent}, ${"CA" + tag.padEnd(32, "0").replace(/[^0-9a-f]/g, "0")}, 'analyzed', now(), 60)
+                values (${org}, ${agent}, ${sid}, 'received', now(), 60)
                 on conflict (twilio_call_sid) do nothing`;
+      const [{ id }] = await sql`select id from public.calls where twilio_call_sid = ${sid}`;
+      await sql`select public.save_transcript(${id}, ${sql.json({ source: "twilio", language: "en", full_text: "Agent: Hello.", segments: [{ start: 0, end: 1, speaker: "agent", text: "Hello." }] })})`;
+      await sql`select public.record_insight(${id}, 'isolation-fixture', ${sql.json({ analyzer: "openai", model: "gpt-4o", prompt_version: "fixture", insight, tokens_in: 100, tokens_out: 50 })})`;
       await sql`select public.enqueue_job('isolation_fixture', ${org}::uuid, '{}'::jsonb, ${"isolation:" + tag}, now() + interval '1 day')`;
     }
   } finally {
@@ -158,8 +175,10 @@ for (const [attacker, victim, victimOrg, ownOrg] of [
 
 for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
   Deno.test(`positive control: the ${org} owner reads their own rows in every tenant table`, async () => {
-    const token = await signJwt({ sub: USERS[org].owner, role: "authenticated", aud: "authenticated" });
+    const owner = await signJwt({ sub: USERS[org].owner, role: "authenticated", aud: "authenticated" });
+    const staff = await signJwt({ sub: STAFF, role: "authenticated", aud: "authenticated" });
     for (const t of tables.filter((t) => t.orgColumn)) {
+      const token = STAFF_ONLY_TABLES.has(t.name) ? staff : owner;
       const r = await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${orgId}&limit=1`);
       assert.equal(r.status, 200, `${t.name}: ${JSON.stringify(r.body)}`);
       assert.equal((r.body as unknown[]).length, 1, `the ${org} owner reads ${t.name}`);

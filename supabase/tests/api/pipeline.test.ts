@@ -1,0 +1,208 @@
+// The insight engine end to end on the test stack: signed recording callback
+// → worker → Twilio transcript (stand-in) → redaction → GPT-4o Structured
+// Outputs (OpenAI stand-in) → insight + bookkeeping; re-analysis, re-runs,
+// retries and invalid model output.
+import assert from "node:assert/strict";
+import { instance, type InstanceName } from "../../local/config.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+
+const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
+const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
+const OPENAI = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
+const MANAGER = "a0000000-0000-4000-8000-000000000003";
+const AGENT_USER = "a0000000-0000-4000-8000-000000000004";
+const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
+
+const SENTENCES = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme Solar, this is Alex. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
+  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
+  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
+  { media_channel: 2, start_time: 18.5, end_time: 22, transcript: "Great. Can I take the card number for the deposit?" },
+  { media_channel: 1, start_time: 22.5, end_time: 28, transcript: "Sure, it's 4111 1111 1111 1111." },
+  { media_channel: 2, start_time: 28.5, end_time: 31, transcript: "And the three digit security code on the back?" },
+  { media_channel: 1, start_time: 31.5, end_time: 33, transcript: "It's 737." },
+  { media_channel: 2, start_time: 33.5, end_time: 40, transcript: "Perfect, I'll email the paperwork to you today and we'll schedule the install." },
+];
+
+async function control(url: string, body: unknown) {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? null : await r.json();
+}
+
+async function newCall() {
+  const { call } = await control(`${TWILIO}/calls`, {
+    from: "+15553334444",
+    to: "+14155550100",
+    duration: 120,
+    transcript: { sentences: SENTENCES },
+  });
+  const delivery = await control(`${TWILIO}/webhooks`, {
+    event: "recording-status",
+    call_sid: call.sid,
+    url: `${API_URL}/functions/v1/twilio-recording`,
+  });
+  assert.equal(delivery.response.status, 200, JSON.stringify(delivery));
+  return call.sid as string;
+}
+
+async function callBySid(sid: string) {
+  const sql = db();
+  try {
+    const [c] = await sql`select * from public.calls where twilio_call_sid = ${sid}`;
+    return c;
+  } finally {
+    await sql.end();
+  }
+}
+
+async function settled(sid: string, timeoutMs = 30_000) {
+  return await poll(`call ${sid} to be analyzed or failed`, async () => {
+    const c = await callBySid(sid);
+    return c && ["analyzed", "failed"].includes(c.status) ? c : null;
+  }, timeoutMs, 250);
+}
+
+// deno-lint-ignore no-explicit-any
+type Row = Record<string, any>;
+async function rows(query: (sql: ReturnType<typeof db>) => PromiseLike<readonly unknown[]>): Promise<Row[]> {
+  const sql = db();
+  try {
+    return [...await query(sql)] as Row[];
+  } finally {
+    await sql.end();
+  }
+}
+
+async function rpc(uid: string, fn: string, args: unknown) {
+  const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+  const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(args),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function kick() {
+  const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  await r.body?.cancel();
+}
+
+Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async () => {
+  await control(`${OPENAI}/reset`, {});
+  const sid = await newCall();
+  const call = await settled(sid);
+  assert.equal(call.status, "analyzed", call.error);
+
+  const [t] = await rows((sql) => sql`select * from public.transcripts where call_id = ${call.id}`);
+  assert.equal(t.source, "twilio");
+  assert.doesNotMatch(String(t.full_text), /4111/, "the card number is not stored");
+  assert.match(String(t.full_text), /\[CARD\]/);
+  assert.match(String(t.full_text), /\[CVV\]/);
+  assert.equal((t.segments as { speaker: string }[])[0].speaker, "agent");
+  assert.equal(t.original_text, null, "the original is not kept without opt-in");
+
+  const sent = await (await fetch(`${OPENAI}/requests?path=/v1/chat/completions`)).json();
+  const prompt = JSON.stringify(sent.requests.at(-1).body.messages);
+  assert.doesNotMatch(prompt, /4111|737/, "the LLM never sees the card number or CVV");
+  assert.match(prompt, /\[CARD\]/);
+
+  const [insight] = await rows((sql) => sql`select * from public.insights where call_id = ${call.id} and is_current`);
+  assert.equal(insight.analyzer, "openai");
+  assert.equal(insight.model, "gpt-4o");
+  assert.equal(insight.prompt_version, "call-insight-v1");
+  assert.ok(Number(insight.tokens_in) > 0 && Number(insight.tokens_out) > 0);
+  assert.ok(Number(insight.cost_usd) > 0, "the LLM cost is priced");
+
+  const activities = await rows((sql) => sql`select * from public.activities where source_type = 'call' and source_id = ${call.id}`);
+  assert.equal(activities.length, 1);
+  assert.equal(activities[0].type, "call");
+  assert.equal(Number(activities[0].value), Number(insight.upsell_amount));
+  assert.equal(activities[0].agent_id, "1a000000-0000-4000-8000-000000000001");
+
+  const usage = await rows((sql) => sql`select * from public.usage_records where source_id = ${insight.id}`);
+  assert.equal(usage.length, 1);
+  assert.equal(usage[0].kind, "analyzed_minutes");
+  assert.equal(Number(usage[0].quantity), 2);
+
+  const costs = await rows((sql) => sql`
+    select provider, item from public.provider_costs
+     where source_id in (${call.id}, ${insight.id}) order by provider, item`);
+  assert.deepEqual(costs.map((c) => `${c.provider}:${c.item}`), [
+    "openai:gpt-4o:input_tokens", "openai:gpt-4o:output_tokens",
+    "twilio:recording_minutes", "twilio:transcription_minutes", "twilio:voice_minutes",
+  ]);
+});
+
+Deno.test("re-analysis keeps history, one current insight, no duplicate bookkeeping; re-running a job adds nothing", async () => {
+  const sid = await newCall();
+  const call = await settled(sid);
+  assert.equal(call.status, "analyzed", call.error);
+
+  // Only managers of the call's organization may re-analyze.
+  assert.equal((await rpc(AGENT_USER, "reanalyze_call", { p_call_id: call.id })).body.code, "SP404");
+  assert.equal((await rpc(GLOBEX_MANAGER, "reanalyze_call", { p_call_id: call.id })).body.code, "SP404");
+  const r = await rpc(MANAGER, "reanalyze_call", { p_call_id: call.id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await kick();
+  await poll("the re-analysis", async () => {
+    const ins = await rows((sql) => sql`select id from public.insights where call_id = ${call.id}`);
+    const c = await callBySid(sid);
+    return ins.length === 2 && c.status === "analyzed";
+  }, 30_000, 250);
+
+  const insights = await rows((sql) => sql`select id, is_current from public.insights where call_id = ${call.id} order by created_at`);
+  assert.deepEqual(insights.map((i) => i.is_current), [false, true], "history kept, the newest is current");
+  const activities = await rows((sql) => sql`select id from public.activities where source_id = ${call.id}`);
+  assert.equal(activities.length, 1, "the call is still one activity");
+  const twilioCosts = await rows((sql) => sql`select id from public.provider_costs where source_id = ${call.id}`);
+  assert.equal(twilioCosts.length, 3, "telephony is costed once per call");
+
+  // A job that runs again (e.g. after a crash between its write and its completion).
+  const [job] = await rows((sql) => sql`
+    update public.jobs set status = 'queued', run_after = now(), locked_by = null, locked_until = null
+     where id = (select id from public.jobs where payload->>'call_id' = ${call.id} order by id desc limit 1)
+    returning id`);
+  await kick();
+  await poll("the re-run job to finish", async () => {
+    const [j] = await rows((sql) => sql`select status from public.jobs where id = ${job.id}`);
+    return j.status === "succeeded";
+  }, 20_000, 200);
+  assert.equal((await rows((sql) => sql`select id from public.insights where call_id = ${call.id}`)).length, 2);
+  assert.equal(
+    (await rows((sql) => sql`select id from public.usage_records where source_id in (select id from public.insights where call_id = ${call.id})`)).length,
+    2,
+    "one usage record per analysis run, none for the re-run",
+  );
+});
+
+Deno.test("an OpenAI 500 is retried through the queue with backoff", async () => {
+  await control(`${OPENAI}/reset`, {});
+  await control(`${OPENAI}/faults`, { kind: "server_error", path: "/v1/chat/completions", count: 1 });
+  const sid = await newCall();
+  const call = await settled(sid, 45_000);
+  assert.equal(call.status, "analyzed", call.error);
+  const [job] = await rows((sql) => sql`select attempts, last_error from public.jobs where payload->>'call_id' = ${call.id}`);
+  assert.equal(job.attempts, 2);
+  assert.match(String(job.last_error), /500/);
+});
+
+Deno.test("invalid model output twice fails the call with the reason; nothing half-written", async () => {
+  await control(`${OPENAI}/reset`, {});
+  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2 });
+  const sid = await newCall();
+  const call = await settled(sid);
+  assert.equal(call.status, "failed");
+  assert.match(call.error, /invalid model output twice/);
+  const [job] = await rows((sql) => sql`select status from public.jobs where payload->>'call_id' = ${call.id}`);
+  assert.equal(job.status, "dead");
+  assert.equal((await rows((sql) => sql`select id from public.insights where call_id = ${call.id}`)).length, 0);
+  assert.equal((await rows((sql) => sql`select id from public.activities where source_id = ${call.id}`)).length, 0);
+  await control(`${OPENAI}/reset`, {});
+});
