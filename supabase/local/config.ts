@@ -37,6 +37,7 @@ export interface Instance {
     functions: number;
     twilio: number;
     openai: number;
+    stripe: number;
     web: number;
   };
   dbUrl: string;
@@ -57,6 +58,7 @@ export function instance(name: InstanceName): Instance {
     functions: 54332 + o,
     twilio: 54340 + o,
     openai: 54341 + o,
+    stripe: 54342 + o,
     web: name === "dev" ? 5173 : 55173,
   };
   return {
@@ -75,6 +77,8 @@ export function instance(name: InstanceName): Instance {
 export const SANDBOX_TWILIO_ACCOUNT_SID = "AC" + "0".repeat(32);
 export const SANDBOX_TWILIO_AUTH_TOKEN = "local-sandbox-auth-token";
 export const SANDBOX_OPENAI_API_KEY = "sk-local-sandbox";
+export const SANDBOX_STRIPE_SECRET_KEY = "sk_test_local_sandbox";
+export const SANDBOX_STRIPE_WEBHOOK_SECRET = "whsec_local_sandbox";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -88,6 +92,10 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     TWILIO_ACCOUNT_SID: SANDBOX_TWILIO_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: SANDBOX_TWILIO_AUTH_TOKEN,
     TWILIO_API_BASE_URL: `http://127.0.0.1:${i.ports.twilio}`,
+    STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: SANDBOX_STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_BASE_URL: `http://127.0.0.1:${i.ports.stripe}`,
+    PUBLIC_SITE_URL: `http://127.0.0.1:${i.ports.web}`,
     ...(i.name === "test"
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,

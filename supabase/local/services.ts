@@ -8,6 +8,8 @@ import {
   JWT_SECRET,
   ROOT,
   SANDBOX_OPENAI_API_KEY,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_STRIPE_WEBHOOK_SECRET,
   SANDBOX_TWILIO_ACCOUNT_SID,
   SANDBOX_TWILIO_AUTH_TOKEN,
 } from "./config.ts";
@@ -74,6 +76,19 @@ export function services(i: Instance): ServiceSpec[] {
       port: i.ports.openai,
       health: `http://127.0.0.1:${i.ports.openai}/_sandbox/health`,
       env: common,
+    },
+    {
+      name: "stripe",
+      cmd: deno,
+      args: [
+        "run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/stripe.ts"),
+        "--port", String(i.ports.stripe),
+        "--catalog", "empty",
+        "--webhook", `${i.apiUrl}/functions/v1/stripe-webhook`,
+      ],
+      port: i.ports.stripe,
+      health: `http://127.0.0.1:${i.ports.stripe}/_sandbox/health`,
+      env: { ...common, STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: SANDBOX_STRIPE_WEBHOOK_SECRET },
     },
     {
       name: "functions",

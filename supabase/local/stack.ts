@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
 import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
+import { syncStripeCatalog } from "./sandbox_sync.ts";
 import { services } from "./services.ts";
 
 const SUPABASE_CLI = join(ROOT, "node_modules", ".bin", "supabase");
@@ -212,6 +213,7 @@ export async function up(inst: Instance) {
   await ensureDatabase(inst);
   await startSupervisor(inst);
   await waitHealthy(inst);
+  await syncStripeCatalog(inst);
   say(inst, `stack is up in ${((Date.now() - t0) / 1000).toFixed(1)}s — API ${inst.apiUrl}`);
 }
 

@@ -117,6 +117,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"feature_flags": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"enabled": boolean | null,"id": string,"key": string,"limit_value": number | null,"note": string | null,"org_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"enabled"?: boolean | null,"id"?: string,"key": string,"limit_value"?: number | null,"note"?: string | null,"org_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"enabled"?: boolean | null,"id"?: string,"key"?: string,"limit_value"?: number | null,"note"?: string | null,"org_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "feature_flags_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"insights": {
                   Row: {
                     "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
@@ -249,6 +269,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"plans": {
+                  Row: {
+                    "active": boolean,"created_at": string,"description": string | null,"features": (string)[],"id": string,"key": string,"limits": NonNullable<Json>,"name": string,"price_monthly_cents": number,"price_yearly_cents": number,"seats_included": number,"sort": number,"stripe_meter_event": string | null,"stripe_price_metered": string | null,"stripe_price_monthly": string | null,"stripe_price_yearly": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key": string,"limits"?: NonNullable<Json>,"name": string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included": number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key"?: string,"limits"?: NonNullable<Json>,"name"?: string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included"?: number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"platform_admins": {
                   Row: {
                     "created_at": string,"note": string | null,"user_id": string
@@ -317,6 +351,52 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"stripe_events": {
+                  Row: {
+                    "created": string,"id": string,"org_id": string | null,"outcome": string,"processed_at": string | null,"received_at": string,"type": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created": string,"id": string,"org_id"?: string | null,"outcome"?: string,"processed_at"?: string | null,"received_at"?: string,"type": string
+                  }
+                  Update: {
+                    "created"?: string,"id"?: string,"org_id"?: string | null,"outcome"?: string,"processed_at"?: string | null,"received_at"?: string,"type"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "stripe_events_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"subscriptions": {
+                  Row: {
+                    "billing_interval": string | null,"cancel_at": string | null,"cancel_at_period_end": boolean,"created_at": string,"current_period_end": string | null,"current_period_start": string | null,"id": string,"last_event_at": string | null,"latest_invoice_amount_cents": number | null,"latest_invoice_status": string | null,"latest_invoice_url": string | null,"org_id": string,"past_due_since": string | null,"plan_id": string | null,"seats": number,"status": string,"stripe_customer_id": string | null,"stripe_subscription_id": string | null,"trial_end": string | null,"trial_will_end_at": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "billing_interval"?: string | null,"cancel_at"?: string | null,"cancel_at_period_end"?: boolean,"created_at"?: string,"current_period_end"?: string | null,"current_period_start"?: string | null,"id"?: string,"last_event_at"?: string | null,"latest_invoice_amount_cents"?: number | null,"latest_invoice_status"?: string | null,"latest_invoice_url"?: string | null,"org_id": string,"past_due_since"?: string | null,"plan_id"?: string | null,"seats"?: number,"status"?: string,"stripe_customer_id"?: string | null,"stripe_subscription_id"?: string | null,"trial_end"?: string | null,"trial_will_end_at"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "billing_interval"?: string | null,"cancel_at"?: string | null,"cancel_at_period_end"?: boolean,"created_at"?: string,"current_period_end"?: string | null,"current_period_start"?: string | null,"id"?: string,"last_event_at"?: string | null,"latest_invoice_amount_cents"?: number | null,"latest_invoice_status"?: string | null,"latest_invoice_url"?: string | null,"org_id"?: string,"past_due_since"?: string | null,"plan_id"?: string | null,"seats"?: number,"status"?: string,"stripe_customer_id"?: string | null,"stripe_subscription_id"?: string | null,"trial_end"?: string | null,"trial_will_end_at"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "subscriptions_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "subscriptions_plan_id_fkey"
+      columns: ["plan_id"]
+isOneToOne: false
+      referencedRelation: "plans"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -372,8 +452,14 @@ isOneToOne: false
             "accept_invitation":
 { Args: { "p_token": string }; Returns: string
                            },
+"apply_stripe_event":
+{ Args: { "p_event": Json }; Returns: string
+                           },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
+                           },
+"check_analysis_allowed":
+{ Args: { "p_call_id": string }; Returns: undefined
                            },
 "claim_jobs":
 { Args: { "p_kinds"?: (string)[],"p_lease_seconds"?: number,"p_limit"?: number,"p_worker": string }; Returns: {
@@ -429,6 +515,9 @@ isOneToOne: false
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
+"ensure_billing_customer":
+{ Args: { "p_customer_id": string,"p_org_id": string }; Returns: string
+                           },
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
                            },
@@ -440,6 +529,15 @@ isOneToOne: false
                            },
 "leave_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"mark_usage_reported":
+{ Args: { "p_ids": (string)[] }; Returns: number
+                           },
+"org_entitlements":
+{ Args: { "p_org_id": string }; Returns: Json
+                           },
+"org_seats_in_use":
+{ Args: { "p_org_id": string }; Returns: number
                            },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
@@ -470,6 +568,11 @@ isOneToOne: false
                            },
 "twilio_voice_route":
 { Args: { "p_call_sid": string,"p_direction"?: string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"unreported_usage":
+{ Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
+              "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
+            }[]
                            }
           }
           Enums: {

@@ -58,3 +58,14 @@ export const openaiEnv = parser(z.object({
   OPENAI_BASE_URL: url.optional(),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o"),
 }));
+
+export const stripeEnv = parser(z.object({
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "a Stripe secret key (sk_…)"),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "a webhook signing secret (whsec_…)"),
+  STRIPE_API_BASE_URL: url.optional(),
+}));
+
+/** Where the SPA lives (Checkout and Portal return there). */
+export const siteEnv = parser(z.object({
+  PUBLIC_SITE_URL: url,
+}));

@@ -22,3 +22,30 @@ export function jsonError(status: number, code: string, message: string, details
 export function handleCors(req: Request): Response | null {
   return req.method === "OPTIONS" ? new Response("ok", { headers: corsHeaders }) : null;
 }
+
+/** Reads at most `limit` bytes of the body; null when it is larger. */
+export async function readBounded(req: Request, limit: number): Promise<string | null> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) return null;
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}

@@ -5,6 +5,7 @@
 // function sees behind the gateway.
 import twilio from "twilio";
 import { publicEnv, twilioEnv } from "./env.ts";
+import { readBounded } from "./http.ts";
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
@@ -14,33 +15,6 @@ export type WebhookResult =
 
 function text(status: number, body: string) {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-/** Reads at most `limit` bytes of the body; null when it is larger. */
-export async function readBounded(req: Request, limit: number): Promise<string | null> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) return null;
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 export function publicUrlFor(functionName: string, req: Request): string {

@@ -157,7 +157,11 @@ export async function analyzeCall(job: Job, { db }: { db: Db }) {
     const segments = transcript.segments as Segment[];
     if (!segments.length) throw new PermanentError("the transcript is empty");
 
-    // 3. Analysis.
+    // 3. Analysis, within the plan's analyzed minutes (SP402 otherwise).
+    const { error: limit } = await db.rpc("check_analysis_allowed", { p_call_id: call.id });
+    if (limit) {
+      throw limit.code === "SP402" ? new PermanentError(limit.message) : new Error(`check_analysis_allowed: ${limit.message}`);
+    }
     await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "analyzing" }), "set_call_status");
     const scriptRow = await must(db.rpc("default_call_script", { p_org_id: call.org_id! }), "default_call_script") as
       | { id: string | null; items: unknown }

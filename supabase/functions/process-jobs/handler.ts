@@ -6,10 +6,12 @@ import { jwtRole, serviceClient } from "../_shared/clients.ts";
 import { handleCors, json, jsonError } from "../_shared/http.ts";
 import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./analyze_call.ts";
+import { reportUsage } from "./report_usage.ts";
 import { type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
+  report_usage: reportUsage,
 };
 
 const Body = z.object({

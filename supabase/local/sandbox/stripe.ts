@@ -41,8 +41,8 @@
 //
 // A control API under /_sandbox/ (no auth: bind it to loopback, the default; see CONTROL_HELP)
 // seeds the catalog, registers webhook endpoints, steers delivery, triggers events, advances a
-// subscription to its next period, reads metered usage and injects faults (429 with Stripe's
-// rate-limit body, 500, slow, timeout, malformed).
+// subscription to its next period, shifts the account's clock, reads metered usage and injects
+// faults (429 with Stripe's rate-limit body, 500, slow, timeout, malformed).
 //
 //   deno run -A supabase/local/sandbox/stripe.ts --port 54360 [--hostname 127.0.0.1]
 //     [--public-url http://127.0.0.1:54360] [--webhook http://127.0.0.1:54321/functions/v1/stripe-webhook]
@@ -413,7 +413,7 @@ const TriggerSpec = z.object({
   customer: z.string().optional(),
   /** customer.subscription.updated: fields to change (status, cancel_at_period_end, cancel_at, metadata, trial_end). */
   patch: z.record(z.string(), z.unknown()).optional(),
-  /** Any other type: the event's data.object, sent as given. */
+  /** With it, any type: the event is emitted with this data.object as given (no state change). */
   object: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -721,6 +721,13 @@ export class StripeState {
 
   /** Origin of the page URLs in objects (checkout/portal/invoice pages). */
   publicUrl = "";
+  /** Seconds added to the real clock for every timestamp the account writes (POST /_sandbox/clock). */
+  clockOffset = 0;
+
+  /** The account's current time in Unix seconds. */
+  now(): number {
+    return now() + this.clockOffset;
+  }
   /** Called for every new event (the webhook dispatcher). */
   onEvent: (event: Json) => number = () => 0;
 
@@ -746,6 +753,7 @@ export class StripeState {
     this.meterEvents.length = 0;
     this.requests.length = 0;
     this.#invoiceNumber = 1;
+    this.clockOffset = 0;
   }
 
   log(entry: RequestLogEntry): void {
@@ -776,7 +784,7 @@ export class StripeState {
       id: newId("evt_"),
       object: "event",
       api_version: API_VERSION,
-      created: now(),
+      created: this.now(),
       data: previous && Object.keys(previous).length
         ? { object: structuredClone(object), previous_attributes: previous }
         : { object: structuredClone(object) },
@@ -805,7 +813,7 @@ export class StripeState {
         `meter ${clash.id} already uses event_name ${spec.event_name}`,
       );
     }
-    const t = now();
+    const t = this.now();
     const meter: Json = {
       id,
       object: "billing.meter",
@@ -828,7 +836,7 @@ export class StripeState {
   addProduct(input: ProductSpec): Json {
     const spec = parse(ProductSpec, input);
     const id = spec.id ?? newId("prod_", 14);
-    const t = now();
+    const t = this.now();
     const product: Json = {
       id,
       object: "product",
@@ -894,7 +902,7 @@ export class StripeState {
       object: "price",
       active: spec.active,
       billing_scheme: "per_unit",
-      created: now(),
+      created: this.now(),
       currency: spec.currency,
       custom_unit_amount: null,
       livemode: false,
@@ -940,7 +948,7 @@ export class StripeState {
       object: "customer",
       address: null,
       balance: 0,
-      created: now(),
+      created: this.now(),
       currency: null,
       default_source: null,
       delinquent: false,
@@ -983,7 +991,7 @@ export class StripeState {
       id: newId("si_", 14),
       object: "subscription_item",
       billing_thresholds: null,
-      created: now(),
+      created: this.now(),
       current_period_end: sub.current_period_end,
       current_period_start: sub.current_period_start,
       discounts: [],
@@ -1016,7 +1024,7 @@ export class StripeState {
       description: string | null;
     },
   ): Json {
-    const t = now();
+    const t = this.now();
     const id = newId("sub_");
     const first = lines[0].price;
     const trialing = opts.trialEnd !== null && opts.trialEnd > t;
@@ -1197,7 +1205,7 @@ export class StripeState {
       }
     }
     const total = lines.reduce((s, l) => s + l.amount, 0);
-    const t = now();
+    const t = this.now();
     const invoice: Json = {
       id,
       object: "invoice",
@@ -1316,14 +1324,14 @@ export class StripeState {
     invoice.attempted = true;
     invoice.attempt_count = Math.max(1, invoice.attempt_count + (invoice.amount_due > 0 ? 1 : 0));
     invoice.next_payment_attempt = null;
-    invoice.status_transitions.paid_at = now();
+    invoice.status_transitions.paid_at = this.now();
   }
 
   markFailed(invoice: Json): void {
     invoice.status = "open";
     invoice.attempted = true;
     invoice.attempt_count += 1;
-    invoice.next_payment_attempt = now() + 3 * DAY;
+    invoice.next_payment_attempt = this.now() + 3 * DAY;
   }
 
   /** Updates a subscription and emits customer.subscription.updated when anything changed. */
@@ -1335,7 +1343,7 @@ export class StripeState {
       : null;
   }
 
-  cancelNow(sub: Json, cause: Cause, at = now()): Json {
+  cancelNow(sub: Json, cause: Cause, at = this.now()): Json {
     sub.status = "canceled";
     sub.canceled_at ??= at;
     sub.ended_at = at;
@@ -1608,7 +1616,7 @@ export class Webhooks {
       timeout_ms: spec.timeout_ms,
       description: spec.description,
       status: "enabled",
-      created: now(),
+      created: this.state.now(),
     };
     this.endpoints.set(endpoint.id, endpoint);
     return endpoint;
@@ -1850,6 +1858,8 @@ export const CONTROL_HELP: Record<string, string> = {
     `{ catalog?: "default" | "empty" } → 204: forget everything (objects, events, endpoints, faults, logs)`,
   "GET /_sandbox/state": "→ every object by kind, endpoints, held events, faults",
   "GET /_sandbox/catalog": "→ { meters, products, prices }",
+  "GET|POST /_sandbox/clock":
+    "{ advance_seconds?, offset_seconds? } → { now, offset_seconds }: shift the account's clock forward (created, periods, trials; not webhook signatures)",
   "POST /_sandbox/catalog":
     "{ meters?, products?, prices? } (MeterSpec/ProductSpec/PriceSpec) → 201 the objects",
   "POST /_sandbox/meters":
@@ -1879,7 +1889,7 @@ export const CONTROL_HELP: Record<string, string> = {
     "→ { data: DeliveryAttempt[] } oldest first",
   "DELETE /_sandbox/deliveries": "→ 204",
   "POST /_sandbox/events/trigger":
-    `{ type, subscription?, customer?, patch?, object? } → { events }: customer.subscription.trial_will_end | invoice.payment_failed (→ past_due) | invoice.paid | invoice.upcoming | customer.subscription.updated (patch) | customer.subscription.deleted | any other type with object`,
+    `{ type, subscription?, customer?, patch?, object? } → { events }: customer.subscription.trial_will_end | invoice.payment_failed (→ past_due) | invoice.paid | invoice.upcoming | customer.subscription.updated (patch) | customer.subscription.deleted | or, with object, any type as given`,
   "POST /_sandbox/subscriptions/{sub_id}/advance":
     `{ outcome?: "paid"|"failed", periods? } → { subscription, invoices, events }: renewal (or the scheduled cancellation)`,
   "GET /_sandbox/faults": "→ { faults }",
@@ -2165,7 +2175,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
       );
     }
     const trialEnd = int(sd, "trial_end", "subscription_data[trial_end]") ?? null;
-    if (trialEnd !== null && trialEnd < now() + 2 * DAY) {
+    if (trialEnd !== null && trialEnd < state.now() + 2 * DAY) {
       throw invalid(
         "`subscription_data[trial_end]` must be at least 48 hours in the future.",
         "subscription_data[trial_end]",
@@ -2177,7 +2187,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
         "subscription_data[trial_end]",
       );
     }
-    const t = now();
+    const t = state.now();
     const expiresAt = int(params, "expires_at") ?? t + DAY;
     const id = newId("cs_test_", 58);
     const subtotal = lineItems.reduce((s, li) => s + li.amount_subtotal, 0);
@@ -2275,7 +2285,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     if (session.status !== "open") {
       throw new SandboxError(400, "session_not_open", `the Checkout Session is ${session.status}`);
     }
-    if (session.expires_at <= now()) {
+    if (session.expires_at <= state.now()) {
       session.status = "expired";
       session.url = null;
       throw new SandboxError(400, "session_expired", "the Checkout Session has expired");
@@ -2296,7 +2306,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     }
     const sd = extras.subscriptionData;
     const trialEnd = sd.trial_end ??
-      (sd.trial_period_days ? now() + sd.trial_period_days * DAY : null);
+      (sd.trial_period_days ? state.now() + sd.trial_period_days * DAY : null);
     const sub = state.newSubscription(
       customer,
       extras.lineItems.map((li) => ({
@@ -2393,7 +2403,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     );
     const before = structuredClone(sub);
     const prorationLines: { item: Json; amount: number; description: string }[] = [];
-    const t = now();
+    const t = state.now();
     const remaining = Math.max(
       0,
       Math.min(
@@ -2637,7 +2647,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     if (typeof payload !== "object" || Array.isArray(payload)) {
       throw invalid("Invalid hash", "payload");
     }
-    const t = now();
+    const t = state.now();
     for (const [k, at] of state.meterIdentifiers) {
       if (at < t - DAY) state.meterIdentifiers.delete(k);
     }
@@ -3047,7 +3057,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
         id,
         object: "billing_portal.session",
         configuration: str(params, "configuration") || state.portalConfiguration,
-        created: now(),
+        created: state.now(),
         customer,
         customer_account: null,
         flow: null,
@@ -3192,6 +3202,9 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     requestId: string,
     meta: { idempotencyKey: string | null; replayed: boolean },
   ): Promise<Response> {
+    meta.idempotencyKey = req.method.toUpperCase() === "POST"
+      ? req.headers.get("idempotency-key")
+      : null;
     if (fault?.kind === "timeout") return await hang(req);
     if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delay_ms));
     const retryHeader: Record<string, string> = fault?.should_retry === undefined
@@ -3249,8 +3262,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
     }
 
     // Idempotency-Key: POST only (Stripe ignores it on GET and DELETE).
-    const key = method === "POST" ? req.headers.get("idempotency-key") : null;
-    meta.idempotencyKey = key;
+    const key = meta.idempotencyKey;
     let fingerprint = "";
     if (key) {
       if (key.length > 255) {
@@ -3263,7 +3275,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
         );
       }
       fingerprint = `${method} ${url.pathname} ${canonical(params)}`;
-      const t = now();
+      const t = state.now();
       for (const [k, r] of state.idempotency) if (r.at < t - DAY) state.idempotency.delete(k);
       const stored = state.idempotency.get(key);
       if (stored) {
@@ -3307,7 +3319,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
       });
       const body = JSON.stringify(result, null, 2);
       if (key) {
-        state.idempotency.set(key, { fingerprint, status: 200, body, requestId, at: now() });
+        state.idempotency.set(key, { fingerprint, status: 200, body, requestId, at: state.now() });
       }
       if (fault?.kind === "malformed") {
         return new Response(body.slice(0, Math.max(1, Math.floor(body.length / 2))), {
@@ -3599,6 +3611,20 @@ ${
       });
     }
     if (route === "POST /catalog") return jsonResponse(state.loadCatalog(await body()), 201);
+    if (route === "GET /clock" || route === "POST /clock") {
+      if (req.method === "POST") {
+        const b = parse(
+          z.object({
+            advance_seconds: z.number().int().min(0).optional(),
+            offset_seconds: z.number().int().min(0).optional(),
+          }),
+          await body(),
+        );
+        if (b.offset_seconds !== undefined) state.clockOffset = b.offset_seconds;
+        state.clockOffset += b.advance_seconds ?? 0;
+      }
+      return jsonResponse({ now: state.now(), offset_seconds: state.clockOffset });
+    }
     if (route === "POST /meters") return jsonResponse(state.addMeter(await body()), 201);
     if (route === "POST /products") return jsonResponse(state.addProduct(await body()), 201);
     if (route === "POST /prices") return jsonResponse(state.addPrice(await body()), 201);
@@ -3748,6 +3774,7 @@ ${
 
   function trigger(input: unknown): Json[] {
     const spec = parse(TriggerSpec, input);
+    if (spec.object) return [state.emit(spec.type, spec.object, AUTOMATIC)];
     const sub = spec.subscription ? state.subscriptions.get(spec.subscription) : undefined;
     if (spec.subscription && !sub) {
       throw new SandboxError(404, "not_found", `no subscription ${spec.subscription}`);
@@ -3828,7 +3855,7 @@ ${
         Object.assign(s, patch);
         if (patch.cancel_at_period_end !== undefined) {
           s.cancel_at = patch.cancel_at_period_end ? s.current_period_end : null;
-          s.canceled_at = patch.cancel_at_period_end ? now() : null;
+          s.canceled_at = patch.cancel_at_period_end ? state.now() : null;
         }
         const updated = state.changed(s, before, AUTOMATIC);
         return updated ? [updated] : [];
