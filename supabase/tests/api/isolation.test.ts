@@ -27,7 +27,9 @@ const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "cur
 // Tables that belong to no tenant (staff-only); no tenant user may see a row.
 const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices"]);
 // Tenant tables only staff read (internal margins): the positive control reads them as staff.
-const STAFF_ONLY_TABLES = new Set(["provider_costs"]);
+const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events"]);
+// The public catalog: everyone reads it, no tenant writes it.
+const PUBLIC_TABLES = new Set(["plans"]);
 const STAFF = "c0000000-0000-4000-8000-000000000001";
 
 interface TableInfo {
@@ -128,6 +130,11 @@ async function arrange() {
       await sql`select public.save_transcript(${id}, ${sql.json({ source: "twilio", language: "en", full_text: "Agent: Hello.", segments: [{ start: 0, end: 1, speaker: "agent", text: "Hello." }] })})`;
       await sql`select public.record_insight(${id}, 'isolation-fixture', ${sql.json({ analyzer: "openai", model: "gpt-4o", prompt_version: "fixture", insight, tokens_in: 100, tokens_out: 50 })})`;
       await sql`select public.enqueue_job('isolation_fixture', ${org}::uuid, '{}'::jsonb, ${"isolation:" + tag}, now() + interval '1 day')`;
+      await sql`insert into public.subscriptions (org_id) values (${org}) on conflict (org_id) do nothing`;
+      await sql`insert into public.feature_flags (org_id, key, note) values (${org}, 'isolation_fixture', 'test fixture')
+                on conflict (org_id, key) do nothing`;
+      await sql`insert into public.stripe_events (id, type, org_id, created, outcome)
+                values (${"evt_isolation_" + tag}, 'test.fixture', ${org}, now(), 'processed') on conflict (id) do nothing`;
     }
   } finally {
     await sql.end();
@@ -138,7 +145,8 @@ await arrange();
 const tables = await exposedTables();
 
 Deno.test("every exposed table is tenant-scoped or declared global", () => {
-  const unscoped = tables.filter((t) => !t.orgColumn && !GLOBAL_TABLES.has(t.name)).map((t) => t.name);
+  const unscoped = tables.filter((t) => !t.orgColumn && !GLOBAL_TABLES.has(t.name) && !PUBLIC_TABLES.has(t.name))
+    .map((t) => t.name);
   assert.deepEqual(unscoped, [], "tables without org_id: add the column, or declare them in this test");
   assert.ok(tables.length >= 6, "the catalog lists the tenancy tables");
 });
@@ -185,6 +193,23 @@ for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
     }
   });
 }
+
+Deno.test("public tables: every tenant reads them, none writes them", async () => {
+  for (const name of PUBLIC_TABLES) {
+    const t = tables.find((x) => x.name === name)!;
+    const sql = db();
+    const [row] = await sql.unsafe(`select to_jsonb(x) as row from public.${name} x limit 1`).then((r) => r.map((x) => x.row));
+    await sql.end();
+    for (const uid of [USERS.acme.owner, USERS.globex.manager]) {
+      const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+      const r = await api(token, "GET", `${name}?select=*`);
+      assert.equal(r.status, 200);
+      assert.ok((r.body as unknown[]).length > 0, `${name} is readable`);
+      assertNothing(await api(token, "PATCH", `${name}?${pkFilter(t, row)}`, { [t.insertable[1]]: row[t.insertable[1]] }), `${uid} update ${name}`);
+      assertNothing(await api(token, "DELETE", `${name}?${pkFilter(t, row)}`), `${uid} delete ${name}`);
+    }
+  }
+});
 
 Deno.test("global tables: no tenant user sees a row", async () => {
   for (const name of GLOBAL_TABLES) {

@@ -1,0 +1,198 @@
+// Billing end to end on the test stack: Stripe Checkout through the stand-in,
+// signed webhooks into stripe-webhook, duplicates and out-of-order delivery,
+// seats flowing to Stripe, metered usage reported exactly once.
+import assert from "node:assert/strict";
+import Stripe from "stripe";
+import { instance, type InstanceName, SANDBOX_STRIPE_WEBHOOK_SECRET } from "../../local/config.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+
+const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
+const SANDBOX = `http://127.0.0.1:${inst.ports.stripe}/_sandbox`;
+const GLOBEX = "0b000000-0000-4000-8000-000000000001";
+const GLOBEX_OWNER = "b0000000-0000-4000-8000-000000000001";
+const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
+const ACME_OWNER = "a0000000-0000-4000-8000-000000000001";
+
+async function fn(name: string, uid: string | null, body: unknown) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  headers.authorization = `Bearer ${uid ? await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" }) : ANON_KEY}`;
+  const res = await fetch(`${API_URL}/functions/v1/${name}`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function sandbox(path: string, body?: unknown) {
+  const res = await fetch(`${SANDBOX}/${path}`, body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : await res.json();
+}
+
+async function subscription() {
+  const sql = db();
+  try {
+    const [s] = await sql`select s.*, p.key as plan from public.subscriptions s left join public.plans p on p.id = s.plan_id where s.org_id = ${GLOBEX}`;
+    return s;
+  } finally {
+    await sql.end();
+  }
+}
+
+async function ledgerCount(id: string) {
+  const sql = db();
+  try {
+    const [{ n }] = await sql`select count(*)::int as n from public.stripe_events where id = ${id}`;
+    return n;
+  } finally {
+    await sql.end();
+  }
+}
+
+const stripeSdk = new Stripe("sk_test_local_sandbox");
+
+async function signedPost(payload: string, secret = SANDBOX_STRIPE_WEBHOOK_SECRET) {
+  const header = await stripeSdk.webhooks.generateTestHeaderStringAsync({ payload, secret });
+  const res = await fetch(`${API_URL}/functions/v1/stripe-webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": header },
+    body: payload,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+Deno.test("stripe-webhook: a valid signature is accepted; an altered byte or another secret → 400, nothing written", async () => {
+  const id = `evt_test_${crypto.randomUUID().replace(/-/g, "")}`;
+  const payload = JSON.stringify({ id, object: "event", type: "customer.updated", created: Math.floor(Date.now() / 1000), data: { object: { id: "cus_nobody", object: "customer" } } });
+  const bad = await signedPost(payload, "whsec_another_secret");
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, "invalid_signature");
+  const header = await stripeSdk.webhooks.generateTestHeaderStringAsync({ payload, secret: SANDBOX_STRIPE_WEBHOOK_SECRET });
+  const tampered = await fetch(`${API_URL}/functions/v1/stripe-webhook`, {
+    method: "POST",
+    headers: { "stripe-signature": header },
+    body: payload.replace("customer.updated", "customer.updatee"),
+  });
+  assert.equal(tampered.status, 400);
+  await tampered.body?.cancel();
+  assert.equal(await ledgerCount(id), 0);
+  const ok = await signedPost(payload);
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.outcome, "ignored_unknown_customer");
+  assert.equal(await ledgerCount(id), 1);
+});
+
+Deno.test("checkout: only owners/admins; bad input is a 400", async () => {
+  assert.equal((await fn("stripe-checkout", GLOBEX_MANAGER, { org_id: GLOBEX, plan: "starter" })).status, 403);
+  assert.equal((await fn("stripe-checkout", ACME_OWNER, { org_id: GLOBEX, plan: "starter" })).status, 404);
+  assert.equal((await fn("stripe-checkout", null, { org_id: GLOBEX, plan: "starter" })).status, 401);
+  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: "nope", plan: "starter" })).status, 400);
+  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "platinum" })).status, 404);
+  assert.equal((await fn("stripe-portal", GLOBEX_OWNER, { org_id: GLOBEX })).status, 409, "no customer yet");
+});
+
+Deno.test("an owner buys a plan through Checkout; webhooks move the organization; replays change nothing", async () => {
+  const checkout = await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "starter", seats: 6 });
+  assert.equal(checkout.status, 200, JSON.stringify(checkout.body));
+  const page = await fetch(checkout.body.url);
+  const html = await page.text();
+  const action = /action="([^"]+)"/.exec(html)?.[1];
+  assert.ok(action, "the Checkout page has a pay form");
+  const paid = await fetch(new URL(action!.replaceAll("&amp;", "&"), checkout.body.url), { method: "POST", redirect: "manual" });
+  await paid.body?.cancel();
+  assert.equal(paid.status, 303);
+  assert.match(paid.headers.get("location") ?? "", /\/app\/billing\?checkout=success&session_id=cs_/);
+
+  const sub = await poll("the subscription to arrive by webhook", async () => {
+    const s = await subscription();
+    return s?.status === "active" && s.plan === "starter" ? s : null;
+  }, 15_000, 200);
+  assert.equal(sub.seats, 6);
+  assert.match(sub.stripe_subscription_id, /^sub_/);
+  await sandbox("webhooks/settle", {});
+  const failed = await sandbox("deliveries?ok=false");
+  assert.deepEqual(failed.data, [], "every delivery was answered 2xx");
+
+  const token = await signJwt({ sub: GLOBEX_MANAGER, role: "authenticated", aud: "authenticated" });
+  const ent = await (await fetch(`${API_URL}/rest/v1/rpc/org_entitlements`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ p_org_id: GLOBEX }),
+  })).json();
+  assert.equal(ent.plan, "starter");
+  assert.ok(ent.features.includes("coaching"));
+
+  // Replaying every delivered event changes nothing.
+  const before = await subscription();
+  const deliveries = await sandbox("deliveries?ok=true");
+  const ids = [...new Set(deliveries.data.map((d: { event_id: string }) => d.event_id))] as string[];
+  await sandbox("webhooks/deliver", { events: ids });
+  await sandbox("webhooks/settle", {});
+  const after = await subscription();
+  assert.deepEqual({ ...after, updated_at: null }, { ...before, updated_at: null });
+
+  assert.equal((await fn("stripe-portal", GLOBEX_OWNER, { org_id: GLOBEX })).status, 200);
+  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "pro" })).status, 409, "already subscribed");
+});
+
+Deno.test("seat changes flow to Stripe; out-of-order deliveries converge on the latest state", async () => {
+  assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 1 })).status, 409, "fewer seats than in use");
+  await sandbox("webhooks/hold", {});
+  try {
+    assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 8 })).status, 202);
+    await sandbox("clock", { advance_seconds: 5 });
+    assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 9 })).status, 202);
+  } finally {
+    await sandbox("webhooks/release", { order: "reverse" });
+  }
+  const s = await poll("the seat change", async () => {
+    const s = await subscription();
+    return s.seats === 9 ? s : null;
+  }, 10_000, 200);
+  assert.equal(s.seats, 9);
+  // And once more, in the original order: still 9.
+  const events = (await sandbox("deliveries?type=customer.subscription.updated")).data.map((d: { event_id: string }) => d.event_id);
+  await sandbox("webhooks/deliver", { events });
+  await sandbox("webhooks/settle", {});
+  assert.equal((await subscription()).seats, 9);
+});
+
+Deno.test("metered usage is reported to Stripe exactly once, even when the job reruns", async () => {
+  const sql = db();
+  try {
+    await sql`insert into public.usage_records (org_id, kind, quantity, source_type, source_id)
+              select ${GLOBEX}, 'analyzed_minutes', q, 'test', gen_random_uuid() from unnest(array[1.2, 2.5, 0.3]::numeric[]) q`;
+    const [{ expected }] = await sql`select sum(ceil(quantity))::int as expected from public.usage_records where org_id = ${GLOBEX} and billable`;
+    const sub = await subscription();
+    const run = async (key: string) => {
+      await sql`select public.enqueue_job('report_usage', ${GLOBEX}::uuid, ${sql.json({ org_id: GLOBEX })}, ${key})`;
+      const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+        body: "{}",
+      });
+      await r.body?.cancel();
+      await poll("report_usage to finish", async () => {
+        const [j] = await sql`select status from public.jobs where dedupe_key = ${key}`;
+        return j.status === "succeeded" || j.status === "dead" ? j : null;
+      }, 15_000, 200);
+    };
+    const usage = async () => {
+      const u = await sandbox(`usage?customer=${sub.stripe_customer_id}&event_name=analyzed_minutes`);
+      return Number(u.data[0]?.aggregated_value ?? 0);
+    };
+    await run(`report-${crypto.randomUUID()}`);
+    assert.equal(await usage(), expected);
+    const [{ left }] = await sql`select count(*)::int as left from public.usage_records where org_id = ${GLOBEX} and reported_at is null`;
+    assert.equal(left, 0);
+    await run(`report-${crypto.randomUUID()}`);
+    assert.equal(await usage(), expected, "a rerun sends nothing new");
+    // A crash after sending but before marking: Stripe dedupes by identifier.
+    await sql`update public.usage_records set reported_at = null where org_id = ${GLOBEX}`;
+    await run(`report-${crypto.randomUUID()}`);
+    assert.equal(await usage(), expected, "resending the same records bills nothing twice");
+  } finally {
+    await sql.end();
+  }
+});
