@@ -1,14 +1,22 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { RouterProvider } from "./app/router";
+import { SessionProvider } from "./app/session";
+import { makeQueryClient } from "./lib/queryClient";
+import "./styles.css";
 
-const queryClient = new QueryClient();
+const queryClient = makeQueryClient();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <RouterProvider>
+        <SessionProvider>
+          <App />
+        </SessionProvider>
+      </RouterProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

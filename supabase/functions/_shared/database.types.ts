@@ -65,6 +65,32 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"call_comments": {
+                  Row: {
+                    "at_seconds": number,"author_id": string | null,"body": string,"call_id": string,"created_at": string,"id": string,"org_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_seconds": number,"author_id"?: string | null,"body": string,"call_id": string,"created_at"?: string,"id"?: string,"org_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "at_seconds"?: number,"author_id"?: string | null,"body"?: string,"call_id"?: string,"created_at"?: string,"id"?: string,"org_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_comments_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_comments_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_scripts": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
@@ -452,6 +478,11 @@ isOneToOne: false
             "accept_invitation":
 { Args: { "p_token": string }; Returns: string
                            },
+"agent_leaderboard":
+{ Args: { "p_from": string,"p_to": string }; Returns: {
+              "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
+            }[]
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
                            },
@@ -494,6 +525,14 @@ isOneToOne: false
                            },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
+                           },
+"dashboard_kpis":
+{ Args: { "p_agent_id"?: string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"dashboard_trend":
+{ Args: { "p_agent_id"?: string,"p_from": string,"p_to": string }; Returns: {
+              "analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"converted": number,"day": string,"upsell_revenue": number
+            }[]
                            },
 "default_call_script":
 { Args: { "p_org_id": string }; Returns: {
@@ -559,6 +598,11 @@ isOneToOne: false
                            },
 "save_transcript":
 { Args: { "p": Json,"p_call_id": string }; Returns: string
+                           },
+"search_calls":
+{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
+              "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
+            }[]
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined

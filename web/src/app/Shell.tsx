@@ -1,0 +1,47 @@
+// The authenticated shell: navigation, organization switcher, sign-out.
+import { type ReactNode, useState } from "react";
+import { Banner } from "../components/ui";
+import { errorMessage } from "../lib/errors";
+import { supabase } from "../lib/supabase";
+import { Link, useRouter } from "./router";
+import { useOrg, useSession } from "./session";
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { memberships, current, switchOrg, session } = useSession();
+  const { isManager, isAdmin, role } = useOrg();
+  const { navigate } = useRouter();
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link to="/app" className="brand">SalesPulse</Link>
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>Menu</button>
+        <nav id="main-nav" className={menuOpen ? "open" : ""} aria-label="Main" onClick={() => setMenuOpen(false)}>
+          <Link to="/app">Dashboard</Link>
+          <Link to="/app/calls">Calls</Link>
+          {isManager && <Link to="/app/agents">Agents</Link>}
+          {isManager && <Link to="/app/script">Call script</Link>}
+          {isAdmin && <Link to="/app/numbers">Numbers</Link>}
+          {isAdmin && <Link to="/app/billing">Billing</Link>}
+        </nav>
+        <div className="topbar-right">
+          <label className="org-switcher">
+            <span className="sr-only">Organization</span>
+            <select
+              aria-label="Organization"
+              value={current?.org_id}
+              onChange={(e) => switchOrg(e.target.value).then(() => setSwitchError(null)).catch((err) => setSwitchError(errorMessage(err)))}
+            >
+              {memberships.map((m) => <option key={m.org_id} value={m.org_id}>{m.organization.name}</option>)}
+            </select>
+          </label>
+          <span className="muted user" title={session?.user.email}>{session?.user.email} · {role}</span>
+          <button type="button" className="link" onClick={async () => { await supabase.auth.signOut(); navigate("/sign-in", { replace: true }); }}>Sign out</button>
+        </div>
+      </header>
+      {switchError && <Banner kind="error">{switchError}</Banner>}
+      <main className="content">{children}</main>
+    </div>
+  );
+}
