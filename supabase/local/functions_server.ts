@@ -39,7 +39,9 @@ export function parseDotenv(text: string): Record<string, string> {
 
 // --- environment ---------------------------------------------------------
 const envFile = Deno.env.get("SALESPULSE_FUNCTIONS_ENV_FILE") ?? join(FUNCTIONS_DIR, ".env");
-const secrets = existsSync(envFile) ? parseDotenv(Deno.readTextFileSync(envFile)) : {};
+// The test instance is hermetic: it always talks to the stand-ins, whatever
+// supabase/functions/.env says (tests must never reach a real provider).
+const secrets = inst.name !== "test" && existsSync(envFile) ? parseDotenv(Deno.readTextFileSync(envFile)) : {};
 const nonEmpty = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ""));
 const injected: Record<string, string> = {
   // Empty values in .env mean "not set": they do not override the defaults.

@@ -2,7 +2,9 @@
 // line "N passed, N failed" summed over all suites.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Instance, instanceEnv, ROOT } from "./config.ts";
+import { type Instance, instanceEnv, LOCAL_DIR, ROOT } from "./config.ts";
+import { postDemoCalls } from "./demo.ts";
+import postgres from "postgres";
 import { run } from "./proc.ts";
 
 export interface SuiteResult {
@@ -129,12 +131,57 @@ async function vitestSuite(inst: Instance): Promise<SuiteResult> {
   return { name: "Vitest", ...c };
 }
 
+/** Demo calls through the real webhook, analyzed before the browser looks. */
+async function seedDemoCalls(inst: Instance) {
+  await postDemoCalls(inst);
+  const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const [{ pending }] = await sql`select count(*)::int as pending from public.calls
+        where status in ('in_progress', 'received', 'transcribing', 'analyzing')`;
+      if (pending === 0) return;
+      if (Date.now() > until) throw new Error(`${pending} demo calls still in the pipeline after 2 minutes`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
+async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
+  const dist = join(LOCAL_DIR, "test", "web");
+  const e = env(inst);
+  const build = await run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: ROOT,
+    env: { ...e, VITE_SUPABASE_URL: inst.apiUrl, VITE_SUPABASE_ANON_KEY: e.SUPABASE_ANON_KEY },
+  });
+  if (build.code !== 0) {
+    console.log(build.stdout + build.stderr);
+    return { name: "Playwright", passed: 0, failed: 1, skipped: 0, note: "SPA build failed" };
+  }
+  await seedDemoCalls(inst);
+  const report = join(REPORTS, "playwright.xml");
+  const code = await stream(bin("playwright"), ["test", "--config", "web/e2e/playwright.config.ts"], {
+    ...e,
+    E2E_DIST: dist,
+    E2E_WEB_PORT: String(inst.ports.web),
+    E2E_JUNIT: report,
+    E2E_SCREENSHOTS: join(LOCAL_DIR, "screenshots"),
+    TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
+  });
+  const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
+  if (code !== 0 && c.failed === 0) c.failed = 1;
+  return { name: "Playwright", ...c };
+}
+
 const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
   lint: lintSuite,
   types: typesSuite,
   pgtap: pgtapSuite,
   deno: denoSuite,
   vitest: vitestSuite,
+  playwright: playwrightSuite,
 };
 
 export async function runSuites(inst: Instance, only: string[]): Promise<number> {

@@ -1,0 +1,140 @@
+// The manager's journey in a real browser against the real test stack,
+// seeded like the demo (the runner posts the demo calls through the signed
+// Twilio webhook and waits for their analysis).
+import { expect, test } from "@playwright/test";
+import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
+
+const ACME = "0a000000-0000-4000-8000-000000000001";
+
+test("public pages: landing, sign-in, 404; the app is guarded", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: /every sales call/i })).toBeVisible();
+  await shot(page, "01-landing");
+  await page.goto("/app/calls");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fapp%2Fcalls/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await shot(page, "02-sign-in");
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await shot(page, "03-not-found");
+});
+
+test("sign-in reports a clear error when it fails", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(USERS.acmeManager.email);
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("the demo manager sees KPIs that match the database", async ({ page }) => {
+  await signInAs(page, USERS.acmeManager, "/app?from=2000-01-01&to=2100-01-01");
+  const calls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}`);
+  const insights = await rest<{ converted: boolean; upsell_amount: string }[]>(
+    `insights?select=converted,upsell_amount&is_current=is.true&org_id=eq.${ACME}`,
+  );
+  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", String(calls.length));
+  await expect(page.getByTestId("kpi-analyzed_calls")).toHaveAttribute("data-value", String(insights.length));
+  const upsell = insights.reduce((a, i) => a + Number(i.upsell_amount), 0);
+  expect(Number(await page.getByTestId("kpi-upsell_revenue").getAttribute("data-value"))).toBeCloseTo(upsell, 2);
+  const rate = insights.filter((i) => i.converted).length / insights.length;
+  expect(Number(await page.getByTestId("kpi-conversion_rate").getAttribute("data-value"))).toBeCloseTo(rate, 3);
+  await shot(page, "04-dashboard");
+});
+
+test("search a call by a phrase, open it, play it, seek, comment", async ({ page }) => {
+  await signInAs(page, USERS.acmeManager, "/app/calls");
+  await expect(page.getByTestId("call-row").first()).toBeVisible();
+  await shot(page, "05-calls");
+  await page.getByPlaceholder("Search transcripts…").fill("battery");
+  await page.getByPlaceholder("Search transcripts…").press("Enter");
+  await expect(page).toHaveURL(/q=battery/);
+  const rows = page.getByTestId("call-row");
+  await expect(rows.first()).toContainText(/battery/i);
+  await rows.first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/app\/calls\/[0-9a-f-]{36}/);
+
+  const audio = page.getByTestId("audio-player");
+  await expect(audio).toBeVisible();
+  const sentences = page.getByTestId("transcript-sentence");
+  await expect(sentences.first()).toBeVisible();
+  // Play: the highlight follows the audio.
+  await audio.evaluate((a: HTMLAudioElement) => a.play());
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.3);
+  const third = sentences.nth(2);
+  const start = Number(await third.getAttribute("data-start"));
+  await audio.evaluate((a: HTMLAudioElement, t: number) => { a.currentTime = t + 0.2; }, start);
+  await expect(third).toHaveAttribute("aria-current", "true");
+  await shot(page, "06-call-detail");
+
+  // A key moment seeks the player.
+  const moment = page.getByTestId("key-moment").first();
+  await moment.click();
+  const t = await audio.evaluate((a: HTMLAudioElement) => a.currentTime);
+  expect(t).toBeGreaterThanOrEqual(0);
+  // Clicking a sentence seeks to its start.
+  const second = sentences.nth(1);
+  const s2 = Number(await second.getAttribute("data-start"));
+  await second.click();
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime)).toBeGreaterThanOrEqual(s2 - 0.5);
+
+  // A comment pinned to the current time.
+  await audio.evaluate((a: HTMLAudioElement) => a.pause());
+  const text = `Great discovery question ${Date.now()}`;
+  await page.getByLabel(/comment/i).fill(text);
+  await page.getByRole("button", { name: /add comment/i }).click();
+  await expect(page.getByTestId("comment").filter({ hasText: text })).toBeVisible();
+});
+
+test("the other organization's manager sees none of it", async ({ page }) => {
+  const [call] = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}&limit=1`);
+  await signInAs(page, USERS.globexManager, "/app?from=2000-01-01&to=2100-01-01");
+  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "0");
+  await page.goto("/app/calls");
+  await expect(page.getByTestId("call-row")).toHaveCount(0);
+  await page.goto(`/app/calls/${call.id}`);
+  await expect(page.getByText(/not found/i).first()).toBeVisible();
+  await shot(page, "07-other-tenant");
+});
+
+test("an owner provisions a number through the Twilio stand-in", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, "/app/numbers");
+  await expect(page.getByTestId("number-row").first()).toBeVisible();
+  await page.getByLabel(/area code/i).fill("628");
+  await page.getByRole("button", { name: /search/i }).click();
+  const first = page.getByTestId("available-number").first();
+  await expect(first).toBeVisible();
+  await shot(page, "08-numbers-search");
+  const e164 = (await first.textContent())?.match(/\+1\d{10}/)?.[0];
+  await first.click();
+  await page.getByRole("button", { name: /^buy/i }).click();
+  await expect(page.getByText(/now ring/i)).toBeVisible({ timeout: 20_000 });
+  const rows = await rest<{ e164: string; status: string }[]>(`phone_numbers?select=e164,status&org_id=eq.${ACME}&e164=eq.${encodeURIComponent(e164 ?? "")}`);
+  expect(rows).toEqual([{ e164, status: "active" }]);
+  const state = await (await fetch(`${process.env.TWILIO_SANDBOX_URL}/_sandbox/state`)).json();
+  const bought = state.incoming_phone_numbers.find((n: { phone_number: string }) => n.phone_number === e164);
+  expect(bought.voice_url).toBe(`${API_URL}/functions/v1/twilio-voice`);
+  await shot(page, "09-numbers-ready");
+});
+
+test("billing, agents and script screens render for the owner", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, "/app/billing");
+  await expect(page.getByTestId("usage-phone_numbers")).toBeVisible();
+  await shot(page, "10-billing");
+  await page.goto("/app/agents");
+  await expect(page.getByText("Alex Agent").first()).toBeVisible();
+  await shot(page, "11-agents");
+  await page.goto("/app/script");
+  await expect(page.getByDisplayValue("Acme inbound sales")).toBeVisible();
+  await shot(page, "12-script");
+});
+
+test("works at phone width", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInAs(page, USERS.acmeManager, "/app");
+  await expect(page.getByTestId("kpi-calls")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await shot(page, "13-dashboard-phone");
+});
