@@ -169,14 +169,43 @@ async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
     E2E_JUNIT: report,
     E2E_SCREENSHOTS: join(LOCAL_DIR, "screenshots"),
     TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
+    STRIPE_SANDBOX_URL: `http://127.0.0.1:${inst.ports.stripe}`,
   });
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;
   return { name: "Playwright", ...c };
 }
 
+/** Type checks: Deno (functions, stack, tests) and the SPA (tsc). */
+async function typecheckSuite(inst: Instance): Promise<SuiteResult> {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of Deno.readDirSync(join(ROOT, dir))) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else if (e.name.endsWith(".ts")) files.push(p);
+    }
+  };
+  for (const d of ["supabase/functions", "supabase/local", "supabase/tests/api"]) walk(d);
+  let passed = 0, failed = 0;
+  const deno = await run(Deno.execPath(), ["check", "--quiet", ...files], { cwd: ROOT, env: env(inst) });
+  if (deno.code === 0) passed++;
+  else {
+    failed++;
+    console.log(deno.stdout + deno.stderr);
+  }
+  const tsc = await run(bin("tsc"), ["--noEmit", "-p", "web/tsconfig.json"], { cwd: ROOT, env: env(inst) });
+  if (tsc.code === 0) passed++;
+  else {
+    failed++;
+    console.log(tsc.stdout + tsc.stderr);
+  }
+  return { name: "typecheck", passed, failed, skipped: 0 };
+}
+
 const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
   lint: lintSuite,
+  typecheck: typecheckSuite,
   types: typesSuite,
   pgtap: pgtapSuite,
   deno: denoSuite,

@@ -67,6 +67,21 @@ grant select, delete on public.call_comments to authenticated;
 grant insert (org_id, call_id, at_seconds, body), update (at_seconds, body) on public.call_comments to authenticated;
 
 -- Dashboard RPCs (security invoker: RLS decides what is counted) -----------------
+-- They describe the caller's current organization (profiles.current_org_id,
+-- the org switcher) so someone in several organizations never sees them mixed;
+-- without a current organization (staff), everything RLS lets them see.
+
+create function private.current_org_id()
+returns uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select p.current_org_id from public.profiles p where p.id = (select auth.uid());
+$$;
+comment on function private.current_org_id() is 'The caller''s current organization (profiles.current_org_id), or null.';
+grant execute on function private.current_org_id() to authenticated;
 
 create function public.dashboard_kpis(p_from date, p_to date, p_agent_id uuid default null)
 returns jsonb
@@ -79,6 +94,7 @@ as $$
      where c.started_at >= p_from and c.started_at < p_to + 1
        and (p_agent_id is null or c.agent_id = p_agent_id)
        and c.org_id is not null
+       and c.org_id = coalesce((select private.current_org_id()), c.org_id)
   ), i as (
     select i.* from public.insights i join c on c.id = i.call_id where i.is_current
   )
@@ -95,7 +111,7 @@ as $$
   );
 $$;
 comment on function public.dashboard_kpis(date, date, uuid) is
-  'KPIs of the calls started between p_from and p_to (inclusive) that the caller may see, optionally for one agent: calls, analyzed calls, conversion rate, upsell revenue, average sentiment and script adherence.';
+  'KPIs of the calls of the caller''s current organization started between p_from and p_to (inclusive) that the caller may see, optionally for one agent: calls, analyzed calls, conversion rate, upsell revenue, average sentiment and script adherence.';
 
 create function public.dashboard_trend(p_from date, p_to date, p_agent_id uuid default null)
 returns table (day date, calls bigint, analyzed bigint, converted bigint, upsell_revenue numeric, avg_sentiment numeric, avg_adherence numeric)
@@ -114,6 +130,7 @@ as $$
     left join public.calls c
       on c.started_at >= d and c.started_at < d + interval '1 day'
      and (p_agent_id is null or c.agent_id = p_agent_id) and c.org_id is not null
+     and c.org_id = coalesce((select private.current_org_id()), c.org_id)
     left join public.insights i on i.call_id = c.id and i.is_current
    group by d
    order by d;
@@ -136,6 +153,7 @@ as $$
     from public.agents a
     left join public.calls c on c.agent_id = a.id and c.started_at >= p_from and c.started_at < p_to + 1
     left join public.insights i on i.call_id = c.id and i.is_current
+   where a.org_id = coalesce((select private.current_org_id()), a.org_id)
    group by a.id, a.name
    order by coalesce(sum(i.upsell_amount), 0) desc, count(i.id) filter (where i.converted) desc, a.name;
 $$;
@@ -176,6 +194,7 @@ as $$
     left join public.insights i on i.call_id = c.id and i.is_current
     left join public.transcripts t on t.call_id = c.id
    where c.org_id is not null
+     and c.org_id = coalesce((select private.current_org_id()), c.org_id)
      and (q.tsq is null or t.search @@ q.tsq)
      and (p_from is null or c.started_at >= p_from)
      and (p_to is null or c.started_at < p_to + 1)

@@ -138,3 +138,29 @@ test("works at phone width", async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(1);
   await shot(page, "13-dashboard-phone");
 });
+
+test("an owner picks a plan, pays in the Stripe stand-in's Checkout, and the webhook moves the organization", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, "/app/billing");
+  const starter = page.getByRole("button", { name: /choose/i }).and(page.locator("[data-plan='starter']"));
+  await expect(starter).toBeVisible();
+  await starter.click();
+  // Stripe's hosted Checkout (the stand-in's page).
+  await expect(page).toHaveURL(/\/checkout\/cs_/);
+  await shot(page, "14-stripe-checkout");
+  await page.getByRole("button", { name: /^pay$|start trial/i }).click();
+  await expect(page).toHaveURL(/\/app\/billing\?checkout=success/);
+  await expect(page.getByText(/Starter/).first()).toBeVisible();
+  await expect.poll(async () => {
+    const [s] = await rest<{ status: string; plan: { key: string } }[]>(`subscriptions?select=status,plan:plans(key)&org_id=eq.${ACME}`);
+    return `${s?.status}:${s?.plan?.key}`;
+  }, { timeout: 20_000 }).toBe("active:starter");
+  // Replaying every delivered event changes nothing.
+  const stripe = process.env.STRIPE_SANDBOX_URL!;
+  const deliveries = await (await fetch(`${stripe}/_sandbox/deliveries?ok=true`)).json();
+  const ids = [...new Set(deliveries.data.map((d: { event_id: string }) => d.event_id))];
+  const before = await rest(`subscriptions?select=status,seats,plan_id,current_period_end&org_id=eq.${ACME}`);
+  await fetch(`${stripe}/_sandbox/webhooks/deliver`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: ids }) });
+  await fetch(`${stripe}/_sandbox/webhooks/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  expect(await rest(`subscriptions?select=status,seats,plan_id,current_period_end&org_id=eq.${ACME}`)).toEqual(before);
+  await shot(page, "15-billing-after-checkout");
+});

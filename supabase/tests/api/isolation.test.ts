@@ -131,6 +131,9 @@ async function arrange() {
       await sql`select public.record_insight(${id}, 'isolation-fixture', ${sql.json({ analyzer: "openai", model: "gpt-4o", prompt_version: "fixture", insight, tokens_in: 100, tokens_out: 50 })})`;
       await sql`select public.enqueue_job('isolation_fixture', ${org}::uuid, '{}'::jsonb, ${"isolation:" + tag}, now() + interval '1 day')`;
       await sql`insert into public.subscriptions (org_id) values (${org}) on conflict (org_id) do nothing`;
+      await sql`insert into public.call_comments (org_id, call_id, at_seconds, body)
+                select ${org}, ${id}, 1, 'Fixture comment'
+                 where not exists (select 1 from public.call_comments where call_id = ${id})`;
       await sql`insert into public.feature_flags (org_id, key, note) values (${org}, 'isolation_fixture', 'test fixture')
                 on conflict (org_id, key) do nothing`;
       await sql`insert into public.stripe_events (id, type, org_id, created, outcome)

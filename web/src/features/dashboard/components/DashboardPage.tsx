@@ -1,6 +1,56 @@
-// Placeholder until the feature lands.
-import { EmptyState } from "../../../components/ui";
+// The manager dashboard (/app): KPIs, a daily trend and the agent leaderboard
+// for a period and (optionally) one agent, all kept in the URL. Each widget is
+// one RPC round trip; while calls are in the pipeline everything refetches.
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useOrg } from "../../../app/session";
+import { agentLeaderboardQueryKey } from "../api/getAgentLeaderboard";
+import { pipelineRefetchInterval, useDashboardKpis } from "../api/getDashboardKpis";
+import { dashboardTrendQueryKey } from "../api/getDashboardTrend";
+import { type DashboardFilters, useDashboardFilters } from "../filters";
+import { DashboardFiltersBar } from "./DashboardFilters";
+import { KpiCards } from "./KpiCards";
+import { LeaderboardCard } from "./Leaderboard";
+import { TrendCard } from "./TrendChart";
+
+/**
+ * The trend and leaderboard poll while the KPIs report calls in the pipeline.
+ * When that count drops, calls have just finished: refresh them at once —
+ * otherwise the KPI refetch that sees 0 would stop their polling before they
+ * pick up the last results.
+ */
+function useRefreshWhenPipelineDrains(orgId: string, filters: DashboardFilters, inPipeline: number | undefined) {
+  const qc = useQueryClient();
+  const last = useRef<{ key: string; n: number } | null>(null);
+  useEffect(() => {
+    if (inPipeline == null) return;
+    const key = JSON.stringify([orgId, filters.from, filters.to, filters.agentId]);
+    if (last.current?.key === key && inPipeline < last.current.n) {
+      void qc.invalidateQueries({ queryKey: dashboardTrendQueryKey(orgId) });
+      void qc.invalidateQueries({ queryKey: agentLeaderboardQueryKey(orgId) });
+    }
+    last.current = { key, n: inPipeline };
+  }, [qc, orgId, filters, inPipeline]);
+}
 
 export function DashboardPage() {
-  return <EmptyState title="Coming soon" />;
+  const { org, orgId } = useOrg();
+  const { filters, setFilters, preset, today } = useDashboardFilters();
+  const kpis = useDashboardKpis(filters);
+  const refetchInterval = pipelineRefetchInterval(kpis.data?.in_pipeline);
+  useRefreshWhenPipelineDrains(orgId, filters, kpis.data?.in_pipeline);
+  return (
+    <div className="dash">
+      <h1>Dashboard</h1>
+      <DashboardFiltersBar filters={filters} preset={preset} today={today} onChange={setFilters} />
+      <KpiCards query={kpis} currency={org.currency} filters={filters} />
+      <TrendCard filters={filters} currency={org.currency} refetchInterval={refetchInterval} />
+      <LeaderboardCard
+        filters={filters}
+        currency={org.currency}
+        refetchInterval={refetchInterval}
+        onSelectAgent={(agentId) => setFilters({ agentId })}
+      />
+    </div>
+  );
 }

@@ -1,0 +1,282 @@
+// call-recording: streams a call's recording to a signed-in user who may see
+// the call, without ever handing Twilio's URL or credentials to the browser.
+//
+//   GET|HEAD /functions/v1/call-recording?call_id=<uuid>[&format=wav|mp3]
+//   Authorization: Bearer <the user's access token>      (verify_jwt = true)
+//   Range: bytes=…                                        (optional, forwarded)
+//
+// 1. The call is selected through PostgREST with the caller's own JWT
+//    (userClient), so RLS decides: a manager sees the organization's calls,
+//    an agent their own, anyone else gets 404 — the same answer as for a call
+//    that does not exist, so ids cannot be probed across tenants.
+// 2. The media is fetched from Twilio (`<RecordingUrl>.wav|.mp3`, rewritten to
+//    TWILIO_API_BASE_URL for the local stand-in) with the server's Basic auth,
+//    forwarding `Range`, and streamed back: 206 + Content-Range for a range,
+//    200 otherwise; 416 passes through. Only media headers are copied.
+// 3. Errors use `{ error: { code, message } }`: 400 bad call_id/format,
+//    401 no user token, 404 not visible / no recording / recording deleted at
+//    Twilio, 502 when Twilio fails (errors, 429, timeouts, bad config there).
+//
+// Why the token travels in the Authorization header and not `?access_token=`:
+// see web/src/features/coaching/api/getRecording.ts (the SPA fetches the media
+// with the header and plays it from a Blob). verify_jwt only reads the header,
+// and tokens in URLs end up in access logs, history and Referer headers.
+import { z } from "zod";
+import { jwtSub } from "../_shared/auth.ts";
+import { userClient } from "../_shared/clients.ts";
+import { ConfigError, twilioEnv } from "../_shared/env.ts";
+import { dbErrorResponse } from "../_shared/errors.ts";
+import { corsHeaders, handleCors, jsonError } from "../_shared/http.ts";
+import { rewriteTwilioUrl } from "../_shared/providers/twilio.ts";
+
+/** What the handler needs to know about a call the caller may see. */
+export interface VisibleCall {
+  recording_url: string | null;
+}
+
+/** A lookup failure worth reporting as is (e.g. PostgREST refused the JWT). */
+export class LookupError extends Error {
+  constructor(readonly status: number, readonly code: string | undefined, message: string) {
+    super(message);
+    this.name = "LookupError";
+  }
+}
+
+export interface Deps {
+  /** The call as the caller may see it under RLS; null when not visible. */
+  findCall(req: Request, callId: string): Promise<VisibleCall | null>;
+  /** Twilio credentials and (locally) the stand-in's base URL. */
+  twilio(): { accountSid: string; authToken: string; baseUrl?: string };
+  /** Time allowed until Twilio answers with headers (the body then streams freely). */
+  headersTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const Query = z.object({
+  call_id: z.uuid(),
+  format: z.enum(["wav", "mp3"]).default("wav"),
+});
+
+const CONTENT_TYPES = { wav: "audio/wav", mp3: "audio/mpeg" } as const;
+
+// The path of a recording's media in Twilio's 2010-04-01 API.
+const RECORDING_PATH = /^\/2010-04-01\/Accounts\/AC[0-9a-fA-F]{32}\/Recordings\/RE[0-9a-fA-F]{32}$/;
+const TWILIO_HOST = /^(?:[a-z0-9-]+\.)*twilio\.com$/i;
+
+/**
+ * The media URL to fetch for a stored RecordingUrl, or null when it is not a
+ * Twilio recording URL (or the configured stand-in): our credentials are sent
+ * to that URL, so it must point where they belong.
+ */
+export function mediaUrl(
+  recordingUrl: string,
+  format: "wav" | "mp3",
+  baseUrl?: string,
+): string | null {
+  let u: URL;
+  try {
+    u = new URL(rewriteTwilioUrl(recordingUrl.trim().replace(/\.(wav|mp3|json)$/i, ""), baseUrl));
+  } catch {
+    return null;
+  }
+  if (u.search || u.hash || u.username || u.password) return null;
+  let path = u.pathname;
+  if (baseUrl) {
+    // Locally every *.twilio.com URL has been rewritten to the stand-in.
+    const base = new URL(baseUrl);
+    const prefix = base.pathname.replace(/\/+$/, "");
+    if (u.origin !== base.origin || !path.startsWith(`${prefix}/`)) return null;
+    path = path.slice(prefix.length);
+  } else if (
+    u.protocol !== "https:" || !TWILIO_HOST.test(u.hostname) || (u.port !== "" && u.port !== "443")
+  ) {
+    return null;
+  }
+  if (!RECORDING_PATH.test(path)) return null;
+  u.pathname += `.${format}`;
+  return u.href;
+}
+
+function withCors(headers: Headers): Headers {
+  for (const [k, v] of Object.entries(corsHeaders)) headers.set(k, v);
+  return headers;
+}
+
+const unavailable = () =>
+  jsonError(
+    502,
+    "recording_unavailable",
+    "The recording could not be fetched from the telephony provider. Try again shortly.",
+  );
+
+export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
+  const doFetch = deps.fetch ?? fetch;
+  const headersTimeoutMs = deps.headersTimeoutMs ?? 15_000;
+
+  return async function handler(req: Request): Promise<Response> {
+    const cors = handleCors(req);
+    if (cors) return cors;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const res = jsonError(405, "method_not_allowed", "Use GET");
+      res.headers.set("allow", "GET, HEAD, OPTIONS");
+      return res;
+    }
+    // verify_jwt has checked the signature; only a user's token may play media
+    // (the anon key would see nothing under RLS, the service key everything).
+    if (!jwtSub(req)) return jsonError(401, "not_authenticated", "Sign in to play recordings");
+
+    const url = new URL(req.url);
+    const q = Query.safeParse({
+      call_id: url.searchParams.get("call_id") ?? undefined,
+      format: url.searchParams.get("format") ?? undefined,
+    });
+    if (!q.success) {
+      const field = String(q.error.issues[0]?.path[0] ?? "call_id");
+      return jsonError(
+        400,
+        "invalid_input",
+        field === "format" ? "format must be wav or mp3" : "call_id must be a UUID",
+      );
+    }
+    const { call_id: callId, format } = q.data;
+
+    let call: VisibleCall | null;
+    try {
+      call = await deps.findCall(req, callId);
+    } catch (e) {
+      if (e instanceof LookupError) {
+        if (e.status === 401) {
+          return jsonError(401, "not_authenticated", "Your session has expired; sign in again");
+        }
+        return dbErrorResponse({ code: e.code, message: e.message });
+      }
+      console.error("call-recording: call lookup failed", e);
+      return jsonError(500, "internal_error", "Something went wrong on our side");
+    }
+    if (!call) return jsonError(404, "not_found", "Call not found");
+    if (!call.recording_url) return jsonError(404, "no_recording", "This call has no recording");
+
+    let creds: ReturnType<Deps["twilio"]>;
+    try {
+      creds = deps.twilio();
+    } catch (e) {
+      console.error(
+        "call-recording: Twilio is not configured:",
+        e instanceof ConfigError ? e.message : e,
+      );
+      return jsonError(500, "misconfigured", "Recording playback is not configured");
+    }
+    const target = mediaUrl(call.recording_url, format, creds.baseUrl);
+    if (!target) {
+      console.error(
+        `call-recording: call ${callId} has a recording URL that is not Twilio's; refusing to send credentials`,
+      );
+      return unavailable();
+    }
+
+    const upstreamHeaders = new Headers({
+      authorization: `Basic ${btoa(`${creds.accountSid}:${creds.authToken}`)}`,
+      accept: `${CONTENT_TYPES[format]}, audio/*;q=0.9`,
+    });
+    const range = req.headers.get("range");
+    if (range) upstreamHeaders.set("range", range);
+
+    // The timeout covers the wait for headers only; a long recording keeps
+    // streaming. If the client goes away, the runtime cancels the response
+    // body, which is Twilio's body itself, so the upstream download stops too.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new Error("Twilio did not answer in time")),
+      headersTimeoutMs,
+    );
+    let upstream: Response;
+    try {
+      upstream = await doFetch(target, {
+        method: req.method,
+        headers: upstreamHeaders,
+        // Twilio may redirect media to a short-lived pre-signed storage URL;
+        // fetch drops Authorization on a cross-origin redirect (and keeps Range).
+        redirect: "follow",
+        signal: timeout.signal,
+      });
+    } catch (e) {
+      console.error(
+        `call-recording: Twilio request failed for call ${callId}:`,
+        (e as Error).message,
+      );
+      return unavailable();
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (upstream.status === 200 || upstream.status === 206) {
+      const headers = withCors(new Headers());
+      const type = upstream.headers.get("content-type") ?? "";
+      headers.set("content-type", type.startsWith("audio/") ? type : CONTENT_TYPES[format]);
+      headers.set("accept-ranges", "bytes");
+      for (const h of ["content-length", "content-range", "last-modified", "etag"]) {
+        const v = upstream.headers.get(h);
+        if (v) headers.set(h, v);
+      }
+      if (upstream.status === 206 && !headers.has("content-range")) {
+        await upstream.body?.cancel();
+        console.error(
+          `call-recording: Twilio answered 206 without Content-Range for call ${callId}`,
+        );
+        return unavailable();
+      }
+      // A call recording is personal data: never stored by a shared cache, and
+      // access is re-checked on every request (a removed member loses it at once).
+      headers.set("cache-control", "private, no-store");
+      headers.set("content-disposition", "inline");
+      headers.set("x-content-type-options", "nosniff");
+      return new Response(req.method === "HEAD" ? null : upstream.body, {
+        status: upstream.status,
+        headers,
+      });
+    }
+
+    await upstream.body?.cancel();
+    if (upstream.status === 416) {
+      const res = jsonError(
+        416,
+        "range_not_satisfiable",
+        "The requested range is outside the recording",
+      );
+      const total = /\/(\d+)$/.exec(upstream.headers.get("content-range") ?? "")?.[1];
+      if (total) res.headers.set("content-range", `bytes */${total}`);
+      return res;
+    }
+    if (upstream.status === 404) {
+      return jsonError(
+        404,
+        "recording_not_found",
+        "The recording is no longer available (it may have been deleted)",
+      );
+    }
+    console.error(`call-recording: Twilio answered HTTP ${upstream.status} for call ${callId}`);
+    return unavailable();
+  };
+}
+
+/** Production wiring: RLS lookup through PostgREST, Twilio credentials from the environment. */
+export async function findCallUnderRls(req: Request, callId: string): Promise<VisibleCall | null> {
+  const { data, error, status } = await userClient(req)
+    .from("calls").select("recording_url").eq("id", callId).maybeSingle();
+  if (error) throw new LookupError(status, error.code, error.message);
+  return data;
+}
+
+export const handler = makeHandler({
+  findCall: findCallUnderRls,
+  twilio: () => {
+    const env = twilioEnv();
+    return {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      baseUrl: env.TWILIO_API_BASE_URL,
+    };
+  },
+});
+
+export default handler;

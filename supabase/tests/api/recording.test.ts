@@ -1,0 +1,165 @@
+// call-recording through the real stack: gateway → functions server
+// (verify_jwt) → PostgREST under the caller's JWT (RLS) → the test instance's
+// Twilio stand-in. A call is made the way production makes it: registered at
+// the stand-in and ingested through the signed recording-status webhook.
+import assert from "node:assert/strict";
+import {
+  instance,
+  type InstanceName,
+  SANDBOX_TWILIO_ACCOUNT_SID,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from "../../local/config.ts";
+import { ANON_KEY, API_URL, db, poll, signJwt } from "../../local/tests/helpers.ts";
+
+const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
+const TWILIO = `http://127.0.0.1:${inst.ports.twilio}`;
+const ACME_MANAGER = "a0000000-0000-4000-8000-000000000003";
+const ACME_AGENT_ALEX = "a0000000-0000-4000-8000-000000000004"; // the agent the line rings
+const ACME_AGENT_JAMIE = "a0000000-0000-4000-8000-000000000005";
+const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
+
+async function control(path: string, body: unknown) {
+  const r = await fetch(`${TWILIO}/_sandbox${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return await r.json();
+}
+
+let arranged: Promise<{ callId: string; recordingSid: string }> | undefined;
+/** One recorded Acme call (to the line that rings Alex), ingested once for all tests. */
+function recordedCall() {
+  arranged ??= (async () => {
+    const { call, recording } = await control("/calls", {
+      from: "+15557778888",
+      to: "+14155550100",
+      duration: 20,
+      transcript: {
+        sentences: [
+          {
+            media_channel: 2,
+            start_time: 0,
+            end_time: 4,
+            transcript: "Thanks for calling Acme Solar, this is Alex.",
+          },
+          {
+            media_channel: 1,
+            start_time: 4.5,
+            end_time: 9,
+            transcript: "Hi, I'd like a quote for panels.",
+          },
+        ],
+      },
+    });
+    const delivery = await control("/webhooks", {
+      event: "recording-status",
+      call_sid: call.sid,
+      url: `${API_URL}/functions/v1/twilio-recording`,
+    });
+    assert.equal(delivery.response?.status, 200, JSON.stringify(delivery));
+    const sql = db();
+    try {
+      const callId = await poll("the call row", async () => {
+        const [row] = await sql`select id from public.calls where twilio_call_sid = ${call.sid}`;
+        return row?.id as string | undefined;
+      });
+      return { callId, recordingSid: recording.sid as string };
+    } finally {
+      await sql.end();
+    }
+  })();
+  return arranged;
+}
+
+const tokenOf = (sub: string) => signJwt({ sub, role: "authenticated", aud: "authenticated" });
+
+async function play(callId: string, opts: { user?: string; range?: string; format?: string } = {}) {
+  const headers: Record<string, string> = { apikey: ANON_KEY };
+  if (opts.user) headers.authorization = `Bearer ${await tokenOf(opts.user)}`;
+  if (opts.range) headers.range = opts.range;
+  const q = new URLSearchParams({
+    call_id: callId,
+    ...(opts.format ? { format: opts.format } : {}),
+  });
+  return await fetch(`${API_URL}/functions/v1/call-recording?${q}`, { headers });
+}
+
+async function twilioMedia(recordingSid: string, range?: string) {
+  const res = await fetch(
+    `${TWILIO}/2010-04-01/Accounts/${SANDBOX_TWILIO_ACCOUNT_SID}/Recordings/${recordingSid}.wav`,
+    {
+      headers: {
+        authorization: `Basic ${
+          btoa(`${SANDBOX_TWILIO_ACCOUNT_SID}:${SANDBOX_TWILIO_AUTH_TOKEN}`)
+        }`,
+        ...(range ? { range } : {}),
+      },
+    },
+  );
+  assert.ok(res.ok, `the stand-in serves the media (${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+Deno.test("recording: a manager of the call's organization gets the bytes of a range (206)", async () => {
+  const { callId, recordingSid } = await recordedCall();
+  const res = await play(callId, { user: ACME_MANAGER, range: "bytes=100-199" });
+  assert.equal(res.status, 206, await res.clone().text());
+  const whole = await twilioMedia(recordingSid);
+  assert.equal(res.headers.get("content-range"), `bytes 100-199/${whole.length}`);
+  assert.equal(res.headers.get("content-length"), "100");
+  assert.match(res.headers.get("content-type") ?? "", /^audio\//);
+  assert.deepEqual(new Uint8Array(await res.arrayBuffer()), whole.subarray(100, 200));
+});
+
+Deno.test("recording: without Range the whole recording comes back (200)", async () => {
+  const { callId, recordingSid } = await recordedCall();
+  const res = await play(callId, { user: ACME_MANAGER });
+  assert.equal(res.status, 200);
+  const body = new Uint8Array(await res.arrayBuffer());
+  assert.deepEqual(body, await twilioMedia(recordingSid));
+  assert.equal(new TextDecoder().decode(body.subarray(0, 4)), "RIFF");
+});
+
+Deno.test("recording: the agent on the call may play it; another agent of the same organization may not", async () => {
+  const { callId } = await recordedCall();
+  const own = await play(callId, { user: ACME_AGENT_ALEX, range: "bytes=0-3" });
+  assert.equal(own.status, 206);
+  assert.equal(new TextDecoder().decode(await own.arrayBuffer()), "RIFF");
+  const other = await play(callId, { user: ACME_AGENT_JAMIE });
+  assert.equal(other.status, 404);
+  assert.equal((await other.json()).error.code, "not_found");
+});
+
+Deno.test("recording: another tenant's manager gets 404, the same as for a call that does not exist", async () => {
+  const { callId } = await recordedCall();
+  const res = await play(callId, { user: GLOBEX_MANAGER, range: "bytes=100-199" });
+  assert.equal(res.status, 404);
+  const body = await res.text();
+  assert.equal(JSON.parse(body).error.code, "not_found");
+  assert.doesNotMatch(body, /twilio|Recordings|RE[0-9a-f]{32}/i);
+
+  const missing = await play(crypto.randomUUID(), { user: ACME_MANAGER });
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, "not_found");
+});
+
+Deno.test("recording: no JWT is a 401; the anon key alone is not a user either", async () => {
+  const { callId } = await recordedCall();
+  const none = await play(callId);
+  assert.equal(none.status, 401);
+  assert.ok((await none.json()).error, "an error body");
+
+  const anon = await fetch(`${API_URL}/functions/v1/call-recording?call_id=${callId}`, {
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${ANON_KEY}` },
+  });
+  assert.equal(anon.status, 401);
+  assert.equal((await anon.json()).error.code, "not_authenticated");
+});
+
+Deno.test("recording: a malformed call_id is a 400", async () => {
+  const res = await play("not-a-uuid", { user: ACME_MANAGER });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.code, "invalid_input");
+});

@@ -1,0 +1,49 @@
+// The organization's effective plan, limits and usage (org_entitlements RPC;
+// members only). `refetchInterval` lets the page poll after Checkout.
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { z } from "zod";
+import { supabase } from "../../../lib/supabase";
+
+const count = z.coerce.number().catch(0);
+const limit = z.coerce.number().nullish().catch(null);
+
+export const Entitlements = z.object({
+  plan: z.string(),
+  plan_name: z.string(),
+  status: z.string().catch("none"),
+  paid: z.boolean().catch(false),
+  in_grace: z.boolean().nullish().catch(false),
+  seats: z.coerce.number(),
+  limits: z.object({
+    analyzed_minutes_per_month: limit,
+    phone_numbers: limit,
+    sim_sessions_per_month: limit,
+  }).loose().catch({ analyzed_minutes_per_month: null, phone_numbers: null, sim_sessions_per_month: null }),
+  features: z.array(z.string()).catch([]),
+  metered: z.boolean().nullish().catch(false),
+  current_period_end: z.string().nullish(),
+  trial_end: z.string().nullish(),
+  cancel_at: z.string().nullish(),
+  usage: z.object({
+    analyzed_minutes: count,
+    phone_numbers: count,
+    members: count,
+    pending_invitations: count,
+  }),
+});
+export type Entitlements = z.infer<typeof Entitlements>;
+
+export async function fetchEntitlements(orgId: string): Promise<Entitlements> {
+  const { data, error } = await supabase.rpc("org_entitlements", { p_org_id: orgId });
+  if (error) throw error;
+  return Entitlements.parse(data);
+}
+
+export const entitlementsQueryOptions = (orgId: string) =>
+  queryOptions({
+    queryKey: ["entitlements", orgId, "billing"],
+    queryFn: () => fetchEntitlements(orgId),
+  });
+
+export const useEntitlements = (orgId: string, opts: { refetchInterval?: number | false } = {}) =>
+  useQuery({ ...entitlementsQueryOptions(orgId), refetchInterval: opts.refetchInterval ?? false });

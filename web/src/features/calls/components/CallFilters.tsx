@@ -1,0 +1,97 @@
+// Calls list filters: a transcript search (submitted on Enter or the button)
+// and selects/dates that apply at once. All of it lives in the URL.
+import { useId, useState } from "react";
+import { errorMessage } from "../../../lib/errors";
+import { useAgentOptions } from "../api/getAgentOptions";
+import { CALL_STATUSES, type CallFilters, isIsoDate, OUTCOMES, SENTIMENTS } from "../filters";
+
+function SearchForm({ value, onSearch }: { value: string; onSearch: (q: string | null) => void }) {
+  const [text, setText] = useState(value);
+  // Follow the URL when it changes from elsewhere (back button, "Clear filters"),
+  // without remounting: the box keeps focus after a search.
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    setText(value);
+  }
+  return (
+    <form
+      role="search"
+      className="calls-search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(text.trim() || null);
+      }}
+    >
+      <label className="calls-search-field">
+        <span className="sr-only">Search transcripts</span>
+        <input type="search" name="q" placeholder="Search transcripts…" value={text} maxLength={200} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
+export function CallFiltersBar({ filters, onChange }: { filters: CallFilters; onChange: (patch: Partial<CallFilters>) => void }) {
+  const agents = useAgentOptions();
+  const errorId = useId();
+  const agentList = agents.data ?? [];
+  const unknownAgent = filters.agentId && agents.isSuccess && !agentList.some((a) => a.id === filters.agentId);
+  const date = (v: string) => (isIsoDate(v) ? v : null);
+  return (
+    <section className="card calls-filters" aria-label="Filter calls">
+      <SearchForm value={filters.q ?? ""} onSearch={(q) => onChange({ q })} />
+      <div className="filters">
+        <label>
+          Agent
+          <select
+            name="agent"
+            value={filters.agentId ?? ""}
+            disabled={agents.isPending}
+            aria-describedby={agents.isError ? errorId : undefined}
+            onChange={(e) => onChange({ agentId: e.target.value || null })}
+          >
+            <option value="">{agents.isPending ? "Loading agents…" : "All agents"}</option>
+            {unknownAgent && <option value={filters.agentId!}>Unknown agent</option>}
+            {agentList.map((a) => <option key={a.id} value={a.id}>{a.name}{a.active ? "" : " (inactive)"}</option>)}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" value={filters.from ?? ""} max={filters.to ?? undefined} onChange={(e) => onChange({ from: date(e.target.value) })} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" value={filters.to ?? ""} min={filters.from ?? undefined} onChange={(e) => onChange({ to: date(e.target.value) })} />
+        </label>
+        <label>
+          Outcome
+          <select name="outcome" value={filters.outcome ?? ""} onChange={(e) => onChange({ outcome: (e.target.value || null) as CallFilters["outcome"] })}>
+            <option value="">Any outcome</option>
+            {OUTCOMES.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </select>
+        </label>
+        <label>
+          Sentiment
+          <select name="sentiment" value={filters.sentiment ?? ""} onChange={(e) => onChange({ sentiment: (e.target.value || null) as CallFilters["sentiment"] })}>
+            <option value="">Any sentiment</option>
+            {SENTIMENTS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" value={filters.status ?? ""} onChange={(e) => onChange({ status: (e.target.value || null) as CallFilters["status"] })}>
+            <option value="">Any status</option>
+            {CALL_STATUSES.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </select>
+        </label>
+        {agents.isError && (
+          <p id={errorId} className="calls-inline-error" role="alert">
+            Couldn't load agents: {errorMessage(agents.error)}{" "}
+            <button type="button" className="link" onClick={() => agents.refetch()}>Try again</button>
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

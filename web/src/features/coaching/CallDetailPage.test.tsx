@@ -1,0 +1,329 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Insight } from "./api/types";
+import { CallDetailPage } from "./components/CallDetailPage";
+import { activeSentence } from "./components/Transcript";
+import { renderScreen } from "./testing/render";
+import { db, env, failures, inserted, ORG_ID, resetSupabaseMock, rpc, rpcHandlers, USER_ID } from "./testing/supabaseMock";
+
+vi.mock("../../lib/supabase", async () => (await import("./testing/supabaseMock")).supabaseModule);
+
+const CALL = "c0ffee00-0000-4000-8000-000000000001";
+const COACH = "a0000000-0000-4000-8000-000000000009";
+const SEGMENTS = [
+  { start: 0, end: 4, speaker: "agent", text: "Thanks for calling Acme Solar, this is Alex." },
+  { start: 4.5, end: 9, speaker: "customer", text: "Hi Alex, I'm ready to order the panels." },
+  { start: 9.5, end: 15, speaker: "agent", text: "Would you also like the battery backup for an extra $300?" },
+  { start: 15.5, end: 18, speaker: "customer", text: "Yes, let's do it, add the battery." },
+];
+const ev = (i: number) => ({ quote: SEGMENTS[i].text, time: SEGMENTS[i].start, speaker: SEGMENTS[i].speaker as "agent" | "customer" });
+const INSIGHT: Insight = {
+  summary: "The customer ordered panels and added a battery.",
+  sentiment: { score: 0.6, label: "positive", evidence: [ev(3)] },
+  converted: { value: true, evidence: ev(3) },
+  upsell: { amount: 300, currency: "USD", items: [{ name: "Battery backup", amount: 300, evidence: ev(3) }] },
+  script_adherence: {
+    score: 50,
+    checklist: [
+      { item_id: "greeting", done: true, evidence: ev(0) },
+      { item_id: "recording_notice", done: false, evidence: null },
+    ],
+  },
+  objections: [],
+  next_steps: [{ step: "Email the paperwork", owner: "agent", evidence: null }],
+  key_moments: [
+    { label: "Accepted add-on: battery", evidence: ev(3) },
+    { label: "Upsell offered", evidence: ev(2) },
+  ],
+};
+
+function seed({ status = "analyzed", analyzer = "openai", error = null as string | null } = {}) {
+  db.calls = [{
+    id: CALL,
+    org_id: ORG_ID,
+    status,
+    error,
+    started_at: "2026-11-20T15:04:00Z",
+    duration_seconds: 95,
+    direction: "inbound",
+    from_number: "+15553334444",
+    twilio_recording_sid: "RE" + "a".repeat(32),
+    agent: { id: "1a000000-0000-4000-8000-000000000001", name: "Alex Agent" },
+  }];
+  db.transcripts = [{ call_id: CALL, segments: SEGMENTS, language: "en" }];
+  db.insights = status === "analyzed"
+    ? [{
+      id: "i1",
+      call_id: CALL,
+      is_current: true,
+      org_id: ORG_ID,
+      analyzer,
+      model: analyzer === "openai" ? "gpt-4o" : "offline-rules-v1",
+      created_at: "2026-11-20T15:10:00Z",
+      script_id: "s1",
+      data: INSIGHT,
+      script: { items: [{ id: "greeting", label: "Greet and introduce yourself" }, { id: "recording_notice", label: "Recording notice" }] },
+    }]
+    : [];
+  db.call_comments = [
+    { id: "k2", call_id: CALL, at_seconds: 16, body: "Great upsell.", author_id: USER_ID, created_at: "2026-11-21T09:00:00Z" },
+    { id: "k1", call_id: CALL, at_seconds: 2.5, body: "Say the recording notice here.", author_id: COACH, created_at: "2026-11-21T10:00:00Z" },
+  ];
+  db.profiles.push({ id: COACH, full_name: "Casey Coach" });
+}
+
+const fetchMock = vi.fn();
+const play = vi.fn(() => Promise.resolve());
+
+beforeEach(() => {
+  resetSupabaseMock({ role: "manager" });
+  fetchMock.mockReset();
+  fetchMock.mockImplementation(async () => ({
+    ok: true,
+    status: 200,
+    blob: async () => new Blob([new Uint8Array([0xff, 0xfb, 0x18, 0])], { type: "audio/mpeg" }),
+    json: async () => ({}),
+  }));
+  vi.stubGlobal("fetch", fetchMock);
+  URL.createObjectURL = vi.fn(() => "blob:recording");
+  URL.revokeObjectURL = vi.fn();
+  play.mockClear();
+  HTMLMediaElement.prototype.play = play as unknown as HTMLMediaElement["play"];
+  HTMLMediaElement.prototype.pause = vi.fn();
+  window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+async function openPage() {
+  const view = renderScreen(<CallDetailPage callId={CALL} />, { url: `/app/calls/${CALL}` });
+  const audio = await screen.findByTestId("audio-player") as HTMLAudioElement;
+  await screen.findAllByTestId("transcript-sentence");
+  return { ...view, audio };
+}
+
+function playTo(audio: HTMLAudioElement, t: number) {
+  act(() => {
+    audio.currentTime = t;
+    audio.dispatchEvent(new Event("timeupdate"));
+  });
+}
+
+const sentences = () => screen.getAllByTestId("transcript-sentence");
+const highlighted = () => sentences().filter((s) => s.getAttribute("aria-current") === "true");
+
+describe("CallDetailPage", () => {
+  it("shows the header: agent, date, duration and status", async () => {
+    seed();
+    await openPage();
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toContain("Alex Agent");
+    expect(screen.getByText("1:35")).toBeTruthy();
+    expect(screen.getByTestId("call-status").textContent).toBe("Analyzed");
+  });
+
+  it("fetches the recording from call-recording with the session's token in the header (never in the URL)", async () => {
+    seed();
+    const { audio } = await openPage();
+    expect(audio.getAttribute("src")).toBe("blob:recording");
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe(`${env.supabaseUrl}/functions/v1/call-recording?call_id=${CALL}&format=mp3`);
+    expect(url).not.toContain("user-access-token");
+    expect(init.headers).toMatchObject({ authorization: "Bearer user-access-token", apikey: env.supabaseAnonKey });
+  });
+
+  it("highlights the sentence being spoken as the audio plays", async () => {
+    seed();
+    const { audio } = await openPage();
+    expect(sentences().map((s) => s.getAttribute("data-start"))).toEqual(["0", "4.5", "9.5", "15.5"]);
+    expect(within(sentences()[1]).getByText("Customer")).toBeTruthy();
+    expect(within(sentences()[0]).getByText("Agent")).toBeTruthy();
+
+    playTo(audio, 6);
+    expect(highlighted()).toEqual([sentences()[1]]);
+    expect(sentences()[1].classList.contains("coach-active")).toBe(true);
+    expect(sentences()[0].classList.contains("coach-active")).toBe(false);
+    expect(sentences()[0].hasAttribute("aria-current")).toBe(false);
+
+    playTo(audio, 12);
+    expect(highlighted()).toEqual([sentences()[2]]);
+    expect(sentences()[1].classList.contains("coach-active")).toBe(false);
+
+    playTo(audio, 30); // after the last sentence ended
+    expect(highlighted()).toEqual([]);
+  });
+
+  it("clicking a sentence seeks the audio to its start and plays", async () => {
+    seed();
+    const { audio } = await openPage();
+    fireEvent.click(sentences()[2]);
+    expect(audio.currentTime).toBe(9.5);
+    expect(play).toHaveBeenCalled();
+    expect(highlighted()).toEqual([sentences()[2]]);
+  });
+
+  it("clicking a key moment seeks the player", async () => {
+    seed();
+    const { audio } = await openPage();
+    const moments = await screen.findAllByTestId("key-moment");
+    expect(moments.map((m) => m.textContent)).toEqual([
+      expect.stringContaining("Upsell offered"),
+      expect.stringContaining("Accepted add-on: battery"),
+    ]);
+    fireEvent.click(moments[1]);
+    expect(audio.currentTime).toBe(15.5);
+    expect(play).toHaveBeenCalledTimes(1);
+    expect(highlighted()).toEqual([sentences()[3]]);
+  });
+
+  it("shows the insight: AI badge, summary, sentiment, conversion with evidence, upsell and the labelled checklist", async () => {
+    seed();
+    const { audio } = await openPage();
+    expect(await screen.findByText("AI · gpt-4o")).toBeTruthy();
+    expect(screen.queryByText("Offline analyzer")).toBeNull();
+    expect(screen.getByText(INSIGHT.summary)).toBeTruthy();
+    expect(screen.getByText("+0.60")).toBeTruthy();
+    expect(screen.getByText("positive")).toBeTruthy();
+    expect(screen.getByTestId("converted").textContent).toBe("Yes");
+    expect(screen.getByText("Battery backup")).toBeTruthy();
+    expect(screen.getByText("Greet and introduce yourself")).toBeTruthy();
+    expect(screen.getByText("Recording notice")).toBeTruthy();
+    expect(screen.getByRole("img", { name: "Done" }).textContent).toBe("✓");
+    expect(screen.getByRole("img", { name: "Missed" }).textContent).toBe("✗");
+    // Evidence of the greeting item seeks to where it was said.
+    fireEvent.click(screen.getByRole("button", { name: /Play “Thanks for calling Acme Solar/ }));
+    expect(audio.currentTime).toBe(0);
+    fireEvent.click(screen.getAllByRole("button", { name: /Play “Yes, let's do it/ })[0]);
+    expect(audio.currentTime).toBe(15.5);
+  });
+
+  it("labels an offline analysis clearly", async () => {
+    seed({ analyzer: "offline" });
+    await openPage();
+    expect(await screen.findByText("Offline analyzer")).toBeTruthy();
+    expect(screen.queryByText(/^AI ·/)).toBeNull();
+  });
+
+  it("managers re-analyze: reanalyze_call is called and the call is re-read", async () => {
+    seed();
+    rpcHandlers.reanalyze_call = () => {
+      db.calls[0].status = "analyzing";
+      return { data: 7, error: null };
+    };
+    await openPage();
+    const button = screen.getByRole("button", { name: "Re-analyze" });
+    fireEvent.click(button);
+    await waitFor(() => expect(screen.getByTestId("call-status").textContent).toBe("Processing…"));
+    expect(rpc).toHaveBeenCalledWith("reanalyze_call", { p_call_id: CALL });
+    const busy = screen.getByRole("button", { name: "Processing…" }) as HTMLButtonElement;
+    expect(busy.disabled).toBe(true);
+  });
+
+  it("shows why a re-analysis was refused", async () => {
+    seed();
+    rpcHandlers.reanalyze_call = () => ({ data: null, error: { code: "SP409", message: "the call is still being processed" } });
+    await openPage();
+    fireEvent.click(screen.getByRole("button", { name: "Re-analyze" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("the call is still being processed");
+  });
+
+  it("agents see no Re-analyze button and no comment form", async () => {
+    resetSupabaseMock({ role: "agent" });
+    seed();
+    await openPage();
+    await screen.findAllByTestId("comment");
+    expect(screen.queryByRole("button", { name: /re-analyze/i })).toBeNull();
+    expect(screen.queryByText(/Add a comment/)).toBeNull();
+  });
+
+  it("lists comments in call-time order with authors, and their timestamps seek", async () => {
+    seed();
+    const { audio } = await openPage();
+    const comments = await screen.findAllByTestId("comment");
+    expect(comments.map((c) => c.textContent)).toEqual([
+      expect.stringMatching(/0:02.*Casey Coach.*Say the recording notice here\./),
+      expect.stringMatching(/0:16.*Morgan Manager.*Great upsell\./),
+    ]);
+    fireEvent.click(within(comments[1]).getByRole("button", { name: "Play from 0:16" }));
+    expect(audio.currentTime).toBe(16);
+  });
+
+  it("the comment form posts the call's org, the call, the player's time and the text, then shows it", async () => {
+    seed();
+    const { audio } = await openPage();
+    playTo(audio, 12.345);
+    const box = screen.getByLabelText(/Add a comment at 0:12/);
+    fireEvent.change(box, { target: { value: "  Ask for the budget before pitching.  " } });
+    fireEvent.click(screen.getByRole("button", { name: "Add comment" }));
+    await waitFor(() => expect(inserted).toHaveLength(1));
+    expect(inserted[0]).toEqual({
+      table: "call_comments",
+      payload: { org_id: ORG_ID, call_id: CALL, at_seconds: 12.35, body: "Ask for the budget before pitching." },
+    });
+    await waitFor(() => expect(screen.getAllByTestId("comment")).toHaveLength(3));
+    expect(screen.getAllByTestId("comment")[1].textContent).toContain("Ask for the budget before pitching.");
+    expect((box as HTMLTextAreaElement).value).toBe("");
+  });
+
+  it("shows a clear error when the recording cannot be loaded", async () => {
+    seed();
+    fetchMock.mockImplementation(async () => ({
+      ok: false,
+      status: 404,
+      blob: async () => new Blob(),
+      json: async () => ({ error: { code: "recording_not_found", message: "The recording is no longer available" } }),
+    }));
+    renderScreen(<CallDetailPage callId={CALL} />);
+    const alert = await screen.findByText("Couldn't load the recording.");
+    expect(alert.parentElement?.textContent).toContain("The recording is no longer available");
+    expect(screen.queryByTestId("audio-player")).toBeNull();
+    // The transcript still works without audio.
+    expect(await screen.findAllByTestId("transcript-sentence")).toHaveLength(4);
+  });
+
+  it("shows Processing… while the pipeline works and refetches every 3 s until analyzed", async () => {
+    seed({ status: "transcribing" });
+    db.transcripts = [];
+    renderScreen(<CallDetailPage callId={CALL} />);
+    await waitFor(() => expect(screen.getByTestId("call-status").textContent).toBe("Processing…"));
+    expect(await screen.findByText("Transcribing…")).toBeTruthy();
+    expect(await screen.findByText("Analyzing…")).toBeTruthy();
+    // The pipeline finishes.
+    seed({ status: "analyzed" });
+    await waitFor(() => expect(screen.getByTestId("call-status").textContent).toBe("Analyzed"), { timeout: 5_000 });
+    expect(await screen.findByText(INSIGHT.summary)).toBeTruthy();
+    expect(screen.getAllByTestId("transcript-sentence")).toHaveLength(4);
+    expect(fetchMock, "the recording is not downloaded again").toHaveBeenCalledTimes(1);
+  }, 10_000);
+
+  it("shows why a call failed", async () => {
+    seed({ status: "failed", error: "no transcript: Twilio has none" });
+    renderScreen(<CallDetailPage callId={CALL} />);
+    expect((await screen.findByTestId("call-status")).textContent).toBe("Failed");
+    expect(screen.getAllByText(/no transcript: Twilio has none/).length).toBeGreaterThan(0);
+  });
+
+  it("says so when the call is not visible, and shows load errors", async () => {
+    renderScreen(<CallDetailPage callId={CALL} />);
+    expect(await screen.findByText("Call not found")).toBeTruthy();
+    cleanup();
+    failures.calls = { message: "permission denied for table calls", code: "42501" };
+    renderScreen(<CallDetailPage callId={CALL} />);
+    expect((await screen.findByRole("alert")).textContent).toContain("permission denied");
+  });
+});
+
+describe("activeSentence", () => {
+  const segs = SEGMENTS as Parameters<typeof activeSentence>[0];
+  it("finds the sentence containing the time, keeps it through the pause before the next, none after the end", () => {
+    expect(activeSentence(segs, 0)).toBe(0);
+    expect(activeSentence(segs, 3.99)).toBe(0);
+    expect(activeSentence(segs, 4.2)).toBe(0);
+    expect(activeSentence(segs, 4.5)).toBe(1);
+    expect(activeSentence(segs, 17.9)).toBe(3);
+    expect(activeSentence(segs, 18)).toBe(-1);
+    expect(activeSentence([], 3)).toBe(-1);
+  });
+});

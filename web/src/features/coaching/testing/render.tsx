@@ -1,0 +1,27 @@
+// Renders a screen the way the app does (react-query, router, session) on top
+// of the supabase stand-in, once the session knows the current organization.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { RouterProvider } from "../../../app/router";
+import { SessionProvider, useSession } from "../../../app/session";
+
+function WhenOrgReady({ children }: { children: ReactNode }) {
+  const { current } = useSession();
+  return current ? <>{children}</> : <p>Signing in…</p>;
+}
+
+export function renderScreen(ui: ReactNode, { url = "/" }: { url?: string } = {}) {
+  window.history.replaceState(null, "", url);
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider>
+        <SessionProvider>
+          <WhenOrgReady>{ui}</WhenOrgReady>
+        </SessionProvider>
+      </RouterProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, queryClient };
+}
