@@ -271,6 +271,8 @@ set search_path = ''
 as $$
 begin
   if new.status <> 'released' and (tg_op = 'INSERT' or old.status = 'released') then
+    -- Serialize concurrent purchases of one organization: count, then insert.
+    perform 1 from public.organizations o where o.id = new.org_id for update;
     perform private.assert_limit(new.org_id, 'phone_numbers',
       (select count(*) from public.phone_numbers n where n.org_id = new.org_id and n.status <> 'released' and n.id <> new.id), 1);
   end if;
@@ -303,9 +305,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_seats integer := (private.entitlements(new.org_id) ->> 'seats')::integer;
+  v_seats integer;
   v_used integer;
 begin
+  -- Serialize concurrent invitations/joins of one organization.
+  perform 1 from public.organizations o where o.id = new.org_id for update;
+  v_seats := (private.entitlements(new.org_id) ->> 'seats')::integer;
   if tg_table_name = 'invitations' then
     v_used := private.seats_in_use(new.org_id);
   else

@@ -138,7 +138,9 @@ describe("BillingPage", () => {
     fn.mockResolvedValue({ url: "https://checkout.stripe.test/c/cs_1" });
     renderPage();
     fireEvent.click(await screen.findByLabelText(/Yearly/));
-    fireEvent.click(screen.getByRole("button", { name: "Choose Starter" }));
+    const choose = screen.getByRole("button", { name: "Choose Starter" });
+    expect(choose.getAttribute("data-plan")).toBe("starter");
+    fireEvent.click(choose);
     await waitFor(() => expect(redirect).toHaveBeenCalledWith("https://checkout.stripe.test/c/cs_1"));
     expect(fn).toHaveBeenCalledWith("stripe-checkout", { org_id: ORG, plan: "starter", interval: "year" });
     expect(JSON.parse(sessionStorage.getItem(CHECKOUT_KEY)!)).toEqual({ orgId: ORG, plan: "starter" });

@@ -399,6 +399,7 @@ function Plans({ orgId, e, s, plans, redirect }: {
                 {!current && !running && price && (
                   <button
                     type="button"
+                    data-plan={p.key}
                     disabled={checkout.isPending}
                     onClick={() => checkout.mutate({ plan: p.key, interval })}
                   >
