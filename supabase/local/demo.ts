@@ -32,15 +32,17 @@ export function demoFiles(): string[] {
   }
 }
 
-export async function postDemoCalls(inst: Instance): Promise<{ registered: number; posted: number }> {
+export async function postDemoCalls(inst: Instance): Promise<{ registered: number; posted: number; callSids: string[] }> {
   const sandbox = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
   const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
   let posted = 0;
   const files = demoFiles();
+  const callSids: string[] = [];
   try {
     for (const [i, file] of files.entries()) {
       const call: DemoCall = JSON.parse(Deno.readTextFileSync(join(DIR, file)));
       const callSid = await sid("CA", file);
+      callSids.push(callSid);
       const duration = Math.ceil(Math.max(...call.sentences.map((s) => s.end_time)) + 2);
       // Spread over the day so the calls of one day do not share a minute.
       const start = new Date(Date.now() - call.days_ago * 86_400_000 - (i + 1) * 47 * 60_000 - duration * 1000);
@@ -79,5 +81,5 @@ export async function postDemoCalls(inst: Instance): Promise<{ registered: numbe
   } finally {
     await sql.end();
   }
-  return { registered: files.length, posted };
+  return { registered: files.length, posted, callSids };
 }

@@ -133,13 +133,13 @@ async function vitestSuite(inst: Instance): Promise<SuiteResult> {
 
 /** Demo calls through the real webhook, analyzed before the browser looks. */
 async function seedDemoCalls(inst: Instance) {
-  await postDemoCalls(inst);
+  const { callSids } = await postDemoCalls(inst);
   const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
   try {
     const until = Date.now() + 120_000;
     for (;;) {
       const [{ pending }] = await sql`select count(*)::int as pending from public.calls
-        where status in ('in_progress', 'received', 'transcribing', 'analyzing')`;
+        where twilio_call_sid = any (${callSids}) and status not in ('analyzed', 'failed')`;
       if (pending === 0) return;
       if (Date.now() > until) throw new Error(`${pending} demo calls still in the pipeline after 2 minutes`);
       await new Promise((r) => setTimeout(r, 500));

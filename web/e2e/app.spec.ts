@@ -126,7 +126,8 @@ test("billing, agents and script screens render for the owner", async ({ page })
   await expect(page.getByText("Alex Agent").first()).toBeVisible();
   await shot(page, "11-agents");
   await page.goto("/app/script");
-  await expect(page.getByDisplayValue("Acme inbound sales")).toBeVisible();
+  await expect.poll(() => page.locator("input").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)))
+    .toContain("Acme inbound sales");
   await shot(page, "12-script");
 });
 
