@@ -7,10 +7,10 @@ import { RouterProvider } from "../../app/router";
 import { SessionProvider, useSession } from "../../app/session";
 import { AgentsPage } from "./components/AgentsPage";
 import { normalizePhone } from "./phone";
-import { fakeSupabase as db } from "./testing/fakeSupabase";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
 
 vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("./testing/fakeSupabase")).fakeSupabase.client,
+  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
   env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
 }));
 vi.mock("../../lib/functions", async (importOriginal) => ({

@@ -5,10 +5,10 @@ import { callsQueryOptions, callsRefetchInterval } from "./api/searchCalls";
 import { CallsPage } from "./components/CallsPage";
 import { parseCallFilters, toSearch } from "./filters";
 import { parseSnippet } from "./format";
-import { renderScreen } from "./testing/render";
-import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "./testing/supabaseMock";
+import { renderScreen } from "../../testing/render";
+import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "../../testing/supabaseMock";
 
-vi.mock("../../lib/supabase", async () => (await import("./testing/supabaseMock")).supabaseModule);
+vi.mock("../../lib/supabase", async () => (await import("../../testing/supabaseMock")).supabaseModule);
 
 const ANA = "11111111-1111-4111-8111-111111111111";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;

@@ -5,10 +5,10 @@ import { dashboardKpisQueryOptions, pipelineRefetchInterval } from "./api/getDas
 import { trendRange } from "./api/getDashboardTrend";
 import { DashboardPage } from "./components/DashboardPage";
 import { addDays, parseDashboardFilters, todayIso } from "./filters";
-import { renderScreen } from "./testing/render";
-import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "./testing/supabaseMock";
+import { renderScreen } from "../../testing/render";
+import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "../../testing/supabaseMock";
 
-vi.mock("../../lib/supabase", async () => (await import("./testing/supabaseMock")).supabaseModule);
+vi.mock("../../lib/supabase", async () => (await import("../../testing/supabaseMock")).supabaseModule);
 
 const ANA = "11111111-1111-4111-8111-111111111111";
 const BEN = "22222222-2222-4222-8222-222222222222";
@@ -233,7 +233,7 @@ describe("DashboardPage", () => {
     const select = await screen.findByLabelText("Agent") as HTMLSelectElement;
     await waitFor(() => expect(select.disabled).toBe(false));
     expect([...select.options].map((o) => o.textContent)).toEqual(["All agents", "Ana Ortiz", "Ben Lee (inactive)"]);
-    const agentsQuery = (await import("./testing/supabaseMock")).fromCalls.find((c) => c.table === "agents")!;
+    const agentsQuery = (await import("../../testing/supabaseMock")).fromCalls.find((c) => c.table === "agents")!;
     expect(agentsQuery.calls).toContainEqual(["eq", ["org_id", ORG_ID]]);
 
     fireEvent.change(select, { target: { value: BEN } });

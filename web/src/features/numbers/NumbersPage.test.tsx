@@ -8,10 +8,10 @@ import { type ReactNode } from "react";
 import { SessionProvider, useSession } from "../../app/session";
 import { callFunction, FunctionError } from "../../lib/functions";
 import { NumbersPage } from "./components/NumbersPage";
-import { fakeSupabase as db } from "./testing/fakeSupabase";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
 
 vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("./testing/fakeSupabase")).fakeSupabase.client,
+  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
   env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
 }));
 vi.mock("../../lib/functions", async (importOriginal) => ({

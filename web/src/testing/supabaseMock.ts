@@ -1,6 +1,6 @@
 // A stand-in for lib/supabase in this feature's tests (supabase-js is the
 // third-party boundary). Use with:
-//   vi.mock("../../lib/supabase", async () => (await import("./testing/supabaseMock")).supabaseModule);
+//   vi.mock("../../lib/supabase", async () => (await import("../../testing/supabaseMock")).supabaseModule);
 // `rpc` answers per function name through `rpcHandlers`; `from(table)` returns
 // a chainable, awaitable builder answering `tables[table]`.
 import { vi } from "vitest";

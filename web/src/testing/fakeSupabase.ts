@@ -1,8 +1,7 @@
-// A stand-in for supabase-js in this feature's Vitest tests (the third-party
-// boundary; everything of ours runs for real). Queries are recorded and
-// answered by per-table (or `rpc:<name>`) handlers a test registers.
-// Kept per feature because features do not import each other; the same file
-// lives in each feature that needs it.
+// A stand-in for supabase-js in Vitest tests (the third-party boundary;
+// everything of ours runs for real). Queries are recorded and answered by
+// per-table (or `rpc:<name>`) handlers a test registers. Shared test code
+// (src/testing), usable by every feature.
 import type { Session } from "@supabase/supabase-js";
 
 export interface FakeQuery {
