@@ -13,8 +13,23 @@
 import { join } from "node:path";
 import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import postgres from "postgres";
+import { gzipSync } from "node:zlib";
+import { SignJWT } from "jose";
 import twilio from "twilio";
-import { instance, LOCAL_DIR, SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN } from "./config.ts";
+import {
+  ANON_KEY as ANON,
+  instance,
+  JWT_SECRET,
+  LOCAL_DIR,
+  SANDBOX_TWILIO_ACCOUNT_SID,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from "./config.ts";
+
+async function signJwt(sub: string) {
+  return await new SignJWT({ sub, role: "authenticated", aud: "authenticated" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt().setExpirationTime("1h")
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
 import { down, reset } from "./stack.ts";
 
 const inst = instance("test");
@@ -188,6 +203,118 @@ async function benchQueue() {
 }
 
 const PIPELINE_CALLS = Number(Deno.env.get("BENCH_PIPELINE_CALLS") ?? 100);
+const DASH_ORGS = Number(Deno.env.get("BENCH_DASH_ORGS") ?? 100);
+const DASH_CALLS_PER_ORG = Number(Deno.env.get("BENCH_DASH_CALLS_PER_ORG") ?? 10_000);
+
+/**
+ * Dashboard KPIs on a generated data set (default 1,000,000 calls across 100
+ * organizations, 80 % analyzed): dashboard_kpis through the gateway and
+ * PostgREST as a manager of one organization (RLS), against the same
+ * aggregate for that organization run directly by the table owner (no RLS,
+ * no HTTP).
+ */
+async function benchDashboard() {
+  const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
+  const user = "e0000000-0000-4000-8000-000000000001";
+  try {
+    const t0 = performance.now();
+    await sql`insert into auth.users (id, email, aud, role) values (${user}, 'bench-manager@bench.test', 'authenticated', 'authenticated')`;
+    await sql`insert into public.organizations (id, name, slug)
+              select ('f' || lpad(to_hex(g), 7, '0') || '-0000-4000-8000-000000000000')::uuid, 'Bench ' || g, 'bench-' || g
+                from generate_series(1, ${DASH_ORGS}) g`;
+    const org = `f${(1).toString(16).padStart(7, "0")}-0000-4000-8000-000000000000`;
+    await sql`insert into public.memberships (org_id, user_id, role) values (${org}, ${user}, 'manager')`;
+    await sql`update public.profiles set current_org_id = ${org} where id = ${user}`;
+    await sql`insert into public.agents (org_id, name)
+              select o.id, 'Agent ' || a from public.organizations o, generate_series(1, 5) a where o.slug like 'bench-%'`;
+    await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
+              select ag.org_id, ag.id, 'CA' || md5(ag.id::text || g), 'analyzed',
+                     now() - (random() * interval '60 days'), 30 + (random() * 600)::int
+                from public.agents ag
+                join public.organizations o on o.id = ag.org_id and o.slug like 'bench-%',
+                     generate_series(1, ${DASH_CALLS_PER_ORG / 5}) g`;
+    await sql`alter table public.insights disable trigger insights_bookkeeping`;
+    await sql`insert into public.insights (org_id, call_id, run_key, analyzer, model, prompt_version, sentiment_score,
+                                           sentiment_label, converted, upsell_amount, adherence_score, summary, data)
+              select c.org_id, c.id, 'bench', 'offline', 'bench', 'bench', round((random() * 2 - 1)::numeric, 3), 'neutral',
+                     random() < 0.4, round((random() * 500)::numeric, 2), (random() * 100)::int, 'bench', '{}'
+                from public.calls c join public.organizations o on o.id = c.org_id and o.slug like 'bench-%'
+               where random() < 0.8`;
+    await sql`alter table public.insights enable trigger insights_bookkeeping`;
+    await sql`analyze public.calls`;
+    await sql`analyze public.insights`;
+    const [{ n }] = await sql`select count(*)::int as n from public.calls`;
+    const generateSeconds = (performance.now() - t0) / 1000;
+
+    const token = await signJwt(user);
+    const body = JSON.stringify({ p_from: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10), p_to: new Date().toISOString().slice(0, 10) });
+    const viaApi = async () => {
+      const s = performance.now();
+      const r = await fetch(`${inst.apiUrl}/rest/v1/rpc/dashboard_kpis`, {
+        method: "POST",
+        headers: { apikey: ANON, authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body,
+      });
+      await r.json();
+      if (!r.ok) throw new Error(`dashboard_kpis: ${r.status}`);
+      return performance.now() - s;
+    };
+    const { p_from, p_to } = JSON.parse(body);
+    const direct = async () => {
+      const s = performance.now();
+      await sql`
+        with c as (select c.id, c.status from public.calls c
+                    where c.org_id = ${org} and c.started_at >= ${p_from}::date and c.started_at < ${p_to}::date + 1),
+             i as (select i.* from public.insights i join c on c.id = i.call_id where i.is_current)
+        select (select count(*) from c), (select count(*) from i), (select avg(case when i.converted then 1.0 else 0.0 end) from i),
+               (select sum(i.upsell_amount) from i), (select avg(i.sentiment_score) from i), (select avg(i.adherence_score) from i)`;
+      return performance.now() - s;
+    };
+    const measure = async (f: () => Promise<number>) => {
+      for (let i = 0; i < 3; i++) await f(); // warm-up
+      const xs: number[] = [];
+      for (let i = 0; i < 30; i++) xs.push(await f());
+      xs.sort((a, b) => a - b);
+      return { p50_ms: +pct(xs, 50).toFixed(2), p95_ms: +pct(xs, 95).toFixed(2) };
+    };
+    const api = await measure(viaApi);
+    const owner = await measure(direct);
+    return {
+      calls_total: n,
+      organizations: DASH_ORGS,
+      generate_seconds: +generateSeconds.toFixed(1),
+      rpc_through_postgrest_with_rls: api,
+      same_aggregate_as_owner_without_rls: owner,
+      ratio_p50: +(api.p50_ms / owner.p50_ms).toFixed(2),
+      ratio_p95: +(api.p95_ms / owner.p95_ms).toFixed(2),
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The SPA's JavaScript for the dashboard route, gzip-compressed. */
+async function spaSize() {
+  const dist = join(LOCAL_DIR, "bench", "web");
+  const p = new Deno.Command(join(LOCAL_DIR, "..", "node_modules", ".bin", "vite"), {
+    args: ["build", "--config", "web/vite.config.ts", "--outDir", dist, "--emptyOutDir", "--logLevel", "error"],
+    cwd: join(LOCAL_DIR, ".."),
+    env: { VITE_SUPABASE_URL: inst.apiUrl, VITE_SUPABASE_ANON_KEY: ANON },
+    stdout: "null",
+    stderr: "inherit",
+  });
+  if ((await p.output()).code !== 0) throw new Error("SPA build failed");
+  // No route is lazy-loaded yet: the dashboard loads every script index.html references.
+  const html = Deno.readTextFileSync(join(dist, "index.html"));
+  const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  let raw = 0, gz = 0;
+  for (const s of scripts) {
+    const bytes = Deno.readFileSync(join(dist, s));
+    raw += bytes.byteLength;
+    gz += gzipSync(bytes).byteLength;
+  }
+  return { route: "/app (dashboard)", files: scripts.length, js_bytes: raw, js_gzip_bytes: gz };
+}
 
 async function benchPipeline(ackRps: number) {
   const demo = join(LOCAL_DIR, "..", "supabase/local/demo/calls");
@@ -265,13 +392,21 @@ try {
   await reset(inst); // a clean queue and database for the pipeline run
   const pipeline = await benchPipeline(webhook.twilio_recording.throughput_rps);
   console.log(JSON.stringify(pipeline, null, 2));
-  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline };
+  console.log(`dashboard: ${DASH_ORGS * DASH_CALLS_PER_ORG} generated calls across ${DASH_ORGS} organizations…`);
+  await reset(inst);
+  const dashboard = await benchDashboard();
+  console.log(JSON.stringify(dashboard, null, 2));
+  const spa = await spaSize();
+  console.log(JSON.stringify(spa, null, 2));
+  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline, dashboard, spa };
   Deno.mkdirSync(join(LOCAL_DIR, "bench"), { recursive: true });
   const file = join(LOCAL_DIR, "bench", "report.json");
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nwebhook ack vs bare Deno.serve: p50 ×${webhook.ratio_p50}, p99 ×${webhook.ratio_p99}, throughput ×${webhook.ratio_throughput} (p99 ${webhook.twilio_recording.p99_ms} ms)`);
   console.log(`queue vs graphile-worker: throughput ×${queue.ratio_throughput}`);
   console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); per call ${pipeline.per_call.tokens_in}+${pipeline.per_call.tokens_out} tokens, LLM $${pipeline.per_call.llm_cost_usd}, all providers $${pipeline.per_call.provider_cost_usd}`);
+  console.log(`dashboard KPIs through PostgREST with RLS vs the owner's aggregate: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (${dashboard.rpc_through_postgrest_with_rls.p50_ms} ms on ${dashboard.calls_total} calls)`);
+  console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);
   console.log(`report: ${file}`);
 } catch (e) {
   console.error(e);

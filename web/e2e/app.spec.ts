@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
+const GLOBEX = "0b000000-0000-4000-8000-000000000001";
 
 test("public pages: landing, sign-in, 404; the app is guarded", async ({ page }) => {
   await page.goto("/");
@@ -44,6 +45,16 @@ test("the demo manager sees KPIs that match the database", async ({ page }) => {
 });
 
 test("search a call by a phrase, open it, play it, seek, comment", async ({ page }) => {
+  // The call to open: a demo call that mentions the phrase and has key moments.
+  const transcripts = await rest<{ call_id: string }[]>(
+    `transcripts?select=call_id&org_id=eq.${ACME}&full_text=ilike.*battery*`,
+  );
+  const insights = await rest<{ call_id: string; data: { key_moments: unknown[] } }[]>(
+    `insights?select=call_id,data&is_current=is.true&call_id=in.(${transcripts.map((t) => t.call_id).join(",")})`,
+  );
+  const target = insights.find((i) => i.data.key_moments.length > 0)?.call_id;
+  expect(target, "a demo call mentions a battery and has key moments").toBeTruthy();
+
   await signInAs(page, USERS.acmeManager, "/app/calls");
   await expect(page.getByTestId("call-row").first()).toBeVisible();
   await shot(page, "05-calls");
@@ -52,8 +63,8 @@ test("search a call by a phrase, open it, play it, seek, comment", async ({ page
   await expect(page).toHaveURL(/q=battery/);
   const rows = page.getByTestId("call-row");
   await expect(rows.first()).toContainText(/battery/i);
-  await rows.first().getByRole("link").first().click();
-  await expect(page).toHaveURL(/\/app\/calls\/[0-9a-f-]{36}/);
+  await page.locator(`[data-testid="call-row"] a[href="/app/calls/${target}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`/app/calls/${target}`));
 
   const audio = page.getByTestId("audio-player");
   await expect(audio).toBeVisible();
@@ -88,12 +99,15 @@ test("search a call by a phrase, open it, play it, seek, comment", async ({ page
 });
 
 test("the other organization's manager sees none of it", async ({ page }) => {
-  const [call] = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}&limit=1`);
+  const acmeCalls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}`);
+  const globexCalls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${GLOBEX}`);
   await signInAs(page, USERS.globexManager, "/app?from=2000-01-01&to=2100-01-01");
-  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "0");
+  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", String(globexCalls.length));
   await page.goto("/app/calls");
-  await expect(page.getByTestId("call-row")).toHaveCount(0);
-  await page.goto(`/app/calls/${call.id}`);
+  await expect(page.getByTestId("call-row")).toHaveCount(globexCalls.length);
+  const links = await page.locator('[data-testid="call-row"] a').evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  for (const c of acmeCalls) expect(links).not.toContain(`/app/calls/${c.id}`);
+  await page.goto(`/app/calls/${acmeCalls[0].id}`);
   await expect(page.getByText(/not found/i).first()).toBeVisible();
   await shot(page, "07-other-tenant");
 });
