@@ -379,6 +379,17 @@ async function benchPipeline(ackRps: number) {
   }
 }
 
+const ONLY = Deno.env.get("BENCH_ONLY");
+if (ONLY === "dashboard") {
+  await reset(inst);
+  try {
+    console.log(JSON.stringify(await benchDashboard(), null, 2));
+  } finally {
+    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
+  }
+  Deno.exit(0);
+}
+
 await reset(inst);
 let code = 0;
 try {

@@ -263,13 +263,33 @@ create policy "Managers delete call scripts" on public.call_scripts
   for delete to authenticated
   using (org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[])));
 
--- Transcripts and insights follow their call's visibility.
+-- Transcripts and insights follow their call's visibility (the calls policy:
+-- managers and up of the organization, the call's agent, staff), written out
+-- with per-statement helpers so no policy scans calls row by row.
+create function private.agent_call_ids()
+returns setof uuid
+language sql
+stable
+-- security definer: reads calls/agents of the caller without re-entering RLS.
+security definer
+set search_path = ''
+as $$
+  select c.id from public.calls c join public.agents a on a.id = c.agent_id
+   where a.user_id = (select auth.uid());
+$$;
+comment on function private.agent_call_ids() is 'Calls taken by the agent linked to the caller.';
+grant execute on function private.agent_call_ids() to authenticated;
+
 create policy "Readers of a call read its transcript" on public.transcripts
   for select to authenticated
-  using (call_id in (select c.id from public.calls c));
+  using (org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[]))
+         or call_id in (select private.agent_call_ids())
+         or (select private.is_platform_admin()));
 create policy "Readers of a call read its insights" on public.insights
   for select to authenticated
-  using (call_id in (select c.id from public.calls c));
+  using (org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[]))
+         or call_id in (select private.agent_call_ids())
+         or (select private.is_platform_admin()));
 
 create policy "Managers read their organization's activities; agents their own" on public.activities
   for select to authenticated

@@ -46,7 +46,9 @@ create trigger call_comments_updated_at before update on public.call_comments
 alter table public.call_comments enable row level security;
 create policy "Readers of a call read its comments" on public.call_comments
   for select to authenticated
-  using (call_id in (select c.id from public.calls c));
+  using (org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[]))
+         or call_id in (select private.agent_call_ids())
+         or (select private.is_platform_admin()));
 create policy "Managers comment on their organization's calls" on public.call_comments
   for insert to authenticated
   with check (
@@ -71,17 +73,24 @@ grant insert (org_id, call_id, at_seconds, body), update (at_seconds, body) on p
 -- the org switcher) so someone in several organizations never sees them mixed;
 -- without a current organization (staff), everything RLS lets them see.
 
-create function private.current_org_id()
-returns uuid
+create function private.scope_org_ids()
+returns setof uuid
 language sql
 stable
+-- security definer: reads the caller's profile and the organization ids;
+-- RLS on the queried tables still decides what is visible.
 security definer
 set search_path = ''
 as $$
-  select p.current_org_id from public.profiles p where p.id = (select auth.uid());
+  with cur as (select p.current_org_id from public.profiles p
+                where p.id = (select auth.uid()) and p.current_org_id is not null)
+  select current_org_id from cur
+  union all
+  select o.id from public.organizations o where not exists (select 1 from cur);
 $$;
-comment on function private.current_org_id() is 'The caller''s current organization (profiles.current_org_id), or null.';
-grant execute on function private.current_org_id() to authenticated;
+comment on function private.scope_org_ids() is
+  'The organizations dashboards describe: the caller''s current one, or (without one) every organization — RLS narrows it further. Used as org_id = any (array(select private.scope_org_ids())) so the index on org_id applies.';
+grant execute on function private.scope_org_ids() to authenticated;
 
 create function public.dashboard_kpis(p_from date, p_to date, p_agent_id uuid default null)
 returns jsonb
@@ -94,7 +103,7 @@ as $$
      where c.started_at >= p_from and c.started_at < p_to + 1
        and (p_agent_id is null or c.agent_id = p_agent_id)
        and c.org_id is not null
-       and c.org_id = coalesce((select private.current_org_id()), c.org_id)
+       and c.org_id = any (array(select private.scope_org_ids()))
   ), i as (
     select i.* from public.insights i join c on c.id = i.call_id where i.is_current
   )
@@ -130,7 +139,7 @@ as $$
     left join public.calls c
       on c.started_at >= d and c.started_at < d + interval '1 day'
      and (p_agent_id is null or c.agent_id = p_agent_id) and c.org_id is not null
-     and c.org_id = coalesce((select private.current_org_id()), c.org_id)
+     and c.org_id = any (array(select private.scope_org_ids()))
     left join public.insights i on i.call_id = c.id and i.is_current
    group by d
    order by d;
@@ -153,7 +162,7 @@ as $$
     from public.agents a
     left join public.calls c on c.agent_id = a.id and c.started_at >= p_from and c.started_at < p_to + 1
     left join public.insights i on i.call_id = c.id and i.is_current
-   where a.org_id = coalesce((select private.current_org_id()), a.org_id)
+   where a.org_id = any (array(select private.scope_org_ids()))
    group by a.id, a.name
    order by coalesce(sum(i.upsell_amount), 0) desc, count(i.id) filter (where i.converted) desc, a.name;
 $$;
@@ -194,7 +203,7 @@ as $$
     left join public.insights i on i.call_id = c.id and i.is_current
     left join public.transcripts t on t.call_id = c.id
    where c.org_id is not null
-     and c.org_id = coalesce((select private.current_org_id()), c.org_id)
+     and c.org_id = any (array(select private.scope_org_ids()))
      and (q.tsq is null or t.search @@ q.tsq)
      and (p_from is null or c.started_at >= p_from)
      and (p_to is null or c.started_at < p_to + 1)
