@@ -304,7 +304,8 @@ async function spaSize() {
     stderr: "inherit",
   });
   if ((await p.output()).code !== 0) throw new Error("SPA build failed");
-  // No route is lazy-loaded yet: the dashboard loads every script index.html references.
+  // The dashboard is in the entry bundle; other screens are lazy chunks that
+  // index.html does not reference. What the route loads: the entry and its preloads.
   const html = Deno.readTextFileSync(join(dist, "index.html"));
   const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
   let raw = 0, gz = 0;

@@ -1,14 +1,19 @@
 // Routes: public pages, the guarded app, and a 404.
-import { type ReactNode, useEffect } from "react";
+import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { ErrorState, RouteErrorBoundary, Spinner } from "../components/ui";
-import { AgentsPage } from "../features/agents/components/AgentsPage";
 import { ResetPasswordPage, SignInPage, SignUpPage, UpdatePasswordPage } from "../features/auth/components/AuthPages";
-import { BillingPage } from "../features/billing/components/BillingPage";
-import { CallsPage } from "../features/calls/components/CallsPage";
-import { CallDetailPage } from "../features/coaching/components/CallDetailPage";
 import { DashboardPage } from "../features/dashboard/components/DashboardPage";
-import { NumbersPage } from "../features/numbers/components/NumbersPage";
-import { ScriptPage } from "../features/script/components/ScriptPage";
+
+// The dashboard (where managers land) ships in the main bundle; every other
+// screen is its own chunk, loaded when first opened.
+const CallsPage = lazy(() => import("../features/calls/components/CallsPage").then((m) => ({ default: m.CallsPage })));
+const CallDetailPage = lazy(() =>
+  import("../features/coaching/components/CallDetailPage").then((m) => ({ default: m.CallDetailPage }))
+);
+const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage").then((m) => ({ default: m.AgentsPage })));
+const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
+const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
+const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 import { Landing } from "./Landing";
 import { Link, matchPath, useRouter } from "./router";
 import { useSession } from "./session";
@@ -37,7 +42,13 @@ function Guarded({ children }: { children: ReactNode }) {
   if (!session) return null;
   if (membershipsError) return <ErrorState error={membershipsError} onRetry={() => window.location.reload()} />;
   if (!current) return <Welcome />;
-  return <Shell><RouteErrorBoundary key={location.pathname}>{children}</RouteErrorBoundary></Shell>;
+  return (
+    <Shell>
+      <RouteErrorBoundary key={location.pathname}>
+        <Suspense fallback={<Spinner />}>{children}</Suspense>
+      </RouteErrorBoundary>
+    </Shell>
+  );
 }
 
 const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
