@@ -22,10 +22,10 @@ const children = new Map<string, Deno.ChildProcess>();
 let stopping = false;
 
 function saveState() {
-  Deno.writeTextFileSync(
-    join(inst.runDir, "state.json"),
-    JSON.stringify({ supervisor: Deno.pid, services: state }, null, 2),
-  );
+  // Write-then-rename: readers never see a half-written file.
+  const file = join(inst.runDir, "state.json");
+  Deno.writeTextFileSync(`${file}.tmp`, JSON.stringify({ supervisor: Deno.pid, services: state }, null, 2));
+  Deno.renameSync(`${file}.tmp`, file);
 }
 
 function log(line: string) {

@@ -200,11 +200,18 @@ export async function analyzeCall(job: Job, { db }: { db: Db }) {
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;
     const final = e instanceof PermanentError || job.attempts >= job.max_attempts;
-    // The call shows where it stands: failed with the reason, or waiting for a retry.
+    // The call shows where it stands: failed with the reason, or waiting for a
+    // retry. A failed RE-analysis leaves the call analyzed with its previous
+    // insight (still current), and says why the new one is missing.
+    const { data: previous } = final
+      ? await db.from("insights").select("id").eq("call_id", call.id).eq("is_current", true).maybeSingle()
+      : { data: null };
     await db.rpc("set_call_status", {
       p_call_id: call.id,
-      p_status: final ? "failed" : "received",
-      p_error: final ? e.message.slice(0, 1000) : `retrying: ${e.message.slice(0, 500)}`,
+      p_status: final ? (previous ? "analyzed" : "failed") : "received",
+      p_error: final
+        ? `${previous ? "re-analysis failed: " : ""}${e.message}`.slice(0, 1000)
+        : `retrying: ${e.message.slice(0, 500)}`,
     });
     throw e;
   }

@@ -206,3 +206,25 @@ Deno.test("invalid model output twice fails the call with the reason; nothing ha
   assert.equal((await rows((sql) => sql`select id from public.activities where source_id = ${call.id}`)).length, 0);
   await control(`${OPENAI}/reset`, {});
 });
+
+Deno.test("a failed re-analysis keeps the previous insight current and says why", async () => {
+  await control(`${OPENAI}/reset`, {});
+  const sid = await newCall();
+  const call = await settled(sid);
+  assert.equal(call.status, "analyzed", call.error);
+  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2 });
+  try {
+    const r = await rpc(MANAGER, "reanalyze_call", { p_call_id: call.id });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await kick();
+    const after = await poll("the re-analysis to give up", async () => {
+      const c = await callBySid(sid);
+      return c.status === "analyzed" && c.error ? c : null;
+    }, 30_000, 250);
+    assert.match(after.error, /^re-analysis failed: invalid model output twice/);
+    const insights = await rows((sql) => sql`select is_current from public.insights where call_id = ${call.id}`);
+    assert.deepEqual(insights.map((i) => i.is_current), [true], "the first insight is still the current one");
+  } finally {
+    await control(`${OPENAI}/reset`, {});
+  }
+});

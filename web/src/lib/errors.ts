@@ -12,7 +12,10 @@ const SQL_MESSAGES: Record<string, string> = {
 
 export function errorMessage(err: unknown): string {
   if (!err) return "Something went wrong.";
-  const e = err as { code?: string; message?: string; error?: { message?: string } };
+  const e = err as { code?: string; message?: string; status?: number; name?: string; error?: { message?: string } };
+  if (e.status === 503 && /^Auth/.test(e.name ?? "")) {
+    return "Sign-in is unavailable right now: the authentication service is not running. Please try again later.";
+  }
   if (e.code && SQL_MESSAGES[e.code]) return e.message ? `${SQL_MESSAGES[e.code]} (${e.message})` : SQL_MESSAGES[e.code];
   if (e.error?.message) return e.error.message;
   if (e.message && /Failed to fetch|NetworkError/i.test(e.message)) return "Can't reach SalesPulse. Check your connection and try again.";

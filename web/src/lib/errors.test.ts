@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { errorMessage } from "./errors";
+
+describe("errorMessage", () => {
+  it("explains our SQL error codes", () => {
+    expect(errorMessage({ code: "SP402", message: "plan limit reached: phone_numbers (1 of 1 used)" }))
+      .toMatch(/^Your plan does not allow this\. Upgrade on the Billing page\. \(plan limit reached/);
+  });
+
+  it("says when sign-in is unavailable (Auth answers 503)", () => {
+    expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/authentication service is not running/);
+  });
+
+  it("turns network failures into a connection hint", () => {
+    expect(errorMessage(new TypeError("Failed to fetch"))).toMatch(/Can't reach SalesPulse/);
+  });
+
+  it("falls back to the message", () => {
+    expect(errorMessage({ message: "Boom" })).toBe("Boom");
+    expect(errorMessage(null)).toBe("Something went wrong.");
+  });
+});
