@@ -179,3 +179,17 @@ test("an owner picks a plan, pays in the Stripe stand-in's Checkout, and the web
   expect(await rest(`subscriptions?select=status,seats,plan_id,current_period_end&org_id=eq.${ACME}`)).toEqual(before);
   await shot(page, "15-billing-after-checkout");
 });
+
+test("an owner invites a teammate; the invitation is listed and queued for email", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, "/app/members");
+  await expect(page.getByTestId("member-row").first()).toBeVisible();
+  const email = `new.rep.${Date.now()}@acme.test`;
+  await page.getByLabel(/email/i).first().fill(email);
+  await page.getByRole("button", { name: /invite|send/i }).first().click();
+  await expect(page.getByText(new RegExp(`Invitation sent to ${email.replace(/\./g, "\\.")}`))).toBeVisible();
+  await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
+  const [inv] = await rest<{ id: string }[]>(`invitations?select=id&email=eq.${email}`);
+  const jobs = await rest<{ kind: string }[]>(`jobs?select=kind&dedupe_key=eq.invitation:${inv.id}`);
+  expect(jobs).toEqual([{ kind: "send_invitation_email" }]);
+  await shot(page, "16-members");
+});

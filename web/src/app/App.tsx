@@ -14,6 +14,10 @@ const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage")
 const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
+const MembersPage = lazy(() => import("../features/members/components/MembersPage").then((m) => ({ default: m.MembersPage })));
+const AcceptInvitePage = lazy(() =>
+  import("../features/auth/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
+);
 import { Landing } from "./Landing";
 import { Link, matchPath, useRouter } from "./router";
 import { useSession } from "./session";
@@ -51,6 +55,22 @@ function Guarded({ children }: { children: ReactNode }) {
   );
 }
 
+/** Signed in, with or without an organization (accepting an invitation). */
+function RequireSession({ children }: { children: ReactNode }) {
+  const { session, loading } = useSession();
+  const { navigate, location } = useRouter();
+  useEffect(() => {
+    if (!loading && !session) navigate(`/sign-in?next=${encodeURIComponent(location.pathname + window.location.search)}`, { replace: true });
+  }, [loading, session, navigate, location.pathname]);
+  if (loading) return <Spinner />;
+  if (!session) return null;
+  return (
+    <RouteErrorBoundary key={location.pathname}>
+      <Suspense fallback={<Spinner />}>{children}</Suspense>
+    </RouteErrorBoundary>
+  );
+}
+
 const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app", () => <DashboardPage />],
   ["/app/calls", () => <CallsPage />],
@@ -59,6 +79,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/script", () => <ScriptPage />],
   ["/app/numbers", () => <NumbersPage />],
   ["/app/billing", () => <BillingPage />],
+  ["/app/members", () => <MembersPage />],
 ];
 
 export function App() {
@@ -75,6 +96,8 @@ export function App() {
       return <ResetPasswordPage />;
     case "/update-password":
       return <UpdatePasswordPage />;
+    case "/accept-invite":
+      return <RequireSession><AcceptInvitePage /></RequireSession>;
   }
   for (const [pattern, render] of APP_ROUTES) {
     const params = matchPath(pattern, path);

@@ -22,6 +22,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link to="/app/calls">Calls</Link>
           {isManager && <Link to="/app/agents">Agents</Link>}
           {isManager && <Link to="/app/script">Call script</Link>}
+          {isManager && <Link to="/app/members">Members</Link>}
           {isAdmin && <Link to="/app/numbers">Numbers</Link>}
           {isAdmin && <Link to="/app/billing">Billing</Link>}
         </nav>
