@@ -38,6 +38,7 @@ export interface Instance {
     twilio: number;
     openai: number;
     stripe: number;
+    mailgun: number;
     web: number;
   };
   dbUrl: string;
@@ -59,6 +60,7 @@ export function instance(name: InstanceName): Instance {
     twilio: 54340 + o,
     openai: 54341 + o,
     stripe: 54342 + o,
+    mailgun: 54343 + o,
     web: name === "dev" ? 5173 : 55173,
   };
   return {
@@ -79,6 +81,7 @@ export const SANDBOX_TWILIO_AUTH_TOKEN = "local-sandbox-auth-token";
 export const SANDBOX_OPENAI_API_KEY = "sk-local-sandbox";
 export const SANDBOX_STRIPE_SECRET_KEY = "sk_test_local_sandbox";
 export const SANDBOX_STRIPE_WEBHOOK_SECRET = "whsec_local_sandbox";
+export const SANDBOX_MAILGUN_API_KEY = "key-local-sandbox";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -96,6 +99,9 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     STRIPE_WEBHOOK_SECRET: SANDBOX_STRIPE_WEBHOOK_SECRET,
     STRIPE_API_BASE_URL: `http://127.0.0.1:${i.ports.stripe}`,
     PUBLIC_SITE_URL: `http://127.0.0.1:${i.ports.web}`,
+    MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY,
+    MAILGUN_DOMAIN: "mg.salespulse.test",
+    MAILGUN_API_BASE_URL: `http://127.0.0.1:${i.ports.mailgun}`,
     ...(i.name === "test"
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,

@@ -7,6 +7,7 @@ import {
   instanceEnv,
   JWT_SECRET,
   ROOT,
+  SANDBOX_MAILGUN_API_KEY,
   SANDBOX_OPENAI_API_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_STRIPE_WEBHOOK_SECRET,
@@ -89,6 +90,14 @@ export function services(i: Instance): ServiceSpec[] {
       port: i.ports.stripe,
       health: `http://127.0.0.1:${i.ports.stripe}/_sandbox/health`,
       env: { ...common, STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: SANDBOX_STRIPE_WEBHOOK_SECRET },
+    },
+    {
+      name: "mailgun",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/mailgun.ts"), "--port", String(i.ports.mailgun)],
+      port: i.ports.mailgun,
+      health: `http://127.0.0.1:${i.ports.mailgun}/_sandbox/health`,
+      env: { ...common, MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY },
     },
     {
       name: "functions",

@@ -69,3 +69,9 @@ export const stripeEnv = parser(z.object({
 export const siteEnv = parser(z.object({
   PUBLIC_SITE_URL: url,
 }));
+
+export const mailgunEnv = parser(z.object({
+  MAILGUN_API_KEY: z.string().min(8),
+  MAILGUN_DOMAIN: z.string().min(3),
+  MAILGUN_API_BASE_URL: url.optional(),
+}));

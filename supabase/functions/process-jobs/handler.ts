@@ -7,11 +7,13 @@ import { handleCors, json, jsonError } from "../_shared/http.ts";
 import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./analyze_call.ts";
 import { reportUsage } from "./report_usage.ts";
+import { sendInvitationEmail } from "./send_invitation_email.ts";
 import { type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
   report_usage: reportUsage,
+  send_invitation_email: sendInvitationEmail,
 };
 
 const Body = z.object({

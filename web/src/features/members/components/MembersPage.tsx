@@ -153,7 +153,7 @@ function InviteCard({ orgId, myRole }: { orgId: string; myRole: OrgRole }) {
         </div>
         <button type="submit" disabled={invite.isPending}>{invite.isPending ? "Sending…" : "Send invitation"}</button>
       </form>
-      {sentTo && <Banner kind="success">Invitation sent to {sentTo}. The invitation email with the link to join is queued for delivery.</Banner>}
+      {sentTo && <Banner kind="success">Invitation sent to {sentTo}. They'll get an email with a link to join.</Banner>}
       {invite.isError && <Banner kind="error">{errorMessage(invite.error)}</Banner>}
     </Card>
   );

@@ -1,0 +1,68 @@
+// Invitations end to end on the test stack: invite_member (PostgREST, real
+// JWT) queues the email → process-jobs sends it through Mailgun (stand-in)
+// with a single-use link → the invitee accepts with the token from the email.
+import assert from "node:assert/strict";
+import { instance, type InstanceName } from "../../local/config.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+
+const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
+const MAILGUN = `http://127.0.0.1:${inst.ports.mailgun}/_sandbox`;
+const ACME = "0a000000-0000-4000-8000-000000000001";
+const OWNER = "a0000000-0000-4000-8000-000000000001";
+
+async function rpc(uid: string, fn: string, args: unknown) {
+  const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+  const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(args),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function kick() {
+  const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  await r.body?.cancel();
+}
+
+async function inbox(to: string) {
+  return (await (await fetch(`${MAILGUN}/messages?to=${encodeURIComponent(to)}`)).json()).items as { subject: string; text: string }[];
+}
+
+Deno.test("an invitation is emailed with a single-use link that lets the invitee join", async () => {
+  const email = `invitee.${crypto.randomUUID().slice(0, 8)}@example.test`;
+  // A transient Mailgun failure is retried by the queue.
+  await fetch(`${MAILGUN}/faults`, { method: "POST", body: JSON.stringify({ kind: "500", count: 1 }) });
+  const invite = await rpc(OWNER, "invite_member", { p_org_id: ACME, p_email: email, p_role: "agent" });
+  assert.equal(invite.status, 200, JSON.stringify(invite.body));
+  await kick();
+  const [message] = await poll("the invitation email", async () => {
+    const m = await inbox(email);
+    if (!m.length) await kick();
+    return m.length ? m : null;
+  }, 30_000, 500);
+  assert.match(message.subject, /invited to join Acme Inc/);
+  const token = /accept-invite\?token=([0-9a-f]+)/.exec(message.text)?.[1];
+  assert.ok(token, "the email carries the join link");
+
+  const sql = db();
+  try {
+    const [job] = await sql`select status, attempts from public.jobs where dedupe_key = ${"invitation:" + invite.body}`;
+    assert.deepEqual({ ...job }, { status: "succeeded", attempts: 2 }, "sent on the retry after Mailgun's 500");
+    const user = crypto.randomUUID();
+    await sql`insert into auth.users (id, email, aud, role) values (${user}, ${email}, 'authenticated', 'authenticated')`;
+    const accepted = await rpc(user, "accept_invitation", { p_token: token });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body, ACME);
+    const [m] = await sql`select role from public.memberships where org_id = ${ACME} and user_id = ${user}`;
+    assert.equal(m.role, "agent");
+    const again = await rpc(user, "accept_invitation", { p_token: token });
+    assert.equal(again.body.code, "SP410", "the link works once");
+  } finally {
+    await sql.end();
+  }
+});
