@@ -170,6 +170,7 @@ async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
     E2E_SCREENSHOTS: join(LOCAL_DIR, "screenshots"),
     TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
     STRIPE_SANDBOX_URL: `http://127.0.0.1:${inst.ports.stripe}`,
+    MAILGUN_SANDBOX_URL: `http://127.0.0.1:${inst.ports.mailgun}`,
   });
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;

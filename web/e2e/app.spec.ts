@@ -2,7 +2,7 @@
 // seeded like the demo (the runner posts the demo calls through the signed
 // Twilio webhook and waits for their analysis).
 import { expect, test } from "@playwright/test";
-import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
+import { API_URL, rest, SERVICE_KEY, shot, signInAs, USERS } from "./helpers";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
 const GLOBEX = "0b000000-0000-4000-8000-000000000001";
@@ -180,16 +180,26 @@ test("an owner picks a plan, pays in the Stripe stand-in's Checkout, and the web
   await shot(page, "15-billing-after-checkout");
 });
 
-test("an owner invites a teammate; the invitation is listed and queued for email", async ({ page }) => {
+test("an owner invites a teammate; the invitation is listed and emailed", async ({ page }) => {
   await signInAs(page, USERS.acmeOwner, "/app/members");
   await expect(page.getByTestId("member-row").first()).toBeVisible();
   const email = `new.rep.${Date.now()}@acme.test`;
-  await page.getByLabel(/email/i).first().fill(email);
-  await page.getByRole("button", { name: /invite|send/i }).first().click();
+  await page.getByRole("form", { name: "Invite a teammate" }).getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(new RegExp(`Invitation sent to ${email.replace(/\./g, "\\.")}`))).toBeVisible();
   await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
   const [inv] = await rest<{ id: string }[]>(`invitations?select=id&email=eq.${email}`);
   const jobs = await rest<{ kind: string }[]>(`jobs?select=kind&dedupe_key=eq.invitation:${inv.id}`);
   expect(jobs).toEqual([{ kind: "send_invitation_email" }]);
+  // The worker sends it through Mailgun (the stand-in here).
+  await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  await expect.poll(async () => {
+    const r = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/messages?to=${encodeURIComponent(email)}`)).json();
+    return r.items.map((m: { subject: string }) => m.subject);
+  }, { timeout: 20_000 }).toEqual(["You're invited to join Acme Inc on SalesPulse"]);
   await shot(page, "16-members");
 });
