@@ -1,8 +1,7 @@
 // Calls list filters: a transcript search (submitted on Enter or the button)
 // and selects/dates that apply at once. All of it lives in the URL.
-import { useId, useState } from "react";
-import { errorMessage } from "../../../lib/errors";
-import { useAgentOptions } from "../api/getAgentOptions";
+import { useState } from "react";
+import { AgentFilter } from "../../../components/AgentFilter";
 import { CALL_STATUSES, type CallFilters, isIsoDate, OUTCOMES, SENTIMENTS } from "../filters";
 
 function SearchForm({ value, onSearch }: { value: string; onSearch: (q: string | null) => void }) {
@@ -33,29 +32,12 @@ function SearchForm({ value, onSearch }: { value: string; onSearch: (q: string |
 }
 
 export function CallFiltersBar({ filters, onChange }: { filters: CallFilters; onChange: (patch: Partial<CallFilters>) => void }) {
-  const agents = useAgentOptions();
-  const errorId = useId();
-  const agentList = agents.data ?? [];
-  const unknownAgent = filters.agentId && agents.isSuccess && !agentList.some((a) => a.id === filters.agentId);
   const date = (v: string) => (isIsoDate(v) ? v : null);
   return (
     <section className="card calls-filters" aria-label="Filter calls">
       <SearchForm value={filters.q ?? ""} onSearch={(q) => onChange({ q })} />
       <div className="filters">
-        <label>
-          Agent
-          <select
-            name="agent"
-            value={filters.agentId ?? ""}
-            disabled={agents.isPending}
-            aria-describedby={agents.isError ? errorId : undefined}
-            onChange={(e) => onChange({ agentId: e.target.value || null })}
-          >
-            <option value="">{agents.isPending ? "Loading agents…" : "All agents"}</option>
-            {unknownAgent && <option value={filters.agentId!}>Unknown agent</option>}
-            {agentList.map((a) => <option key={a.id} value={a.id}>{a.name}{a.active ? "" : " (inactive)"}</option>)}
-          </select>
-        </label>
+        <AgentFilter value={filters.agentId ?? null} onChange={(agentId) => onChange({ agentId })} />
         <label>
           From
           <input type="date" name="from" value={filters.from ?? ""} max={filters.to ?? undefined} onChange={(e) => onChange({ from: date(e.target.value) })} />
@@ -85,12 +67,6 @@ export function CallFiltersBar({ filters, onChange }: { filters: CallFilters; on
             {CALL_STATUSES.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
           </select>
         </label>
-        {agents.isError && (
-          <p id={errorId} className="calls-inline-error" role="alert">
-            Couldn't load agents: {errorMessage(agents.error)}{" "}
-            <button type="button" className="link" onClick={() => agents.refetch()}>Try again</button>
-          </p>
-        )}
       </div>
     </section>
   );
