@@ -14,7 +14,7 @@ const CORS: Record<string, string> = {
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD",
   "access-control-allow-headers":
     "authorization, apikey, content-type, x-client-info, x-supabase-api-version, prefer, range, accept-profile, content-profile, x-upsert, cache-control, accept",
-  "access-control-expose-headers": "content-range, content-length, content-type, location, x-total-count",
+  "access-control-expose-headers": "content-range, content-length, content-type, location, x-total-count, x-supabase-api-version",
   "access-control-max-age": "3600",
 };
 

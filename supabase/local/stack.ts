@@ -8,10 +8,10 @@
 //   logs   — print (or follow with -f) a service's log.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
+import { ANON_KEY, authBinary, type Instance, instanceEnv, PG_BIN, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
 import { syncStripeCatalog } from "./sandbox_sync.ts";
-import { services } from "./services.ts";
+import { authEnv, services } from "./services.ts";
 
 const SUPABASE_CLI = join(ROOT, "node_modules", ".bin", "supabase");
 
@@ -167,11 +167,25 @@ async function ensureDatabase(inst: Instance) {
       inst.dbUrl, "-v", "ON_ERROR_STOP=1", "-X", "-q",
       "-f", join(ROOT, "supabase/local/bootstrap.sql"),
     ]);
+    const auth = authBinary();
+    if (auth) {
+      // As under `supabase start`: Auth migrates its schema before our
+      // migrations and the seed run, so seeded users get every column Auth reads.
+      say(inst, "migrating the auth schema (Supabase Auth)");
+      await must(auth, ["migrate"], { env: authEnv(inst, sandboxProviderEnv(inst)) });
+    }
     say(inst, "applying migrations and seed (supabase db push --include-seed)");
     await migrate(inst, true);
-    Deno.writeTextFileSync(initializedMarker(inst), new Date().toISOString());
+    Deno.writeTextFileSync(initializedMarker(inst), JSON.stringify({ at: new Date().toISOString(), auth: !!auth }));
   } else {
     await migrate(inst, false);
+    if (authBinary() && !Deno.readTextFileSync(initializedMarker(inst)).includes('"auth":true')) {
+      say(
+        inst,
+        "WARNING: this database was seeded without Supabase Auth; the demo users cannot sign in until it is " +
+          `re-created with Auth present: npm run stack -- reset --instance ${inst.name}`,
+      );
+    }
   }
 }
 
@@ -266,8 +280,14 @@ export async function logs(inst: Instance, name: string, follow: boolean) {
 }
 
 export function banner(inst: Instance) {
+  const auth = authBinary();
   return [
     `API (gateway)   ${inst.apiUrl}   (/rest/v1, /functions/v1, /auth/v1)`,
+    auth
+      ? `Auth            Supabase Auth (${auth}) — sign in with the demo logins below`
+      : `Auth            NOT RUNNING: no Supabase Auth binary on this machine, so sign-in answers 503.\n` +
+        `                Put the official binary at .local/bin/auth or set SUPABASE_AUTH_BIN (README, "Supabase Auth").`,
+    `Mail catcher    http://127.0.0.1:${inst.ports.mail}   (Auth's emails: password reset, confirmations)`,
     `Database        ${inst.dbUrl}`,
     `anon key        ${ANON_KEY}`,
     `service key     ${SERVICE_ROLE_KEY}`,

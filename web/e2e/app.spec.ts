@@ -29,6 +29,15 @@ test("sign-in reports a clear error when it fails", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
+test("sign-out ends the session in this browser", async ({ page }) => {
+  await signInAs(page, USERS.acmeManager, "/app/calls");
+  await expect(page.getByRole("heading", { name: "Calls", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/app/calls");
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+});
+
 test("the demo manager sees KPIs that match the database", async ({ page }) => {
   await signInAs(page, USERS.acmeManager, "/app?from=2000-01-01&to=2100-01-01");
   const calls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}`);

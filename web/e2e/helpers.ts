@@ -1,11 +1,13 @@
 // Helpers for the e2e suite: sessions, the database through the service
 // role, screenshots.
 //
-// Sessions: the Docker-free stack cannot run Supabase Auth (see README,
-// "Known gaps"), so the suite signs the session's access token itself with
-// the project's JWT secret — the same HS256 token Auth would issue, verified
-// by the same PostgREST/functions — and puts it where supabase-js keeps its
-// session. Everything after sign-in is the real app against the real API.
+// Sessions: when the stack runs Supabase Auth (SALESPULSE_AUTH_PORT is set,
+// see README "Supabase Auth"), every test signs in through the real sign-in
+// form. Where this machine has no Auth binary, the suite signs the session's
+// access token itself with the project's JWT secret — the same HS256 token
+// Auth would issue, verified by the same PostgREST/functions — and puts it
+// where supabase-js keeps its session. Everything after sign-in is the real
+// app against the real API either way.
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Page } from "@playwright/test";
@@ -15,6 +17,11 @@ export const ANON_KEY = process.env.SUPABASE_ANON_KEY!;
 export const SERVICE_KEY = process.env.SUPABASE_SERVICE_ROLE_KEY!;
 const SECRET = process.env.SUPABASE_JWT_SECRET ?? "super-secret-jwt-token-with-at-least-32-characters-long";
 export const SHOTS = process.env.E2E_SCREENSHOTS ?? "../../.local/screenshots";
+/** Supabase Auth runs in this stack: sign in for real. */
+export const AUTH = !!process.env.SALESPULSE_AUTH_PORT;
+export const NO_AUTH_REASON = "Supabase Auth is not running in this stack (no Auth binary; see README, \"Supabase Auth\")";
+export const MAIL_URL = process.env.SALESPULSE_MAIL_URL ?? "http://127.0.0.1:55324";
+export const DEMO_PASSWORD = "salespulse-demo";
 
 export const USERS = {
   acmeOwner: { id: "a0000000-0000-4000-8000-000000000001", email: "owner@acme.test" },
@@ -35,8 +42,13 @@ export function accessToken(user: { id: string; email: string }, ttl = 3600) {
   return { token: `${head}.${body}.${sig}`, exp: now + ttl };
 }
 
-/** Puts a session for `user` where supabase-js looks for it, then opens `path`. */
+/** Signs `user` in (through the form when Auth runs), then opens `path`. */
 export async function signInAs(page: Page, user: { id: string; email: string }, path = "/app") {
+  if (AUTH) {
+    await signInWithForm(page, user.email, DEMO_PASSWORD);
+    await page.goto(path);
+    return;
+  }
   const { token, exp } = accessToken(user);
   const key = `sb-${new URL(API_URL).hostname.split(".")[0]}-auth-token`;
   const session = {
@@ -46,6 +58,23 @@ export async function signInAs(page: Page, user: { id: string; email: string }, 
   await page.goto("/");
   await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, JSON.stringify(session)]);
   await page.goto(path);
+}
+
+/** The real sign-in form, through Supabase Auth. */
+export async function signInWithForm(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/app/);
+}
+
+/** The newest email the mail catcher holds for `to` (Auth's emails land there). */
+export async function lastMailTo(to: string): Promise<{ subject: string; html: string; text: string } | null> {
+  const res = await fetch(`${MAIL_URL}/email`);
+  if (!res.ok) throw new Error(`mail catcher: ${res.status}`);
+  const all = await res.json() as { subject: string; html: string; text: string; to: { address: string }[] }[];
+  return all.filter((m) => m.to.some((t) => t.address === to)).at(-1) ?? null;
 }
 
 /** Reads through PostgREST with the service role (the test's view of the rows). */

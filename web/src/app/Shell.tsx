@@ -12,6 +12,13 @@ export function Shell({ children }: { children: ReactNode }) {
   const { navigate } = useRouter();
   const [switchError, setSwitchError] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
+  const signOut = async () => {
+    // Revokes the session at Auth; if Auth can't be reached, the session is
+    // still dropped from this browser so the user is signed out here.
+    const { error } = await supabase.auth.signOut();
+    if (error) await supabase.auth.signOut({ scope: "local" });
+    navigate("/sign-in", { replace: true });
+  };
   return (
     <div className="shell">
       <header className="topbar">
@@ -38,7 +45,7 @@ export function Shell({ children }: { children: ReactNode }) {
             </select>
           </label>
           <span className="muted user" title={session?.user.email}>{session?.user.email} · {role}</span>
-          <button type="button" className="link" onClick={async () => { await supabase.auth.signOut(); navigate("/sign-in", { replace: true }); }}>Sign out</button>
+          <button type="button" className="link" onClick={signOut}>Sign out</button>
         </div>
       </header>
       {switchError && <Banner kind="error">{switchError}</Banner>}

@@ -11,6 +11,15 @@ describe("errorMessage", () => {
     expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/authentication service is not running/);
   });
 
+  it("explains Supabase Auth's error codes, and only for Auth errors", () => {
+    expect(errorMessage({ name: "AuthApiError", status: 400, code: "invalid_credentials", message: "Invalid login credentials" }))
+      .toBe("Wrong email or password.");
+    expect(errorMessage({ name: "AuthApiError", status: 422, code: "user_already_exists", message: "User already registered" }))
+      .toMatch(/already exists/);
+    expect(errorMessage({ name: "AuthApiError", status: 400, code: "brand_new_code", message: "Raw message" })).toBe("Raw message");
+    expect(errorMessage({ name: "PostgrestError", code: "invalid_credentials", message: "not auth" })).toBe("not auth");
+  });
+
   it("turns network failures into a connection hint", () => {
     expect(errorMessage(new TypeError("Failed to fetch"))).toMatch(/Can't reach SalesPulse/);
   });

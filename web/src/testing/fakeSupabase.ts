@@ -6,7 +6,7 @@ import type { Session } from "@supabase/supabase-js";
 
 export interface FakeQuery {
   table: string;
-  op: "select" | "insert" | "update" | "upsert" | "delete" | "rpc";
+  op: "select" | "insert" | "update" | "upsert" | "delete" | "rpc" | "auth";
   payload?: unknown;
   columns?: string;
   /** Filters and modifiers in call order, e.g. ["eq", "org_id", "…"], ["order", "name"]. */
@@ -28,8 +28,8 @@ export function createFakeSupabase() {
 
   const respond = async (q: FakeQuery): Promise<FakeResult> => {
     calls.push(q);
-    const h = handlers.get(q.op === "rpc" ? `rpc:${q.table}` : q.table);
-    if (!h) return { data: q.single ? null : [], error: null };
+    const h = handlers.get(q.op === "rpc" || q.op === "auth" ? `${q.op}:${q.table}` : q.table);
+    if (!h) return { data: q.single || q.op === "auth" ? null : [], error: null };
     return await h(q);
   };
 
@@ -62,13 +62,19 @@ export function createFakeSupabase() {
       onAuthStateChange: () => ({ data: { subscription: { unsubscribe() {} } } }),
       refreshSession: async () => ({ data: { session }, error: null }),
       signOut: async () => ({ error: null }),
+      // Auth calls are recorded as op "auth" and answered by `auth:<method>` handlers.
+      signInWithPassword: (creds: unknown) => respond({ table: "signInWithPassword", op: "auth", payload: creds, filters: [] }),
+      signUp: (args: unknown) => respond({ table: "signUp", op: "auth", payload: args, filters: [] }),
+      resetPasswordForEmail: (email: string, opts: unknown) =>
+        respond({ table: "resetPasswordForEmail", op: "auth", payload: { email, opts }, filters: [] }),
+      updateUser: (attrs: unknown) => respond({ table: "updateUser", op: "auth", payload: attrs, filters: [] }),
     },
   };
 
   return {
     client,
     calls,
-    /** Answer queries on `table` (or `rpc:<name>`). */
+    /** Answer queries on `table` (or `rpc:<name>`, `auth:<method>`). */
     on(table: string, handler: Handler) {
       handlers.set(table, handler);
     },

@@ -1,5 +1,5 @@
 // Sign in, sign up, password reset — Supabase Auth through supabase-js.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Link, useRouter } from "../../../app/router";
 import { Banner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
@@ -109,16 +109,50 @@ export function ResetPasswordPage() {
   );
 }
 
+/** What a failed email link says in its URL (`#error_code=otp_expired&error_description=…`). */
+export function linkError(href: string): string | null {
+  const url = new URL(href);
+  const params = new URLSearchParams(url.hash.replace(/^#/, ""));
+  const code = params.get("error_code") ?? url.searchParams.get("error_code");
+  const description = params.get("error_description") ?? url.searchParams.get("error_description");
+  if (!code && !description) return null;
+  return code ? errorMessage({ name: "AuthApiError", code, message: description ?? code }) : description;
+}
+
 export function UpdatePasswordPage() {
   const { navigate } = useRouter();
+  // The recovery link signs the user in (supabase-js reads the URL); without
+  // that session there is nothing to update.
+  const [state, setState] = useState<"checking" | "ready" | string>(() => linkError(window.location.href) ?? "checking");
+  useEffect(() => {
+    if (state !== "checking") return;
+    let live = true;
+    supabase.auth.getSession().then(({ data }) => {
+      if (live) setState(data.session ? "ready" : "This page opens from the link in your password-reset email, and that link has expired or was already used. Request a new one.");
+    });
+    return () => {
+      live = false;
+    };
+  }, [state]);
   const { busy, error, onSubmit } = useSubmit(async (f) => {
     const { error } = await supabase.auth.updateUser({ password: String(f.get("password")) });
     if (error) throw error;
     navigate("/app", { replace: true });
   });
+  if (state === "checking") {
+    return <AuthFrame title="Choose a new password"><p className="muted" role="status">Checking your link…</p></AuthFrame>;
+  }
+  if (state !== "ready") {
+    return (
+      <AuthFrame title="Choose a new password">
+        <Banner kind="error">{state}</Banner>
+        <p className="muted"><Link to="/reset-password">Send a new reset link</Link></p>
+      </AuthFrame>
+    );
+  }
   return (
     <AuthFrame title="Choose a new password">
-      <form onSubmit={onSubmit} aria-label="New password">
+      <form onSubmit={onSubmit} aria-label="Set a new password">
         {error && <Banner kind="error">{error}</Banner>}
         <label>New password<input name="password" type="password" autoComplete="new-password" required minLength={8} /></label>
         <button type="submit" disabled={busy}>{busy ? "Saving…" : "Save password"}</button>

@@ -1,0 +1,119 @@
+// Supabase Auth, for real: the sign-in form, sign-up, and a password reset
+// through the emailed link (read from the mail catcher). These need the Auth
+// server in the stack; where this machine has none they are reported as
+// skipped, never as passed.
+import { expect, test } from "@playwright/test";
+import { AUTH, DEMO_PASSWORD, lastMailTo, NO_AUTH_REASON, rest, shot, signInWithForm, USERS } from "./helpers";
+
+const ACME = "0a000000-0000-4000-8000-000000000001";
+
+function claimsOf(token: string) {
+  return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+}
+
+test.describe("with Supabase Auth", () => {
+  test.skip(!AUTH, NO_AUTH_REASON);
+
+  test("the demo manager signs in with the form and sees the demo dashboard", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("link", { name: /sign in/i }).first().click();
+    await page.getByLabel("Email").fill(USERS.acmeManager.email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/app/);
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await page.goto("/app?from=2000-01-01&to=2100-01-01");
+    const calls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}`);
+    expect(calls.length).toBeGreaterThan(0);
+    await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", String(calls.length));
+    await shot(page, "auth-01-signed-in-dashboard");
+
+    // The token is Auth's, carrying our Custom Access Token Hook's claims.
+    const session = await page.evaluate(() => {
+      const k = Object.keys(localStorage).find((x) => x.endsWith("-auth-token"))!;
+      return JSON.parse(localStorage.getItem(k)!);
+    });
+    const claims = claimsOf(session.access_token);
+    expect(claims).toMatchObject({ sub: USERS.acmeManager.id, role: "authenticated", org_id: ACME, org_role: "manager" });
+    expect(claims.amr?.[0]?.method).toBe("password");
+    expect(session.refresh_token).toBeTruthy();
+
+    // Sign out ends the session: the guard sends the user back to sign-in.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto("/app/calls");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("a wrong password is refused with a clear message", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(USERS.acmeManager.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("a new user signs up, creates an organization and owns it", async ({ page }) => {
+    const email = `founder-${Date.now()}@newco.test`;
+    await page.goto("/sign-up");
+    await page.getByLabel("Full name").fill("Nia Founder");
+    await page.getByLabel("Work email").fill(email);
+    await page.getByLabel("Password").fill("a-long-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("heading", { name: "Create your organization" })).toBeVisible();
+    await shot(page, "auth-02-welcome-create-organization");
+    await page.getByLabel("Company name").fill("NewCo Solar");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "0");
+
+    const users = await rest<{ id: string; full_name: string }[]>(`profiles?select=id,full_name&email=eq.${encodeURIComponent(email)}`);
+    expect(users).toHaveLength(1);
+    expect(users[0].full_name).toBe("Nia Founder");
+    const members = await rest<{ role: string; organizations: { name: string } }[]>(
+      `memberships?select=role,organizations(name)&user_id=eq.${users[0].id}`,
+    );
+    expect(members).toEqual([{ role: "owner", organizations: { name: "NewCo Solar" } }]);
+  });
+
+  test("a forgotten password is reset through the emailed link", async ({ page }) => {
+    const email = "agent2@acme.test";
+    await page.goto("/sign-in");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page.getByText(/If an account exists for that address/)).toBeVisible();
+
+    let mail = null as Awaited<ReturnType<typeof lastMailTo>>;
+    await expect.poll(async () => (mail = await lastMailTo(email))?.subject ?? null, { timeout: 15_000 }).toMatch(/reset/i);
+    const link = /href="([^"]+)"/.exec(mail!.html)![1].replace(/&amp;/g, "&");
+    expect(link).toContain("/auth/v1/verify");
+
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/update-password/);
+    await page.getByLabel("New password", { exact: true }).fill("a-brand-new-password");
+    await page.getByRole("button", { name: "Save password" }).click();
+    await expect(page).toHaveURL(/\/app/);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    await signInWithForm(page, email, "a-brand-new-password");
+    await expect(page).toHaveURL(/\/app/);
+
+    // The link was single-use.
+    await page.goto(link);
+    await expect(page.getByRole("alert")).toContainText(/expired or was already used/);
+    await shot(page, "auth-03-reset-link-expired");
+  });
+});
+
+test("without Supabase Auth, sign-in says the service is unavailable", async ({ page }) => {
+  test.skip(AUTH, "Supabase Auth runs in this stack");
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(USERS.acmeManager.email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("authentication service is not running");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
