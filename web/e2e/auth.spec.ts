@@ -3,7 +3,7 @@
 // server in the stack; where this machine has none they are reported as
 // skipped, never as passed.
 import { expect, test } from "@playwright/test";
-import { AUTH, DEMO_PASSWORD, lastMailTo, NO_AUTH_REASON, rest, shot, signInWithForm, USERS } from "./helpers";
+import { API_URL, AUTH, DEMO_PASSWORD, lastMailTo, NO_AUTH_REASON, rest, SERVICE_KEY, shot, signInAs, signInWithForm, USERS } from "./helpers";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
 
@@ -105,6 +105,51 @@ test.describe("with Supabase Auth", () => {
     await page.goto(link);
     await expect(page.getByRole("alert")).toContainText(/expired or was already used/);
     await shot(page, "auth-03-reset-link-expired");
+  });
+});
+
+test.describe("with Supabase Auth: invitations", () => {
+  test.skip(!AUTH, NO_AUTH_REASON);
+
+  test("an invitee without an account signs up from the emailed link and joins the organization", async ({ page, browser }) => {
+    const email = `invitee.${Date.now()}@acme.test`;
+    await signInAs(page, USERS.acmeOwner, "/app/members");
+    await page.getByRole("form", { name: "Invite a teammate" }).getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
+    await fetch(`${API_URL}/functions/v1/process-jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    let text = "";
+    await expect.poll(async () => {
+      const r = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/messages?to=${encodeURIComponent(email)}`)).json();
+      text = r.items[0]?.text ?? "";
+      return /\/accept-invite\?token=/.test(text);
+    }, { timeout: 20_000 }).toBe(true);
+    const link = /(http\S+\/accept-invite\?token=\S+)/.exec(text)![1];
+
+    // The invitee, in a browser of their own, has no account yet.
+    const ctx = await browser.newContext();
+    const invitee = await ctx.newPage();
+    await invitee.goto(link);
+    await expect(invitee).toHaveURL(/\/sign-in\?next=/);
+    await expect(invitee.getByRole("note")).toContainText("invited to an organization");
+    await invitee.getByRole("link", { name: "Create an account" }).click();
+    await invitee.getByLabel("Full name").fill("Ivy Invitee");
+    await invitee.getByLabel("Work email").fill(email);
+    await invitee.getByLabel("Password").fill("a-long-password");
+    await invitee.getByRole("button", { name: "Create account" }).click();
+    await expect(invitee.getByRole("heading", { name: "You joined Acme Inc" })).toBeVisible();
+    await invitee.getByRole("button", { name: "Open SalesPulse" }).click();
+    await expect(invitee.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+    await shot(invitee, "auth-04-invitee-joined");
+    await ctx.close();
+
+    const [profile] = await rest<{ id: string }[]>(`profiles?select=id&email=eq.${encodeURIComponent(email)}`);
+    const members = await rest<{ role: string; org_id: string }[]>(`memberships?select=role,org_id&user_id=eq.${profile.id}`);
+    expect(members).toEqual([{ role: "agent", org_id: ACME }]);
   });
 });
 

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RouterProvider } from "../../../app/router";
 import { fakeSupabase as db } from "../../../testing/fakeSupabase";
-import { linkError, ResetPasswordPage, SignInPage, SignUpPage, UpdatePasswordPage } from "./AuthPages";
+import { linkError, ResetPasswordPage, safeNext, SignInPage, SignUpPage, UpdatePasswordPage } from "./AuthPages";
 
 vi.mock("../../../lib/supabase", async () => ({
   supabase: (await import("../../../testing/fakeSupabase")).fakeSupabase.client,
@@ -40,6 +40,36 @@ describe("SignInPage", () => {
     expect((await screen.findByRole("alert")).textContent).toBe("Wrong email or password.");
     expect(window.location.pathname).toBe("/sign-in");
     expect((screen.getByRole("button", { name: "Sign in" }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("after sign-in: ?next=", () => {
+  it("follows paths of this app only", () => {
+    const n = (q: string) => safeNext(new URLSearchParams(q));
+    expect(n("next=%2Faccept-invite%3Ftoken%3Dabc")).toBe("/accept-invite?token=abc");
+    expect(n("")).toBe("/app");
+    expect(n("next=%2F%2Fevil.test")).toBe("/app");
+    expect(n("next=https%3A%2F%2Fevil.test")).toBe("/app");
+    expect(n("next=%2F%5Cevil.test")).toBe("/app");
+  });
+
+  it("an invitee without an account goes to sign-up and keeps the invitation", async () => {
+    page(<SignInPage />, "/sign-in?next=%2Faccept-invite%3Ftoken%3Dtok-9");
+    expect(screen.getByRole("note").textContent).toMatch(/invited to an organization/);
+    fireEvent.click(screen.getByRole("link", { name: "Create an account" }));
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe("/sign-up?next=%2Faccept-invite%3Ftoken%3Dtok-9"));
+  });
+
+  it("sign-up with a session continues to the invitation", async () => {
+    db.on("auth:signUp", () => ({ data: { user: { id: "u" }, session: { access_token: "t" } }, error: null }));
+    page(<SignUpPage />, "/sign-up?next=%2Faccept-invite%3Ftoken%3Dtok-9");
+    fireEvent.change(screen.getByLabelText("Full name"), { target: { value: "Ivy Invitee" } });
+    fireEvent.change(screen.getByLabelText("Work email"), { target: { value: "ivy@acme.test" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "a-long-password" } });
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe("/accept-invite?token=tok-9"));
+    const q = db.queries("signUp", "auth")[0].payload as { options: { emailRedirectTo: string } };
+    expect(q.options.emailRedirectTo).toMatch(/\/accept-invite\?token=tok-9$/);
   });
 });
 

@@ -37,42 +37,65 @@ function useSubmit(fn: (form: FormData) => Promise<string | void>) {
   return { busy, error, done, onSubmit };
 }
 
+/**
+ * Where to go after signing in or up: `?next=` when it is a path of this app
+ * (never another origin: `//evil.test` or `https://…` fall back to /app).
+ */
+export function safeNext(search: URLSearchParams): string {
+  const next = search.get("next");
+  return next && /^\/(?![/\\])/.test(next) ? next : "/app";
+}
+
+function withNext(path: string, next: string) {
+  return next === "/app" ? path : `${path}?next=${encodeURIComponent(next)}`;
+}
+
+function InvitationHint({ next }: { next: string }) {
+  if (!next.startsWith("/accept-invite")) return null;
+  return <p className="muted" role="note">You were invited to an organization. Use the email address the invitation was sent to.</p>;
+}
+
 export function SignInPage() {
   const { navigate, location } = useRouter();
+  const next = safeNext(location.search);
   const { busy, error, onSubmit } = useSubmit(async (f) => {
     const { error } = await supabase.auth.signInWithPassword({ email: String(f.get("email")), password: String(f.get("password")) });
     if (error) throw error;
-    navigate(location.search.get("next") ?? "/app", { replace: true });
+    navigate(next, { replace: true });
   });
   return (
     <AuthFrame title="Sign in">
+      <InvitationHint next={next} />
       <form onSubmit={onSubmit} aria-label="Sign in">
         {error && <Banner kind="error">{error}</Banner>}
         <label>Email<input name="email" type="email" autoComplete="email" required /></label>
         <label>Password<input name="password" type="password" autoComplete="current-password" required minLength={6} /></label>
         <button type="submit" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</button>
       </form>
-      <p className="muted"><Link to="/reset-password">Forgot your password?</Link> · <Link to="/sign-up">Create an account</Link></p>
+      <p className="muted"><Link to="/reset-password">Forgot your password?</Link> · <Link to={withNext("/sign-up", next)}>Create an account</Link></p>
     </AuthFrame>
   );
 }
 
 export function SignUpPage() {
+  const { navigate, location } = useRouter();
+  const next = safeNext(location.search);
   const { busy, error, done, onSubmit } = useSubmit(async (f) => {
     const { data, error } = await supabase.auth.signUp({
       email: String(f.get("email")),
       password: String(f.get("password")),
-      options: { data: { full_name: String(f.get("full_name") ?? "") }, emailRedirectTo: `${window.location.origin}/app` },
+      options: { data: { full_name: String(f.get("full_name") ?? "") }, emailRedirectTo: `${window.location.origin}${next}` },
     });
     if (error) throw error;
     if (data.session) {
-      window.location.assign("/app");
+      navigate(next, { replace: true });
       return;
     }
     return "Check your email to confirm your account, then sign in.";
   });
   return (
     <AuthFrame title="Create your account">
+      <InvitationHint next={next} />
       {done ? <Banner kind="success">{done}</Banner> : (
         <form onSubmit={onSubmit} aria-label="Sign up">
           {error && <Banner kind="error">{error}</Banner>}
@@ -82,7 +105,7 @@ export function SignUpPage() {
           <button type="submit" disabled={busy}>{busy ? "Creating…" : "Create account"}</button>
         </form>
       )}
-      <p className="muted">Already have an account? <Link to="/sign-in">Sign in</Link></p>
+      <p className="muted">Already have an account? <Link to={withNext("/sign-in", next)}>Sign in</Link></p>
     </AuthFrame>
   );
 }
