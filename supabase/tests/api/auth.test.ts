@@ -95,6 +95,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "auth: switching organization and refreshing the session moves the claims and the dashboard's scope",
+  ignore: !AUTH,
+  async fn() {
+    const sql = db();
+    const uid = "b0000000-0000-4000-8000-000000000002"; // manager@globex.test
+    await sql`insert into public.memberships (org_id, user_id, role) values (${ACME}, ${uid}, 'manager') on conflict do nothing`;
+    try {
+      const sb = client();
+      const { data } = await sb.auth.signInWithPassword({ email: "manager@globex.test", password: PASSWORD });
+      assert.equal(claims(data.session!.access_token).org_id, GLOBEX);
+      const kpis = async () => (await sb.rpc("dashboard_kpis", { p_from: "2000-01-01", p_to: "2100-01-01" })).data as { calls: number };
+      const [acmeCalls] = await sql`select count(*)::int as n from public.calls where org_id = ${ACME}`;
+      const [globexCalls] = await sql`select count(*)::int as n from public.calls where org_id = ${GLOBEX}`;
+      assert.equal((await kpis()).calls, globexCalls.n);
+
+      const { error } = await sb.rpc("set_current_organization", { p_org_id: ACME });
+      assert.equal(error, null);
+      const { data: refreshed } = await sb.auth.refreshSession();
+      const c = claims(refreshed.session!.access_token);
+      assert.equal(c.org_id, ACME);
+      assert.equal(c.org_role, "manager");
+      assert.equal((await kpis()).calls, acmeCalls.n);
+      await sb.auth.signOut();
+    } finally {
+      await sql`update public.profiles set current_org_id = ${GLOBEX} where id = ${uid}`;
+      await sql`delete from public.memberships where org_id = ${ACME} and user_id = ${uid}`;
+      await sql.end();
+    }
+  },
+});
+
+Deno.test({
   name: "auth: without the Auth server the gateway answers 503 auth_unavailable",
   ignore: AUTH,
   async fn() {
