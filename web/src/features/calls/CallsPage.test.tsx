@@ -38,6 +38,15 @@ afterEach(() => {
 });
 
 describe("CallsPage", () => {
+  it("an agent gets no agent filter (RLS shows them only their own calls)", async () => {
+    resetSupabaseMock({ currency: "EUR", role: "agent" });
+    rpcHandlers.search_calls = () => ({ data: page([row(1)]), error: null });
+    renderScreen(<CallsPage />, { url: "/app/calls" });
+    await screen.findAllByTestId("call-row");
+    expect(screen.queryByLabelText("Agent")).toBeNull();
+    expect(screen.getByLabelText("Outcome")).toBeTruthy();
+  });
+
   it("lists calls with status and outcome badges, formatted figures and links to each call", async () => {
     rpcHandlers.search_calls = () => ({
       data: page([

@@ -43,6 +43,26 @@ afterEach(() => {
 });
 
 describe("DashboardPage", () => {
+  it("an agent sees their own figures, without the team leaderboard or the agent filter", async () => {
+    resetSupabaseMock({ currency: "EUR", role: "agent" });
+    rpcHandlers.dashboard_kpis = () => ({ data: KPIS, error: null });
+    rpcHandlers.dashboard_trend = () => ({ data: TREND, error: null });
+    rpcHandlers.agent_leaderboard = () => ({ data: BOARD, error: null });
+    renderScreen(<DashboardPage />, { url: "/app" });
+    await screen.findByTestId("kpi-calls");
+    expect(screen.getByTestId("own-calls-note").textContent).toMatch(/Your own calls/);
+    expect(screen.queryByRole("heading", { name: /leaderboard/i })).toBeNull();
+    expect(screen.queryByLabelText("Agent")).toBeNull();
+    expect(rpcArgs("agent_leaderboard")).toHaveLength(0);
+  });
+
+  it("a manager sees no 'own calls' note", async () => {
+    renderScreen(<DashboardPage />, { url: "/app" });
+    await screen.findByTestId("kpi-calls");
+    expect(screen.queryByTestId("own-calls-note")).toBeNull();
+    expect(await screen.findByRole("heading", { name: /leaderboard/i })).toBeTruthy();
+  });
+
   it("shows the KPIs formatted in the organization's currency, with the raw numbers in data-value", async () => {
     renderScreen(<DashboardPage />, { url: "/app" });
     await screen.findByTestId("kpi-calls");

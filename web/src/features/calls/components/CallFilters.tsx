@@ -31,13 +31,18 @@ function SearchForm({ value, onSearch }: { value: string; onSearch: (q: string |
   );
 }
 
-export function CallFiltersBar({ filters, onChange }: { filters: CallFilters; onChange: (patch: Partial<CallFilters>) => void }) {
+export function CallFiltersBar({ filters, onChange, agentFilter = true }: {
+  filters: CallFilters;
+  onChange: (patch: Partial<CallFilters>) => void;
+  /** Agents see only their own calls: no agent filter for them. */
+  agentFilter?: boolean;
+}) {
   const date = (v: string) => (isIsoDate(v) ? v : null);
   return (
     <section className="card calls-filters" aria-label="Filter calls">
       <SearchForm value={filters.q ?? ""} onSearch={(q) => onChange({ q })} />
       <div className="filters">
-        <AgentFilter value={filters.agentId ?? null} onChange={(agentId) => onChange({ agentId })} />
+        {agentFilter && <AgentFilter value={filters.agentId ?? null} onChange={(agentId) => onChange({ agentId })} />}
         <label>
           From
           <input type="date" name="from" value={filters.from ?? ""} max={filters.to ?? undefined} onChange={(e) => onChange({ from: date(e.target.value) })} />

@@ -10,7 +10,7 @@ import { CallsTable } from "./CallsTable";
 import { Pagination } from "./Pagination";
 
 export function CallsPage() {
-  const { org } = useOrg();
+  const { org, isManager } = useOrg();
   const { filters, setFilters, clearFilters } = useCallFilters();
   const calls = useCalls(filters);
   const filtered = hasActiveFilters(filters);
@@ -59,7 +59,7 @@ export function CallsPage() {
   return (
     <div className="calls">
       <h1>Calls</h1>
-      <CallFiltersBar filters={filters} onChange={setFilters} />
+      <CallFiltersBar filters={filters} onChange={setFilters} agentFilter={isManager} />
       <Card
         className="calls-list"
         title={filters.q ? `Calls mentioning “${filters.q}”` : "All calls"}

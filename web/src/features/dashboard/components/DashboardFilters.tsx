@@ -3,7 +3,9 @@ import { useRef } from "react";
 import { AgentFilter } from "../../../components/AgentFilter";
 import { type DashboardFilters, isIsoDate, PRESET_DAYS, presetRange, type PresetDays } from "../filters";
 
-export function DashboardFiltersBar({ filters, preset, today, onChange }: {
+export function DashboardFiltersBar({ filters, preset, today, onChange, agentFilter = true }: {
+  /** Agents see only their own calls: no agent filter for them. */
+  agentFilter?: boolean;
   filters: DashboardFilters;
   preset: PresetDays | "custom";
   today: string;
@@ -50,7 +52,7 @@ export function DashboardFiltersBar({ filters, preset, today, onChange }: {
             onChange={(e) => { if (isIsoDate(e.target.value)) onChange({ to: e.target.value }); }}
           />
         </label>
-        <AgentFilter value={filters.agentId ?? null} onChange={(agentId) => onChange({ agentId })} />
+        {agentFilter && <AgentFilter value={filters.agentId ?? null} onChange={(agentId) => onChange({ agentId })} />}
       </div>
     </section>
   );

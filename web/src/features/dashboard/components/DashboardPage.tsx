@@ -34,7 +34,9 @@ function useRefreshWhenPipelineDrains(orgId: string, filters: DashboardFilters, 
 }
 
 export function DashboardPage() {
-  const { org, orgId } = useOrg();
+  // RLS shows an agent only their own calls; the page says so instead of
+  // showing a team leaderboard of zeros.
+  const { org, orgId, isManager } = useOrg();
   const { filters, setFilters, preset, today } = useDashboardFilters();
   const kpis = useDashboardKpis(filters);
   const refetchInterval = pipelineRefetchInterval(kpis.data?.in_pipeline);
@@ -42,15 +44,18 @@ export function DashboardPage() {
   return (
     <div className="dash">
       <h1>Dashboard</h1>
-      <DashboardFiltersBar filters={filters} preset={preset} today={today} onChange={setFilters} />
+      {!isManager && <p className="muted" data-testid="own-calls-note">Your own calls. Managers see the whole team.</p>}
+      <DashboardFiltersBar filters={filters} preset={preset} today={today} onChange={setFilters} agentFilter={isManager} />
       <KpiCards query={kpis} currency={org.currency} filters={filters} />
       <TrendCard filters={filters} currency={org.currency} refetchInterval={refetchInterval} />
-      <LeaderboardCard
-        filters={filters}
-        currency={org.currency}
-        refetchInterval={refetchInterval}
-        onSelectAgent={(agentId) => setFilters({ agentId })}
-      />
+      {isManager && (
+        <LeaderboardCard
+          filters={filters}
+          currency={org.currency}
+          refetchInterval={refetchInterval}
+          onSelectAgent={(agentId) => setFilters({ agentId })}
+        />
+      )}
     </div>
   );
 }
