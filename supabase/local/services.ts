@@ -79,7 +79,6 @@ export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Reco
     GOTRUE_DISABLE_SIGNUP: String(a.enable_signup === false),
     GOTRUE_JWT_ADMIN_ROLES: "service_role",
     GOTRUE_JWT_AUD: "authenticated",
-    GOTRUE_JWT_DEFAULT_GROUP_NAME: "authenticated",
     GOTRUE_JWT_EXP: String(a.jwt_expiry ?? 3600),
     GOTRUE_JWT_SECRET: JWT_SECRET,
     GOTRUE_JWT_ISSUER: `${i.apiUrl}/auth/v1`,
