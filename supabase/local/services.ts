@@ -79,6 +79,10 @@ export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Reco
     GOTRUE_DISABLE_SIGNUP: String(a.enable_signup === false),
     GOTRUE_JWT_ADMIN_ROLES: "service_role",
     GOTRUE_JWT_AUD: "authenticated",
+    // Deprecated per Auth's log, yet still what gives new users role
+    // "authenticated" (without it sign-ups get role "" and PostgREST refuses
+    // them: tested in supabase/tests/api/auth.test.ts). The Supabase CLI sets it too.
+    GOTRUE_JWT_DEFAULT_GROUP_NAME: "authenticated",
     GOTRUE_JWT_EXP: String(a.jwt_expiry ?? 3600),
     GOTRUE_JWT_SECRET: JWT_SECRET,
     GOTRUE_JWT_ISSUER: `${i.apiUrl}/auth/v1`,

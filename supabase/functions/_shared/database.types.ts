@@ -215,6 +215,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"invoices": {
+                  Row: {
+                    "amount_due_cents": number,"amount_paid_cents": number,"created_at": string,"currency": string,"hosted_invoice_url": string | null,"id": string,"last_event_at": string,"number": string | null,"org_id": string,"paid_at": string | null,"period_end": string | null,"period_start": string | null,"status": string,"stripe_invoice_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount_due_cents"?: number,"amount_paid_cents"?: number,"created_at"?: string,"currency"?: string,"hosted_invoice_url"?: string | null,"id"?: string,"last_event_at": string,"number"?: string | null,"org_id": string,"paid_at"?: string | null,"period_end"?: string | null,"period_start"?: string | null,"status": string,"stripe_invoice_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "amount_due_cents"?: number,"amount_paid_cents"?: number,"created_at"?: string,"currency"?: string,"hosted_invoice_url"?: string | null,"id"?: string,"last_event_at"?: string,"number"?: string | null,"org_id"?: string,"paid_at"?: string | null,"period_end"?: string | null,"period_start"?: string | null,"status"?: string,"stripe_invoice_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "invoices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"jobs": {
                   Row: {
                     "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
@@ -560,6 +580,9 @@ isOneToOne: false
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
                            },
+"gross_margin_goal":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
 "ingest_recording":
 { Args: { "p": Json }; Returns: Json
                            },
@@ -609,6 +632,11 @@ isOneToOne: false
                            },
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"staff_tenant_margins":
+{ Args: { "p_from": string,"p_to": string }; Returns: {
+              "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
+            }[]
                            },
 "twilio_voice_route":
 { Args: { "p_call_sid": string,"p_direction"?: string,"p_from": string,"p_to": string }; Returns: Json

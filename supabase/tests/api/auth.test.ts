@@ -87,10 +87,12 @@ Deno.test({
     } finally {
       await sql.end();
     }
-    const { data: orgs } = await sb.from("organizations").select("id");
-    assert.deepEqual(orgs, []);
-    const { data: calls } = await sb.from("calls").select("id");
-    assert.deepEqual(calls, []);
+    const orgs = await sb.from("organizations").select("id");
+    assert.equal(orgs.error, null);
+    assert.deepEqual(orgs.data, []);
+    const calls = await sb.from("calls").select("id");
+    assert.equal(calls.error, null);
+    assert.deepEqual(calls.data, []);
   },
 });
 

@@ -132,6 +132,16 @@ Deno.test("an owner buys a plan through Checkout; webhooks move the organization
   const after = await subscription();
   assert.deepEqual({ ...after, updated_at: null }, { ...before, updated_at: null });
 
+  // The first invoice is in the revenue ledger, once: 6 starter seats at $49.
+  const sql = db();
+  try {
+    const invoices = await sql`select status, amount_paid_cents, currency, paid_at is not null as paid
+                                 from public.invoices where org_id = ${GLOBEX}`;
+    assert.deepEqual(invoices.map((r) => ({ ...r })), [{ status: "paid", amount_paid_cents: 6 * 4900, currency: "usd", paid: true }]);
+  } finally {
+    await sql.end();
+  }
+
   assert.equal((await fn("stripe-portal", GLOBEX_OWNER, { org_id: GLOBEX })).status, 200);
   assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "pro" })).status, 409, "already subscribed");
 });

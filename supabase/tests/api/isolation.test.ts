@@ -138,6 +138,8 @@ async function arrange() {
                 on conflict (org_id, key) do nothing`;
       await sql`insert into public.stripe_events (id, type, org_id, created, outcome)
                 values (${"evt_isolation_" + tag}, 'test.fixture', ${org}, now(), 'processed') on conflict (id) do nothing`;
+      await sql`insert into public.invoices (org_id, stripe_invoice_id, status, amount_due_cents, amount_paid_cents, paid_at, last_event_at)
+                values (${org}, ${"in_isolation_" + tag}, 'paid', 4900, 4900, now(), now()) on conflict (stripe_invoice_id) do nothing`;
     }
   } finally {
     await sql.end();
