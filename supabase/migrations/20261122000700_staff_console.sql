@@ -218,20 +218,25 @@ begin
      where u.kind = 'analyzed_minutes' and u.occurred_at >= b.lo and u.occurred_at < b.hi
      group by u.org_id
   )
-  select o.id, o.name, p.name, coalesce(s.status, 'none'),
-         coalesce(cl.n, 0), round(coalesce(mins.q, 0), 1),
-         round(coalesce(rev.usd, 0), 2), round(coalesce(cost.usd, 0), 4),
-         case when coalesce(rev.usd, 0) > 0 then round((rev.usd - coalesce(cost.usd, 0)) / rev.usd, 4) end,
-         case when coalesce(rev.usd, 0) > 0 then (rev.usd - coalesce(cost.usd, 0)) / rev.usd >= public.gross_margin_goal()
-              when coalesce(cost.usd, 0) > 0 then false end
-    from public.organizations o
-    left join public.subscriptions s on s.org_id = o.id
-    left join public.plans p on p.id = s.plan_id
-    left join rev on rev.org_id = o.id
-    left join cost on cost.org_id = o.id
-    left join cl on cl.org_id = o.id
-    left join mins on mins.org_id = o.id
-   order by coalesce(cost.usd, 0) - coalesce(rev.usd, 0) desc, o.name;
+  select r.* from (
+    select o.id, o.name, p.name, coalesce(s.status, 'none'),
+           coalesce(cl.n, 0), round(coalesce(mins.q, 0), 1),
+           round(coalesce(rev.usd, 0), 2), round(coalesce(cost.usd, 0), 4),
+           case when coalesce(rev.usd, 0) > 0 then round((rev.usd - coalesce(cost.usd, 0)) / rev.usd, 4) end,
+           case when coalesce(rev.usd, 0) > 0 then (rev.usd - coalesce(cost.usd, 0)) / rev.usd >= public.gross_margin_goal()
+                when coalesce(cost.usd, 0) > 0 then false end
+      from public.organizations o
+      left join public.subscriptions s on s.org_id = o.id
+      left join public.plans p on p.id = s.plan_id
+      left join rev on rev.org_id = o.id
+      left join cost on cost.org_id = o.id
+      left join cl on cl.org_id = o.id
+      left join mins on mins.org_id = o.id
+  ) r (org_id, org_name, plan_name, subscription_status, calls, analyzed_minutes, revenue_usd, provider_cost_usd, gross_margin, meets_goal)
+  -- What needs attention first: below the goal (costs without revenue, then
+  -- the thinnest margins), then those meeting it, then tenants without activity.
+  order by case r.meets_goal when false then 0 when true then 1 else 2 end,
+           r.gross_margin asc nulls first, r.provider_cost_usd desc, r.org_name;
 end;
 $$;
 comment on function public.staff_tenant_margins(date, date) is

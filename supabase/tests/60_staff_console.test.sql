@@ -1,7 +1,7 @@
 -- Staff console: the invoice ledger the Stripe events keep, its RLS, and the
 -- per-tenant gross margin (revenue vs provider fees) that only staff may read.
 begin;
-select plan(22);
+select plan(23);
 
 \set acme '''0a000000-0000-4000-8000-000000000001'''
 \set globex '''0b000000-0000-4000-8000-000000000001'''
@@ -83,6 +83,19 @@ select is(
 select is(
   (select revenue_usd from public.staff_tenant_margins(current_date - 1, current_date) where org_id = :globex), 0.00::numeric,
   'an invoice paid before the period is not revenue of the period');
+
+select is_empty($$
+  with t as (
+    select meets_goal, gross_margin, i,
+           case meets_goal when false then 0 when true then 1 else 2 end as grp
+      from public.staff_tenant_margins(current_date - 30, current_date)
+      with ordinality as x(org_id, org_name, plan_name, subscription_status, calls, analyzed_minutes,
+                           revenue_usd, provider_cost_usd, gross_margin, meets_goal, i)
+  )
+  select a.i, b.i from t a join t b on a.i < b.i
+   where a.grp > b.grp
+      or (a.grp = b.grp and a.gross_margin is not null and (b.gross_margin is null or a.gross_margin > b.gross_margin))
+$$, 'below the goal first (no revenue, then thinnest), then meeting it, then no activity');
 
 reset role;
 select * from finish();

@@ -27,6 +27,7 @@ export const USERS = {
   acmeOwner: { id: "a0000000-0000-4000-8000-000000000001", email: "owner@acme.test" },
   acmeManager: { id: "a0000000-0000-4000-8000-000000000003", email: "manager@acme.test" },
   globexManager: { id: "b0000000-0000-4000-8000-000000000002", email: "manager@globex.test" },
+  staff: { id: "c0000000-0000-4000-8000-000000000001", email: "staff@salespulse.test" },
 };
 
 const b64 = (o: unknown) => Buffer.from(typeof o === "string" ? o : JSON.stringify(o)).toString("base64url");

@@ -15,6 +15,7 @@ const ScriptPage = lazy(() => import("../features/script/components/ScriptPage")
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 const MembersPage = lazy(() => import("../features/members/components/MembersPage").then((m) => ({ default: m.MembersPage })));
+const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/auth/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -37,11 +38,17 @@ function NotFound() {
 }
 
 function Guarded({ children }: { children: ReactNode }) {
-  const { session, loading, current, membershipsLoading, membershipsError } = useSession();
+  const { session, loading, current, membershipsLoading, membershipsError, isStaff } = useSession();
   const { navigate, location } = useRouter();
   useEffect(() => {
     if (!loading && !session) navigate(`/sign-in?next=${encodeURIComponent(location.pathname + window.location.search)}`, { replace: true });
   }, [loading, session, navigate, location.pathname]);
+  // Staff without an organization of their own work in the staff console.
+  const staffOnly = Boolean(session && !membershipsLoading && !membershipsError && !current && isStaff);
+  useEffect(() => {
+    if (staffOnly) navigate("/staff", { replace: true });
+  }, [staffOnly, navigate]);
+  if (staffOnly) return null;
   if (loading || (session && membershipsLoading)) return <Spinner />;
   if (!session) return null;
   if (membershipsError) return <ErrorState error={membershipsError} onRetry={() => window.location.reload()} />;
@@ -98,6 +105,8 @@ export function App() {
       return <UpdatePasswordPage />;
     case "/accept-invite":
       return <RequireSession><AcceptInvitePage /></RequireSession>;
+    case "/staff":
+      return <RequireSession><StaffPage /></RequireSession>;
   }
   for (const [pattern, render] of APP_ROUTES) {
     const params = matchPath(pattern, path);

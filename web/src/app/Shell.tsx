@@ -2,23 +2,15 @@
 import { type ReactNode, useState } from "react";
 import { Banner } from "../components/ui";
 import { errorMessage } from "../lib/errors";
-import { supabase } from "../lib/supabase";
-import { Link, useRouter } from "./router";
-import { useOrg, useSession } from "./session";
+import { Link } from "./router";
+import { useOrg, useSession, useSignOut } from "./session";
 
 export function Shell({ children }: { children: ReactNode }) {
-  const { memberships, current, switchOrg, session } = useSession();
+  const { memberships, current, switchOrg, session, isStaff } = useSession();
   const { isManager, isAdmin, role } = useOrg();
-  const { navigate } = useRouter();
   const [switchError, setSwitchError] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  const signOut = async () => {
-    // Revokes the session at Auth; if Auth can't be reached, the session is
-    // still dropped from this browser so the user is signed out here.
-    const { error } = await supabase.auth.signOut();
-    if (error) await supabase.auth.signOut({ scope: "local" });
-    navigate("/sign-in", { replace: true });
-  };
+  const signOut = useSignOut();
   return (
     <div className="shell">
       <header className="topbar">
@@ -32,6 +24,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {isManager && <Link to="/app/members">Members</Link>}
           {isAdmin && <Link to="/app/numbers">Numbers</Link>}
           {isAdmin && <Link to="/app/billing">Billing</Link>}
+          {isStaff && <Link to="/staff">Staff</Link>}
         </nav>
         <div className="topbar-right">
           <label className="org-switcher">

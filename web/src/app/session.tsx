@@ -4,6 +4,7 @@ import type { Session } from "@supabase/supabase-js";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { supabase } from "../lib/supabase";
+import { useRouter } from "./router";
 
 export type OrgRole = "owner" | "admin" | "manager" | "agent";
 export interface Membership {
@@ -19,6 +20,8 @@ interface SessionState {
   current: Membership | null;
   membershipsLoading: boolean;
   membershipsError: unknown;
+  /** SalesPulse staff (platform admin): the staff console is theirs. */
+  isStaff: boolean;
   switchOrg: (orgId: string) => Promise<void>;
 }
 
@@ -28,14 +31,21 @@ export const membershipsQueryOptions = (userId: string | undefined) => ({
   queryKey: ["memberships", userId] as const,
   enabled: Boolean(userId),
   queryFn: async () => {
-    const [{ data: rows, error }, { data: profile, error: e2 }] = await Promise.all([
+    const [{ data: rows, error }, { data: profile, error: e2 }, { data: staff, error: e3 }] = await Promise.all([
       supabase.from("memberships").select("org_id, role, organization:organizations(id, name, slug, currency, time_zone)")
         .eq("user_id", userId!).order("created_at"),
       supabase.from("profiles").select("current_org_id").eq("id", userId!).maybeSingle(),
+      // RLS lets every user see their own platform_admins row, and only that.
+      supabase.from("platform_admins").select("user_id").eq("user_id", userId!).maybeSingle(),
     ]);
     if (error) throw error;
     if (e2) throw e2;
-    return { memberships: (rows ?? []) as unknown as Membership[], currentOrgId: profile?.current_org_id ?? null };
+    if (e3) throw e3;
+    return {
+      memberships: (rows ?? []) as unknown as Membership[],
+      currentOrgId: profile?.current_org_id ?? null,
+      isStaff: Boolean(staff),
+    };
   },
 });
 
@@ -76,8 +86,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     current,
     membershipsLoading: m.isPending && Boolean(userId),
     membershipsError: m.error,
+    isStaff: m.data?.isStaff ?? false,
     switchOrg,
-  }), [session, loading, memberships, current, m.isPending, m.error, userId, switchOrg]);
+  }), [session, loading, memberships, current, m.isPending, m.error, m.data?.isStaff, userId, switchOrg]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
@@ -99,4 +110,17 @@ export function useOrg() {
     isManager: role === "owner" || role === "admin" || role === "manager",
     isAdmin: role === "owner" || role === "admin",
   };
+}
+
+/**
+ * Signs out: revokes the session at Auth; if Auth can't be reached, the
+ * session is still dropped from this browser so the user is signed out here.
+ */
+export function useSignOut() {
+  const { navigate } = useRouter();
+  return useCallback(async () => {
+    const { error } = await supabase.auth.signOut();
+    if (error) await supabase.auth.signOut({ scope: "local" });
+    navigate("/sign-in", { replace: true });
+  }, [navigate]);
 }

@@ -1,5 +1,10 @@
-export const fmtMoney = (n: number | null | undefined, currency = "USD") =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(Number(n ?? 0));
+export const fmtMoney = (n: number | null | undefined, currency = "USD", fractionDigits = 0) =>
+  new Intl.NumberFormat(undefined, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  }).format(Number(n ?? 0));
 export const fmtPct = (n: number | null | undefined) => (n == null ? "—" : `${Math.round(Number(n) * 100)}%`);
 export const fmtNum = (n: number | null | undefined, digits = 0) =>
   n == null ? "—" : new Intl.NumberFormat(undefined, { maximumFractionDigits: digits }).format(Number(n));

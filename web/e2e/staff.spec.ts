@@ -1,0 +1,43 @@
+// The staff console in a real browser against the test stack: staff land on
+// it, and its figures are the database's; tenants can't open it.
+import { expect, test } from "@playwright/test";
+import { rest, shot, signInAs, USERS } from "./helpers";
+
+const ACME = "0a000000-0000-4000-8000-000000000001";
+
+test("staff land on the tenant margins, whose figures match the database", async ({ page }) => {
+  await signInAs(page, USERS.staff, "/app");
+  await expect(page).toHaveURL(/\/staff/);
+  await expect(page.getByRole("heading", { name: "Tenant margins" })).toBeVisible();
+  await page.getByLabel("Period").selectOption("365");
+  await expect(page).toHaveURL(/days=365/);
+
+  const since = new Date(Date.now() - 364 * 864e5).toISOString().slice(0, 10);
+  const costs = await rest<{ cost_usd: string }[]>(`provider_costs?select=cost_usd&org_id=eq.${ACME}&occurred_at=gte.${since}`);
+  const orgs = await rest<{ id: string }[]>("organizations?select=id");
+  expect(costs.length).toBeGreaterThan(0);
+  const row = page.locator(`[data-testid=tenant-row][data-org="${ACME}"]`);
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId("tenant-row")).toHaveCount(orgs.length);
+  const cost = costs.reduce((a, c) => a + Number(c.cost_usd), 0);
+  expect(Number(await row.getByTestId("tenant-cost").getAttribute("data-value"))).toBeCloseTo(cost, 4);
+  // Revenue is what Acme's paid invoices say (the billing e2e may have bought a plan).
+  const invoices = await rest<{ amount_paid_cents: number }[]>(
+    `invoices?select=amount_paid_cents&org_id=eq.${ACME}&status=eq.paid&paid_at=gte.${since}`,
+  );
+  const revenue = invoices.reduce((a, i) => a + i.amount_paid_cents, 0) / 100;
+  expect(Number(await row.getByTestId("tenant-revenue").getAttribute("data-value"))).toBeCloseTo(revenue, 2);
+  if (revenue > 0) {
+    const margin = Math.round(((revenue - cost) / revenue) * 100);
+    await expect(row).toContainText(`${margin}% · ${margin >= 80 ? "meets" : "below"} 80%`);
+  } else {
+    await expect(row).toContainText("costs, no revenue");
+  }
+  await shot(page, "17-staff-margins");
+});
+
+test("a tenant's owner is told the staff console is not theirs", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, "/staff");
+  await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
+  await expect(page.getByTestId("tenant-row")).toHaveCount(0);
+});
