@@ -127,8 +127,10 @@ begin
               coalesce((v_obj ->> 'amount_due')::integer, 0),
               case when v_type = 'invoice.paid' then coalesce((v_obj ->> 'amount_paid')::integer, (v_obj ->> 'amount_due')::integer, 0) else 0 end,
               lower(coalesce(v_obj ->> 'currency', 'usd')),
-              to_timestamp(nullif(v_obj ->> 'period_start', '')::bigint),
-              to_timestamp(nullif(v_obj ->> 'period_end', '')::bigint),
+              -- The service period is the first line's (Stripe's invoice-level
+              -- period_start/end is the billing moment for in-advance lines).
+              to_timestamp(coalesce(nullif(v_obj -> 'lines' -> 'data' -> 0 -> 'period' ->> 'start', ''), nullif(v_obj ->> 'period_start', ''))::bigint),
+              to_timestamp(coalesce(nullif(v_obj -> 'lines' -> 'data' -> 0 -> 'period' ->> 'end', ''), nullif(v_obj ->> 'period_end', ''))::bigint),
               case when v_type = 'invoice.paid'
                    then coalesce(to_timestamp(nullif(v_obj -> 'status_transitions' ->> 'paid_at', '')::bigint), v_created) end,
               v_obj ->> 'hosted_invoice_url', v_created)

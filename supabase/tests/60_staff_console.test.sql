@@ -1,7 +1,7 @@
 -- Staff console: the invoice ledger the Stripe events keep, its RLS, and the
 -- per-tenant gross margin (revenue vs provider fees) that only staff may read.
 begin;
-select plan(23);
+select plan(24);
 
 \set acme '''0a000000-0000-4000-8000-000000000001'''
 \set globex '''0b000000-0000-4000-8000-000000000001'''
@@ -24,7 +24,9 @@ insert into ev values
      'amount_due', 9900, 'amount_paid', 9900, 'currency', 'usd',
      'period_start', extract(epoch from now() - interval '2 days')::bigint, 'period_end', extract(epoch from now() + interval '28 days')::bigint,
      'status_transitions', jsonb_build_object('paid_at', extract(epoch from now() - interval '2 days')::bigint),
-     'hosted_invoice_url', 'https://invoice.stripe.test/in_g1')))),
+     'hosted_invoice_url', 'https://invoice.stripe.test/in_g1',
+     'lines', jsonb_build_object('data', jsonb_build_array(jsonb_build_object('period',
+        jsonb_build_object('start', 1893456000, 'end', 1896134400)))))))),
  (2, jsonb_build_object('id', 'evt_inv_2', 'type', 'invoice.payment_failed', 'created', extract(epoch from now() - interval '1 day')::bigint,
    'data', jsonb_build_object('object', jsonb_build_object('id', 'in_g2', 'object', 'invoice', 'customer', 'cus_globex',
      'amount_due', 4900, 'amount_paid', 0, 'currency', 'usd')))),
@@ -40,6 +42,9 @@ select results_eq(
   $$select stripe_invoice_id, status, amount_paid_cents, number from public.invoices where org_id = '0b000000-0000-4000-8000-000000000001' order by 1$$,
   $$values ('in_g1', 'paid', 9900, 'G-0001'), ('in_g2', 'payment_failed', 0, null)$$,
   'one row per invoice; paid stays paid; a failed invoice brings no revenue');
+
+select is((select (period_start, period_end)::text from public.invoices where stripe_invoice_id = 'in_g1'),
+  (to_timestamp(1893456000), to_timestamp(1896134400))::text, 'the service period is the first line''s');
 
 -- Costs for Globex in the period: $30 → margin (99 - 30) / 99 = 69.7 %, below the goal.
 insert into public.provider_costs (org_id, provider, item, quantity, unit_price_usd, cost_usd, source_type, source_id, occurred_at)

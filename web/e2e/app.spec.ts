@@ -164,6 +164,8 @@ test("works at phone width", async ({ page }) => {
 });
 
 test("an owner picks a plan, pays in the Stripe stand-in's Checkout, and the webhook moves the organization", async ({ page }) => {
+  const invoicesBefore = (await rest<{ stripe_invoice_id: string }[]>(`invoices?select=stripe_invoice_id&org_id=eq.${ACME}`))
+    .map((i) => i.stripe_invoice_id);
   await signInAs(page, USERS.acmeOwner, "/app/billing");
   const starter = page.getByRole("button", { name: /choose/i }).and(page.locator("[data-plan='starter']"));
   await expect(starter).toBeVisible();
@@ -186,6 +188,17 @@ test("an owner picks a plan, pays in the Stripe stand-in's Checkout, and the web
   await fetch(`${stripe}/_sandbox/webhooks/deliver`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: ids }) });
   await fetch(`${stripe}/_sandbox/webhooks/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   expect(await rest(`subscriptions?select=status,seats,plan_id,current_period_end&org_id=eq.${ACME}`)).toEqual(before);
+  // The checkout's first invoice is recorded once (the replay added none), paid, and listed.
+  const invoices = await rest<{ stripe_invoice_id: string; status: string; amount_paid_cents: number }[]>(
+    `invoices?select=stripe_invoice_id,status,amount_paid_cents&org_id=eq.${ACME}&order=last_event_at.desc`,
+  );
+  const fromCheckout = invoices.filter((i) => !invoicesBefore.includes(i.stripe_invoice_id));
+  expect(fromCheckout.map((i) => i.status)).toEqual(["paid"]);
+  expect(fromCheckout[0].amount_paid_cents).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page).toHaveURL(/\/app\/billing$/);
+  await expect(page.getByTestId("invoice-row")).toHaveCount(Math.min(invoices.length, 12));
+  await expect(page.getByTestId("invoice-row").first()).toContainText("Paid");
   await shot(page, "15-billing-after-checkout");
 });
 

@@ -206,6 +206,35 @@ describe("BillingPage", () => {
     expect(seats.value).toBe("3");
   });
 
+  it("lists the organization's invoices, newest first, with amounts, periods and links", async () => {
+    db.on("invoices", () => ({
+      data: [
+        { stripe_invoice_id: "in_2", number: "A-0002", status: "payment_failed", amount_due_cents: 29400, amount_paid_cents: 0, currency: "usd",
+          period_start: "2026-12-01T00:00:00Z", period_end: "2027-01-01T00:00:00Z", paid_at: null, hosted_invoice_url: null, last_event_at: "2026-12-01T00:00:00Z" },
+        { stripe_invoice_id: "in_1", number: "A-0001", status: "paid", amount_due_cents: 29400, amount_paid_cents: 29400, currency: "usd",
+          period_start: "2026-11-01T00:00:00Z", period_end: "2026-12-01T00:00:00Z", paid_at: "2026-11-01T00:05:00Z",
+          hosted_invoice_url: "https://invoice.stripe.test/in_1", last_event_at: "2026-11-01T00:05:00Z" },
+      ],
+      error: null,
+    }));
+    renderPage();
+    const rows = await screen.findAllByTestId("invoice-row");
+    expect(rows).toHaveLength(2);
+    expect(rows[0].textContent).toContain("A-0002");
+    expect(rows[0].textContent).toContain("Payment failed");
+    expect(rows[1].textContent).toMatch(/\$294\.00/);
+    expect(rows[1].textContent).toContain("Paid");
+    expect(within(rows[1]).getByRole("link", { name: "View" }).getAttribute("href")).toBe("https://invoice.stripe.test/in_1");
+    const q = db.queries("invoices")[0];
+    expect(q.filters).toContainEqual(["eq", "org_id", ORG]);
+    expect(q.filters).toContainEqual(["order", "last_event_at", { ascending: false }]);
+  });
+
+  it("no invoices yet says so", async () => {
+    renderPage();
+    expect(await screen.findByText("No invoices yet")).toBeTruthy();
+  });
+
   it("no stepper without a running subscription", async () => {
     renderPage();
     await screen.findByTestId("current-plan");
@@ -228,6 +257,9 @@ describe("BillingPage", () => {
     await act(() => vi.advanceTimersByTimeAsync(6_000));
     expect(calls()).toBe(settled);
     expect(sessionStorage.getItem(CHECKOUT_KEY)).toBeNull();
+    // The success URL is gone, so a reload doesn't wait for the plan again.
+    expect(window.location.search).toBe("");
+    expect(screen.getByText("Payment received — you are now on the Starter plan.")).toBeTruthy();
   });
 
   it("?checkout=success: gives up after 30 s with a clear message", async () => {

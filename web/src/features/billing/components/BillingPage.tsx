@@ -9,6 +9,7 @@ import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../componen
 import { errorMessage } from "../../../lib/errors";
 import { fmtNum } from "../../../lib/format";
 import { type Entitlements, useEntitlements } from "../api/getEntitlements";
+import { type Invoice, useInvoices } from "../api/getInvoices";
 import { type Plan, usePlans } from "../api/getPlans";
 import { isRunning, type Subscription, useSubscription } from "../api/getSubscription";
 import { useOpenBillingPortal } from "../api/openBillingPortal";
@@ -88,7 +89,10 @@ function useCheckoutWatch(orgId: string, returned: boolean) {
 }
 
 function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: string) => void }) {
-  const { location } = useRouter();
+  const { location, navigate } = useRouter();
+  // Once the plan has arrived, ?checkout=success leaves the URL (a reload
+  // must not wait for it again); the success message stays for this visit.
+  const [arrivedPlan, setArrivedPlan] = useState<string | null>(null);
   const checkout = location.search.get("checkout");
   const watch = useCheckoutWatch(orgId, checkout === "success");
   const [polling, setPolling] = useState(watch.returned);
@@ -98,6 +102,8 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
   const portal = useOpenBillingPortal(orgId, redirect);
   const arrived = watch.returned && ent.data !== undefined && watch.arrivedFor(ent.data.plan);
   const refetchSub = sub.refetch;
+  const invoices = useInvoices(orgId);
+  const refetchInvoices = invoices.refetch;
 
   useEffect(() => {
     if (!polling) return;
@@ -108,9 +114,12 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
           sessionStorage.removeItem(CHECKOUT_KEY);
         } catch { /* nothing to clean */ }
         void refetchSub();
+        void refetchInvoices();
+        setArrivedPlan(ent.data?.plan_name ?? null);
+        navigate("/app/billing", { replace: true });
       }
     }
-  }, [polling, arrived, watch.timedOut, refetchSub]);
+  }, [polling, arrived, watch.timedOut, refetchSub, refetchInvoices, ent.data?.plan_name, navigate]);
 
   if (ent.isPending) return <Spinner label="Loading billing…" />;
   if (ent.isError) return <ErrorState error={ent.error} onRetry={() => ent.refetch()} />;
@@ -132,7 +141,8 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
         {hasCustomer && !pastDue && manage()}
       </div>
 
-      {checkout === "success" && (
+      {arrivedPlan && <Banner kind="success">Payment received — you are now on the {arrivedPlan} plan.</Banner>}
+      {checkout === "success" && !arrivedPlan && (
         arrived
           ? <Banner kind="success">Payment received — you are now on the {e.plan_name} plan.</Banner>
           : watch.timedOut
@@ -180,8 +190,46 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
       <Usage e={e} />
       {isRunning(s) && <Seats orgId={orgId} current={s!.seats} inUse={e.usage.members + e.usage.pending_invitations} />}
       <Plans orgId={orgId} e={e} s={s} plans={plans} redirect={redirect} />
+      <Invoices query={invoices} />
     </>
   );
+}
+
+const money = (cents: number, currency: string) =>
+  new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase(), minimumFractionDigits: 2 }).format(cents / 100);
+
+function Invoices({ query }: { query: ReturnType<typeof useInvoices> }) {
+  let body;
+  if (query.isPending) body = <Spinner label="Loading invoices…" />;
+  else if (query.isError) body = <ErrorState error={query.error} onRetry={() => query.refetch()} title="Couldn't load invoices" />;
+  else if (query.data.length === 0) body = <EmptyState title="No invoices yet">Invoices appear here once Stripe bills the organization.</EmptyState>;
+  else {
+    body = (
+      <div className="table-wrap">
+        <table className="bill-invoices">
+          <thead>
+            <tr><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col" className="num">Amount</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Link</span></th></tr>
+          </thead>
+          <tbody>
+            {query.data.map((i: Invoice) => (
+              <tr key={i.stripe_invoice_id} data-testid="invoice-row">
+                <td>{i.number ?? i.stripe_invoice_id}</td>
+                <td>{i.period_start ? `${fmtDate(i.period_start)} – ${fmtDate(i.period_end)}` : "—"}</td>
+                <td className="num">{money(i.status === "paid" ? i.amount_paid_cents : i.amount_due_cents, i.currency)}</td>
+                <td>
+                  {i.status === "paid"
+                    ? <span className="badge good">Paid {fmtDate(i.paid_at)}</span>
+                    : <span className="badge bad">Payment failed</span>}
+                </td>
+                <td>{i.hosted_invoice_url && <a href={i.hosted_invoice_url} target="_blank" rel="noreferrer">View</a>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+  return <Card title="Invoices">{body}</Card>;
 }
 
 function CurrentPlan({ e, s }: { e: Entitlements; s: Subscription | null }) {
