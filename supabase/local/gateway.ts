@@ -3,7 +3,8 @@
 //   /auth/v1/*      → Supabase Auth (when SALESPULSE_AUTH_PORT is set; 503 otherwise)
 //   /functions/v1/* → functions server (the function checks the JWT itself)
 // with CORS for the SPA. Request and response bodies are streamed.
-import { ANON_KEY, instance, type InstanceName, SERVICE_ROLE_KEY } from "./config.ts";
+import { join } from "node:path";
+import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
 const KEYS = new Set([ANON_KEY, SERVICE_ROLE_KEY]);
@@ -109,6 +110,17 @@ export async function handle(req: Request): Promise<Response> {
     return await proxy(req, url, `http://127.0.0.1:${authPort}${rest("/auth/v1") || "/"}`);
   }
   if (p === "/health") return json(200, { ok: true, instance: inst.name });
+  // Auth's email templates (supabase/config.toml [auth.email.template.*]),
+  // which Auth fetches by URL. Only supabase/templates/<name>.html is served.
+  const template = /^\/__local\/templates\/([a-z_]+\.html)$/.exec(p);
+  if (template && req.method === "GET") {
+    try {
+      const html = await Deno.readTextFile(join(ROOT, "supabase/templates", template[1]));
+      return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+    } catch {
+      return json(404, { error: { code: "not_found", message: `no template ${template[1]}` } });
+    }
+  }
   return json(404, { error: { code: "not_found", message: `no route for ${p}` } });
 }
 

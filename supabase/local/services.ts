@@ -43,7 +43,7 @@ interface AuthToml {
   enable_refresh_token_rotation?: boolean;
   refresh_token_reuse_interval?: number;
   minimum_password_length?: number;
-  email?: { enable_signup?: boolean; enable_confirmations?: boolean; double_confirm_changes?: boolean; max_frequency?: string; otp_length?: number; otp_expiry?: number };
+  email?: { template?: Record<string, { subject?: string; content_path?: string }>; enable_signup?: boolean; enable_confirmations?: boolean; double_confirm_changes?: boolean; max_frequency?: string; otp_length?: number; otp_expiry?: number };
   rate_limit?: Record<string, number>;
   hook?: Record<string, { enabled?: boolean; uri?: string; secrets?: string }>;
 }
@@ -120,6 +120,14 @@ export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Reco
     // per-IP limits of config.toml are for people.
     for (const k of ["EMAIL_SENT", "TOKEN_REFRESH", "SIGN_IN_SIGN_UPS", "VERIFY"]) env[`GOTRUE_RATE_LIMIT_${k}`] = "10000";
     env.GOTRUE_SMTP_MAX_FREQUENCY = "1ns";
+  }
+  // Email templates: Auth fetches them by URL; the gateway serves
+  // supabase/templates/ for it (the Supabase CLI does the same for its Auth).
+  for (const [name, t] of Object.entries(a.email?.template ?? {})) {
+    const key = name.toUpperCase();
+    if (t.subject) env[`GOTRUE_MAILER_SUBJECTS_${key}`] = t.subject;
+    const file = /^\.?\/?supabase\/templates\/([a-z_]+\.html)$/.exec(t.content_path ?? "")?.[1];
+    if (file) env[`GOTRUE_MAILER_TEMPLATES_${key}`] = `${i.apiUrl}/__local/templates/${file}`;
   }
   for (const [name, hook] of Object.entries(a.hook ?? {})) {
     if (!hook.enabled || !hook.uri) continue;

@@ -86,7 +86,8 @@ test.describe("with Supabase Auth", () => {
     await expect(page.getByText(/If an account exists for that address/)).toBeVisible();
 
     let mail = null as Awaited<ReturnType<typeof lastMailTo>>;
-    await expect.poll(async () => (mail = await lastMailTo(email))?.subject ?? null, { timeout: 15_000 }).toMatch(/reset/i);
+    await expect.poll(async () => (mail = await lastMailTo(email))?.subject ?? null, { timeout: 15_000 }).toBe("Reset your SalesPulse password");
+    expect(mail!.html).toContain("Choose a new password");
     const link = /href="([^"]+)"/.exec(mail!.html)![1].replace(/&amp;/g, "&");
     expect(link).toContain("/auth/v1/verify");
 

@@ -100,3 +100,16 @@ Deno.test("functions: an unknown function is a 404", async () => {
   const r = await get("/functions/v1/no-such-function", { authorization: `Bearer ${ANON_KEY}` });
   assert.equal(r.status, 404);
 });
+
+Deno.test("Auth's email templates are served from supabase/templates, and nothing else is", async () => {
+  const ok = await fetch(`${API_URL}/__local/templates/recovery.html`);
+  assert.equal(ok.status, 200);
+  const html = await ok.text();
+  assert.match(html, /\{\{ \.ConfirmationURL \}\}/);
+  assert.equal(html, await Deno.readTextFile(new URL("../../templates/recovery.html", import.meta.url)));
+  for (const bad of ["nope.html", "..%2Fconfig.toml", "recovery.txt"]) {
+    const r = await fetch(`${API_URL}/__local/templates/${bad}`);
+    await r.body?.cancel();
+    assert.equal(r.status, 404, bad);
+  }
+});

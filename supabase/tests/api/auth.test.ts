@@ -97,6 +97,24 @@ Deno.test({
 });
 
 Deno.test({
+  name: "auth: config.toml's password rule holds: 7 characters are refused as weak_password, and nothing is created",
+  ignore: !AUTH,
+  async fn() {
+    const email = `weak.${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const { data, error } = await client().auth.signUp({ email, password: "1234567" });
+    assert.equal(error?.code, "weak_password");
+    assert.equal(data.user, null);
+    const sql = db();
+    try {
+      const [n] = await sql`select count(*)::int as n from auth.users where email = ${email}`;
+      assert.equal(n.n, 0);
+    } finally {
+      await sql.end();
+    }
+  },
+});
+
+Deno.test({
   name: "auth: switching organization and refreshing the session moves the claims and the dashboard's scope",
   ignore: !AUTH,
   async fn() {
