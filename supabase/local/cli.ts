@@ -10,7 +10,7 @@ import { instance, type InstanceName, instanceEnv, ROOT } from "./config.ts";
 import { postDemoCalls } from "./demo.ts";
 import { runInherit } from "./proc.ts";
 import { banner, down, logs, reset, status, up } from "./stack.ts";
-import { runSuites } from "./test_runner.ts";
+import { runSuites, summaryLine } from "./test_runner.ts";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -64,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
         code = await runSuites(inst, suites);
       } finally {
         if (!keep) await down(inst);
+        // The last line of `npm test` is always the total.
+        console.log(`\n${summaryLine || "0 passed, 1 failed"}`);
       }
       return code;
     }

@@ -214,6 +214,9 @@ const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
   playwright: playwrightSuite,
 };
 
+/** The run's last line, `N passed, N failed`; the CLI prints it after stopping the stack. */
+export let summaryLine = "";
+
 export async function runSuites(inst: Instance, only: string[]): Promise<number> {
   Deno.mkdirSync(REPORTS, { recursive: true });
   for (const f of Deno.readDirSync(REPORTS)) Deno.removeSync(join(REPORTS, f.name));
@@ -241,6 +244,15 @@ export async function runSuites(inst: Instance, only: string[]): Promise<number>
   const passed = results.reduce((a, r) => a + r.passed, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
   const skipped = results.reduce((a, r) => a + r.skipped, 0);
-  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  if (skipped) {
+    console.log(
+      `\n${skipped} skipped: ${
+        Deno.env.get("SALESPULSE_AUTH_PORT") ?? instanceEnv(inst).SALESPULSE_AUTH_PORT
+          ? "see the suites above"
+          : "tests that need Supabase Auth, which this machine does not have (README, \"Supabase Auth\")"
+      }`,
+    );
+  }
+  summaryLine = `${passed} passed, ${failed} failed`;
   return failed === 0 && passed > 0 ? 0 : 1;
 }
