@@ -102,7 +102,7 @@ export function SignUpPage() {
           <label>Full name<input name="full_name" autoComplete="name" required /></label>
           <label>Work email<input name="email" type="email" autoComplete="email" required /></label>
           <label>Password<input name="password" type="password" autoComplete="new-password" required minLength={8} aria-describedby="password-rule" /></label>
-          <p id="password-rule" className="muted">At least 8 characters.</p>
+          <p id="password-rule" className="muted field-hint">At least 8 characters.</p>
           <button type="submit" disabled={busy}>{busy ? "Creating…" : "Create account"}</button>
         </form>
       )}
