@@ -9,6 +9,9 @@ describe("errorMessage", () => {
 
   it("says when sign-in is unavailable (Auth answers 503)", () => {
     expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/authentication service is not running/);
+    // In development builds it also says where to look (the Docker-free stack without Auth).
+    expect(import.meta.env.DEV).toBe(true);
+    expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/README, "Supabase Auth in the Docker-free stack"/);
   });
 
   it("explains Supabase Auth's error codes, and only for Auth errors", () => {
