@@ -38,7 +38,7 @@ export function Shell({ children }: { children: ReactNode }) {
             </select>
           </label>
           <span className="muted user" title={session?.user.email}>{session?.user.email} · {role}</span>
-          <button type="button" className="link" onClick={signOut}>Sign out</button>
+          <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
         </div>
       </header>
       {switchError && <Banner kind="error">{switchError}</Banner>}

@@ -118,9 +118,9 @@ export function useOrg() {
  */
 export function useSignOut() {
   const { navigate } = useRouter();
-  return useCallback(async () => {
+  return useCallback(async (then: string = "/sign-in") => {
     const { error } = await supabase.auth.signOut();
     if (error) await supabase.auth.signOut({ scope: "local" });
-    navigate("/sign-in", { replace: true });
+    navigate(then, { replace: true });
   }, [navigate]);
 }

@@ -42,6 +42,9 @@ describe("AcceptInvitePage", () => {
     db.on("rpc:accept_invitation", () => ({ data: null, error: { code: "SP403", message: "this invitation is for another email address" } }));
     renderScreen(<AcceptInvitePage />, { url: "/accept-invite?token=t" });
     expect(await screen.findByText(/signed in as agent@example.test/)).toBeTruthy();
+    // Signing out keeps the invitation: sign in (or up) with the invited address next.
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(window.location.pathname + window.location.search).toBe("/sign-in?next=%2Faccept-invite%3Ftoken%3Dt"));
   });
 
   it("rejects an unknown link (SP404)", async () => {

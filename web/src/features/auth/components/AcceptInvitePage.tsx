@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useRouter } from "../../../app/router";
-import { membershipsQueryOptions, useSession } from "../../../app/session";
+import { membershipsQueryOptions, useSession, useSignOut } from "../../../app/session";
 import { Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { supabase } from "../../../lib/supabase";
@@ -51,10 +51,8 @@ export function AcceptInvitePage() {
     await switchOrg(orgId).catch(() => {});
     navigate("/app", { replace: true });
   };
-  const signOut = async () => {
-    await supabase.auth.signOut();
-    navigate(`/sign-in?next=${encodeURIComponent(`/accept-invite?token=${token}`)}`, { replace: true });
-  };
+  const signOutThen = useSignOut();
+  const signOut = () => signOutThen(`/sign-in?next=${encodeURIComponent(`/accept-invite?token=${token}`)}`);
 
   let body;
   if (!token) {

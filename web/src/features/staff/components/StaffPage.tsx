@@ -130,7 +130,7 @@ export function StaffPage() {
         <div className="topbar-right">
           {current && <Link to="/app">Open {current.organization.name}</Link>}
           <span className="muted user">{session?.user.email}</span>
-          <button type="button" className="link" onClick={signOut}>Sign out</button>
+          <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
         </div>
       </header>
       <main className="content staff">{body}</main>
