@@ -89,6 +89,29 @@ function ensureNpm() {
   writeFileSync(stamp, want);
 }
 
+// --- Port reservation ---------------------------------------------------------
+// The stack's ports (54320-54345 dev, 55320-55345 and 55173 test) lie inside
+// Linux's ephemeral range (32768-60999): a client socket — a pooled database
+// connection, say — can be given one of them as its source port and keep a
+// service from binding it ("address already in use"). As root, reserve them
+// (net.ipv4.ip_local_reserved_ports: only automatic source-port choice skips
+// them; servers still bind them). Elsewhere this is skipped silently.
+const RESERVED = ["54320-54345", "55173", "55320-55345"];
+function reservePorts() {
+  const file = "/proc/sys/net/ipv4/ip_local_reserved_ports";
+  if (process.platform !== "linux" || process.getuid?.() !== 0 || !existsSync(file)) return;
+  try {
+    const current = readFileSync(file, "utf8").trim();
+    const have = new Set(current ? current.split(",") : []);
+    const missing = RESERVED.filter((r) => !have.has(r));
+    if (!missing.length) return;
+    writeFileSync(file, [...have, ...missing].join(","));
+  } catch {
+    /* not allowed here (a restricted container): the stack still works, with the small race above */
+  }
+}
+
+reservePorts();
 ensureDebian(PACKAGES);
 if (command === "test" && process.env.SALESPULSE_SKIP_BROWSER !== "1") ensureDebian(BROWSER);
 ensureNpm();

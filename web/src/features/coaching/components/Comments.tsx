@@ -23,7 +23,7 @@ export function Comments({ callId, orgId, canComment }: { callId: string; orgId:
             {comments.data.map((c) => (
               <li key={c.id} data-testid="comment" className="coach-comment">
                 <div className="coach-comment-head">
-                  <SeekButton time={c.at_seconds} label={`Play from ${fmtDuration(c.at_seconds)}`}>
+                  <SeekButton time={c.at_seconds} action="Play from">
                     <Timestamp time={c.at_seconds} />
                   </SeekButton>{" "}
                   <strong>{c.authorName || "Former member"}</strong>{" "}

@@ -21,7 +21,7 @@ export function AnalyzerBadge({ insight }: { insight: Pick<InsightRow, "analyzer
 export function EvidenceQuote({ evidence }: { evidence: Evidence | null | undefined }) {
   if (!evidence) return null;
   return (
-    <SeekButton time={evidence.time} className="coach-evidence" label={`Play “${evidence.quote}” at ${Math.floor(evidence.time)} seconds`}>
+    <SeekButton time={evidence.time} className="coach-evidence">
       <q>{evidence.quote}</q> <span className="muted">— {SPEAKER_LABEL[evidence.speaker] ?? evidence.speaker}, <Timestamp time={evidence.time} /></span>
     </SeekButton>
   );
@@ -144,7 +144,7 @@ export function InsightPanel({ callId, processing, failedError }: { callId: stri
             <ol className="coach-moments">
               {[...d.key_moments].sort((a, b) => a.evidence.time - b.evidence.time).map((m, i) => (
                 <li key={i}>
-                  <SeekButton time={m.evidence.time} testId="key-moment" className="coach-moment" label={`${m.label}, at ${Math.floor(m.evidence.time)} seconds`}>
+                  <SeekButton time={m.evidence.time} testId="key-moment" className="coach-moment">
                     <Timestamp time={m.evidence.time} /> <strong>{m.label}</strong> <q>{m.evidence.quote}</q>
                   </SeekButton>
                 </li>

@@ -41,18 +41,22 @@ export function usePlayer(): Player {
   return ctx;
 }
 
-/** A button that seeks the player to `time` (timestamps, evidence quotes). */
-export function SeekButton({ time, children, className, label, testId }: {
+/**
+ * A button that seeks the player to `time` (timestamps, evidence quotes).
+ * `action` ("Play", "Play from") is read out before the visible text, so the
+ * accessible name contains what sighted users see (WCAG 2.5.3).
+ */
+export function SeekButton({ time, children, className, action = "Play", testId }: {
   time: number;
   children: ReactNode;
   className?: string;
-  label?: string;
+  action?: string;
   testId?: string;
 }) {
   const { seek } = usePlayer();
   return (
-    <button type="button" className={`link coach-seek ${className ?? ""}`} onClick={() => seek(time)} aria-label={label} data-testid={testId} data-time={time}>
-      {children}
+    <button type="button" className={`link coach-seek ${className ?? ""}`} onClick={() => seek(time)} data-testid={testId} data-time={time}>
+      <span className="sr-only">{action}</span>{" "}{children}
     </button>
   );
 }
