@@ -2,7 +2,7 @@
 // line "N passed, N failed" summed over all suites.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Instance, instanceEnv, LOCAL_DIR, ROOT } from "./config.ts";
+import { authBinary, type Instance, instanceEnv, LOCAL_DIR, ROOT } from "./config.ts";
 import { postDemoCalls } from "./demo.ts";
 import postgres from "postgres";
 import { run } from "./proc.ts";
@@ -247,7 +247,7 @@ export async function runSuites(inst: Instance, only: string[]): Promise<number>
   if (skipped) {
     console.log(
       `\n${skipped} skipped: ${
-        Deno.env.get("SALESPULSE_AUTH_PORT") ?? instanceEnv(inst).SALESPULSE_AUTH_PORT
+        authBinary()
           ? "see the suites above"
           : "tests that need Supabase Auth, which this machine does not have (README, \"Supabase Auth\")"
       }`,

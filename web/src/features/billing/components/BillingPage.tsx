@@ -7,7 +7,7 @@ import { useRouter } from "../../../app/router";
 import { useOrg } from "../../../app/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
-import { fmtNum } from "../../../lib/format";
+import { fmtMoney, fmtNum } from "../../../lib/format";
 import { type Entitlements, useEntitlements } from "../api/getEntitlements";
 import { type Invoice, useInvoices } from "../api/getInvoices";
 import { type Plan, usePlans } from "../api/getPlans";
@@ -195,9 +195,6 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
   );
 }
 
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase(), minimumFractionDigits: 2 }).format(cents / 100);
-
 function Invoices({ query }: { query: ReturnType<typeof useInvoices> }) {
   let body;
   if (query.isPending) body = <Spinner label="Loading invoices…" />;
@@ -215,7 +212,7 @@ function Invoices({ query }: { query: ReturnType<typeof useInvoices> }) {
               <tr key={i.stripe_invoice_id} data-testid="invoice-row">
                 <td>{i.number ?? i.stripe_invoice_id}</td>
                 <td>{i.period_start ? `${fmtDate(i.period_start)} – ${fmtDate(i.period_end)}` : "—"}</td>
-                <td className="num">{money(i.status === "paid" ? i.amount_paid_cents : i.amount_due_cents, i.currency)}</td>
+                <td className="num">{fmtMoney((i.status === "paid" ? i.amount_paid_cents : i.amount_due_cents) / 100, i.currency.toUpperCase(), 2)}</td>
                 <td>
                   {i.status === "paid"
                     ? <span className="badge good">Paid {fmtDate(i.paid_at)}</span>

@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useOrg } from "../../../app/session";
 import { supabase } from "../../../lib/supabase";
 import type { DashboardFilters } from "../filters";
-import { num, numOrNull } from "./coerce";
+import { num, numOrNull } from "../../../lib/coerce";
 
 export interface DashboardKpis {
   calls: number;

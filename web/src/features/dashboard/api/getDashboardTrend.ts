@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useOrg } from "../../../app/session";
 import { supabase } from "../../../lib/supabase";
 import { addDays, type DashboardFilters, todayIso } from "../filters";
-import { num, numOrNull } from "./coerce";
+import { num, numOrNull } from "../../../lib/coerce";
 
 /**
  * dashboard_trend returns one row per day and PostgREST caps responses at

@@ -1,6 +1,7 @@
 // Per-tenant gross margin for staff: one staff_tenant_margins round trip
 // (SP403 for anyone who isn't SalesPulse staff — the SQL decides).
 import { queryOptions, useQuery } from "@tanstack/react-query";
+import { num, numOrNull } from "../../../lib/coerce";
 import { supabase } from "../../../lib/supabase";
 
 export interface TenantMargin {
@@ -23,9 +24,6 @@ export interface MarginReport {
   tenants: TenantMargin[];
   totals: { revenue: number; cost: number; margin: number | null; belowGoal: number };
 }
-
-const n = (v: unknown) => (v == null ? 0 : Number(v));
-const nOrNull = (v: unknown) => (v == null ? null : Number(v));
 
 /** Totals across tenants: the margin of the whole business, not an average of margins. */
 export function totalsOf(tenants: TenantMargin[]): MarginReport["totals"] {
@@ -51,11 +49,11 @@ export async function fetchMarginReport(from: string, to: string): Promise<Margi
     org_name: String(r.org_name),
     plan_name: (r.plan_name as string | null) ?? null,
     subscription_status: String(r.subscription_status ?? "none"),
-    calls: n(r.calls),
-    analyzed_minutes: n(r.analyzed_minutes),
-    revenue_usd: n(r.revenue_usd),
-    provider_cost_usd: n(r.provider_cost_usd),
-    gross_margin: nOrNull(r.gross_margin),
+    calls: num(r.calls),
+    analyzed_minutes: num(r.analyzed_minutes),
+    revenue_usd: num(r.revenue_usd),
+    provider_cost_usd: num(r.provider_cost_usd),
+    gross_margin: numOrNull(r.gross_margin),
     meets_goal: (r.meets_goal as boolean | null) ?? null,
   }));
   return { goal: Number(goal.data ?? 0.8), tenants, totals: totalsOf(tenants) };
