@@ -49,10 +49,18 @@ export interface Instance {
 }
 
 const BASE: Record<InstanceName, number> = { dev: 0, test: 1000 };
+/**
+ * Shifts every port of both instances (default 0), so a second checkout can
+ * run its own stack beside this one — e.g. SALESPULSE_PORT_OFFSET=2000.
+ */
+const PORT_OFFSET = Number(Deno.env.get("SALESPULSE_PORT_OFFSET") ?? 0);
 
 export function instance(name: InstanceName): Instance {
-  const o = BASE[name];
-  if (o === undefined) throw new Error(`unknown instance "${name}" (dev|test)`);
+  if (BASE[name] === undefined) throw new Error(`unknown instance "${name}" (dev|test)`);
+  if (!Number.isInteger(PORT_OFFSET) || PORT_OFFSET < 0 || PORT_OFFSET > 8000) {
+    throw new Error(`SALESPULSE_PORT_OFFSET must be an integer from 0 to 8000`);
+  }
+  const o = BASE[name] + PORT_OFFSET;
   const dir = join(LOCAL_DIR, name);
   const ports = {
     gateway: 54321 + o,
@@ -67,7 +75,7 @@ export function instance(name: InstanceName): Instance {
     auth: 54334 + o,
     mail: 54324 + o,
     smtp: 54325 + o,
-    web: name === "dev" ? 5173 : 55173,
+    web: (name === "dev" ? 5173 : 55173) + PORT_OFFSET,
   };
   return {
     name,
