@@ -125,29 +125,10 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
   };
 }
 
-/**
- * Supabase Auth (GoTrue) is a Go server that this machine cannot obtain (the
- * Go module proxy refuses github.com/supabase/auth; no npm or Debian package
- * ships it — see README, "Supabase Auth"). Where a developer has the official
- * binary (a release of github.com/supabase/auth), the stack runs it: set
- * SUPABASE_AUTH_BIN to its path, or put it at .local/bin/auth. Without it
- * /auth/v1 answers 503 auth_unavailable.
- */
-export function authBinary(): string | null {
-  const fromEnv = Deno.env.get("SUPABASE_AUTH_BIN");
-  const path = fromEnv || join(LOCAL_DIR, "bin", "auth");
-  try {
-    const st = Deno.statSync(path);
-    if (st.isFile && ((st.mode ?? 0o755) & 0o111)) return path;
-  } catch { /* absent */ }
-  if (fromEnv) throw new Error(`SUPABASE_AUTH_BIN=${fromEnv} is not an executable file`);
-  return null;
-}
-
 /** Environment every service and test of an instance sees. */
 export function instanceEnv(i: Instance): Record<string, string> {
   return {
-    ...(authBinary() ? { SALESPULSE_AUTH_PORT: String(i.ports.auth) } : {}),
+    SALESPULSE_AUTH_PORT: String(i.ports.auth),
     SALESPULSE_MAIL_URL: `http://127.0.0.1:${i.ports.mail}`,
     SUPABASE_URL: i.apiUrl,
     SUPABASE_ANON_KEY: ANON_KEY,

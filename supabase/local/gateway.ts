@@ -1,6 +1,6 @@
 // Local API gateway — Kong's role in Supabase:
 //   /rest/v1/*      → PostgREST    (apikey required, as Kong's key-auth)
-//   /auth/v1/*      → Supabase Auth (when SALESPULSE_AUTH_PORT is set; 503 otherwise)
+//   /auth/v1/*      → Supabase Auth or its local stand-in (supabase/local/auth.ts)
 //   /functions/v1/* → functions server (the function checks the JWT itself)
 // with CORS for the SPA. Request and response bodies are streamed.
 import { join } from "node:path";
@@ -8,7 +8,6 @@ import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from ".
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
 const KEYS = new Set([ANON_KEY, SERVICE_ROLE_KEY]);
-const authPort = Deno.env.get("SALESPULSE_AUTH_PORT");
 
 const CORS: Record<string, string> = {
   "access-control-allow-origin": "*",
@@ -33,13 +32,14 @@ function apikeyOf(req: Request, url: URL) {
   return req.headers.get("apikey") ?? url.searchParams.get("apikey");
 }
 
-async function proxy(req: Request, url: URL, target: string, setAuthFromKey = false) {
+async function proxy(req: Request, url: URL, target: string, peer: string, setAuthFromKey = false) {
   const headers = new Headers(req.headers);
   for (const h of HOP) headers.delete(h);
-  const client = req.headers.get("x-forwarded-for");
   headers.set("x-forwarded-host", url.host);
   headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
-  if (client) headers.set("x-forwarded-for", client);
+  // The client's address as the gateway saw it (Auth's per-IP rate limits key
+  // on it); a client-supplied value is not trusted.
+  headers.set("x-forwarded-for", peer);
   if (setAuthFromKey && !headers.has("authorization")) {
     // Kong forwards the apikey as the bearer token when none is given.
     headers.set("authorization", `Bearer ${apikeyOf(req, url)}`);
@@ -81,8 +81,9 @@ function keyAuth(req: Request, url: URL): Response | null {
   return null;
 }
 
-export async function handle(req: Request): Promise<Response> {
+export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
   const url = new URL(req.url);
+  const peer = (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname ?? "127.0.0.1";
   const p = url.pathname;
   if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
   const route = (prefix: string) => p === prefix || p.startsWith(prefix + "/");
@@ -91,23 +92,18 @@ export async function handle(req: Request): Promise<Response> {
   if (route("/rest/v1")) {
     const denied = keyAuth(req, url);
     if (denied) return denied;
-    return await proxy(req, url, `http://127.0.0.1:${inst.ports.postgrest}${rest("/rest/v1") || "/"}`, true);
+    return await proxy(req, url, `http://127.0.0.1:${inst.ports.postgrest}${rest("/rest/v1") || "/"}`, peer, true);
   }
   if (route("/functions/v1")) {
-    return await proxy(req, url, `http://127.0.0.1:${inst.ports.functions}${rest("/functions/v1") || "/"}`);
+    return await proxy(req, url, `http://127.0.0.1:${inst.ports.functions}${rest("/functions/v1") || "/"}`, peer);
   }
   if (route("/auth/v1")) {
-    if (!authPort) {
-      return json(503, {
-        error: { code: "auth_unavailable", message: "Supabase Auth is not running in this local stack" },
-      });
-    }
     const open = /^\/auth\/v1\/(verify|callback|authorize|health|settings)/.test(p);
     if (!open) {
       const denied = keyAuth(req, url);
       if (denied) return denied;
     }
-    return await proxy(req, url, `http://127.0.0.1:${authPort}${rest("/auth/v1") || "/"}`);
+    return await proxy(req, url, `http://127.0.0.1:${inst.ports.auth}${rest("/auth/v1") || "/"}`, peer);
   }
   if (p === "/health") return json(200, { ok: true, instance: inst.name });
   // Auth's email templates (supabase/config.toml [auth.email.template.*]),

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import {
   ANON_KEY,
-  authBinary,
   type Instance,
   instanceEnv,
   sandboxProviderEnv,
@@ -17,6 +16,7 @@ import {
   SANDBOX_TWILIO_ACCOUNT_SID,
   SANDBOX_TWILIO_AUTH_TOKEN,
 } from "./config.ts";
+import { recordedAuth, standInEntry } from "./auth.ts";
 
 export interface ServiceSpec {
   name: string;
@@ -111,14 +111,19 @@ export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Reco
     GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL: String(a.refresh_token_reuse_interval ?? 10),
     GOTRUE_RATE_LIMIT_EMAIL_SENT: String(a.rate_limit?.email_sent ?? 2),
     GOTRUE_RATE_LIMIT_TOKEN_REFRESH: String(a.rate_limit?.token_refresh ?? 150),
-    GOTRUE_RATE_LIMIT_SIGN_IN_SIGN_UPS: String(a.rate_limit?.sign_in_sign_ups ?? 30),
+    // As the Supabase CLI maps them: sign_in_sign_ups is GoTrue's OTP limiter
+    // (sign-up, magic link, recovery, resend, user update); password sign-ins
+    // count under token_refresh. Limits apply per client IP, which the gateway
+    // forwards in X-Forwarded-For (as Kong does).
+    GOTRUE_RATE_LIMIT_OTP: String(a.rate_limit?.sign_in_sign_ups ?? 30),
+    GOTRUE_RATE_LIMIT_HEADER: "X-Forwarded-For",
     GOTRUE_RATE_LIMIT_VERIFY: String(a.rate_limit?.token_verifications ?? 30),
     GOTRUE_LOG_LEVEL: "info",
   };
   if (i.name === "test") {
     // The suites sign in dozens of times a minute from one address; the
     // per-IP limits of config.toml are for people.
-    for (const k of ["EMAIL_SENT", "TOKEN_REFRESH", "SIGN_IN_SIGN_UPS", "VERIFY"]) env[`GOTRUE_RATE_LIMIT_${k}`] = "10000";
+    for (const k of ["EMAIL_SENT", "TOKEN_REFRESH", "OTP", "VERIFY"]) env[`GOTRUE_RATE_LIMIT_${k}`] = "10000";
     env.GOTRUE_SMTP_MAX_FREQUENCY = "1ns";
   }
   // Email templates: Auth fetches them by URL; the gateway serves
@@ -142,18 +147,19 @@ export function authEnv(i: Instance, hookEnv: Record<string, string> = {}): Reco
 
 export function services(i: Instance): ServiceSpec[] {
   const common = { ...instanceEnv(i), NO_COLOR: "1" };
-  const auth = authBinary();
+  const auth = recordedAuth(i);
   return [
-    ...(auth
-      ? [{
-        name: "auth",
-        cmd: auth,
-        args: [],
-        port: i.ports.auth,
-        health: `http://127.0.0.1:${i.ports.auth}/health`,
-        env: authEnv(i, sandboxProviderEnv(i)),
-      }]
-      : []),
+    {
+      // Supabase Auth, or the local stand-in speaking its API (supabase/local/auth.ts
+      // decides which); both configured by the same GOTRUE_* settings.
+      name: "auth",
+      ...(auth.kind === "binary"
+        ? { cmd: auth.path, args: [] }
+        : { cmd: deno, args: ["run", "-A", "--quiet", standInEntry()] }),
+      port: i.ports.auth,
+      health: `http://127.0.0.1:${i.ports.auth}/health`,
+      env: { ...authEnv(i, sandboxProviderEnv(i)), ...(auth.kind === "stand-in" ? { NO_COLOR: "1" } : {}) },
+    },
     {
       // Mail catcher (Inbucket/Mailpit's role): SMTP for Auth's emails, a web
       // UI and a REST API (GET /email) to read them.

@@ -8,7 +8,8 @@
 //   logs   — print (or follow with -f) a service's log.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ANON_KEY, authBinary, type Instance, instanceEnv, PG_BIN, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
+import { type AuthChoice, describeAuth, recordAuth, recordedAuth, resolveAuth, standInEntry } from "./auth.ts";
+import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
 import { syncStripeCatalog } from "./sandbox_sync.ts";
 import { authEnv, services } from "./services.ts";
@@ -152,6 +153,45 @@ async function migrate(inst: Instance, withSeed: boolean) {
   if (applied.length) say(inst, `applied ${applied.length} migration(s)`);
 }
 
+/** Runs Auth's own schema migration — the binary's `migrate`, or the stand-in's. */
+async function migrateAuth(inst: Instance, auth: AuthChoice) {
+  const env = authEnv(inst, sandboxProviderEnv(inst));
+  if (auth.kind === "binary") await must(auth.path, ["migrate"], { env });
+  else await must(Deno.execPath(), ["run", "-A", "--quiet", standInEntry(), "migrate"], { env });
+}
+
+/** Which Auth made this database's auth schema: the stand-in marks it; Supabase Auth's own migrations don't. */
+async function authSchemaMaker(inst: Instance): Promise<"stand-in" | "binary" | "none"> {
+  const out = (await psql(inst, `select case
+      when exists (select 1 from auth.schema_migrations where version = 'salespulse-auth-stand-in-1') then 'stand-in'
+      when to_regclass('auth.identities') is not null then 'binary' else 'none' end`)).stdout.trim();
+  return out as "stand-in" | "binary" | "none";
+}
+
+/**
+ * Picks the Auth for this run. A database whose auth schema the stand-in made
+ * cannot be taken over by Supabase Auth (its migrations expect their own
+ * history): the stand-in keeps serving it and a reset is suggested. A database
+ * made by Supabase Auth is served by the stand-in as it is.
+ */
+async function chooseAuth(inst: Instance, fresh: boolean): Promise<AuthChoice> {
+  const wanted = await resolveAuth((m) => say(inst, m));
+  if (fresh) return wanted;
+  const maker = await authSchemaMaker(inst);
+  if (wanted.kind === "binary" && maker === "stand-in") {
+    say(inst, `this database's auth schema was made by the local Auth stand-in, which ${describeAuth(wanted)} cannot take over; ` +
+      `the stand-in keeps serving it. To run Supabase Auth: npm run stack -- reset --instance ${inst.name}`);
+    return { kind: "stand-in", reason: "database made by the stand-in" };
+  }
+  if (wanted.kind === "stand-in" && maker === "binary") {
+    say(inst, "this database's auth schema was made by Supabase Auth; the local Auth stand-in serves it as it is");
+  }
+  if (maker === "none") {
+    throw new Error(`this database was set up without Auth's schema (an older checkout); recreate it: npm run stack -- reset --instance ${inst.name}`);
+  }
+  return wanted;
+}
+
 async function ensureDatabase(inst: Instance) {
   const fresh = !existsSync(initializedMarker(inst));
   if (fresh && existsSync(inst.pgData)) {
@@ -167,25 +207,20 @@ async function ensureDatabase(inst: Instance) {
       inst.dbUrl, "-v", "ON_ERROR_STOP=1", "-X", "-q",
       "-f", join(ROOT, "supabase/local/bootstrap.sql"),
     ]);
-    const auth = authBinary();
-    if (auth) {
-      // As under `supabase start`: Auth migrates its schema before our
-      // migrations and the seed run, so seeded users get every column Auth reads.
-      say(inst, "migrating the auth schema (Supabase Auth)");
-      await must(auth, ["migrate"], { env: authEnv(inst, sandboxProviderEnv(inst)) });
-    }
+  }
+  const auth = await chooseAuth(inst, fresh);
+  recordAuth(inst, auth);
+  // As under `supabase start`: Auth migrates its schema before our migrations
+  // and the seed run, so seeded users get every column Auth reads; later runs
+  // let it apply what a newer Auth adds.
+  say(inst, `Auth: ${describeAuth(auth)}`);
+  await migrateAuth(inst, auth);
+  if (fresh) {
     say(inst, "applying migrations and seed (supabase db push --include-seed)");
     await migrate(inst, true);
-    Deno.writeTextFileSync(initializedMarker(inst), JSON.stringify({ at: new Date().toISOString(), auth: !!auth }));
+    Deno.writeTextFileSync(initializedMarker(inst), JSON.stringify({ at: new Date().toISOString(), auth: auth.kind }));
   } else {
     await migrate(inst, false);
-    if (authBinary() && !Deno.readTextFileSync(initializedMarker(inst)).includes('"auth":true')) {
-      say(
-        inst,
-        "WARNING: this database was seeded without Supabase Auth; the demo users cannot sign in until it is " +
-          `re-created with Auth present: npm run stack -- reset --instance ${inst.name}`,
-      );
-    }
   }
 }
 
@@ -280,13 +315,9 @@ export async function logs(inst: Instance, name: string, follow: boolean) {
 }
 
 export function banner(inst: Instance) {
-  const auth = authBinary();
   return [
     `API (gateway)   ${inst.apiUrl}   (/rest/v1, /functions/v1, /auth/v1)`,
-    auth
-      ? `Auth            Supabase Auth (${auth}) — sign in with the demo logins below`
-      : `Auth            NOT RUNNING: no Supabase Auth binary on this machine, so sign-in answers 503.\n` +
-        `                Put the official binary at .local/bin/auth or set SUPABASE_AUTH_BIN (README, "Supabase Auth").`,
+    `Auth            ${describeAuth(recordedAuth(inst))}`,
     `Mail catcher    http://127.0.0.1:${inst.ports.mail}   (Auth's emails: password reset, confirmations)`,
     `Database        ${inst.dbUrl}`,
     `anon key        ${ANON_KEY}`,
