@@ -40,6 +40,8 @@ export interface Instance {
     stripe: number;
     mailgun: number;
     auth: number;
+    /** A second Auth, configured exactly as config.toml, that the Auth contract suite starts. */
+    authContract: number;
     mail: number;
     smtp: number;
     web: number;
@@ -73,6 +75,7 @@ export function instance(name: InstanceName): Instance {
     stripe: 54342 + o,
     mailgun: 54343 + o,
     auth: 54334 + o,
+    authContract: 54344 + o,
     mail: 54324 + o,
     smtp: 54325 + o,
     web: (name === "dev" ? 5173 : 55173) + PORT_OFFSET,
