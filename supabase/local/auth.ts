@@ -51,20 +51,23 @@ function binaryVersion(path: string): string {
   }
 }
 
-function releaseDir(version = AUTH_RELEASE.version) {
-  return join(LOCAL_DIR, "bin", `auth-${version}`);
+function releaseDir(version = AUTH_RELEASE.version, localDir = LOCAL_DIR) {
+  return join(localDir, "bin", `auth-${version}`);
 }
 
 /** The binaries present now (branches 1–3), without downloading. */
-export function findAuthBinary(): AuthChoice | null {
-  const fromEnv = Deno.env.get("SUPABASE_AUTH_BIN");
+export function findAuthBinary(
+  opts: { localDir?: string; envBin?: string | undefined } = { envBin: Deno.env.get("SUPABASE_AUTH_BIN") },
+): AuthChoice | null {
+  const localDir = opts.localDir ?? LOCAL_DIR;
+  const fromEnv = opts.envBin;
   if (fromEnv) {
     if (!executable(fromEnv)) throw new Error(`SUPABASE_AUTH_BIN=${fromEnv} is not an executable file`);
     return { kind: "binary", path: fromEnv, source: "SUPABASE_AUTH_BIN", version: binaryVersion(fromEnv) };
   }
-  const placed = join(LOCAL_DIR, "bin", "auth");
+  const placed = join(localDir, "bin", "auth");
   if (executable(placed)) return { kind: "binary", path: placed, source: ".local/bin/auth", version: binaryVersion(placed) };
-  const released = join(releaseDir(), "auth");
+  const released = join(releaseDir(AUTH_RELEASE.version, localDir), "auth");
   if (executable(released)) return { kind: "binary", path: released, source: "release", version: AUTH_RELEASE.version };
   return null;
 }
@@ -75,7 +78,7 @@ export function findAuthBinary(): AuthChoice | null {
  * HTTP error, checksum mismatch); never throws for those.
  */
 export async function downloadRelease(
-  opts: { url?: string; sha256?: string; version?: string; timeoutMs?: number } = {},
+  opts: { url?: string; sha256?: string; version?: string; timeoutMs?: number; localDir?: string } = {},
 ): Promise<{ ok: true; path: string } | { ok: false; notice: string }> {
   const url = opts.url ?? Deno.env.get("SALESPULSE_AUTH_RELEASE_URL") ?? AUTH_RELEASE.url;
   const want = (opts.sha256 ?? Deno.env.get("SALESPULSE_AUTH_RELEASE_SHA256") ?? AUTH_RELEASE.sha256).toLowerCase();
@@ -96,7 +99,7 @@ export async function downloadRelease(
   if (got !== want) {
     return { ok: false, notice: `Supabase Auth ${version} download refused: sha256 ${got} does not match the pinned ${want}` };
   }
-  const dir = releaseDir(version);
+  const dir = releaseDir(version, opts.localDir);
   const tmp = `${dir}.partial`;
   if (existsSync(tmp)) Deno.removeSync(tmp, { recursive: true });
   return await extract(bytes, tmp, dir, version);

@@ -26,7 +26,9 @@ export type InstanceName = "dev" | "test";
 export interface Instance {
   name: InstanceName;
   dir: string;
+  /** The Postgres cluster, and where the server (the `postgres` OS user) writes its log. */
   pgData: string;
+  pgLog: string;
   logDir: string;
   runDir: string;
   ports: {
@@ -51,6 +53,34 @@ export interface Instance {
 }
 
 const BASE: Record<InstanceName, number> = { dev: 0, test: 1000 };
+
+let postgresReachesCheckout: boolean | undefined;
+/**
+ * Postgres runs as the `postgres` OS user when we are root. A checkout it
+ * cannot enter (a clone under /root, mode 700) can't hold its cluster, so
+ * the cluster and its log then live under the postgres user's home
+ * (/var/lib/postgresql/salespulse/<checkout hash>/<instance>) instead of
+ * .local/<instance>; nothing about the checkout's permissions is changed.
+ */
+function postgresPaths(name: InstanceName, dir: string): { pgData: string; pgLog: string } {
+  if (Deno.uid() === 0) {
+    postgresReachesCheckout ??= (() => {
+      try {
+        Deno.mkdirSync(LOCAL_DIR, { recursive: true });
+        const r = new Deno.Command("runuser", { args: ["-u", "postgres", "--", "test", "-x", LOCAL_DIR], stderr: "null" }).outputSync();
+        return r.code === 0;
+      } catch {
+        return true; // no runuser or no postgres user: the stack's own checks say what is missing
+      }
+    })();
+    if (!postgresReachesCheckout) {
+      const hash = Array.from(new TextEncoder().encode(ROOT)).reduce((h, b) => (h * 31 + b) >>> 0, 7).toString(16);
+      const home = join("/var/lib/postgresql/salespulse", hash, name);
+      return { pgData: join(home, "pg"), pgLog: join(home, "postgres.log") };
+    }
+  }
+  return { pgData: join(dir, "pg"), pgLog: join(dir, "logs", "postgres.log") };
+}
 /**
  * Shifts every port of both instances (default 0), so a second checkout can
  * run its own stack beside this one — e.g. SALESPULSE_PORT_OFFSET=2000.
@@ -83,7 +113,7 @@ export function instance(name: InstanceName): Instance {
   return {
     name,
     dir,
-    pgData: join(dir, "pg"),
+    ...postgresPaths(name, dir),
     logDir: join(dir, "logs"),
     runDir: join(dir, "run"),
     ports,

@@ -7,7 +7,7 @@
 //   status — what runs where.
 //   logs   — print (or follow with -f) a service's log.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type AuthChoice, describeAuth, recordAuth, recordedAuth, resolveAuth, standInEntry } from "./auth.ts";
 import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
@@ -21,7 +21,7 @@ function say(inst: Instance, msg: string) {
 }
 
 function pgLog(inst: Instance) {
-  return join(inst.logDir, "postgres.log");
+  return inst.pgLog;
 }
 
 function initializedMarker(inst: Instance) {
@@ -51,7 +51,7 @@ async function initCluster(inst: Instance) {
   Deno.mkdirSync(inst.pgData, { recursive: true });
   chownPostgres(inst.pgData);
   Deno.chmodSync(inst.pgData, 0o700);
-  const pwfile = join(inst.dir, ".pgpass-init");
+  const pwfile = join(dirname(inst.pgData), ".pgpass-init");
   Deno.writeTextFileSync(pwfile, "postgres\n");
   chownPostgres(pwfile);
   try {
@@ -109,6 +109,7 @@ async function startPostgres(inst: Instance) {
     );
   }
   Deno.mkdirSync(inst.logDir, { recursive: true });
+  Deno.mkdirSync(dirname(inst.pgLog), { recursive: true });
   writeServerConf(inst);
   const log = pgLog(inst);
   if (!existsSync(log)) Deno.writeTextFileSync(log, "");
@@ -305,7 +306,7 @@ export async function status(inst: Instance): Promise<boolean> {
 }
 
 export async function logs(inst: Instance, name: string, follow: boolean) {
-  const file = join(inst.logDir, `${name}.log`);
+  const file = name === "postgres" ? inst.pgLog : join(inst.logDir, `${name}.log`);
   if (!existsSync(file)) {
     const have = existsSync(inst.logDir) ? [...Deno.readDirSync(inst.logDir)].map((e) => e.name) : [];
     throw new Error(`no log ${file}; available: ${have.join(", ") || "none"}`);

@@ -40,3 +40,54 @@ export async function poll<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** The password of every demo user (supabase/seed.sql) and of users the tests create. */
+export const DEMO_PASSWORD = "salespulse-demo";
+const tokens = new Map<string, Promise<string>>();
+
+/**
+ * An access token for `user` (an id or an email), from a real password
+ * sign-in through the gateway's /auth/v1 — Auth's own token, hook claims
+ * included. Cached per user for the test process.
+ */
+export function accessToken(user: string): Promise<string> {
+  let t = tokens.get(user);
+  if (!t) {
+    t = (async () => {
+      let email = user;
+      if (!user.includes("@")) {
+        const sql = db();
+        try {
+          const [u] = await sql`select email from auth.users where id = ${user}`;
+          if (!u) throw new Error(`no auth user ${user}`);
+          email = u.email;
+        } finally {
+          await sql.end();
+        }
+      }
+      const res = await fetch(`${API_URL}/auth/v1/token?grant_type=password`, {
+        method: "POST",
+        headers: { apikey: ANON_KEY, "content-type": "application/json" },
+        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+      });
+      const body = await res.json();
+      if (!res.ok) throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
+      return body.access_token as string;
+    })();
+    t.catch(() => tokens.delete(user));
+    tokens.set(user, t);
+  }
+  return t;
+}
+
+/** A confirmed user created through Auth's admin API (password DEMO_PASSWORD). */
+export async function createAuthUser(email = `user.${crypto.randomUUID().slice(0, 8)}@tests.test`): Promise<{ id: string; email: string }> {
+  const res = await fetch(`${API_URL}/auth/v1/admin/users`, {
+    method: "POST",
+    headers: { apikey: SERVICE_ROLE_KEY, authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD, email_confirm: true }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`creating ${email} failed: ${res.status} ${JSON.stringify(body)}`);
+  return { id: body.id, email };
+}

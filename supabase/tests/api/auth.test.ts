@@ -388,6 +388,21 @@ Deno.test("auth contract: admin generate_link gives the OTP and hash; POST /veri
   assert.ok(byHash.data.session?.access_token);
 });
 
+Deno.test("auth contract: one-time tokens expire after config.toml's otp_expiry (3600 s)", async () => {
+  const email = fresh("expiry");
+  await signUpConfirmed(email);
+  const link = await admin().auth.admin.generateLink({ type: "recovery", email });
+  const sql = db();
+  try {
+    await sql`update auth.users set recovery_sent_at = now() - interval '3601 seconds' where email = ${email}`;
+  } finally {
+    await sql.end();
+  }
+  const r = await client().auth.verifyOtp({ token_hash: link.data.properties!.hashed_token, type: "recovery" });
+  assert.equal(r.error?.code, "otp_expired");
+  assert.equal(r.data.session, null);
+});
+
 Deno.test("auth contract: an invitation mails a link that signs the invitee in and confirms them", async () => {
   const email = fresh("invitee");
   const t0 = Date.now() - 2000;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { instance, type InstanceName, SANDBOX_STRIPE_WEBHOOK_SECRET } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const SANDBOX = `http://127.0.0.1:${inst.ports.stripe}/_sandbox`;
@@ -15,7 +15,7 @@ const ACME_OWNER = "a0000000-0000-4000-8000-000000000001";
 
 async function fn(name: string, uid: string | null, body: unknown) {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  headers.authorization = `Bearer ${uid ? await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" }) : ANON_KEY}`;
+  headers.authorization = `Bearer ${uid ? await accessToken(uid) : ANON_KEY}`;
   const res = await fetch(`${API_URL}/functions/v1/${name}`, { method: "POST", headers, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
@@ -114,7 +114,7 @@ Deno.test("an owner buys a plan through Checkout; webhooks move the organization
   const failed = await sandbox("deliveries?ok=false");
   assert.deepEqual(failed.data, [], "every delivery was answered 2xx");
 
-  const token = await signJwt({ sub: GLOBEX_MANAGER, role: "authenticated", aud: "authenticated" });
+  const token = await accessToken(GLOBEX_MANAGER);
   const ent = await (await fetch(`${API_URL}/rest/v1/rpc/org_entitlements`, {
     method: "POST",
     headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },

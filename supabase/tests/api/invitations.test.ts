@@ -3,7 +3,7 @@
 // with a single-use link → the invitee accepts with the token from the email.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken, createAuthUser } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const MAILGUN = `http://127.0.0.1:${inst.ports.mailgun}/_sandbox`;
@@ -11,7 +11,7 @@ const ACME = "0a000000-0000-4000-8000-000000000001";
 const OWNER = "a0000000-0000-4000-8000-000000000001";
 
 async function rpc(uid: string, fn: string, args: unknown) {
-  const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+  const token = await accessToken(uid);
   const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
     method: "POST",
     headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -53,8 +53,8 @@ Deno.test("an invitation is emailed with a single-use link that lets the invitee
   try {
     const [job] = await sql`select status, attempts from public.jobs where dedupe_key = ${"invitation:" + invite.body}`;
     assert.deepEqual({ ...job }, { status: "succeeded", attempts: 2 }, "sent on the retry after Mailgun's 500");
-    const user = crypto.randomUUID();
-    await sql`insert into auth.users (id, email, aud, role) values (${user}, ${email}, 'authenticated', 'authenticated')`;
+    // The invitee creates an account (through Auth) with the invited address.
+    const { id: user } = await createAuthUser(email);
     const accepted = await rpc(user, "accept_invitation", { p_token: token });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     assert.equal(accepted.body, ACME);

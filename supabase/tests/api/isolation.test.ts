@@ -6,7 +6,7 @@
 // organization's owner can read their own rows (so a missing or broken
 // policy shows up here too).
 import assert from "node:assert/strict";
-import { ANON_KEY, API_URL, db, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, accessToken } from "../../local/tests/helpers.ts";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
 const GLOBEX = "0b000000-0000-4000-8000-000000000001";
@@ -165,7 +165,7 @@ for (const [attacker, victim, victimOrg, ownOrg] of [
       const before = await snapshot(t, victimOrg);
       assert.ok(before.length > 0, `seed ${victim} rows in ${t.name} so isolation can be checked`);
       for (const [role, uid] of Object.entries(USERS[attacker])) {
-        const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+        const token = await accessToken(uid);
         const who = `${attacker} ${role} on ${t.name}`;
         assertNothing(await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${victimOrg}`), `${who} select`);
         const row = before[0];
@@ -188,8 +188,8 @@ for (const [attacker, victim, victimOrg, ownOrg] of [
 
 for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
   Deno.test(`positive control: the ${org} owner reads their own rows in every tenant table`, async () => {
-    const owner = await signJwt({ sub: USERS[org].owner, role: "authenticated", aud: "authenticated" });
-    const staff = await signJwt({ sub: STAFF, role: "authenticated", aud: "authenticated" });
+    const owner = await accessToken(USERS[org].owner);
+    const staff = await accessToken(STAFF);
     for (const t of tables.filter((t) => t.orgColumn)) {
       const token = STAFF_ONLY_TABLES.has(t.name) ? staff : owner;
       const r = await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${orgId}&limit=1`);
@@ -206,7 +206,7 @@ Deno.test("public tables: every tenant reads them, none writes them", async () =
     const [row] = await sql.unsafe(`select to_jsonb(x) as row from public.${name} x limit 1`).then((r) => r.map((x) => x.row));
     await sql.end();
     for (const uid of [USERS.acme.owner, USERS.globex.manager]) {
-      const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+      const token = await accessToken(uid);
       const r = await api(token, "GET", `${name}?select=*`);
       assert.equal(r.status, 200);
       assert.ok((r.body as unknown[]).length > 0, `${name} is readable`);
@@ -219,7 +219,7 @@ Deno.test("public tables: every tenant reads them, none writes them", async () =
 Deno.test("global tables: no tenant user sees a row", async () => {
   for (const name of GLOBAL_TABLES) {
     for (const uid of [...Object.values(USERS.acme), ...Object.values(USERS.globex)]) {
-      const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+      const token = await accessToken(uid);
       assertNothing(await api(token, "GET", `${name}?select=*`), `${uid} on ${name}`);
     }
   }

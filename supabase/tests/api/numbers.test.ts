@@ -3,7 +3,7 @@
 // whose state and request log show what would have been bought.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, poll, accessToken } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
@@ -32,7 +32,7 @@ interface StandInState {
 
 async function numbersFn(uid: string | null, body: unknown) {
   const token = uid
-    ? await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" })
+    ? await accessToken(uid)
     : ANON_KEY;
   const res = await fetch(`${API_URL}/functions/v1/phone-numbers`, {
     method: "POST",

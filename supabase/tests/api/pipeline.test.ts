@@ -4,7 +4,7 @@
 // retries and invalid model output.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
@@ -76,7 +76,7 @@ async function rows(query: (sql: ReturnType<typeof db>) => PromiseLike<readonly 
 }
 
 async function rpc(uid: string, fn: string, args: unknown) {
-  const token = await signJwt({ sub: uid, role: "authenticated", aud: "authenticated" });
+  const token = await accessToken(uid);
   const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
     method: "POST",
     headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },

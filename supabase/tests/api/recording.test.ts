@@ -9,7 +9,7 @@ import {
   SANDBOX_TWILIO_ACCOUNT_SID,
   SANDBOX_TWILIO_AUTH_TOKEN,
 } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, poll, accessToken } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}`;
@@ -73,7 +73,7 @@ function recordedCall() {
   return arranged;
 }
 
-const tokenOf = (sub: string) => signJwt({ sub, role: "authenticated", aud: "authenticated" });
+const tokenOf = (sub: string) => accessToken(sub);
 
 async function play(callId: string, opts: { user?: string; range?: string; format?: string } = {}) {
   const headers: Record<string, string> = { apikey: ANON_KEY };

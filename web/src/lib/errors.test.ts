@@ -7,11 +7,10 @@ describe("errorMessage", () => {
       .toMatch(/^Your plan does not allow this\. Upgrade on the Billing page\. \(plan limit reached/);
   });
 
-  it("says when sign-in is unavailable (Auth answers 503)", () => {
-    expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/authentication service is not running/);
-    // In development builds it also says where to look (the Docker-free stack without Auth).
-    expect(import.meta.env.DEV).toBe(true);
-    expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/README, "Supabase Auth in the Docker-free stack"/);
+  it("says when sign-in is unavailable (Auth unreachable behind the gateway: 502/503)", () => {
+    expect(errorMessage({ name: "AuthRetryableFetchError", status: 502, message: "{}" })).toMatch(/authentication service is not answering/);
+    expect(errorMessage({ name: "AuthRetryableFetchError", status: 503, message: "{}" })).toMatch(/authentication service is not answering/);
+    expect(errorMessage({ name: "PostgrestError", status: 503, message: "db down" })).toBe("db down");
   });
 
   it("explains Supabase Auth's error codes, and only for Auth errors", () => {

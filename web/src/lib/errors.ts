@@ -28,10 +28,8 @@ const AUTH_MESSAGES: Record<string, string> = {
 export function errorMessage(err: unknown): string {
   if (!err) return "Something went wrong.";
   const e = err as { code?: string; message?: string; status?: number; name?: string; error?: { message?: string } };
-  if (e.status === 503 && /^Auth/.test(e.name ?? "")) {
-    const msg = "Sign-in is unavailable right now: the authentication service is not running. Please try again later.";
-    // Developers running the Docker-free stack without the Auth binary get told where to look.
-    return import.meta.env.DEV ? `${msg} (Local stack: Supabase Auth isn't running — see the README, "Supabase Auth in the Docker-free stack".)` : msg;
+  if ((e.status === 502 || e.status === 503) && /^Auth/.test(e.name ?? "")) {
+    return "Sign-in is unavailable right now: the authentication service is not answering. Please try again in a minute.";
   }
   if (/^Auth/.test(e.name ?? "") && e.code && AUTH_MESSAGES[e.code]) return AUTH_MESSAGES[e.code];
   if (e.code && SQL_MESSAGES[e.code]) return e.message ? `${SQL_MESSAGES[e.code]} (${e.message})` : SQL_MESSAGES[e.code];

@@ -81,7 +81,7 @@ describe("SignUpPage", () => {
     fireEvent.change(screen.getByLabelText("Work email"), { target: { value: "nia@new.test" } });
     fireEvent.change(screen.getByLabelText("Password"), { target: { value: "a-long-password" } });
     fireEvent.click(screen.getByRole("button", { name: "Create account" }));
-    expect(await screen.findByText(/Check your email to confirm your account/)).toBeTruthy();
+    expect(await screen.findByText(/we sent a confirmation link to/)).toBeTruthy();
     const q = db.queries("signUp", "auth")[0].payload as { email: string; options: { data: unknown; emailRedirectTo: string } };
     expect(q.email).toBe("nia@new.test");
     expect(q.options.data).toEqual({ full_name: "Nia New" });

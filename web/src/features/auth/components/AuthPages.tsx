@@ -91,7 +91,7 @@ export function SignUpPage() {
       navigate(next, { replace: true });
       return;
     }
-    return "Check your email to confirm your account, then sign in.";
+    return `Check your inbox: we sent a confirmation link to ${String(f.get("email"))}. Open it to finish creating your account — it signs you in.`;
   });
   return (
     <AuthFrame title="Create your account">
