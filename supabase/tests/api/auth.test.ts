@@ -263,6 +263,8 @@ Deno.test("auth contract: sign-up emails a confirmation link; before it sign-in 
   try {
     const [p] = await sql`select email, full_name from public.profiles where id = ${me.body.id}`;
     assert.deepEqual({ ...p }, { email, full_name: "New Person" });
+    const [u] = await sql`select encrypted_password from auth.users where id = ${me.body.id}`;
+    assert.match(u.encrypted_password, /^\$2a\$10\$/, "bcrypt as GoTrue writes it (and the seed stores it)");
   } finally {
     await sql.end();
   }
@@ -435,6 +437,29 @@ Deno.test("auth contract: PKCE: the email link returns a code that exchanges onc
   assert.equal(data.user!.email, email);
   const twice = await raw("/token?grant_type=pkce", { method: "POST", body: JSON.stringify({ auth_code: code, code_verifier: "x".repeat(43) }) });
   assert.equal(twice.body.code, "flow_state_not_found");
+});
+
+Deno.test("auth contract: an email change is confirmed from both addresses (double_confirm_changes), then applies", async () => {
+  const email = fresh("old"), next = fresh("new");
+  await signUpConfirmed(email);
+  const sb = client();
+  await sb.auth.signInWithPassword({ email, password: "a-long-password" });
+  const t0 = Date.now() - 2000;
+  const { data, error } = await sb.auth.updateUser({ email: next }, { emailRedirectTo: `${SITE}/app` });
+  assert.equal(error, null);
+  assert.equal(data.user!.email, email, "not applied before confirmation");
+  assert.equal(data.user!.new_email, next);
+  const toOld = linkIn(await mailTo(email, /Confirm your new email/, t0));
+  const toNew = linkIn(await mailTo(next, /Confirm your new email/, t0));
+  assert.equal(toOld.searchParams.get("type"), "email_change");
+  const first = await follow(toOld);
+  assert.match(first.fragment.get("message") ?? "", /Confirmation link accepted/);
+  const second = await follow(toNew);
+  const token = second.fragment.get("access_token");
+  assert.ok(token, `no session after the second link: ${second.location}`);
+  const me = await raw("/user", { token: token! });
+  assert.equal(me.body.email, next);
+  assert.equal((await client().auth.signInWithPassword({ email: next, password: "a-long-password" })).error, null);
 });
 
 // --- the user, admin ----------------------------------------------------------------

@@ -89,6 +89,15 @@ function refreshTokenString(): string {
   return Array.from({ length: 12 }, () => alphabet[randomInt(alphabet.length)]).join("");
 }
 
+/**
+ * bcrypt with cost 10 in the `$2a$` form GoTrue (Go's x/crypto/bcrypt) writes;
+ * for passwords of at most 72 bytes (enforced above) `$2a$` and `$2b$` are the
+ * same algorithm, bcryptjs just labels its salts `$2b$`.
+ */
+async function hashPassword(pw: string): Promise<string> {
+  return await bcrypt.hash(pw, bcrypt.genSaltSync(10).replace(/^\$2b\$/, "$2a$"));
+}
+
 function otpCode(length: number): string {
   return Array.from({ length }, () => String(randomInt(10))).join("");
 }
@@ -438,7 +447,7 @@ export class AuthServer {
     p: { email: string; password: string | null; data: Row; confirmed: boolean; role?: string; appMeta?: Row; id?: string; invited?: boolean },
   ): Promise<Row> {
     const id = p.id ?? randomUUID();
-    const hash = p.password ? await bcrypt.hash(p.password, 10) : "";
+    const hash = p.password ? await hashPassword(p.password) : "";
     const t = now();
     const app = { provider: "email", providers: ["email"], ...(p.appMeta ?? {}) };
     const meta = p.confirmed ? { ...p.data, email_verified: true } : p.data;
@@ -886,7 +895,7 @@ export class AuthServer {
         if (user.encrypted_password && (await bcrypt.compare(pw, user.encrypted_password))) {
           throw new AuthError(422, "same_password", "New password should be different from the old password.");
         }
-        await tx`update auth.users set encrypted_password = ${await bcrypt.hash(pw, 10)}, recovery_token = '',
+        await tx`update auth.users set encrypted_password = ${await hashPassword(pw)}, recovery_token = '',
             confirmation_token = '', email_change_token_new = '', email_change_token_current = '', updated_at = now()
           where id = ${user.id}`;
         await tx`delete from auth.one_time_tokens where user_id = ${user.id}`;
@@ -1044,7 +1053,7 @@ export class AuthServer {
     const pkce = String(user[tokenCol] ?? "").startsWith("pkce_");
     if (effective === "signup" || effective === "invite") {
       if (effective === "invite" && !user.encrypted_password) {
-        await tx`update auth.users set encrypted_password = ${await bcrypt.hash(randomBytes(24).toString("base64url"), 10)}
+        await tx`update auth.users set encrypted_password = ${await hashPassword(randomBytes(24).toString("base64url"))}
           where id = ${user.id}`;
       }
       await this.confirm(tx, user);
@@ -1233,7 +1242,7 @@ export class AuthServer {
       if (b.email_confirm === true) await this.confirm(tx, user);
       if (b.password !== undefined) {
         const pw = this.checkPassword(b.password);
-        await tx`update auth.users set encrypted_password = ${await bcrypt.hash(pw, 10)} where id = ${user.id}`;
+        await tx`update auth.users set encrypted_password = ${await hashPassword(pw)} where id = ${user.id}`;
         await tx`delete from auth.sessions where user_id = ${user.id}`;
       }
       if (b.email !== undefined) {
