@@ -562,16 +562,20 @@ export class AuthServer {
     return c;
   }
 
-  /** The caller's verified access token, user and session (401/403 as GoTrue). */
-  private async authenticate(ctx: Ctx): Promise<JwtUser> {
+  /** The bearer token's verified claims (401 without one, 403 bad_jwt for a bad one). */
+  private async bearerClaims(ctx: Ctx): Promise<Row> {
     const m = /^bearer (\S+)$/i.exec(ctx.req.headers.get("authorization") ?? "");
     if (!m) throw err.noAuthorization();
-    let claims: Row;
     try {
-      claims = (await jwtVerify(m[1], this.key, { algorithms: ["HS256"] })).payload as Row;
+      return (await jwtVerify(m[1], this.key, { algorithms: ["HS256"] })).payload as Row;
     } catch (e) {
       throw err.badJwt((e as Error).message);
     }
+  }
+
+  /** The caller's verified access token, user and session (401/403 as GoTrue). */
+  private async authenticate(ctx: Ctx): Promise<JwtUser> {
+    const claims = await this.bearerClaims(ctx);
     if (claims.role && this.cfg.jwt.adminRoles.includes(claims.role) && !claims.sub) {
       return { claims, user: {}, session: null };
     }
@@ -592,14 +596,7 @@ export class AuthServer {
   }
 
   private async requireAdmin(ctx: Ctx): Promise<void> {
-    const m = /^bearer (\S+)$/i.exec(ctx.req.headers.get("authorization") ?? "");
-    if (!m) throw err.noAuthorization();
-    let claims: Row;
-    try {
-      claims = (await jwtVerify(m[1], this.key, { algorithms: ["HS256"] })).payload as Row;
-    } catch (e) {
-      throw err.badJwt((e as Error).message);
-    }
+    const claims = await this.bearerClaims(ctx);
     if (!this.cfg.jwt.adminRoles.includes(String(claims.role ?? ""))) throw err.notAdmin();
   }
 
