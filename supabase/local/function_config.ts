@@ -29,8 +29,14 @@ export interface FunctionToml {
  * supabase/functions/import_map.json. `undefined` when there is none: the CLI
  * then deploys the function with no import map at all.
  */
-export function cliImportMap(supabaseDir: string, slug: string, fn: FunctionToml = {}): string | undefined {
-  if (fn.import_map) return isAbsolute(fn.import_map) ? fn.import_map : join(supabaseDir, fn.import_map);
+export function cliImportMap(
+  supabaseDir: string,
+  slug: string,
+  fn: FunctionToml = {},
+): string | undefined {
+  if (fn.import_map) {
+    return isAbsolute(fn.import_map) ? fn.import_map : join(supabaseDir, fn.import_map);
+  }
   const dir = join(supabaseDir, "functions", slug);
   for (const name of ["deno.json", "deno.jsonc", "import_map.json"]) {
     if (existsSync(join(dir, name))) return join(dir, name);
@@ -61,12 +67,23 @@ export interface Resolution {
 const BARE = /^(?![./]|[a-z][a-z0-9+.-]*:)/i;
 
 /**
- * Resolve the module graph of `entrypoint` through `importMap` alone, with
- * `deno info` (no lockfile: a deployed function has none either).
+ * Resolve the module graph of `entrypoint` through `importMap` alone (no
+ * configuration at all when it is undefined), with `deno info` and no
+ * lockfile: a deployed function has none either.
  */
-export async function resolveGraph(entrypoint: string, importMap: string, cwd: string): Promise<Resolution> {
+export async function resolveGraph(
+  entrypoint: string,
+  importMap: string | undefined,
+  cwd: string,
+): Promise<Resolution> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "--no-lock", ...configFlag(importMap), entrypoint],
+    args: [
+      "info",
+      "--json",
+      "--no-lock",
+      ...(importMap ? configFlag(importMap) : ["--no-config"]),
+      entrypoint,
+    ],
     cwd,
     env: isolatedEnv(),
     stdin: "null",
@@ -75,7 +92,11 @@ export async function resolveGraph(entrypoint: string, importMap: string, cwd: s
   }).output();
   const dec = new TextDecoder();
   if (out.code !== 0) {
-    return { problems: [`deno info failed: ${dec.decode(out.stderr).trim()}`], bare: {}, files: [] };
+    return {
+      problems: [`deno info failed: ${dec.decode(out.stderr).trim()}`],
+      bare: {},
+      files: [],
+    };
   }
   const info = JSON.parse(dec.decode(out.stdout)) as {
     modules: {
@@ -99,7 +120,11 @@ export async function resolveGraph(entrypoint: string, importMap: string, cwd: s
     for (const d of m.dependencies ?? []) {
       const err = d.code?.error ?? d.type?.error;
       if (err) {
-        problems.push(`${where(m.specifier)}: ${err.replaceAll(/"file:\/\/[^"]+"/g, (q) => `"${where(q.slice(1, -1))}"`)}`);
+        problems.push(
+          `${where(m.specifier)}: ${
+            err.replaceAll(/"file:\/\/[^"]+"/g, (q) => `"${where(q.slice(1, -1))}"`)
+          }`,
+        );
         continue;
       }
       const target = d.code?.specifier ?? d.type?.specifier;
@@ -138,8 +163,21 @@ export async function ownConfigProblems(
       continue;
     }
     if (here !== there) {
-      problems.push(`"${spec}" loads ${here} here but ${target} through ${relative(supabaseDir, importMap)}`);
+      problems.push(
+        `"${spec}" loads ${here} here but ${target} through ${relative(supabaseDir, importMap)}`,
+      );
     }
   }
   return problems;
+}
+
+/** What an import map's `imports` map `specifier` to (exact key, else the longest "…/" prefix), or undefined. */
+export function mapSpecifier(
+  imports: Record<string, string>,
+  specifier: string,
+): string | undefined {
+  if (specifier in imports) return imports[specifier];
+  const prefix = Object.keys(imports).filter((k) => k.endsWith("/") && specifier.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix === undefined ? undefined : imports[prefix] + specifier.slice(prefix.length);
 }
