@@ -12,6 +12,7 @@ import {
   functionSlugs,
   type FunctionToml,
   mapSpecifier,
+  ownConfigProblems,
 } from "../function_config.ts";
 
 const SUPABASE = join(ROOT, "supabase");
@@ -126,6 +127,39 @@ Deno.test("deploy check: fails for a function whose configuration lacks an impor
     const none = await problems("health");
     assert.match(none, /deployed with no import map/);
     assert.match(none, /"zod"/);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+});
+
+Deno.test("functions server: loads a function only when it resolves through its own deno.json, to the same modules", async () => {
+  // What functions_server.ts asks before it imports a handler, with this process's import map (the root deno.json).
+  const here = (s: string) => import.meta.resolve(s);
+  const toml = tomlFunctions(SUPABASE);
+  for (const slug of SLUGS) {
+    assert.deepEqual(await ownConfigProblems(SUPABASE, slug, toml[slug], here), [], slug);
+  }
+
+  const work = await Deno.makeTempDir({ prefix: "salespulse-functions-gate-" });
+  try {
+    cpSync(FUNCTIONS, join(work, "supabase/functions"), { recursive: true });
+    const config = join(work, "supabase/functions/process-jobs/deno.json");
+    const cfg = readJson(config);
+    delete cfg.imports.sentiment;
+    cfg.imports.zod = "npm:zod@4.0.0";
+    Deno.writeTextFileSync(config, JSON.stringify(cfg, null, 2));
+    const problems =
+      (await ownConfigProblems(join(work, "supabase"), "process-jobs", toml["process-jobs"], here))
+        .join("\n");
+    assert.match(problems, /Import "sentiment" not a dependency and not in import map/);
+    assert.match(
+      problems,
+      /"zod" loads file:\/\/\S+ here but npm:zod@4\.0\.0 through functions\/process-jobs\/deno\.json/,
+    );
+    rmSync(config);
+    assert.deepEqual(await ownConfigProblems(join(work, "supabase"), "process-jobs", {}, here), [
+      "no deno.json: the Supabase CLI would deploy process-jobs with no import map",
+    ]);
   } finally {
     await Deno.remove(work, { recursive: true });
   }
