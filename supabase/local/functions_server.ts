@@ -3,6 +3,10 @@
 //  - serves every supabase/functions/<name>/handler.ts at /<name>[/...]
 //    (the gateway maps /functions/v1/<name> here, as Kong does on Supabase);
 //  - honours [functions.<name>] verify_jwt from supabase/config.toml;
+//  - loads a function only when its imports resolve through its own deno.json
+//    (the import map `supabase functions deploy` picks), each to the very
+//    module this process loads: otherwise the function answers 500
+//    function_boot_error, as it would fail to deploy;
 //  - injects SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY,
 //    SUPABASE_DB_URL and the secrets of supabase/functions/.env;
 //  - provides EdgeRuntime.waitUntil;
@@ -14,6 +18,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { parse as parseToml } from "smol-toml";
 import { instance, type InstanceName, instanceEnv, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
+import { type FunctionToml, ownConfigProblems } from "./function_config.ts";
 import { verifyBearer } from "./jwt.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
@@ -75,7 +80,7 @@ interface Fn {
 }
 
 const config = parseToml(Deno.readTextFileSync(join(ROOT, "supabase/config.toml"))) as {
-  functions?: Record<string, { verify_jwt?: boolean; enabled?: boolean }>;
+  functions?: Record<string, FunctionToml>;
 };
 const fns = new Map<string, Fn>();
 for (const e of Deno.readDirSync(FUNCTIONS_DIR)) {
@@ -86,6 +91,8 @@ for (const e of Deno.readDirSync(FUNCTIONS_DIR)) {
   if (c.enabled === false) continue;
   const fn: Fn = { name: e.name, verifyJwt: c.verify_jwt ?? true };
   try {
+    const problems = await ownConfigProblems(join(ROOT, "supabase"), e.name, c, (s) => import.meta.resolve(s));
+    if (problems.length) throw new Error(`does not resolve through its own deno.json:\n  ${problems.join("\n  ")}`);
     const mod = await import(`file://${handlerPath}`);
     fn.handler = (mod.handler ?? mod.default) as Handler;
     if (typeof fn.handler !== "function") throw new Error("handler.ts exports no `handler`");
