@@ -87,7 +87,12 @@ export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promis
   const p = url.pathname;
   if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
   const route = (prefix: string) => p === prefix || p.startsWith(prefix + "/");
-  const rest = (prefix: string) => p.slice(prefix.length) + url.search;
+  // The key is the gateway's business: `?apikey=` is not passed on (PostgREST
+  // would read it as a column filter and fail).
+  const query = new URLSearchParams(url.search);
+  query.delete("apikey");
+  const search = query.size ? `?${query}` : "";
+  const rest = (prefix: string) => p.slice(prefix.length) + search;
 
   if (route("/rest/v1")) {
     const denied = keyAuth(req, url);

@@ -57,6 +57,11 @@ select throws_ok($$select public.invite_member('0a000000-0000-4000-8000-00000000
 select throws_ok($$select public.invite_member('0a000000-0000-4000-8000-000000000001', 'not-an-email', 'agent')$$, 'SP400', null, 'invalid emails are refused');
 select throws_ok($$select public.invite_member('0a000000-0000-4000-8000-000000000001', 'agent1@acme.test', 'agent')$$, 'SP409', null, 'existing members cannot be invited');
 select lives_ok($$select public.invite_member('0a000000-0000-4000-8000-000000000001', 'Other@Example.test', 'agent')$$, 'managers invite agents');
+-- (re-invitations are throttled to one a minute per address: the first is a few minutes old)
+reset role;
+update public.invitations set created_at = now() - interval '5 minutes' where email = 'other@example.test';
+select set_config('request.jwt.claims', :manager, true);
+set local role authenticated;
 select lives_ok($$select public.invite_member('0a000000-0000-4000-8000-000000000001', 'other@example.test', 'manager')$$, 're-inviting replaces the pending invitation');
 select is((select count(*)::int from public.invitations where email = 'other@example.test' and revoked_at is null), 1, 'one pending invitation per email');
 reset role;

@@ -18,6 +18,15 @@ Deno.test("REST without an apikey is refused by the gateway", async () => {
   assert.match((r.body as { message: string }).message, /No API key/);
 });
 
+Deno.test("REST with the key as ?apikey= works like the header: the gateway does not pass it on to PostgREST", async () => {
+  const res = await fetch(`${API_URL}/rest/v1/plans?select=key&apikey=${ANON_KEY}`);
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.ok(Array.isArray(body) && body.length > 0);
+  const filtered = await fetch(`${API_URL}/rest/v1/plans?select=key&key=eq.no-such-plan&apikey=${ANON_KEY}`);
+  assert.deepEqual(await filtered.json(), [], "other query parameters still reach PostgREST");
+});
+
 Deno.test("REST with an unknown apikey is refused", async () => {
   const r = await get("/rest/v1/", { apikey: "not-a-key" });
   assert.equal(r.status, 401);
