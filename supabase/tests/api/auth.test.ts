@@ -151,6 +151,9 @@ Deno.test("auth contract: errors come as {code, message} with the API version ec
   assert.equal(error?.code, "invalid_credentials");
   const unknown = await raw("/token?grant_type=password", { method: "POST", body: JSON.stringify({ email: "nobody@contract.test", password: "x-long-password" }) });
   assert.equal(unknown.body.code, "invalid_credentials", "an unknown address is not told apart from a wrong password");
+  const empty = await raw("/signup", { method: "POST", body: " " });
+  assert.equal(empty.res.status, 400);
+  assert.equal(empty.body.code, "bad_json");
   const grant = await raw("/token?grant_type=magic", { method: "POST", body: "{}" });
   assert.equal(grant.res.status, 400);
   assert.equal(grant.body.code, "invalid_credentials");
@@ -240,6 +243,10 @@ Deno.test("auth contract: sign-up emails a confirmation link; before it sign-in 
   assert.ok(data.user!.confirmation_sent_at);
   assert.equal(data.user!.email_confirmed_at ?? null, null);
   assert.equal(data.user!.user_metadata.full_name, "New Person");
+  // A self sign-up's user_metadata also carries its identity's claims.
+  assert.equal(data.user!.user_metadata.email, email);
+  assert.equal(data.user!.user_metadata.email_verified, false);
+  assert.equal(data.user!.identities?.[0]?.identity_data?.email, email);
   const early = await client().auth.signInWithPassword({ email, password: "a-long-password" });
   assert.equal(early.error?.code, "email_not_confirmed");
 

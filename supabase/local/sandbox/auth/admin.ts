@@ -36,7 +36,8 @@ export async function adminListUsers(s: Auth, ctx: Ctx): Promise<Response> {
   const rows = await s.sql`select * from auth.users ${where} order by created_at desc
     limit ${perPage} offset ${(page - 1) * perPage}`;
   const users = [];
-  for (const u of rows) users.push(await userJson(s, s.sql, u));
+  // GoTrue lists users without loading their identities.
+  for (const u of rows) users.push({ ...(await userJson(s, s.sql, u)), identities: null });
   const last = Math.max(1, Math.ceil(n / perPage));
   const base = `${s.cfg.externalUrl}/admin/users?per_page=${perPage}`;
   const links = [...(page < last ? [`<${base}&page=${page + 1}>; rel="next"`] : []), `<${base}&page=${last}>; rel="last"`];
@@ -66,7 +67,9 @@ export async function adminCreateUser(s: Auth, ctx: Ctx): Promise<Response> {
     if (typeof b.password_hash === "string" && b.password_hash) {
       await tx`update auth.users set encrypted_password = ${b.password_hash} where id = ${user.id}`;
     }
-    return await userJson(s, tx, (await userById(s, tx, user.id))!);
+    // As GoTrue answers: the user as written, before the database computes confirmed_at.
+    const { confirmed_at: _, ...created } = await userJson(s, tx, (await userById(s, tx, user.id))!);
+    return created;
   });
   return json(out);
 }

@@ -33,7 +33,7 @@ export async function signup(s: Auth, ctx: Ctx): Promise<Response> {
         },
       };
     }
-    if (!user) user = await createUser(s, tx, { email, password, data, confirmed: false });
+    if (!user) user = await createUser(s, tx, { email, password, data, confirmed: false, selfSignup: true });
     if (s.cfg.autoconfirm) {
       await confirm(s, tx, user);
       return { session: await issueSession(s, tx, ctx, (await userById(s, tx, user.id))!, "password") };
@@ -120,7 +120,7 @@ export async function otp(s: Auth, ctx: Ctx): Promise<Response> {
     if (!user && !mayCreate) throw new AuthError(422, "otp_disabled", "Signups not allowed for otp");
     if (!user || !user.email_confirmed_at) {
       if (s.cfg.disableSignup && !user) throw new AuthError(422, "signup_disabled", "Signups not allowed for this instance");
-      user ??= await createUser(s, tx, { email, password: randomBytes(24).toString("base64url"), data, confirmed: false });
+      user ??= await createUser(s, tx, { email, password: randomBytes(24).toString("base64url"), data, confirmed: false, selfSignup: true });
       if (!s.cfg.autoconfirm) {
         checkFrequency(s, user.confirmation_sent_at);
         const pkce = await pkceFlow(s, tx, user.id, b, "email/signup", "email");

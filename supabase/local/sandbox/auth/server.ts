@@ -112,7 +112,10 @@ export class AuthServer implements Auth {
         }
         return await adminUpdateUser(this, ctx, user);
       }
-      return json({ code: 404, error_code: "not_found", msg: "Not Found" }, 404);
+      return new Response("404 page not found\n", {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" },
+      });
     } catch (e) {
       return errorResponse(req, e);
     }
@@ -122,7 +125,12 @@ export class AuthServer implements Auth {
     if (req.method === "GET" || req.method === "HEAD") return {};
     const text = await req.text();
     if (text.length > 1_048_576) throw new AuthError(413, "request_entity_too_large", "Request body too large");
-    if (!text.trim()) return {};
+    // GoTrue decodes a JSON body on every endpoint that takes one: an empty body is bad JSON.
+    const url = new URL(req.url);
+    if (!text.trim()) {
+      if (/\/logout\/?$/.test(url.pathname) || req.method === "DELETE") return {};
+      throw new AuthError(400, "bad_json", "Could not parse request body as JSON: unexpected end of JSON input");
+    }
     const type = req.headers.get("content-type") ?? "";
     if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
     try {

@@ -155,6 +155,7 @@ export async function passwordGrant(s: Auth, ctx: Ctx): Promise<Response> {
   if (!(await bcrypt.compare(password, user.encrypted_password))) throw err.invalidCredentials();
   if (!user.email_confirmed_at) throw new AuthError(400, "email_not_confirmed", "Email not confirmed");
   const out = await s.sql.begin((tx) => issueSession(s, tx, ctx, user, "password"));
+  out.weak_password = null;
   try {
     checkPassword(s, password);
   } catch (e) {
@@ -162,7 +163,7 @@ export async function passwordGrant(s: Auth, ctx: Ctx): Promise<Response> {
       out.weak_password = { message: e.message, reasons: (e.extra.weak_password as Row).reasons };
     }
   }
-  return json(out);
+  return json(out, 200, sessionHeaders(out));
 }
 
 export async function refreshGrant(s: Auth, ctx: Ctx): Promise<Response> {
@@ -212,7 +213,7 @@ export async function refreshGrant(s: Auth, ctx: Ctx): Promise<Response> {
     return { body: await tokenResponse(s, tx, ctx, user, session.id, issued!, "token_refresh") };
   });
   if ("error" in result) throw result.error;
-  return json(result.body);
+  return json(result.body, 200, { ...sessionHeaders(result.body), "sb-auth-refresh-token-reuse": "false" });
 }
 
 export async function pkceGrant(s: Auth, ctx: Ctx): Promise<Response> {
@@ -244,4 +245,14 @@ export async function logout(s: Auth, ctx: Ctx): Promise<Response> {
   else if (scope === "local") await s.sql`delete from auth.sessions where id = ${session.id}`;
   else await s.sql`delete from auth.sessions where user_id = ${user.id} and id <> ${session.id}`;
   return new Response(null, { status: 204 });
+}
+
+/** The informational headers GoTrue sets on a new session. */
+export function sessionHeaders(session: Row): Record<string, string> {
+  const claims = JSON.parse(atob(String(session.access_token).split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+  return {
+    "sb-auth-user-id": String(session.user?.id ?? ""),
+    "sb-auth-session-id": String(claims.session_id ?? ""),
+    "sb-auth-refresh-token-prefix": String(session.refresh_token).slice(0, 5),
+  };
 }

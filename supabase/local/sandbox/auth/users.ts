@@ -75,13 +75,17 @@ export function checkPassword(s: Auth, pw: unknown): string {
 export async function createUser(
   s: Auth,
   tx: Tx,
-  p: { email: string; password: string | null; data: Row; confirmed: boolean; role?: string; appMeta?: Row; id?: string; invited?: boolean },
+  p: { email: string; password: string | null; data: Row; confirmed: boolean; role?: string; appMeta?: Row; id?: string; invited?: boolean; selfSignup?: boolean },
 ): Promise<Row> {
   const id = p.id ?? randomUUID();
   const hash = p.password ? await hashPassword(p.password) : "";
   const t = now();
   const app = { provider: "email", providers: ["email"], ...(p.appMeta ?? {}) };
-  const meta = p.confirmed ? { ...p.data, email_verified: true } : p.data;
+  const identityData = { ...p.data, sub: id, email: p.email, email_verified: false, phone_verified: false };
+  // A self sign-up's user_metadata carries the identity's claims as GoTrue's does;
+  // an admin-created user's only what the admin gave.
+  const base = p.selfSignup ? identityData : p.data;
+  const meta = p.confirmed ? { ...base, email_verified: true } : base;
   // Token columns are '' rather than NULL, as GoTrue writes them (it reads them as strings).
   await tx`insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
       confirmation_token, recovery_token, email_change_token_new, email_change_token_current, email_change,
@@ -90,9 +94,8 @@ export async function createUser(
     values (${NIL}, ${id}, ${s.cfg.jwt.aud}, ${p.role ?? s.cfg.jwt.defaultRole}, ${p.email}, ${hash},
       ${p.confirmed ? t : null}, ${p.invited ? t : null}, '', '', '', '', '', '', '', '',
       ${tx.json(app)}, ${tx.json(meta)}, false, ${t}, ${t}, false, false)`;
-  await tx`insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
-    values (${id}, ${id}, ${tx.json({ ...p.data, sub: id, email: p.email, email_verified: false, phone_verified: false })},
-      'email', ${t}, ${t})`;
+  await tx`insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+    values (${id}, ${id}, ${tx.json(identityData)}, 'email', ${t}, ${t}, ${t})`;
   return (await userById(s, tx, id))!;
 }
 

@@ -104,7 +104,12 @@ export async function verifyGet(s: Auth, ctx: Ctx): Promise<Response> {
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
     const frag = new URLSearchParams(Object.entries({ ...fragment, sb: "" }).sort(([a], [b]) => a.localeCompare(b)));
     const withFragment = Object.keys(fragment).length ? `${u.toString().split("#")[0]}#${frag.toString()}` : u.toString();
-    return new Response(null, { status: 303, headers: { location: withFragment } });
+    // As Go's http.Redirect answers a GET: a short HTML body linking the target.
+    const href = withFragment.replace(/&/g, "&amp;").replace(/"/g, "&#34;");
+    return new Response(`<a href="${href}">See Other</a>.\n\n`, {
+      status: 303,
+      headers: { location: withFragment, "content-type": "text/html; charset=utf-8" },
+    });
   };
   try {
     rate(s, "verify", ctx, s.cfg.rateLimit.verify);
