@@ -32,7 +32,9 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
   type Fault = FaultState & { kind: "429" | "500" };
   const faults = new FaultRegistry<Fault>((spec) => {
     const f = spec as { kind?: unknown; count?: unknown };
-    if (f.kind !== "429" && f.kind !== "500") throw new SandboxError(400, "invalid_request", "kind must be 429 or 500");
+    if (f.kind !== "429" && f.kind !== "500") {
+      throw new SandboxError(400, "invalid_request", "kind must be 429 or 500");
+    }
     return { fault: { kind: f.kind }, remaining: Number(f.count ?? 1) };
   }, () => true);
   const controlRoutes: ControlRoute[] = [
@@ -59,7 +61,9 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
     if (!m) return json({ message: "Not Found" }, 404);
     if (req.method !== "POST") return json({ message: "Method Not Allowed" }, 405);
     const auth = req.headers.get("authorization") ?? "";
-    if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) return new Response("Forbidden", { status: 401 });
+    if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) {
+      return new Response("Forbidden", { status: 401 });
+    }
     const fault = faults.take(req.method, url.pathname);
     if (fault) {
       return fault.kind === "429"
@@ -68,14 +72,20 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
     }
     const form = await req.formData();
     const from = String(form.get("from") ?? "");
-    const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(Boolean);
+    const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(
+      Boolean,
+    );
     const subject = String(form.get("subject") ?? "");
     if (!from || !to.length || (!form.get("text") && !form.get("html"))) {
       return json({ message: "from, to and text or html are required" }, 400);
     }
     const id = `<${crypto.randomUUID().replace(/-/g, "")}@${m[1]}>`;
     messages.push({
-      id, domain: m[1], from, to, subject,
+      id,
+      domain: m[1],
+      from,
+      to,
+      subject,
       text: form.get("text") ? String(form.get("text")) : null,
       html: form.get("html") ? String(form.get("html")) : null,
       tags: form.getAll("o:tag").map(String),
@@ -90,7 +100,10 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
 
 if (import.meta.main) {
   const { values } = parseArgs({ args: Deno.args, options: { port: { type: "string" } } });
-  const s = startMailgunStandIn({ port: Number(values.port ?? 0), apiKey: Deno.env.get("MAILGUN_API_KEY") || undefined });
+  const s = startMailgunStandIn({
+    port: Number(values.port ?? 0),
+    apiKey: Deno.env.get("MAILGUN_API_KEY") || undefined,
+  });
   console.log(`Mailgun stand-in listening on ${s.url}`);
   exitOnSignal(s);
 }

@@ -37,8 +37,8 @@ export { fillSchema, strictSchemaProblem } from "./openai/schema.ts";
 export { startOpenAIStandIn } from "./openai/server.ts";
 export { analyzeTranscript, extractSentences } from "./openai/transcript.ts";
 export {
-  FAULT_KINDS,
   type Fault,
+  FAULT_KINDS,
   type FaultKind,
   type FaultRegistry,
   type FaultSpec,

@@ -70,7 +70,11 @@ export {
   newId,
   StripeApiError,
 } from "./stripe/params.ts";
-export { startStripeStandIn, type StripeStandIn, type StripeStandInOptions } from "./stripe/server.ts";
+export {
+  startStripeStandIn,
+  type StripeStandIn,
+  type StripeStandInOptions,
+} from "./stripe/server.ts";
 export {
   type CatalogSpec,
   DEFAULT_CATALOG,

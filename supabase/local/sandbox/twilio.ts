@@ -38,8 +38,20 @@ export const DEFAULT_AUTH_TOKEN = "local-sandbox-auth-token";
 export { SandboxError } from "./kernel/control.ts";
 export { Faults } from "./twilio/faults.ts";
 export { generateMp3, generateWav, parseRange } from "./twilio/media.ts";
-export type { CallSpec, Fault, FaultSpec, RegisteredCall, RequestLogEntry, WebhookDelivery, WebhookSpec } from "./twilio/specs.ts";
-export { startTwilioStandIn, type TwilioStandIn, type TwilioStandInOptions } from "./twilio/server.ts";
+export type {
+  CallSpec,
+  Fault,
+  FaultSpec,
+  RegisteredCall,
+  RequestLogEntry,
+  WebhookDelivery,
+  WebhookSpec,
+} from "./twilio/specs.ts";
+export {
+  startTwilioStandIn,
+  type TwilioStandIn,
+  type TwilioStandInOptions,
+} from "./twilio/server.ts";
 export { TwilioState } from "./twilio/state.ts";
 
 if (import.meta.main) {

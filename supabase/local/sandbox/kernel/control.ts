@@ -58,7 +58,9 @@ export async function control(
   try {
     for (const [pattern, handler] of routes) {
       const m = typeof pattern === "string"
-        ? (pattern === route ? Object.assign([route], { index: 0, input: route }) as RegExpExecArray : null)
+        ? (pattern === route
+          ? Object.assign([route], { index: 0, input: route }) as RegExpExecArray
+          : null)
         : pattern.exec(route);
       if (m) return await handler(m, req, url);
     }

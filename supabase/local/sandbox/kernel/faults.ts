@@ -3,7 +3,20 @@
 // waiting (slow), never answering until the client gives up (timeout), a truncated body
 // (malformed). Each stand-in keeps its own fault spec (its control API's wire format) and renders
 // 429/500 in its provider's error shape.
+import { z } from "zod";
 import { globToRegExp } from "./glob.ts";
+
+/** The transport faults' control-API spec, which a stand-in extends with its own fields. */
+export const TransportFaultSpec = z.object({
+  kind: z.enum(["429", "500", "slow", "timeout", "malformed"]),
+  /** Glob on the request path (`*` matches anything, `/` included); every API path when omitted. */
+  path: z.string().optional(),
+  method: z.string().toUpperCase().optional(),
+  /** How many requests it applies to; until removed when omitted. */
+  count: z.number().int().positive().optional(),
+  /** `slow`: milliseconds to wait before answering normally. */
+  delay_ms: z.number().int().min(0).default(2000),
+});
 
 export interface FaultState {
   id: string;
@@ -22,7 +35,9 @@ export class FaultRegistry<F extends FaultState, In = unknown> {
   #next = 1;
 
   constructor(
-    private readonly build: (spec: In) => { fault: Omit<F, keyof FaultState>; remaining: number | null },
+    private readonly build: (
+      spec: In,
+    ) => { fault: Omit<F, keyof FaultState>; remaining: number | null },
     private readonly applies: (fault: F, method: string, path: string) => boolean,
   ) {}
 
@@ -65,7 +80,9 @@ export const matches = (
   method: string,
   path: string,
   otherwise: (path: string) => boolean = () => true,
-) => (!f.method || f.method === method) && (f.path ? globToRegExp(f.path).test(path) : otherwise(path));
+) =>
+  (!f.method || f.method === method) &&
+  (f.path ? globToRegExp(f.path).test(path) : otherwise(path));
 
 /** Requests held open by `timeout` faults: answered 504 when the client aborts or on close. */
 export class Hangs {

@@ -9,7 +9,10 @@ export function json(
 ): Response {
   const h = new Headers(headers);
   h.set("content-type", opts.contentType ?? "application/json");
-  return new Response(JSON.stringify(body, null, opts.pretty ? 2 : undefined), { status, headers: h });
+  return new Response(JSON.stringify(body, null, opts.pretty ? 2 : undefined), {
+    status,
+    headers: h,
+  });
 }
 
 export const noContent = () => new Response(null, { status: 204 });

@@ -6,7 +6,11 @@ export function listen(
   handler: (req: Request) => Response | Promise<Response>,
 ): { server: Deno.HttpServer<Deno.NetAddr>; url: string } {
   const server = Deno.serve({ port, hostname, onListen: () => {} }, handler);
-  const host = hostname.includes(":") ? `[${hostname}]` : hostname === "0.0.0.0" ? "127.0.0.1" : hostname;
+  const host = hostname.includes(":")
+    ? `[${hostname}]`
+    : hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : hostname;
   return { server, url: `http://${host}:${server.addr.port}` };
 }
 
@@ -21,4 +25,26 @@ export function exitOnSignal(standIn: { close(): Promise<void> }): void {
 export function logCapped<T>(log: T[], entry: T, max: number): void {
   log.push(entry);
   if (log.length > max) log.splice(0, log.length - max);
+}
+
+/** What every request log records of a request. */
+export interface RequestEntry {
+  at: string;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+}
+
+export const requestEntry = (req: Request, url: URL, status: number): RequestEntry => ({
+  at: new Date().toISOString(),
+  method: req.method,
+  path: url.pathname,
+  query: url.search,
+  status,
+});
+
+/** Empties maps (or sets) of state at once. */
+export function clearAll(...collections: { clear(): void }[]): void {
+  for (const c of collections) c.clear();
 }

@@ -15,7 +15,18 @@ export const PLACEHOLDER_LINES = [
   "Perfect, I'll send the agreement to your email today.",
   "Thank you for your help.",
 ];
-export const AUDIO_EXTENSIONS = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"];
+export const AUDIO_EXTENSIONS = [
+  "flac",
+  "m4a",
+  "mp3",
+  "mp4",
+  "mpeg",
+  "mpga",
+  "oga",
+  "ogg",
+  "wav",
+  "webm",
+];
 export const LANGUAGES: Record<string, string> = {
   en: "english",
   es: "spanish",

@@ -3,7 +3,18 @@
 import { invalidRequest } from "./errors.ts";
 import { fillSchema, strictSchemaProblem, violate } from "./schema.ts";
 import { analyzeTranscript } from "./transcript.ts";
-import { CONTENT_FAULTS, type Fault, fnv1a, hex, isObj, type Obj, randomId, type ScriptedReply, type ScriptedTranscription, tokensOf } from "./types.ts";
+import {
+  CONTENT_FAULTS,
+  type Fault,
+  fnv1a,
+  hex,
+  isObj,
+  type Obj,
+  randomId,
+  type ScriptedReply,
+  type ScriptedTranscription,
+  tokensOf,
+} from "./types.ts";
 
 export type ChatMessage = { role?: unknown; content?: unknown; name?: unknown };
 

@@ -2,7 +2,16 @@
 import { z } from "zod";
 import { type State } from "./chat.ts";
 import { jsonResponse } from "./errors.ts";
-import { type Fault, FAULT_KINDS, type FaultKind, type FaultRegistry, type FaultSpec, isObj, type RecordedRequest, type ScriptedReply } from "./types.ts";
+import {
+  type Fault,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultRegistry,
+  type FaultSpec,
+  isObj,
+  type RecordedRequest,
+  type ScriptedReply,
+} from "./types.ts";
 
 export interface ControlCtx {
   state: State;

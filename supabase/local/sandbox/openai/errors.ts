@@ -29,10 +29,17 @@ export function errorResponse(
   );
 }
 
-export const invalidRequest = (message: string, param: string | null = null, code: string | null = null) =>
-  errorResponse(400, { message, type: "invalid_request_error", param, code });
+export const invalidRequest = (
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+) => errorResponse(400, { message, type: "invalid_request_error", param, code });
 
-export function jsonResponse(body: unknown, headers: Record<string, string> = {}, status = 200): Response {
+export function jsonResponse(
+  body: unknown,
+  headers: Record<string, string> = {},
+  status = 200,
+): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },

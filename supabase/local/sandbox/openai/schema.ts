@@ -1,5 +1,12 @@
 // JSON Schema: strict-mode checks (as OpenAI does them) and deterministic value generation.
-import { analyzeTranscript, countHits, GENERIC_PATH_WORDS, type Sentence, TOPICS, type Transcript } from "./transcript.ts";
+import {
+  analyzeTranscript,
+  countHits,
+  GENERIC_PATH_WORDS,
+  type Sentence,
+  TOPICS,
+  type Transcript,
+} from "./transcript.ts";
 import { fnv1a, hex, isObj, type Json, type Obj, round2 } from "./types.ts";
 
 export function pyTuple(ctx: string[]): string {
@@ -77,7 +84,8 @@ export const MONEY_NAME =
   /amount|revenue|price|total|usd|dollar|mrr|arr|deal_size|upsell|cents|cost|value_usd/;
 export const CONF_NAME = /confidence|probability|likelihood|certainty/;
 export const SENTIMENT_NAME = /sentiment|polarity|tone/;
-export const CONVERT_NAME = /convert|conversion|closed|won|sold|purchased|agreed|booked|signed|success/;
+export const CONVERT_NAME =
+  /convert|conversion|closed|won|sold|purchased|agreed|booked|signed|success/;
 export const CHECK_NAME =
   /followed|covered|mentioned|met|done|completed|present|adhered|asked|greeted|compliant|passed|included|disclosed/;
 export const NEGATIVE_FLAG_NAME = /objection|complaint|escalat|churn|cancel|risk|angry/;

@@ -4,9 +4,34 @@ import { FaultRegistry as Registry, sleep } from "../kernel/faults.ts";
 import { logCapped } from "../kernel/server.ts";
 import { transcription } from "./audio.ts";
 import { chatCompletion, type ChatMessage, promptChars, type State } from "./chat.ts";
-import { FaultSpecSchema, openaiControl, ScriptedReplySchema, ScriptedTranscriptionSchema } from "./control.ts";
-import { errorResponse, faultResponse, invalidRequest, jsonResponse, OPENAI_HEADERS, rateLimitHeaders } from "./errors.ts";
-import { CONTENT_FAULTS, type Fault, type FaultSpec, isObj, maskKey, type Obj, type OpenAIStandIn, randomId, type RecordedRequest, type ScriptedReply, type StartOptions, tokensOf } from "./types.ts";
+import {
+  FaultSpecSchema,
+  openaiControl,
+  ScriptedReplySchema,
+  ScriptedTranscriptionSchema,
+} from "./control.ts";
+import {
+  errorResponse,
+  faultResponse,
+  invalidRequest,
+  jsonResponse,
+  OPENAI_HEADERS,
+  rateLimitHeaders,
+} from "./errors.ts";
+import {
+  CONTENT_FAULTS,
+  type Fault,
+  type FaultSpec,
+  isObj,
+  maskKey,
+  type Obj,
+  type OpenAIStandIn,
+  randomId,
+  type RecordedRequest,
+  type ScriptedReply,
+  type StartOptions,
+  tokensOf,
+} from "./types.ts";
 
 const MAX_LOG = 1000;
 
@@ -16,23 +41,26 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
   const state: State = { replies: [], transcriptions: [] };
   const closing = new AbortController();
 
-  const faults = new Registry<Fault, FaultSpec>((spec) => {
-    const parsed = FaultSpecSchema.parse({
-      ...spec,
-      count: spec.count === Infinity ? null : spec.count,
-    });
-    const count = parsed.count === undefined
-      ? 1
-      : parsed.count === null
-      ? Infinity
-      : parsed.count;
-    return { fault: parsed, remaining: count };
-  }, (f, _method, path) =>
-    f.path !== undefined
-      ? f.path === path
-      : CONTENT_FAULTS.has(f.kind)
-      ? path === "/v1/chat/completions"
-      : true);
+  const faults = new Registry<Fault, FaultSpec>(
+    (spec) => {
+      const parsed = FaultSpecSchema.parse({
+        ...spec,
+        count: spec.count === Infinity ? null : spec.count,
+      });
+      const count = parsed.count === undefined
+        ? 1
+        : parsed.count === null
+        ? Infinity
+        : parsed.count;
+      return { fault: parsed, remaining: count };
+    },
+    (f, _method, path) =>
+      f.path !== undefined
+        ? f.path === path
+        : CONTENT_FAULTS.has(f.kind)
+        ? path === "/v1/chat/completions"
+        : true,
+  );
 
   const reset = () => {
     faults.clear();
@@ -41,7 +69,8 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     requests.length = 0;
   };
 
-  const control = (req: Request, url: URL) => openaiControl({ state, requests, faults, reset }, req, url);
+  const control = (req: Request, url: URL) =>
+    openaiControl({ state, requests, faults, reset }, req, url);
 
   async function api(req: Request, url: URL): Promise<Response> {
     const startedAt = Date.now();

@@ -1,7 +1,15 @@
 // The API request path: faults, auth, routing, form decoding and Idempotency-Key.
 import { type Hangs, sleep } from "../kernel/faults.ts";
 import type { StripeRoute } from "./lists.ts";
-import { canonical, DAY, decodeStripeForm, invalid, type Json, StripeApiError, stripeErrorResponse } from "./params.ts";
+import {
+  canonical,
+  DAY,
+  decodeStripeForm,
+  invalid,
+  type Json,
+  StripeApiError,
+  stripeErrorResponse,
+} from "./params.ts";
 import type { Fault } from "./specs.ts";
 import type { StripeState } from "./state.ts";
 

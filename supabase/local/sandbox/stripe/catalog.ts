@@ -2,7 +2,20 @@
 // created through /v1/products, /v1/prices and /v1/billing/meters.
 import { parse, SandboxError } from "../kernel/control.ts";
 import { listOf, newestFirst, respond, respondList, type StripeRoute } from "./lists.ts";
-import { bool, int, invalid, type Json, metadataParam, missingParam, newId, noSuch, oneOf, str, stringList, allowParams } from "./params.ts";
+import {
+  allowParams,
+  bool,
+  int,
+  invalid,
+  type Json,
+  metadataParam,
+  missingParam,
+  newId,
+  noSuch,
+  oneOf,
+  str,
+  stringList,
+} from "./params.ts";
 import { CatalogSpec, MeterSpec, PriceSpec, ProductSpec } from "./specs.ts";
 import type { StripeState } from "./state.ts";
 
@@ -177,7 +190,8 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
       if (params.id && state.products.has(params.id)) {
         throw invalid(`Product already exists.`, "id", "resource_already_exists");
       }
-      return respond(state, 
+      return respond(
+        state,
         state.addProduct({
           id: str(params, "id") || undefined,
           name,
@@ -249,7 +263,8 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
         );
       }
       try {
-        return respond(state, 
+        return respond(
+          state,
           state.addPrice({
             product: productId ??
               { name: String(productData?.name ?? ""), metadata: metadataParam(productData ?? {}) },

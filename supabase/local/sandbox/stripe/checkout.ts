@@ -2,8 +2,29 @@
 // Portal sessions.
 import { SandboxError } from "../kernel/control.ts";
 import { getPrice } from "./catalog.ts";
-import { checkoutLineItems, createdMatches, listOf, newestFirst, respond, respondList, type StripeRoute } from "./lists.ts";
-import { allowParams, bool, DAY, int, invalid, type Json, metadataParam, missingParam, newId, noSuch, str, stringList } from "./params.ts";
+import {
+  checkoutLineItems,
+  createdMatches,
+  listOf,
+  newestFirst,
+  respond,
+  respondList,
+  type StripeRoute,
+} from "./lists.ts";
+import {
+  allowParams,
+  bool,
+  DAY,
+  int,
+  invalid,
+  type Json,
+  metadataParam,
+  missingParam,
+  newId,
+  noSuch,
+  str,
+  stringList,
+} from "./params.ts";
 import { AUTOMATIC } from "./specs.ts";
 import type { StripeState } from "./state.ts";
 
@@ -336,7 +357,11 @@ export function completeCheckout(state: StripeState, session: Json, form: URLSea
 
 export function checkoutRoutes(state: StripeState): StripeRoute[] {
   return [
-    ["POST", /^\/v1\/checkout\/sessions$/, ({ params }) => respond(state, createCheckout(state, params), params)],
+    [
+      "POST",
+      /^\/v1\/checkout\/sessions$/,
+      ({ params }) => respond(state, createCheckout(state, params), params),
+    ],
     ["GET", /^\/v1\/checkout\/sessions$/, ({ params }) => {
       const customer = str(params, "customer");
       const subscription = str(params, "subscription");
@@ -408,6 +433,5 @@ export function checkoutRoutes(state: StripeState): StripeRoute[] {
       state.portalSessions.set(id, session);
       return respond(state, session, params);
     }],
-
   ];
 }

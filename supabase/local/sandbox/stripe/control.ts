@@ -65,7 +65,6 @@ export const CONTROL_HELP: Record<string, string> = {
   "DELETE /_sandbox/requests": "→ 204",
 };
 
-
 export async function stripeControl(ctx: ControlCtx, req: Request, url: URL): Promise<Response> {
   const { state, webhooks, faults, seedCatalog } = ctx;
   const path = url.pathname.replace(/^\/_sandbox/, "") || "/";
@@ -245,7 +244,9 @@ export async function stripeControl(ctx: ControlCtx, req: Request, url: URL): Pr
     webhooks.deliveries.length = 0;
     return noContent();
   }
-  if (route === "POST /events/trigger") return jsonResponse({ events: trigger(state, await body()) });
+  if (route === "POST /events/trigger") {
+    return jsonResponse({ events: trigger(state, await body()) });
+  }
   if ((m = /^POST \/subscriptions\/(sub_\w+)\/advance$/.exec(route))) {
     const spec = parse(AdvanceSpec, await body());
     const sub = state.subscriptions.get(m[1]);

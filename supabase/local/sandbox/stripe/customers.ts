@@ -1,7 +1,25 @@
 // Customers: create, retrieve, update, delete, list and search (Stripe's query language, the
 // part customers use).
-import { createdMatches, listOf, newestFirst, previousAttributes, respond, respondList, type StripeRoute } from "./lists.ts";
-import { allowParams, int, invalid, type Json, metadataParam, missingParam, noSuch, str, stringList } from "./params.ts";
+import {
+  createdMatches,
+  listOf,
+  newestFirst,
+  previousAttributes,
+  respond,
+  respondList,
+  type StripeRoute,
+} from "./lists.ts";
+import {
+  allowParams,
+  int,
+  invalid,
+  type Json,
+  metadataParam,
+  missingParam,
+  noSuch,
+  str,
+  stringList,
+} from "./params.ts";
 import type { StripeState } from "./state.ts";
 
 export interface SearchClause {
@@ -159,7 +177,9 @@ export function customerRoutes(state: StripeState): StripeRoute[] {
     }],
     ["GET", /^\/v1\/customers\/([^/]+)$/, ({ params, match }) => {
       const c = customerPrecheck(state, match[1]);
-      return c.deleted ? { id: c.id, object: "customer", deleted: true } : respond(state, c, params);
+      return c.deleted
+        ? { id: c.id, object: "customer", deleted: true }
+        : respond(state, c, params);
     }],
     ["POST", /^\/v1\/customers\/([^/]+)$/, ({ params, match, cause }) => {
       const c = state.liveCustomer(match[1]);
@@ -185,6 +205,5 @@ export function customerRoutes(state: StripeState): StripeRoute[] {
       c.deleted = true;
       return { id: c.id, object: "customer", deleted: true };
     }],
-
   ];
 }

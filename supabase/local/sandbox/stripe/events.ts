@@ -2,7 +2,14 @@
 // its events, or any event as given).
 import { parse, SandboxError } from "../kernel/control.ts";
 import { z } from "zod";
-import { createdMatches, listOf, newestFirst, respond, respondList, type StripeRoute } from "./lists.ts";
+import {
+  createdMatches,
+  listOf,
+  newestFirst,
+  respond,
+  respondList,
+  type StripeRoute,
+} from "./lists.ts";
 import { invalid, type Json, noSuch, str, stringList } from "./params.ts";
 import { AUTOMATIC, Metadata, TriggerSpec } from "./specs.ts";
 import type { StripeState } from "./state.ts";

@@ -1,6 +1,14 @@
 // Invoices: built for a subscription's period (licensed lines in advance, metered usage in
 // arrears, prorations), read and paid through /v1/invoices.
-import { createdMatches, listOf, money, newestFirst, respond, respondList, type StripeRoute } from "./lists.ts";
+import {
+  createdMatches,
+  listOf,
+  money,
+  newestFirst,
+  respond,
+  respondList,
+  type StripeRoute,
+} from "./lists.ts";
 import { type Json, newId, noSuch, str } from "./params.ts";
 import type { StripeState } from "./state.ts";
 
@@ -237,6 +245,5 @@ export function invoiceRoutes(state: StripeState): StripeRoute[] {
       state.payInvoice(i, cause);
       return respond(state, i, params);
     }],
-
   ];
 }

@@ -142,7 +142,8 @@ export function expanded(state: StripeState, obj: Json, paths: string[]): Json {
   return out;
 }
 
-export const respond = (state: StripeState, obj: Json, params: Json) => expanded(state, obj, expandOf(params));
+export const respond = (state: StripeState, obj: Json, params: Json) =>
+  expanded(state, obj, expandOf(params));
 export const respondList = (state: StripeState, list: Json, params: Json) =>
   expanded(
     state,

@@ -1,7 +1,18 @@
 // Metered billing: meter events (identifier unique for 24 h, validated as Stripe reports
 // asynchronously) and a meter's usage summaries.
 import { aggregate, listOf, type StripeRoute } from "./lists.ts";
-import { allowParams, DAY, int, invalid, type Json, missingParam, newId, noSuch, str, StripeApiError } from "./params.ts";
+import {
+  allowParams,
+  DAY,
+  int,
+  invalid,
+  type Json,
+  missingParam,
+  newId,
+  noSuch,
+  str,
+  StripeApiError,
+} from "./params.ts";
 import type { MeterEventRecord } from "./specs.ts";
 import type { StripeState } from "./state.ts";
 

@@ -136,9 +136,7 @@ ${s.cancel_url ? `<p><a href="${esc(s.cancel_url)}">← Back</a></p>` : ""}`,
       }
       try {
         if (m[2] === "update") {
-          const item = sub.items.data.find((i: Json) =>
-            i.price.recurring.usage_type !== "metered"
-          );
+          const item = sub.items.data.find((i: Json) => i.price.recurring.usage_type !== "metered");
           if (!item) throw invalid("This subscription has no plan to change.");
           const itemParams: Json = { id: item.id };
           if (form.get("price")) itemParams.price = form.get("price");
@@ -187,9 +185,7 @@ ${
             plans.filter((p) => p.currency === s.currency).map((p) =>
               `<option value="${esc(p.id)}"${p.id === item.price.id ? " selected" : ""}>${
                 esc(state.products.get(p.product)?.name ?? p.id)
-              } — ${esc(money(p.unit_amount, p.currency))} / ${
-                esc(p.recurring.interval)
-              }</option>`
+              } — ${esc(money(p.unit_amount, p.currency))} / ${esc(p.recurring.interval)}</option>`
             ).join("")
           }</select></label>
 <label>Seats <input type="number" name="quantity" min="1" value="${esc(item.quantity)}"></label>

@@ -1,7 +1,7 @@
 // The Stripe stand-in's server: control API, API, hosted pages, and what every request gets.
 import { control, type ControlRoute, isControl } from "../kernel/control.ts";
 import { Hangs, sleep } from "../kernel/faults.ts";
-import { listen } from "../kernel/server.ts";
+import { listen, requestEntry } from "../kernel/server.ts";
 import { stripeApi } from "./api.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { checkoutRoutes } from "./checkout.ts";
@@ -12,7 +12,13 @@ import { Faults } from "./faults.ts";
 import { invoiceRoutes } from "./invoices.ts";
 import { meterRoutes } from "./meters.ts";
 import { page, pages } from "./pages.ts";
-import { API_VERSION, DEFAULT_SECRET_KEY, newId, StripeApiError, stripeErrorResponse } from "./params.ts";
+import {
+  API_VERSION,
+  DEFAULT_SECRET_KEY,
+  newId,
+  StripeApiError,
+  stripeErrorResponse,
+} from "./params.ts";
 import { type CatalogSpec, DEFAULT_CATALOG, type EndpointSpec } from "./specs.ts";
 import { StripeState } from "./state.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
@@ -68,13 +74,21 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
   ];
   const apiCtx = { state, routes, secretKey, inProgress: new Set<string>(), hangs };
   const controlCtx = { state, webhooks, faults, seedCatalog };
-  const controlRoutes: ControlRoute[] = [[/^/, (_m, req, url) => stripeControl(controlCtx, req, url)]];
+  const controlRoutes: ControlRoute[] = [[
+    /^/,
+    (_m, req, url) => stripeControl(controlCtx, req, url),
+  ]];
 
   async function handler(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (isControl(url)) {
-      return await control("stripe", controlRoutes, req, url, (e) =>
-        e instanceof StripeApiError ? stripeErrorResponse(e) : null);
+      return await control(
+        "stripe",
+        controlRoutes,
+        req,
+        url,
+        (e) => e instanceof StripeApiError ? stripeErrorResponse(e) : null,
+      );
     }
     const fault = faults.take(req.method, url.pathname);
     const requestId = newId("req_", 14);
@@ -108,11 +122,7 @@ export function startStripeStandIn(opts: StripeStandInOptions): StripeStandIn {
       res.headers.set("access-control-allow-origin", "*");
     }
     state.log({
-      at: new Date().toISOString(),
-      method: req.method,
-      path: url.pathname,
-      query: url.search,
-      status: res.status,
+      ...requestEntry(req, url, res.status),
       request_id: requestId,
       idempotency_key: meta.idempotencyKey,
       replayed: meta.replayed,

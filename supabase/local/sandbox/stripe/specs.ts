@@ -1,6 +1,8 @@
 // The Stripe stand-in's control-API inputs (catalog, endpoints, faults, delivery, triggers) and
 // its records (endpoints, delivery attempts, meter events, the request log).
 import { z } from "zod";
+import { type FaultState, TransportFaultSpec } from "../kernel/faults.ts";
+import type { RequestEntry } from "../kernel/server.ts";
 import type { Json } from "./params.ts";
 
 export const Metadata = z.record(z.string(), z.string());
@@ -69,15 +71,7 @@ export const EndpointSpec = z.object({
   description: z.string().nullable().default(null),
 });
 
-export const FaultSpec = z.object({
-  kind: z.enum(["429", "500", "slow", "timeout", "malformed"]),
-  /** Glob on the request path (`*` matches anything, `/` included); every /v1 path when omitted. */
-  path: z.string().optional(),
-  method: z.string().toUpperCase().optional(),
-  /** How many requests it applies to; until removed when omitted. */
-  count: z.number().int().positive().optional(),
-  /** `slow`: milliseconds to wait before answering normally. */
-  delay_ms: z.number().int().min(0).default(2000),
+export const FaultSpec = TransportFaultSpec.extend({
   /** Send `Stripe-Should-Retry: true|false` with the 429/500 (the SDK obeys it). */
   should_retry: z.boolean().optional(),
 });
@@ -124,11 +118,7 @@ export type PriceSpec = z.input<typeof PriceSpec>;
 export type CatalogSpec = z.input<typeof CatalogSpec>;
 export type EndpointSpec = z.input<typeof EndpointSpec>;
 export type FaultSpec = z.input<typeof FaultSpec>;
-export type Fault = z.output<typeof FaultSpec> & {
-  id: string;
-  remaining: number | null;
-  hits: number;
-};
+export type Fault = z.output<typeof FaultSpec> & FaultState;
 
 /**
  * The catalog a fresh stand-in starts with (`catalog: "default"`): three per-seat monthly
@@ -224,12 +214,7 @@ export interface MeterEventRecord {
   invoiced_in: string | null;
 }
 
-export interface RequestLogEntry {
-  at: string;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
+export interface RequestLogEntry extends RequestEntry {
   request_id: string;
   idempotency_key: string | null;
   replayed: boolean;

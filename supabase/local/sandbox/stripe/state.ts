@@ -2,12 +2,34 @@
 // resources share (events, customers, subscription periods, renewals, paying invoices). The
 // catalog and invoices are built in their own modules; the methods here are entry points.
 import { SandboxError } from "../kernel/control.ts";
-import { logCapped } from "../kernel/server.ts";
+import { clearAll, logCapped } from "../kernel/server.ts";
 import { addMeter, addPrice, addProduct, loadCatalog } from "./catalog.ts";
 import { createInvoice, type InvoiceOptions } from "./invoices.ts";
 import { aggregate, planOf, previousAttributes } from "./lists.ts";
-import { addInterval, API_VERSION, DAY, invalid, type Json, metadataParam, newId, noSuch, now, randomChars, str, stringList } from "./params.ts";
-import type { CatalogSpec, Cause, IdempotentResult, MeterEventRecord, MeterSpec, PriceSpec, ProductSpec, RequestLogEntry } from "./specs.ts";
+import {
+  addInterval,
+  API_VERSION,
+  DAY,
+  invalid,
+  type Json,
+  metadataParam,
+  newId,
+  noSuch,
+  now,
+  randomChars,
+  str,
+  stringList,
+} from "./params.ts";
+import type {
+  CatalogSpec,
+  Cause,
+  IdempotentResult,
+  MeterEventRecord,
+  MeterSpec,
+  PriceSpec,
+  ProductSpec,
+  RequestLogEntry,
+} from "./specs.ts";
 
 export interface CheckoutExtras {
   lineItems: Json[];
@@ -53,28 +75,25 @@ export class StripeState {
   onEvent: (event: Json) => number = () => 0;
 
   reset(): void {
-    for (
-      const m of [
-        this.customers,
-        this.products,
-        this.prices,
-        this.meters,
-        this.checkoutSessions,
-        this.checkoutExtras,
-        this.portalSessions,
-        this.subscriptions,
-        this.invoices,
-        this.events,
-        this.meterIdentifiers,
-        this.idempotency,
-      ]
-    ) {
-      m.clear();
-    }
+    clearAll(
+      this.customers,
+      this.products,
+      this.prices,
+      this.meters,
+      this.checkoutSessions,
+      this.checkoutExtras,
+      this.portalSessions,
+      this.subscriptions,
+      this.invoices,
+      this.events,
+      this.meterIdentifiers,
+      this.idempotency,
+    );
     this.meterEvents.length = 0;
     this.requests.length = 0;
-    this./** The next invoice's number (per account, as the stand-in keeps it simple). */
-  invoiceNumber = 1;
+    this
+      /** The next invoice's number (per account, as the stand-in keeps it simple). */
+      .invoiceNumber = 1;
     this.clockOffset = 0;
   }
 

@@ -1,8 +1,28 @@
 // Subscriptions: retrieve, list, update (items, prorations, cancel at period end, trials) and
 // cancel; subscription items.
 import { getPrice } from "./catalog.ts";
-import { createdMatches, listOf, newestFirst, planOf, respond, respondList, type StripeRoute } from "./lists.ts";
-import { addInterval, allowParams, bool, int, invalid, type Json, metadataParam, missingParam, noSuch, oneOf, str } from "./params.ts";
+import {
+  createdMatches,
+  listOf,
+  newestFirst,
+  planOf,
+  respond,
+  respondList,
+  type StripeRoute,
+} from "./lists.ts";
+import {
+  addInterval,
+  allowParams,
+  bool,
+  int,
+  invalid,
+  type Json,
+  metadataParam,
+  missingParam,
+  noSuch,
+  oneOf,
+  str,
+} from "./params.ts";
 import type { Cause } from "./specs.ts";
 import type { StripeState } from "./state.ts";
 
@@ -13,7 +33,12 @@ export function liveSubscription(state: StripeState, id: string): Json {
 }
 
 /** POST /v1/subscriptions/{id} (and the portal's plan/quantity/cancel changes). */
-export function updateSubscription(state: StripeState, sub: Json, params: Json, cause: Cause): Json {
+export function updateSubscription(
+  state: StripeState,
+  sub: Json,
+  params: Json,
+  cause: Cause,
+): Json {
   allowParams(params, [
     "items",
     "proration_behavior",
@@ -161,11 +186,9 @@ export function updateSubscription(state: StripeState, sub: Json, params: Json, 
           prorationLines.push({
             item,
             amount,
-            description: `${amount > 0 ? "Remaining" : "Unused"} time on ${
-              item.quantity ?? 0
-            } × ${state.products.get(price.product)?.name ?? price.product} after ${
-              new Date(t * 1000).toISOString().slice(0, 10)
-            }`,
+            description: `${amount > 0 ? "Remaining" : "Unused"} time on ${item.quantity ?? 0} × ${
+              state.products.get(price.product)?.name ?? price.product
+            } after ${new Date(t * 1000).toISOString().slice(0, 10)}`,
           });
         }
       }
@@ -277,7 +300,12 @@ export function updateSubscription(state: StripeState, sub: Json, params: Json, 
   return sub;
 }
 
-export function cancelSubscription(state: StripeState, sub: Json, params: Json, cause: Cause): Json {
+export function cancelSubscription(
+  state: StripeState,
+  sub: Json,
+  params: Json,
+  cause: Cause,
+): Json {
   allowParams(params, ["invoice_now", "prorate", "cancellation_details", "expand"]);
   if (sub.status === "canceled") {
     throw invalid(`This subscription has already been canceled: ${sub.id}`);
@@ -320,13 +348,21 @@ export function subscriptionRoutes(state: StripeState): StripeRoute[] {
       "POST",
       /^\/v1\/subscriptions\/([^/]+)$/,
       ({ params, match, cause }) =>
-        respond(state, updateSubscription(state, liveSubscription(state, match[1]), params, cause), params),
+        respond(
+          state,
+          updateSubscription(state, liveSubscription(state, match[1]), params, cause),
+          params,
+        ),
     ],
     [
       "DELETE",
       /^\/v1\/subscriptions\/([^/]+)$/,
       ({ params, match, cause }) =>
-        respond(state, cancelSubscription(state, liveSubscription(state, match[1]), params, cause), params),
+        respond(
+          state,
+          cancelSubscription(state, liveSubscription(state, match[1]), params, cause),
+          params,
+        ),
     ],
     ["GET", /^\/v1\/subscription_items$/, ({ params }) => {
       const subId = str(params, "subscription");
@@ -334,6 +370,5 @@ export function subscriptionRoutes(state: StripeState): StripeRoute[] {
       const sub = liveSubscription(state, subId);
       return respondList(state, listOf(`/v1/subscription_items`, sub.items.data, params), params);
     }],
-
   ];
 }

@@ -4,7 +4,14 @@ import type { z } from "zod";
 import { parse, SandboxError } from "../kernel/control.ts";
 import { stripeSignature } from "../kernel/sign.ts";
 import { type Json, newId, now, randomChars } from "./params.ts";
-import { type DeliveryAttempt, DeliverSpec, EndpointSpec, RedeliverSpec, ReleaseSpec, type WebhookEndpoint } from "./specs.ts";
+import {
+  DeliverSpec,
+  type DeliveryAttempt,
+  EndpointSpec,
+  RedeliverSpec,
+  ReleaseSpec,
+  type WebhookEndpoint,
+} from "./specs.ts";
 import type { StripeState } from "./state.ts";
 
 /** Seeded RNG (mulberry32) for reproducible shuffles. */

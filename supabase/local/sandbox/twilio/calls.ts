@@ -1,7 +1,17 @@
 // Calls and Recordings: calls registered through the control API (with their recording and
 // transcript), read back through the 2010-04-01 API, recordings' metadata and media.
 import { parse } from "../kernel/control.ts";
-import { A, formatted, found, jsonResponse, paged2010, price, rfc2822, sid, type TwilioRoute } from "./format.ts";
+import {
+  A,
+  formatted,
+  found,
+  jsonResponse,
+  paged2010,
+  price,
+  rfc2822,
+  sid,
+  type TwilioRoute,
+} from "./format.ts";
 import { mediaResponse, recordingMedia } from "./media.ts";
 import { CallSpec, type Json, type RegisteredCall } from "./specs.ts";
 import type { TwilioState } from "./state.ts";

@@ -15,11 +15,17 @@ export class Faults extends FaultRegistry<Fault, FaultSpec> {
 }
 
 /** A fault's answer before the route runs (429, 500, timeout), or null to run it (after `slow`). */
-export async function faultBefore(fault: Fault | undefined, req: Request, hangs: Hangs): Promise<Response | null> {
+export async function faultBefore(
+  fault: Fault | undefined,
+  req: Request,
+  hangs: Hangs,
+): Promise<Response | null> {
   if (fault?.kind === "timeout") return await hangs.hang(req);
   if (fault?.kind === "slow") await sleep(fault.delay_ms);
   if (fault?.kind === "429") {
-    return twilioError(429, 20429, "Too Many Requests", { "retry-after": String(fault.retry_after) });
+    return twilioError(429, 20429, "Too Many Requests", {
+      "retry-after": String(fault.retry_after),
+    });
   }
   if (fault?.kind === "500") return twilioError(500, 20500, "Internal Server Error");
   return null;

@@ -45,7 +45,9 @@ export class TwilioApiError extends Error {
 /** The resource under `key`, or Twilio's 404 for `path`. */
 export function found<T>(map: Map<string, T>, key: string, path: string): T {
   const v = map.get(key);
-  if (v === undefined) throw new TwilioApiError(404, 20404, `The requested resource ${path} was not found`);
+  if (v === undefined) {
+    throw new TwilioApiError(404, 20404, `The requested resource ${path} was not found`);
+  }
   return v;
 }
 
@@ -89,7 +91,13 @@ export function paged2010(url: URL, key: string, items: Json[]): Json {
 }
 
 /** The v2 list envelope: `meta` with absolute `*_url`s. */
-export function pagedV2(baseUrl: string, url: URL, key: string, items: Json[], maxPageSize: number): Json {
+export function pagedV2(
+  baseUrl: string,
+  url: URL,
+  key: string,
+  items: Json[],
+  maxPageSize: number,
+): Json {
   const p = pageOf(url, items, maxPageSize);
   return {
     [key]: p.items,

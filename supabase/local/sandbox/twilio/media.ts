@@ -78,8 +78,11 @@ export function parseRange(
   return start >= size ? "unsatisfiable" : { start, end };
 }
 
-
-export function mediaResponse(req: Request, body: Uint8Array<ArrayBuffer>, contentType: string): Response {
+export function mediaResponse(
+  req: Request,
+  body: Uint8Array<ArrayBuffer>,
+  contentType: string,
+): Response {
   const headers = new Headers({ "content-type": contentType, "accept-ranges": "bytes" });
   const range = parseRange(req.headers.get("range"), body.length);
   if (range === "unsatisfiable") {

@@ -1,5 +1,15 @@
 // IncomingPhoneNumbers and AvailablePhoneNumbers: numbers on offer, bought, updated, released.
-import { A, formatted, jsonResponse, paged2010, rfc2822, sid, TwilioApiError, type TwilioRoute, found } from "./format.ts";
+import {
+  A,
+  formatted,
+  found,
+  jsonResponse,
+  paged2010,
+  rfc2822,
+  sid,
+  TwilioApiError,
+  type TwilioRoute,
+} from "./format.ts";
 import type { Json } from "./specs.ts";
 import type { TwilioState } from "./state.ts";
 

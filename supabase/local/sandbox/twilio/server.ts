@@ -1,9 +1,15 @@
 // The Twilio stand-in's server: the control API, auth, faults and the REST routes.
-import { control, type ControlRoute, isControl, readJson, sandboxError } from "../kernel/control.ts";
+import {
+  control,
+  type ControlRoute,
+  isControl,
+  readJson,
+  sandboxError,
+} from "../kernel/control.ts";
 import { Hangs } from "../kernel/faults.ts";
 import { basicAuth, json, noContent } from "../kernel/http.ts";
 import { findRoute } from "../kernel/routing.ts";
-import { listen } from "../kernel/server.ts";
+import { listen, requestEntry } from "../kernel/server.ts";
 import { callRoutes } from "./calls.ts";
 import { faultAfter, faultBefore, Faults } from "./faults.ts";
 import { notFound, sid, TwilioApiError, twilioError, type TwilioRoute } from "./format.ts";
@@ -34,7 +40,11 @@ export function startTwilioStandIn(opts: TwilioStandInOptions): TwilioStandIn {
   const faults = new Faults();
   const hangs = new Hangs();
   const state = new TwilioState(opts.accountSid);
-  const routes: TwilioRoute[] = [...numberRoutes(state), ...callRoutes(state), ...transcriptRoutes(state)];
+  const routes: TwilioRoute[] = [
+    ...numberRoutes(state),
+    ...callRoutes(state),
+    ...transcriptRoutes(state),
+  ];
   const body = (req: Request) => readJson(req, false);
 
   const controlRoutes: ControlRoute[] = [
@@ -46,16 +56,25 @@ export function startTwilioStandIn(opts: TwilioStandInOptions): TwilioStandIn {
       return noContent();
     }],
     ["POST /calls", async (_m, req) => json(state.registerCall(await body(req) as CallSpec), 201)],
-    [/^POST \/transcripts\/(GT\w+)$/, async (m, req) => json(state.updateTranscript(m[1], await body(req)))],
+    [
+      /^POST \/transcripts\/(GT\w+)$/,
+      async (m, req) => json(state.updateTranscript(m[1], await body(req))),
+    ],
     ["GET /faults", () => json({ faults: faults.list() })],
     ["POST /faults", async (_m, req) => json(faults.add(await body(req) as Fault), 201)],
     ["DELETE /faults", () => {
       faults.clear();
       return noContent();
     }],
-    [/^DELETE \/faults\/(\S+)$/, (m) =>
-      faults.remove(m[1]) ? noContent() : sandboxError(404, "not_found", `no fault ${m[1]}`)],
-    ["POST /webhooks", async (_m, req) => json(await deliverWebhook(state, opts.authToken, await body(req) as never))],
+    [
+      /^DELETE \/faults\/(\S+)$/,
+      (m) => faults.remove(m[1]) ? noContent() : sandboxError(404, "not_found", `no fault ${m[1]}`),
+    ],
+    [
+      "POST /webhooks",
+      async (_m, req) =>
+        json(await deliverWebhook(state, opts.authToken, await body(req) as never)),
+    ],
   ];
 
   async function api(req: Request, url: URL, fault: Fault | undefined): Promise<Response> {
@@ -63,10 +82,14 @@ export function startTwilioStandIn(opts: TwilioStandInOptions): TwilioStandIn {
     if (early) return early;
     const [user, password] = basicAuth(req) ?? [];
     if (user !== opts.accountSid || password !== opts.authToken) {
-      return twilioError(401, 20003, "Authenticate", { "www-authenticate": 'Basic realm="Twilio API"' });
+      return twilioError(401, 20003, "Authenticate", {
+        "www-authenticate": 'Basic realm="Twilio API"',
+      });
     }
     const account = /^\/2010-04-01\/Accounts\/([^/]+)/.exec(url.pathname)?.[1];
-    if (account !== undefined && account !== opts.accountSid) return twilioError(401, 20003, "Authenticate");
+    if (account !== undefined && account !== opts.accountSid) {
+      return twilioError(401, 20003, "Authenticate");
+    }
 
     const route = findRoute(routes, req.method === "HEAD" ? "GET" : req.method, url.pathname);
     if (!route) return notFound(url.pathname);
@@ -89,11 +112,7 @@ export function startTwilioStandIn(opts: TwilioStandInOptions): TwilioStandIn {
     }
     res.headers.set("twilio-request-id", sid("RQ"));
     state.log({
-      at: new Date().toISOString(),
-      method: req.method,
-      path: url.pathname,
-      query: url.search,
-      status: res.status,
+      ...requestEntry(req, url, res.status),
       fault: fault?.kind ?? null,
     });
     return res;

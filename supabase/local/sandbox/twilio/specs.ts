@@ -1,5 +1,7 @@
 // The Twilio stand-in's control-API inputs (seeded calls, faults, webhooks) and its records.
 import { z } from "zod";
+import { type FaultState, TransportFaultSpec } from "../kernel/faults.ts";
+import type { RequestEntry } from "../kernel/server.ts";
 
 export type Json = Record<string, unknown>;
 
@@ -69,15 +71,7 @@ export const CallSpec = z.object({
   }).optional(),
 }).refine((c) => !(c.transcript && c.recording === false), "a transcript needs a recording");
 
-export const FaultSpec = z.object({
-  kind: z.enum(["429", "500", "slow", "timeout", "malformed"]),
-  /** Glob on the request path (`*` matches anything, `/` included); every API path when omitted. */
-  path: z.string().optional(),
-  method: z.string().toUpperCase().optional(),
-  /** How many requests it applies to; until removed when omitted. */
-  count: z.number().int().positive().optional(),
-  /** `slow`: milliseconds to wait before answering normally. */
-  delay_ms: z.number().int().min(0).default(2000),
+export const FaultSpec = TransportFaultSpec.extend({
   /** `429`: the Retry-After header, in seconds. */
   retry_after: z.number().int().min(0).default(1),
 });
@@ -104,11 +98,7 @@ export const TranscriptUpdate = z.object({
 export type CallSpec = z.input<typeof CallSpec>;
 export type FaultSpec = z.input<typeof FaultSpec>;
 export type WebhookSpec = z.input<typeof WebhookSpec>;
-export type Fault = z.output<typeof FaultSpec> & {
-  id: string;
-  remaining: number | null;
-  hits: number;
-};
+export type Fault = z.output<typeof FaultSpec> & FaultState;
 export interface RegisteredCall {
   call: Json;
   recording: Json | null;
@@ -122,11 +112,6 @@ export interface WebhookDelivery {
   response: { status: number; headers: Record<string, string>; body: string } | null;
   error: string | null;
 }
-export interface RequestLogEntry {
-  at: string;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
+export interface RequestLogEntry extends RequestEntry {
   fault: Fault["kind"] | null;
 }

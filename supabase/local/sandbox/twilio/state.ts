@@ -1,6 +1,6 @@
 // Everything the stand-in's Twilio account holds, as Twilio's JSON; resources change it through
 // their modules (numbers, calls, transcripts), the methods here are their entry points.
-import { logCapped } from "../kernel/server.ts";
+import { clearAll, logCapped } from "../kernel/server.ts";
 import { registerCall } from "./calls.ts";
 import type { Faults } from "./faults.ts";
 import { sid } from "./format.ts";
@@ -33,19 +33,15 @@ export class TwilioState {
   }
 
   reset(): void {
-    for (
-      const m of [
-        this.numbers,
-        this.calls,
-        this.recordings,
-        this.transcripts,
-        this.sentences,
-        this.twiml,
-        this.mediaCache,
-      ]
-    ) {
-      m.clear();
-    }
+    clearAll(
+      this.numbers,
+      this.calls,
+      this.recordings,
+      this.transcripts,
+      this.sentences,
+      this.twiml,
+      this.mediaCache,
+    );
     this.requests.length = 0;
   }
 

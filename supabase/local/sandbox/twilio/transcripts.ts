@@ -105,7 +105,6 @@ function wordsOf(s: z.output<typeof SentenceSpec>): Json[] {
   }));
 }
 
-
 export function transcriptRoutes(state: TwilioState): TwilioRoute[] {
   const transcriptOf = (gt: string, path: string) => found(state.transcripts, gt, path);
   return [
