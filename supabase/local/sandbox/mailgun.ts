@@ -7,6 +7,10 @@
 //   deno run -A supabase/local/sandbox/mailgun.ts --port 54343
 // reads MAILGUN_API_KEY (default: an obviously fake local key).
 import { parseArgs } from "node:util";
+import { control, type ControlRoute, isControl, readJson, SandboxError } from "./kernel/control.ts";
+import { FaultRegistry, type FaultState } from "./kernel/faults.ts";
+import { json, noContent } from "./kernel/http.ts";
+import { exitOnSignal, listen } from "./kernel/server.ts";
 
 export const DEFAULT_MAILGUN_KEY = "key-local-sandbox";
 
@@ -25,54 +29,63 @@ export interface SentMessage {
 export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostname?: string }) {
   const apiKey = opts.apiKey ?? DEFAULT_MAILGUN_KEY;
   const messages: SentMessage[] = [];
-  const faults: { kind: "429" | "500"; remaining: number }[] = [];
-  const json = (body: unknown, status = 200) =>
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  type Fault = FaultState & { kind: "429" | "500" };
+  const faults = new FaultRegistry<Fault>((spec) => {
+    const f = spec as { kind?: unknown; count?: unknown };
+    if (f.kind !== "429" && f.kind !== "500") {
+      throw new SandboxError(400, "invalid_request", "kind must be 429 or 500");
+    }
+    return { fault: { kind: f.kind }, remaining: Number(f.count ?? 1) };
+  }, () => true);
+  const controlRoutes: ControlRoute[] = [
+    ["GET /health", () => json({ ok: true })],
+    ["GET /messages", (_m, _req, url) => {
+      const to = url.searchParams.get("to");
+      return json({ items: to ? messages.filter((m) => m.to.includes(to)) : messages });
+    }],
+    ["POST /reset", () => {
+      messages.length = 0;
+      faults.clear();
+      return noContent();
+    }],
+    ["POST /faults", async (_m, req) => {
+      faults.add(await readJson(req, false));
+      return json({ ok: true }, 201);
+    }],
+  ];
 
   async function handler(req: Request): Promise<Response> {
     const url = new URL(req.url);
-    if (url.pathname.startsWith("/_sandbox")) {
-      const route = `${req.method} ${url.pathname.slice("/_sandbox".length) || "/"}`;
-      if (route === "GET /health") return json({ ok: true });
-      if (route === "GET /messages") {
-        const to = url.searchParams.get("to");
-        return json({ items: to ? messages.filter((m) => m.to.includes(to)) : messages });
-      }
-      if (route === "POST /reset") {
-        messages.length = 0;
-        faults.length = 0;
-        return new Response(null, { status: 204 });
-      }
-      if (route === "POST /faults") {
-        const f = await req.json();
-        if (f.kind !== "429" && f.kind !== "500") return json({ message: "kind must be 429 or 500" }, 400);
-        faults.push({ kind: f.kind, remaining: Number(f.count ?? 1) });
-        return json({ ok: true }, 201);
-      }
-      return json({ message: `no control endpoint ${route}` }, 404);
-    }
+    if (isControl(url)) return await control("mailgun", controlRoutes, req, url);
     const m = /^\/v3\/([^/]+)\/messages$/.exec(url.pathname);
     if (!m) return json({ message: "Not Found" }, 404);
     if (req.method !== "POST") return json({ message: "Method Not Allowed" }, 405);
     const auth = req.headers.get("authorization") ?? "";
-    if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) return new Response("Forbidden", { status: 401 });
-    const fault = faults.find((f) => f.remaining > 0);
+    if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) {
+      return new Response("Forbidden", { status: 401 });
+    }
+    const fault = faults.take(req.method, url.pathname);
     if (fault) {
-      fault.remaining--;
       return fault.kind === "429"
         ? json({ message: "Too many requests" }, 429)
         : json({ message: "Internal server error" }, 500);
     }
     const form = await req.formData();
     const from = String(form.get("from") ?? "");
-    const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(Boolean);
+    const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(
+      Boolean,
+    );
     const subject = String(form.get("subject") ?? "");
     if (!from || !to.length || (!form.get("text") && !form.get("html"))) {
       return json({ message: "from, to and text or html are required" }, 400);
     }
     const id = `<${crypto.randomUUID().replace(/-/g, "")}@${m[1]}>`;
     messages.push({
-      id, domain: m[1], from, to, subject,
+      id,
+      domain: m[1],
+      from,
+      to,
+      subject,
       text: form.get("text") ? String(form.get("text")) : null,
       html: form.get("html") ? String(form.get("html")) : null,
       tags: form.getAll("o:tag").map(String),
@@ -81,13 +94,16 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
     return json({ id, message: "Queued. Thank you." });
   }
 
-  const server = Deno.serve({ port: opts.port, hostname: opts.hostname ?? "127.0.0.1", onListen: () => {} }, handler);
-  return { url: `http://127.0.0.1:${server.addr.port}`, messages, close: () => server.shutdown() };
+  const { server, url } = listen(opts.port, opts.hostname ?? "127.0.0.1", handler);
+  return { url, messages, close: () => server.shutdown() };
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({ args: Deno.args, options: { port: { type: "string" } } });
-  const s = startMailgunStandIn({ port: Number(values.port ?? 0), apiKey: Deno.env.get("MAILGUN_API_KEY") || undefined });
+  const s = startMailgunStandIn({
+    port: Number(values.port ?? 0),
+    apiKey: Deno.env.get("MAILGUN_API_KEY") || undefined,
+  });
   console.log(`Mailgun stand-in listening on ${s.url}`);
-  for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => s.close().finally(() => Deno.exit(0)));
+  exitOnSignal(s);
 }
