@@ -4,6 +4,7 @@ import bcrypt from "bcryptjs";
 import { createHash, randomInt } from "node:crypto";
 import postgres from "postgres";
 import { type AuthConfig, type EmailKind } from "./config.ts";
+import { globToRegExp } from "../kernel/glob.ts";
 import { err } from "./errors.ts";
 
 export const VERSION = "salespulse-auth-stand-in/1";
@@ -113,20 +114,6 @@ export function rateKey(req: Request, cfg: AuthConfig): string | null {
   return req.headers.get(cfg.rateLimit.header)?.split(",")[0].trim() || null;
 }
 
-/** Converts one allow-list glob (gobwas/glob with '.' and '/' as separators) to a RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*" && glob[i + 1] === "*") {
-      re += ".*";
-      i++;
-    } else if (c === "*") re += "[^./]*";
-    else if (c === "?") re += "[^./]";
-    else re += c.replace(/[\\^$+.()|{}[\]]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
 
 // --- rate limits ---------------------------------------------------------------
 
@@ -207,5 +194,6 @@ export function redirectAllowed(s: Auth, target: string): boolean {
   // Loopback IP literals are always accepted (GoTrue's rule for local development).
   if (u.hostname === "127.0.0.1" || u.hostname === "[::1]") return true;
   const bare = target.split("#")[0];
-  return s.cfg.allowList.some((g) => globToRegExp(g).test(bare));
+  // URI_ALLOW_LIST entries are gobwas/glob patterns with "." and "/" as separators.
+  return s.cfg.allowList.some((g) => globToRegExp(g, { separators: "./" }).test(bare));
 }
