@@ -1,34 +1,36 @@
-// Shared by the Stripe functions: request parsing, the owner/admin check and
-// the organization's Stripe customer.
+// Shared by the Stripe functions: their deps, request parsing with the
+// owner/admin check, and the organization's Stripe customer.
 import type Stripe from "stripe";
-import { z } from "zod";
+import type { z } from "zod";
 import { callerInOrg } from "./auth.ts";
-import { serviceClient } from "./clients.ts";
-import { stripeEnv } from "./env.ts";
-import { jsonError } from "./http.ts";
+import { type Db, serviceClient, userClient } from "./clients.ts";
+import { siteUrl, stripeConfig } from "./env.ts";
+import { handleCors, jsonError, readBody } from "./http.ts";
 import { stripeClient } from "./providers/stripe.ts";
 
-export function stripe(): Stripe {
-  const env = stripeEnv();
-  return stripeClient({ secretKey: env.STRIPE_SECRET_KEY, baseUrl: env.STRIPE_API_BASE_URL });
+/** What stripe-checkout, stripe-portal and stripe-subscription run on. */
+export interface BillingDeps {
+  /** Created on use: a missing Stripe configuration fails this request only. */
+  stripe(): Stripe;
+  /** Service role: plans, subscriptions, customers. */
+  db(): Db;
+  /** The caller's own client (RLS): the membership check. */
+  userDb(req: Request): Db;
+  /** The SPA's base URL (Checkout and the Portal return there). */
+  siteUrl(): string;
 }
 
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S> | Response> {
-  if (req.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST");
-  let raw: unknown;
-  try {
-    raw = await req.json();
-  } catch {
-    return jsonError(400, "invalid_json", "The request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return jsonError(400, "invalid_body", "Invalid request", parsed.error.issues);
-  return parsed.data;
+function stripe(): Stripe {
+  return stripeClient(stripeConfig());
+}
+
+export function billingDeps(): BillingDeps {
+  return { stripe, db: serviceClient, userDb: userClient, siteUrl };
 }
 
 /** null when the caller is an owner/admin of the organization, else the refusal. */
-export async function requireBillingManager(req: Request, orgId: string): Promise<Response | null> {
-  const caller = await callerInOrg(req, orgId);
+export async function requireBillingManager(deps: BillingDeps, req: Request, orgId: string): Promise<Response | null> {
+  const caller = await callerInOrg(deps.userDb(req), req, orgId);
   if (!caller) return jsonError(401, "not_authenticated", "Sign in first");
   if (!caller.role) return jsonError(404, "not_found", "Organization not found");
   if (caller.role !== "owner" && caller.role !== "admin") {
@@ -37,14 +39,30 @@ export async function requireBillingManager(req: Request, orgId: string): Promis
   return null;
 }
 
+/**
+ * The body of a billing request from an owner/admin of its organization, or
+ * the response refusing it (CORS preflight, 405, 413, 400, 401, 403, 404).
+ */
+export async function readBillingRequest<S extends z.ZodType<{ org_id: string }>>(
+  deps: BillingDeps,
+  req: Request,
+  schema: S,
+): Promise<z.infer<S> | Response> {
+  const cors = handleCors(req);
+  if (cors) return cors;
+  const body = await readBody(req, schema);
+  if (body instanceof Response) return body;
+  return await requireBillingManager(deps, req, body.org_id) ?? body;
+}
+
 /** The organization's Stripe customer, created once (idempotently) when missing. */
-export async function customerFor(orgId: string): Promise<string> {
-  const db = serviceClient();
+export async function customerFor(deps: BillingDeps, orgId: string): Promise<string> {
+  const db = deps.db();
   const { data: sub } = await db.from("subscriptions").select("stripe_customer_id").eq("org_id", orgId).maybeSingle();
   if (sub?.stripe_customer_id) return sub.stripe_customer_id;
   const { data: org, error } = await db.from("organizations").select("name, slug").eq("id", orgId).single();
   if (error || !org) throw new Error(`organization ${orgId} not found`);
-  const customer = await stripe().customers.create(
+  const customer = await deps.stripe().customers.create(
     { name: org.name, metadata: { org_id: orgId, slug: org.slug } },
     { idempotencyKey: `customer:${orgId}` },
   );

@@ -26,16 +26,3 @@ export function userClient(req: Request): Db {
     global: { headers: { Authorization: req.headers.get("Authorization") ?? "" } },
   });
 }
-
-/** The role claim of an already verified bearer token (verify_jwt = true). */
-export function jwtRole(req: Request): string | null {
-  const m = /^Bearer\s+([^.]+)\.([^.]+)\./i.exec(req.headers.get("Authorization") ?? "");
-  if (!m) return null;
-  try {
-    const json = atob(m[2].replace(/-/g, "+").replace(/_/g, "/"));
-    const role = JSON.parse(json).role;
-    return typeof role === "string" ? role : null;
-  } catch {
-    return null;
-  }
-}

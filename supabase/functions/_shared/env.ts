@@ -75,3 +75,34 @@ export const mailgunEnv = parser(z.object({
   MAILGUN_DOMAIN: z.string().min(3),
   MAILGUN_API_BASE_URL: url.optional(),
 }));
+
+// --- the settings as the code that uses them takes them ----------------------
+
+const noTrailingSlash = (u: string) => u.replace(/\/+$/, "");
+
+/** Twilio credentials, and (locally) the stand-in's base URL. */
+export function twilioConfig(): { accountSid: string; authToken: string; baseUrl?: string } {
+  const env = twilioEnv();
+  return { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, baseUrl: env.TWILIO_API_BASE_URL };
+}
+
+/** The Stripe secret key, and (locally) the stand-in's base URL. */
+export function stripeConfig(): { secretKey: string; baseUrl?: string } {
+  const env = stripeEnv();
+  return { secretKey: env.STRIPE_SECRET_KEY, baseUrl: env.STRIPE_API_BASE_URL };
+}
+
+export function mailgunConfig(): { apiKey: string; domain: string; baseUrl?: string } {
+  const env = mailgunEnv();
+  return { apiKey: env.MAILGUN_API_KEY, domain: env.MAILGUN_DOMAIN, baseUrl: env.MAILGUN_API_BASE_URL };
+}
+
+/** The URL providers call for a function (PUBLIC_FUNCTIONS_URL/<name>). */
+export function publicFunctionUrl(name: string): string {
+  return `${noTrailingSlash(publicEnv().PUBLIC_FUNCTIONS_URL)}/${name}`;
+}
+
+/** The SPA's base URL, without a trailing slash. */
+export function siteUrl(): string {
+  return noTrailingSlash(siteEnv().PUBLIC_SITE_URL);
+}

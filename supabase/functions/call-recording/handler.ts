@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { jwtSub } from "../_shared/auth.ts";
 import { userClient } from "../_shared/clients.ts";
-import { ConfigError, twilioEnv } from "../_shared/env.ts";
+import { ConfigError, twilioConfig } from "../_shared/env.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
 import { corsHeaders, handleCors, jsonError } from "../_shared/http.ts";
 import { rewriteTwilioUrl } from "../_shared/providers/twilio.ts";
@@ -267,16 +267,9 @@ export async function findCallUnderRls(req: Request, callId: string): Promise<Vi
   return data;
 }
 
-export const handler = makeHandler({
-  findCall: findCallUnderRls,
-  twilio: () => {
-    const env = twilioEnv();
-    return {
-      accountSid: env.TWILIO_ACCOUNT_SID,
-      authToken: env.TWILIO_AUTH_TOKEN,
-      baseUrl: env.TWILIO_API_BASE_URL,
-    };
-  },
-});
+export function realDeps(): Deps {
+  return { findCall: findCallUnderRls, twilio: twilioConfig };
+}
 
-export default handler;
+/** What the local functions server serves (index.ts serves the same). */
+export const handler = makeHandler(realDeps());

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { handler } from "./handler.ts";
+import { handler, makeHandler } from "./handler.ts";
 
 Deno.test("health: GET answers ok", async () => {
   const res = await handler(new Request("http://x/health"));
@@ -36,4 +36,10 @@ Deno.test("health: CORS preflight", async () => {
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("access-control-allow-origin"), "*");
   await res.body?.cancel();
+});
+
+Deno.test("health: the time is the clock's", async () => {
+  const at = new Date("2026-03-01T12:00:00Z");
+  const res = await makeHandler({ now: () => at })(new Request("http://x/health"));
+  assert.equal((await res.json()).time, at.toISOString());
 });

@@ -4,7 +4,7 @@
 // service role (members have no insert grant: buying goes through here).
 import { callerInOrg } from "../_shared/auth.ts";
 import { serviceClient, userClient } from "../_shared/clients.ts";
-import { publicEnv, twilioEnv } from "../_shared/env.ts";
+import { publicFunctionUrl, twilioConfig } from "../_shared/env.ts";
 import { twilioClient } from "../_shared/providers/twilio.ts";
 import {
   type BoughtNumber,
@@ -15,13 +15,7 @@ import {
 } from "./numbers.ts";
 
 export function twilioNumbers(): NumbersProvider {
-  const env = twilioEnv();
-  const client = twilioClient({
-    accountSid: env.TWILIO_ACCOUNT_SID,
-    authToken: env.TWILIO_AUTH_TOKEN,
-    baseUrl: env.TWILIO_API_BASE_URL,
-    timeoutMs: 15_000,
-  });
+  const client = twilioClient({ ...twilioConfig(), timeoutMs: 15_000 });
   const bought = (n: { sid: string; phoneNumber: string; friendlyName: string }): BoughtNumber => ({
     sid: n.sid,
     e164: n.phoneNumber,
@@ -63,7 +57,7 @@ export function twilioNumbers(): NumbersProvider {
 const COLUMNS = "id, org_id, e164, status, provider_sid";
 
 export const supabaseNumbers: NumbersStore = {
-  caller: (req, orgId) => callerInOrg(req, orgId),
+  caller: (req, orgId) => callerInOrg(userClient(req), req, orgId),
   async entitlements(req, orgId) {
     return await userClient(req).rpc("org_entitlements", { p_org_id: orgId });
   },
@@ -101,10 +95,11 @@ export const supabaseNumbers: NumbersStore = {
   },
 };
 
-export const liveDeps: Deps = {
-  store: supabaseNumbers,
-  provider: twilioNumbers,
-  voiceUrl: () => `${publicEnv().PUBLIC_FUNCTIONS_URL.replace(/\/+$/, "")}/twilio-voice`,
-};
+export { makeHandler };
 
-export const handler = makeHandler(liveDeps);
+export function realDeps(): Deps {
+  return { store: supabaseNumbers, provider: twilioNumbers, voiceUrl: () => publicFunctionUrl("twilio-voice") };
+}
+
+/** What the local functions server serves (index.ts serves the same). */
+export const handler = makeHandler(realDeps());

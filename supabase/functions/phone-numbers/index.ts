@@ -1,3 +1,3 @@
-import { handler } from "./handler.ts";
+import { makeHandler, realDeps } from "./handler.ts";
 
-Deno.serve(handler);
+Deno.serve(makeHandler(realDeps()));

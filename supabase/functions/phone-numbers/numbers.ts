@@ -20,7 +20,7 @@ import type { Caller } from "../_shared/auth.ts";
 import type { Tables, TablesInsert } from "../_shared/database.types.ts";
 import { ConfigError } from "../_shared/env.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
-import { handleCors, json, jsonError } from "../_shared/http.ts";
+import { handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 
 export type PhoneNumberRow = Tables<"phone_numbers">;
 
@@ -122,20 +122,9 @@ export const Body = z.discriminatedUnion("action", [
 ]);
 export type Body = z.infer<typeof Body>;
 
-/** The validated body, or the response refusing it (405, 400 invalid_json / invalid_body). */
-export async function parseBody(req: Request): Promise<Body | Response> {
-  if (req.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST");
-  let raw: unknown;
-  try {
-    raw = await req.json();
-  } catch {
-    return jsonError(400, "invalid_json", "The request body is not valid JSON");
-  }
-  const parsed = Body.safeParse(raw);
-  if (!parsed.success) {
-    return jsonError(400, "invalid_body", "Invalid request", parsed.error.issues);
-  }
-  return parsed.data;
+/** The validated body, or the response refusing it (405, 413, 400 invalid_json / invalid_body). */
+export function parseBody(req: Request): Promise<Body | Response> {
+  return readBody(req, Body);
 }
 
 // --- pure decisions -----------------------------------------------------------------

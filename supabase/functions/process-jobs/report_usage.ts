@@ -3,16 +3,14 @@
 // `identifier` is the record id, so Stripe counts it once even when this job
 // runs again after a crash between sending and marking; records are marked
 // reported only after Stripe accepted them.
-import { stripe } from "../_shared/billing.ts";
-import type { Db } from "../_shared/clients.ts";
-import { type Job, PermanentError } from "./worker.ts";
+import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
 function isDuplicate(err: unknown) {
   const e = err as { statusCode?: number; code?: string; message?: string };
   return e?.statusCode === 400 && /already|duplicate|identifier/i.test(`${e.code ?? ""} ${e.message ?? ""}`);
 }
 
-export async function reportUsage(job: Job, { db }: { db: Db }) {
+export async function reportUsage(job: Job, { db, stripe }: JobContext) {
   const orgId = (job.payload as { org_id?: string })?.org_id ?? job.org_id;
   if (!orgId) throw new PermanentError("payload.org_id is missing");
   const client = stripe();

@@ -1,13 +1,10 @@
 // send_invitation_email: emails a pending invitation its join link through
 // Mailgun. The single-use token is issued now (only its hash is stored), so a
 // re-run issues a fresh link and the older one stops working.
-import type { Db } from "../_shared/clients.ts";
-import { mailgunEnv, siteEnv } from "../_shared/env.ts";
 import { MailgunError, sendEmail } from "../_shared/providers/mailgun.ts";
-import { backendSql } from "../_shared/sql.ts";
-import { type Job, PermanentError } from "./worker.ts";
+import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
-export async function sendInvitationEmail(job: Job, { db }: { db: Db }) {
+export async function sendInvitationEmail(job: Job, { db, sql, mailgun, siteUrl, now }: JobContext) {
   const id = (job.payload as { invitation_id?: string })?.invitation_id;
   if (!id) throw new PermanentError("payload.invitation_id is missing");
   const { data: inv, error } = await db.from("invitations")
@@ -15,19 +12,18 @@ export async function sendInvitationEmail(job: Job, { db }: { db: Db }) {
     .eq("id", id).maybeSingle();
   if (error) throw new Error(`loading the invitation failed: ${error.message}`);
   if (!inv) throw new PermanentError(`invitation ${id} does not exist`);
-  if (inv.accepted_at || inv.revoked_at || new Date(inv.expires_at) <= new Date()) {
+  if (inv.accepted_at || inv.revoked_at || new Date(inv.expires_at) <= now()) {
     return { invitation_id: id, skipped: "no longer pending" };
   }
-  const sql = backendSql();
   const [{ token }] = await sql<{ token: string }[]>`select private.issue_invitation_token(${id}) as token`;
   const org = (inv.organization as unknown as { name: string } | null)?.name ?? "your team";
-  const link = `${siteEnv().PUBLIC_SITE_URL.replace(/\/+$/, "")}/accept-invite?token=${encodeURIComponent(token)}`;
-  const env = mailgunEnv();
+  const link = `${siteUrl()}/accept-invite?token=${encodeURIComponent(token)}`;
+  const env = mailgun();
   try {
     const messageId = await sendEmail(
-      { apiKey: env.MAILGUN_API_KEY, domain: env.MAILGUN_DOMAIN, baseUrl: env.MAILGUN_API_BASE_URL },
+      env,
       {
-        from: `SalesPulse <no-reply@${env.MAILGUN_DOMAIN}>`,
+        from: `SalesPulse <no-reply@${env.domain}>`,
         to: inv.email,
         subject: `You're invited to join ${org} on SalesPulse`,
         text: `You've been invited to join ${org} on SalesPulse as ${inv.role}.\n\n` +

@@ -3,8 +3,12 @@
 // dead-letter after max attempts — decided in SQL). Stays within a time
 // budget so an invocation ends well before the platform's limit.
 import type postgres from "postgres";
+import type Stripe from "stripe";
 import type { Db } from "../_shared/clients.ts";
 import type { Database } from "../_shared/database.types.ts";
+import type { MailgunEnv } from "../_shared/providers/mailgun.ts";
+import type { OpenAI } from "../_shared/providers/openai.ts";
+import type { TwilioClient, TwilioEnv } from "../_shared/providers/twilio.ts";
 
 export type Job = Database["public"]["Tables"]["jobs"]["Row"];
 
@@ -16,13 +20,29 @@ export class PermanentError extends Error {
   }
 }
 
-export type JobHandler = (job: Job, ctx: { db: Db }) => Promise<unknown>;
+/**
+ * What a job runs on: process-jobs' deps. Provider clients are created on
+ * use, so a missing setting fails only the jobs that need it.
+ */
+export interface JobContext {
+  /** Service role, for job handlers (PostgREST, typed). */
+  db: Db;
+  /** Service role, direct SQL: the queue itself and backend-only functions. */
+  sql: postgres.Sql;
+  twilio(): { client: TwilioClient; credentials: TwilioEnv };
+  /** null without OPENAI_API_KEY: the offline analyzer runs instead. */
+  openai(): { client: OpenAI; model: string } | null;
+  stripe(): Stripe;
+  mailgun(): MailgunEnv;
+  /** The SPA's base URL (links in emails). */
+  siteUrl(): string;
+  now(): Date;
+}
+
+export type JobHandler = (job: Job, ctx: JobContext) => Promise<unknown>;
 
 export interface WorkerOptions {
-  /** For job handlers (PostgREST, typed). */
-  db: Db;
-  /** For the queue itself (claim/complete/fail: direct SQL, the hot path). */
-  sql: postgres.Sql;
+  ctx: JobContext;
   handlers: Record<string, JobHandler>;
   workerId?: string;
   batchSize?: number;
@@ -42,14 +62,17 @@ export interface WorkerReport {
 }
 
 export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
-  const t0 = Date.now();
+  const { ctx } = o;
+  const { sql } = ctx;
+  const t0 = ctx.now().getTime();
+  const elapsed = () => ctx.now().getTime() - t0;
   const worker = o.workerId ?? `process-jobs:${crypto.randomUUID().slice(0, 8)}`;
   const budget = o.budgetMs ?? 25_000;
   const report: WorkerReport = { worker, claimed: 0, succeeded: 0, retried: 0, dead: 0, lost: 0, elapsedMs: 0 };
-  while (Date.now() - t0 < budget && report.claimed < (o.maxJobs ?? Infinity)) {
+  while (elapsed() < budget && report.claimed < (o.maxJobs ?? Infinity)) {
     const limit = Math.min(o.batchSize ?? 5, (o.maxJobs ?? Infinity) - report.claimed);
     // Only kinds this worker knows: others wait for the worker that does.
-    const jobs = await o.sql<Job[]>`
+    const jobs = await sql<Job[]>`
       select * from public.claim_jobs(${worker}, ${limit}, ${o.leaseSeconds ?? 120}, ${Object.keys(o.handlers)})`;
     if (jobs.length === 0) break;
     report.claimed += jobs.length;
@@ -57,16 +80,16 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
       const handler = o.handlers[job.kind];
       try {
         if (!handler) throw new PermanentError(`no handler for job kind "${job.kind}"`);
-        const result = await handler(job, { db: o.db });
-        const [{ ok }] = await o.sql<{ ok: boolean }[]>`
-          select public.complete_job(${job.id}, ${worker}, ${o.sql.json((result ?? null) as postgres.JSONValue)}) as ok`;
+        const result = await handler(job, ctx);
+        const [{ ok }] = await sql<{ ok: boolean }[]>`
+          select public.complete_job(${job.id}, ${worker}, ${sql.json((result ?? null) as postgres.JSONValue)}) as ok`;
         if (ok) report.succeeded++;
         else report.lost++;
       } catch (err) {
         const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
         let state: string | null = null;
         try {
-          [{ state }] = await o.sql<{ state: string | null }[]>`
+          [{ state }] = await sql<{ state: string | null }[]>`
             select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
         } catch (e) {
           console.error(`fail_job ${job.id} failed:`, (e as Error).message);
@@ -78,6 +101,6 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
       }
     }
   }
-  report.elapsedMs = Date.now() - t0;
+  report.elapsedMs = elapsed();
   return report;
 }

@@ -2,10 +2,11 @@
 // signature on the raw body, then ONE RPC upserts the call (idempotent on the
 // SIDs; Twilio retries) and enqueues analyze_call; answers 200 at once and
 // wakes the worker in the background. Nothing else happens on the ack path.
+import type postgres from "postgres";
 import { z } from "zod";
 import { supabaseEnv } from "../_shared/env.ts";
 import { backendSql } from "../_shared/sql.ts";
-import { twiml, verifyTwilioWebhook } from "../_shared/twilio_webhook.ts";
+import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 export const RecordingParams = z.object({
   AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
@@ -42,28 +43,43 @@ export async function kickWorker(): Promise<void> {
   }
 }
 
-export async function handler(req: Request): Promise<Response> {
-  const auth = await verifyTwilioWebhook(req, "twilio-recording");
-  if (!auth.ok) return auth.response;
-  const parsed = RecordingParams.safeParse(auth.params);
-  if (!parsed.success) {
-    return new Response(`Bad Request: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`, { status: 400 });
-  }
-  const p = parsed.data;
-  const started = p.RecordingStartTime ? new Date(p.RecordingStartTime) : null;
-  const payload = { ...p, started_at: started && !isNaN(started.getTime()) ? started.toISOString() : null };
-  let result: { call_id: string; job_id: number | null };
-  try {
-    // The ack path's one statement: a direct connection, not a REST hop.
-    const sql = backendSql();
-    [{ result }] = await sql<{ result: typeof result }[]>`select public.ingest_recording(${sql.json(payload)}) as result`;
-  } catch (error) {
-    // 500 makes Twilio retry the callback later: nothing is lost.
-    console.error("twilio-recording: ingest failed", error);
-    return new Response("Internal Server Error", { status: 500 });
-  }
-  if (result.job_id && typeof EdgeRuntime !== "undefined") {
-    EdgeRuntime.waitUntil(kickWorker());
-  }
-  return twiml("<Response/>");
+export interface Deps extends TwilioWebhookDeps {
+  /** The backend's direct connection: the ack path's one statement, not a REST hop. */
+  sql(): postgres.Sql;
+  /** Wakes process-jobs without delaying the answer. */
+  wakeWorker(): void;
 }
+
+export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const p = await readTwilioWebhook(deps, req, "twilio-recording", RecordingParams);
+    if (p instanceof Response) return p;
+    const started = p.RecordingStartTime ? new Date(p.RecordingStartTime) : null;
+    const payload = { ...p, started_at: started && !isNaN(started.getTime()) ? started.toISOString() : null };
+    let result: { call_id: string; job_id: number | null };
+    try {
+      const sql = deps.sql();
+      [{ result }] = await sql<{ result: typeof result }[]>`select public.ingest_recording(${sql.json(payload)}) as result`;
+    } catch (error) {
+      // 500 makes Twilio retry the callback later: nothing is lost.
+      console.error("twilio-recording: ingest failed", error);
+      return new Response("Internal Server Error", { status: 500 });
+    }
+    if (result.job_id) deps.wakeWorker();
+    return twiml("<Response/>");
+  };
+}
+
+export function realDeps(): Deps {
+  return {
+    ...twilioWebhookDeps(),
+    sql: backendSql,
+    // After the response where the runtime keeps the isolate for it; the cron sweep otherwise.
+    wakeWorker: () => {
+      if (typeof EdgeRuntime !== "undefined") EdgeRuntime.waitUntil(kickWorker());
+    },
+  };
+}
+
+/** What the local functions server serves (index.ts serves the same). */
+export const handler = makeHandler(realDeps());

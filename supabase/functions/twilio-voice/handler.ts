@@ -3,9 +3,8 @@
 // dual-channel recording and a recording-status callback to twilio-recording.
 import twilio from "twilio";
 import { z } from "zod";
-import { serviceClient } from "../_shared/clients.ts";
-import { publicEnv } from "../_shared/env.ts";
-import { twiml, verifyTwilioWebhook } from "../_shared/twilio_webhook.ts";
+import { type Db, serviceClient } from "../_shared/clients.ts";
+import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const VoiceParams = z.object({
@@ -43,29 +42,38 @@ export function dialTwiml(opts: { notice: string | null; dial: string | null; ca
   return r.toString();
 }
 
-export async function handler(req: Request): Promise<Response> {
-  const auth = await verifyTwilioWebhook(req, "twilio-voice");
-  if (!auth.ok) return auth.response;
-  const parsed = VoiceParams.safeParse(auth.params);
-  if (!parsed.success) {
-    return new Response("Bad Request: missing or malformed CallSid/To/From", { status: 400 });
-  }
-  const p = parsed.data;
-  const { data, error } = await serviceClient().rpc("twilio_voice_route", {
-    p_call_sid: p.CallSid,
-    p_from: p.From,
-    p_to: p.To,
-    p_direction: p.Direction ?? "inbound",
-  });
-  if (error) {
-    console.error("twilio-voice: routing failed", error);
-    return new Response("Internal Server Error", { status: 500 });
-  }
-  const route = data as { known: boolean; recording_notice?: string | null; dial?: string | null };
-  if (!route.known) {
-    console.warn(`twilio-voice: call ${p.CallSid} to unknown number ${p.To}`);
-    return twiml(unknownNumberTwiml());
-  }
-  const callbackUrl = `${publicEnv().PUBLIC_FUNCTIONS_URL.replace(/\/+$/, "")}/twilio-recording`;
-  return twiml(dialTwiml({ notice: route.recording_notice ?? null, dial: route.dial ?? null, callbackUrl }));
+export interface Deps extends TwilioWebhookDeps {
+  /** Service role: the routing RPC (Twilio is authenticated, not a user). */
+  db(): Db;
 }
+
+export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const p = await readTwilioWebhook(deps, req, "twilio-voice", VoiceParams);
+    if (p instanceof Response) return p;
+    const { data, error } = await deps.db().rpc("twilio_voice_route", {
+      p_call_sid: p.CallSid,
+      p_from: p.From,
+      p_to: p.To,
+      p_direction: p.Direction ?? "inbound",
+    });
+    if (error) {
+      console.error("twilio-voice: routing failed", error);
+      return new Response("Internal Server Error", { status: 500 });
+    }
+    const route = data as { known: boolean; recording_notice?: string | null; dial?: string | null };
+    if (!route.known) {
+      console.warn(`twilio-voice: call ${p.CallSid} to unknown number ${p.To}`);
+      return twiml(unknownNumberTwiml());
+    }
+    const callbackUrl = deps.publicUrl("twilio-recording");
+    return twiml(dialTwiml({ notice: route.recording_notice ?? null, dial: route.dial ?? null, callbackUrl }));
+  };
+}
+
+export function realDeps(): Deps {
+  return { ...twilioWebhookDeps(), db: serviceClient };
+}
+
+/** What the local functions server serves (index.ts serves the same). */
+export const handler = makeHandler(realDeps());

@@ -1,4 +1,4 @@
-// analyze_call: the insight pipeline for one recorded call.
+// insights (the analyze_call job): the insight pipeline for one recorded call.
 //  1. A call the voice webhook never saw has no organization yet: resolve it
 //     through Twilio's Calls resource (To → our number → organization), or
 //     mark it orphaned for staff.
@@ -12,41 +12,18 @@
 // Provider trouble is thrown for the queue to retry with backoff; what
 // retrying cannot fix fails the call with its reason.
 import { APIConnectionError, APIError } from "openai";
-import type { Db } from "../_shared/clients.ts";
-import { analyzeOffline } from "../_shared/analysis/offline.ts";
-import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/analysis/openai_analyzer.ts";
-import { redactSegments } from "../_shared/analysis/redact.ts";
-import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/analysis/schema.ts";
-import { verifyEvidence } from "../_shared/analysis/evidence.ts";
+import { analyzeOffline } from "../_shared/insights/offline.ts";
+import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/insights/openai_analyzer.ts";
+import { redactSegments } from "../_shared/insights/redact.ts";
+import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/insights/schema.ts";
+import { verifyEvidence } from "../_shared/insights/evidence.ts";
 import {
   downloadRecordingWav,
   openaiTranscript,
   type RawTranscript,
   twilioTranscript,
-} from "../_shared/analysis/transcribe.ts";
-import { openaiEnv, twilioEnv } from "../_shared/env.ts";
-import { openaiClient } from "../_shared/providers/openai.ts";
-import { twilioClient } from "../_shared/providers/twilio.ts";
-import { type Job, PermanentError } from "./worker.ts";
-
-function twilio() {
-  const env = twilioEnv();
-  return {
-    env,
-    client: twilioClient({
-      accountSid: env.TWILIO_ACCOUNT_SID,
-      authToken: env.TWILIO_AUTH_TOKEN,
-      baseUrl: env.TWILIO_API_BASE_URL,
-      timeoutMs: 15_000,
-    }),
-  };
-}
-
-function openai() {
-  const env = openaiEnv();
-  if (!env.OPENAI_API_KEY) return null;
-  return { model: env.OPENAI_MODEL, client: openaiClient({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL }) };
-}
+} from "../_shared/insights/transcribe.ts";
+import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
 function providerError(err: unknown, what: string): Error {
@@ -68,17 +45,17 @@ export function transcriptText(segments: Segment[]): string {
   return segments.map((s) => `${s.speaker === "agent" ? "Agent" : "Customer"}: ${s.text}`).join("\n");
 }
 
-async function transcribe(call: { twilio_recording_sid: string | null; recording_url: string | null }, source: string) {
-  const ai = openai();
-  const tw = twilio();
+async function transcribe(
+  ctx: JobContext,
+  call: { twilio_recording_sid: string | null; recording_url: string | null },
+  source: string,
+) {
+  const ai = ctx.openai();
+  const tw = ctx.twilio();
   const viaOpenAI = async (): Promise<RawTranscript> => {
     if (!ai) throw new PermanentError("no transcript: Twilio has none and speech-to-text needs OPENAI_API_KEY");
     if (!call.recording_url) throw new PermanentError("no transcript: the call has no recording URL");
-    const wav = await downloadRecordingWav(call.recording_url, {
-      accountSid: tw.env.TWILIO_ACCOUNT_SID,
-      authToken: tw.env.TWILIO_AUTH_TOKEN,
-      baseUrl: tw.env.TWILIO_API_BASE_URL,
-    }).catch((e) => {
+    const wav = await downloadRecordingWav(call.recording_url, tw.credentials).catch((e) => {
       throw providerError(e, "recording download");
     });
     return await openaiTranscript(ai.client, wav).catch((e) => {
@@ -93,7 +70,8 @@ async function transcribe(call: { twilio_recording_sid: string | null; recording
   return fromTwilio ?? await viaOpenAI();
 }
 
-export async function analyzeCall(job: Job, { db }: { db: Db }) {
+export async function analyzeCall(job: Job, ctx: JobContext) {
+  const { db } = ctx;
   const callId = (job.payload as { call_id?: string })?.call_id;
   if (!callId) throw new PermanentError("payload.call_id is missing");
   const load = async () => {
@@ -104,7 +82,7 @@ export async function analyzeCall(job: Job, { db }: { db: Db }) {
   let call = await load();
 
   if (!call.org_id) {
-    const remote = await twilio().client.calls(call.twilio_call_sid).fetch().catch((e) => {
+    const remote = await ctx.twilio().client.calls(call.twilio_call_sid).fetch().catch((e) => {
       throw providerError(e, "Twilio Calls resource");
     });
     const resolved = await must(
@@ -136,7 +114,7 @@ export async function analyzeCall(job: Job, { db }: { db: Db }) {
     );
     if (!transcript) {
       await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" }), "set_call_status");
-      const raw = await transcribe(call, settings.transcription_source ?? "twilio");
+      const raw = await transcribe(ctx, call, settings.transcription_source ?? "twilio");
       const redacted = redactSegments(raw.segments);
       await must(
         db.rpc("save_transcript", {
@@ -168,7 +146,7 @@ export async function analyzeCall(job: Job, { db }: { db: Db }) {
       | null;
     const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
     const input = { segments, script, currency: org.currency };
-    const ai = openai();
+    const ai = ctx.openai();
     let result: AnalysisResult;
     try {
       result = ai ? await analyzeWithOpenAI(input, ai) : await analyzeOffline(input);
