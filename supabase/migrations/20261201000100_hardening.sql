@@ -8,8 +8,31 @@
 --  * re-inviting an address sent an email every time: re-invitations are
 --    throttled per address;
 --  * service_role could insert forged audit rows: only the audit trigger writes;
+--  * stripe-webhook answered 500 to a validly signed but malformed event, so
+--    Stripe would retry it for days: such events are acknowledged and recorded
+--    in stripe_refused_events;
 --  * plans had two permissive SELECT policies for authenticated (advisor lint
 --    multiple_permissive_policies): one policy per role now.
+
+-- Tables -----------------------------------------------------------------------------
+
+create table public.stripe_refused_events (
+  id bigint generated always as identity primary key,
+  event_id text check (char_length(event_id) <= 255),
+  type text check (char_length(type) <= 255),
+  reason text not null check (char_length(reason) <= 500),
+  payload jsonb not null,
+  received_at timestamptz not null default now()
+);
+comment on table public.stripe_refused_events is
+  'Validly signed Stripe events that cannot be applied (malformed): acknowledged to Stripe, kept here for staff, applied never.';
+create index stripe_refused_events_received_at_idx on public.stripe_refused_events (received_at desc);
+alter table public.stripe_refused_events enable row level security;
+create policy "Staff read refused Stripe events" on public.stripe_refused_events
+  for select to authenticated
+  using ((select private.is_platform_admin()));
+revoke all on public.stripe_refused_events from anon, authenticated, service_role;
+grant select on public.stripe_refused_events to authenticated;
 
 -- Triggers -------------------------------------------------------------------------
 
@@ -169,3 +192,18 @@ $$;
 comment on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer) is
   'Calls in the caller''s scope matching a full-text query and filters, newest first, with snippets. The query is at most 200 characters (SP400).';
 grant execute on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer) to authenticated;
+
+create function public.record_refused_stripe_event(p_payload jsonb, p_reason text)
+returns void
+language sql
+-- security definer: service_role has no direct write on the table.
+security definer
+set search_path = ''
+as $$
+  insert into public.stripe_refused_events (event_id, type, reason, payload)
+  values (left(p_payload ->> 'id', 255), left(p_payload ->> 'type', 255), left(p_reason, 500), p_payload);
+$$;
+comment on function public.record_refused_stripe_event(jsonb, text) is
+  'Backend only (stripe-webhook): records a validly signed event that cannot be applied.';
+revoke execute on function public.record_refused_stripe_event(jsonb, text) from public, anon, authenticated;
+grant execute on function public.record_refused_stripe_event(jsonb, text) to service_role;

@@ -3,12 +3,25 @@
 // once, in one service-only RPC (ledger, duplicates, stale events).
 import type postgres from "postgres";
 import type Stripe from "stripe";
+import { z } from "zod";
 import { stripeConfig, stripeEnv } from "../_shared/env.ts";
 import { json, jsonError, readBounded } from "../_shared/http.ts";
 import { stripeClient, verifyStripeWebhook } from "../_shared/providers/stripe.ts";
 import { backendSql } from "../_shared/sql.ts";
 
 const MAX_BYTES = 512 * 1024;
+
+/**
+ * What apply_stripe_event needs of an event. A validly signed event without it
+ * can never be applied: it is acknowledged (so Stripe stops retrying), recorded
+ * as refused, and changes nothing else.
+ */
+const Applicable = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/),
+  type: z.string().min(1).max(200),
+  created: z.number().int().positive(),
+  data: z.object({ object: z.object({ id: z.string().min(1).max(255) }).passthrough() }),
+}).passthrough();
 
 export interface Deps {
   /** The endpoint's signing secret (whsec_…). */
@@ -31,8 +44,21 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       console.warn("stripe-webhook: refused a request with a missing or invalid Stripe-Signature");
       return jsonError(400, "invalid_signature", "Invalid Stripe-Signature");
     }
+    const payload = JSON.parse(raw);
+    const shape = Applicable.safeParse(payload);
+    if (!shape.success) {
+      const reason = shape.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ").slice(0, 500);
+      try {
+        const sql = deps.sql();
+        await sql`select public.record_refused_stripe_event(${sql.json(payload)}, ${reason})`;
+      } catch (err) {
+        console.error("stripe-webhook: recording a refused event failed", err);
+        return jsonError(500, "internal_error", "Could not record the event");
+      }
+      console.warn("stripe-webhook: refused a signed but malformed event:", reason);
+      return json({ received: true, outcome: "refused", reason });
+    }
     try {
-      const payload = JSON.parse(raw);
       if (event.type.startsWith("customer.subscription.") && event.type !== "customer.subscription.deleted") {
         // Events can arrive late and out of order (and share a `created`
         // second): apply the subscription as Stripe has it now, as Stripe

@@ -25,7 +25,7 @@ const USERS = {
 // Tables whose tenant column is not called org_id.
 const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "current_org_id" };
 // Tables that belong to no tenant (staff-only); no tenant user may see a row.
-const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices"]);
+const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices", "stripe_refused_events"]);
 // Tenant tables only staff read (internal margins): the positive control reads them as staff.
 const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events"]);
 // The public catalog: everyone reads it, no tenant writes it.

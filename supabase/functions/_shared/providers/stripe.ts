@@ -95,12 +95,24 @@ export async function verifyStripeWebhook(
   signature: string | null,
   secret: string,
   toleranceSeconds = STRIPE_WEBHOOK_TOLERANCE_S,
+  now = () => Date.now(),
 ): Promise<Stripe.Event> {
-  return await Stripe.webhooks.constructEventAsync(
+  const event = await Stripe.webhooks.constructEventAsync(
     rawBody,
     signature ?? "",
     secret,
     toleranceSeconds,
     cryptoProvider,
   );
+  // The SDK bounds only how old the signed timestamp may be; one from the
+  // future (beyond clock skew) is refused too, so a captured signature can't be
+  // pre-dated to outlive the tolerance.
+  const t = Number(/(?:^|,)t=(\d+)/.exec(signature ?? "")?.[1]);
+  if (!Number.isFinite(t) || t > now() / 1000 + STRIPE_WEBHOOK_FUTURE_SKEW_S) {
+    throw new Stripe.errors.StripeSignatureVerificationError({ message: "Timestamp is in the future" });
+  }
+  return event;
 }
+
+/** Seconds a webhook's signed timestamp may lie in the future (clock skew). */
+export const STRIPE_WEBHOOK_FUTURE_SKEW_S = 300;
