@@ -233,50 +233,43 @@ end;
 $$;
 
 -- Acting as someone: the JWT claims PostgREST would set, and its role.
-create function tests.authenticate_as(p_user text)
+create function tests.act_as(p_role text, p_claims jsonb)
 returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
-  perform set_config('request.jwt.claims',
-    json_build_object('sub', tests.id(p_user), 'role', 'authenticated', 'email', tests.email(p_user))::text, true);
-  perform set_config('role', 'authenticated', true);
+  perform set_config('request.jwt.claims', coalesce(p_claims::text, ''), true);
+  perform set_config('role', p_role, true);
 end;
+$$;
+
+create function tests.authenticate_as(p_user text)
+returns void
+language sql
+set search_path = ''
+as $$
+  select tests.act_as('authenticated',
+    jsonb_build_object('sub', tests.id(p_user), 'role', 'authenticated', 'email', tests.email(p_user)))
 $$;
 
 create function tests.authenticate_as_service_role()
 returns void
-language plpgsql
+language sql
 set search_path = ''
-as $$
-begin
-  perform set_config('request.jwt.claims', '{"role":"service_role"}', true);
-  perform set_config('role', 'service_role', true);
-end;
-$$;
+as $$ select tests.act_as('service_role', '{"role":"service_role"}') $$;
 
 create function tests.authenticate_as_anon()
 returns void
-language plpgsql
+language sql
 set search_path = ''
-as $$
-begin
-  perform set_config('request.jwt.claims', '{"role":"anon"}', true);
-  perform set_config('role', 'anon', true);
-end;
-$$;
+as $$ select tests.act_as('anon', '{"role":"anon"}') $$;
 
 -- Back to the suite's own (superuser) role, without claims.
 create function tests.clear_authentication()
 returns void
-language plpgsql
+language sql
 set search_path = ''
-as $$
-begin
-  perform set_config('role', 'none', true);
-  perform set_config('request.jwt.claims', '', true);
-end;
-$$;
+as $$ select tests.act_as('none', null) $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;

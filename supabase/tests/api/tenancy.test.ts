@@ -3,30 +3,11 @@
 // with a single-use link → the invitee accepts with the token from the email.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken, createAuthUser } from "../../local/tests/helpers.ts";
+import { createAuthUser, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
 import { createOrg } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const MAILGUN = `http://127.0.0.1:${inst.ports.mailgun}/_sandbox`;
-
-async function rpc(uid: string, fn: string, args: unknown) {
-  const token = await accessToken(uid);
-  const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
-    method: "POST",
-    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(args),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function kick() {
-  const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
-    body: "{}",
-  });
-  await r.body?.cancel();
-}
 
 async function inbox(to: string) {
   return (await (await fetch(`${MAILGUN}/messages?to=${encodeURIComponent(to)}`)).json()).items as { subject: string; text: string }[];
