@@ -1,7 +1,7 @@
 // Configuration of the Docker-free local stack: instances, ports, paths, keys.
 //
 // Two instances run side by side without touching each other:
-//   dev  — what `npm start` runs, on the ports fixed in ARCHITECTURE.md §8;
+//   dev  — what `npm start` runs, on the ports the README lists (54321, 54322, …);
 //   test — what `npm test` runs (a fresh database every run), on ports +1000.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

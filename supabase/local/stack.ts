@@ -193,6 +193,22 @@ async function chooseAuth(inst: Instance, fresh: boolean): Promise<AuthChoice> {
   return wanted;
 }
 
+/**
+ * A database whose applied migration versions are not a prefix of
+ * supabase/migrations/ (the files were folded or renamed after it was made)
+ * cannot be migrated forward: say so in one line instead of letting
+ * `db push` fail on objects that already exist.
+ */
+async function assertMigrationHistory(inst: Instance) {
+  const files = [...Deno.readDirSync(join(ROOT, "supabase/migrations"))]
+    .filter((e) => e.isFile && e.name.endsWith(".sql")).map((e) => e.name.split("_")[0]).sort();
+  const applied = (await psql(inst, `select coalesce(string_agg(version, ' ' order by version), '')
+      from supabase_migrations.schema_migrations`).catch(() => ({ stdout: "" }))).stdout.trim().split(" ").filter(Boolean);
+  if (applied.some((v, i) => v !== files[i])) {
+    throw new Error(`this database's applied migrations are not a prefix of supabase/migrations/ (they were folded or renamed since it was made); recreate it: npm run stack -- reset --instance ${inst.name}`);
+  }
+}
+
 async function ensureDatabase(inst: Instance) {
   const fresh = !existsSync(initializedMarker(inst));
   if (fresh && existsSync(inst.pgData)) {
@@ -221,6 +237,7 @@ async function ensureDatabase(inst: Instance) {
     await migrate(inst, true);
     Deno.writeTextFileSync(initializedMarker(inst), JSON.stringify({ at: new Date().toISOString(), auth: auth.kind }));
   } else {
+    await assertMigrationHistory(inst);
     await migrate(inst, false);
   }
 }

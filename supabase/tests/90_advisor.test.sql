@@ -21,7 +21,7 @@ select is_empty($$
    where c.relkind in ('r', 'p') and n.nspname in (select nspname from exposed) and not c.relrowsecurity
 $$, 'every table in an exposed schema has RLS enabled');
 
--- internal tables too (CONVENTIONS: RLS on every table)
+-- internal tables too: RLS on every table, exposed or not
 select is_empty($$
   select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
    where c.relkind in ('r', 'p') and n.nspname = 'private' and not c.relrowsecurity

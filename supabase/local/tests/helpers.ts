@@ -91,3 +91,24 @@ export async function createAuthUser(email = `user.${crypto.randomUUID().slice(0
   if (!res.ok) throw new Error(`creating ${email} failed: ${res.status} ${JSON.stringify(body)}`);
   return { id: body.id, email };
 }
+
+/** Calls an RPC through the gateway as `user` (an id or an email), signed in through Auth. */
+export async function rpcAs(user: string, fn: string, args: unknown): Promise<{ status: number; body: any }> {
+  const token = await accessToken(user);
+  const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(args),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Wakes the process-jobs worker, as the pg_cron sweep does. */
+export async function kickWorker(): Promise<void> {
+  const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  await r.body?.cancel();
+}

@@ -4,7 +4,7 @@
 // retries and invalid model output.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken } from "../../local/tests/helpers.ts";
+import { API_URL, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
@@ -73,25 +73,6 @@ async function rows(query: (sql: ReturnType<typeof db>) => PromiseLike<readonly 
   } finally {
     await sql.end();
   }
-}
-
-async function rpc(uid: string, fn: string, args: unknown) {
-  const token = await accessToken(uid);
-  const res = await fetch(`${API_URL}/rest/v1/rpc/${fn}`, {
-    method: "POST",
-    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(args),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function kick() {
-  const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
-    body: "{}",
-  });
-  await r.body?.cancel();
 }
 
 Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async () => {

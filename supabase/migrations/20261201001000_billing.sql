@@ -1,6 +1,7 @@
 -- Billing: plans (Stripe prices), subscriptions (state from Stripe webhooks),
--- feature-flag overrides, the Stripe event ledger; effective entitlements in
--- one SQL function, enforced where usage happens (numbers, seats, analyzed
+-- feature-flag overrides, the Stripe event ledger, invoices (one row per
+-- Stripe invoice at its latest state), billable usage; effective entitlements
+-- in one SQL function, enforced where usage happens (numbers, seats, analyzed
 -- minutes); metered usage reported to Stripe exactly once.
 
 -- Tables -----------------------------------------------------------------------
@@ -83,10 +84,49 @@ create table public.stripe_events (
 comment on table public.stripe_events is
   'Ledger of Stripe webhook events: each event id is applied once (duplicates are answered and ignored), with what was done.';
 
+create table public.invoices (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  stripe_invoice_id text not null unique check (stripe_invoice_id ~ '^in_'),
+  number text,
+  status text not null check (status in ('paid', 'payment_failed')),
+  amount_due_cents integer not null default 0 check (amount_due_cents >= 0),
+  amount_paid_cents integer not null default 0 check (amount_paid_cents >= 0),
+  currency text not null default 'usd' check (currency ~ '^[a-z]{3}$'),
+  period_start timestamptz,
+  period_end timestamptz,
+  paid_at timestamptz,
+  hosted_invoice_url text,
+  last_event_at timestamptz not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on table public.invoices is
+  'Stripe invoices of each organization, as the webhook last saw them (apply_stripe_event). Revenue for the staff margin view; invoice history for owners and admins.';
+
+create table public.usage_records (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  kind text not null check (kind in ('analyzed_minutes', 'sim_session', 'voice_minutes')),
+  quantity numeric(12, 3) not null check (quantity >= 0),
+  billable boolean not null default true,
+  source_type text not null,
+  source_id uuid not null,
+  occurred_at timestamptz not null default now(),
+  reported_at timestamptz,
+  created_at timestamptz not null default now(),
+  unique (kind, source_type, source_id)
+);
+comment on table public.usage_records is
+  'Billable usage, one row per event (idempotent on kind + source). reported_at is set once reported to Stripe.';
+
 -- Indexes ------------------------------------------------------------------------
 create index subscriptions_plan_id_idx on public.subscriptions (plan_id);
 create index feature_flags_created_by_idx on public.feature_flags (created_by);
 create index stripe_events_org_id_idx on public.stripe_events (org_id, received_at desc);
+create index invoices_org_id_paid_at_idx on public.invoices (org_id, paid_at);
+create index usage_records_org_id_occurred_at_idx on public.usage_records (org_id, occurred_at desc);
+create index usage_records_unreported_idx on public.usage_records (org_id) where reported_at is null and billable;
 
 -- Triggers -----------------------------------------------------------------------
 create trigger plans_updated_at before update on public.plans
@@ -103,12 +143,16 @@ create trigger feature_flags_created_by before insert or update on public.featur
   for each row execute function private.set_created_by();
 create trigger feature_flags_audit after insert or update or delete on public.feature_flags
   for each row execute function private.audit_row();
+create trigger invoices_updated_at before update on public.invoices
+  for each row execute function private.set_updated_at();
 
 -- RLS ------------------------------------------------------------------------
 alter table public.plans enable row level security;
 alter table public.subscriptions enable row level security;
 alter table public.feature_flags enable row level security;
 alter table public.stripe_events enable row level security;
+alter table public.invoices enable row level security;
+alter table public.usage_records enable row level security;
 
 create policy "Anyone reads the active plans" on public.plans
   for select to anon, authenticated
@@ -125,10 +169,23 @@ create policy "Members read their organization's feature flags" on public.featur
 create policy "Staff read the Stripe event ledger" on public.stripe_events
   for select to authenticated
   using ((select private.is_platform_admin()));
+create policy "Owners, admins and staff read invoices" on public.invoices
+  for select to authenticated
+  using (org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[]))
+         or (select private.is_platform_admin()));
+create policy "Owners and admins read their organization's usage" on public.usage_records
+  for select to authenticated
+  using (org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[]))
+         or (select private.is_platform_admin()));
 
 revoke all on public.plans, public.subscriptions, public.feature_flags, public.stripe_events from anon, authenticated;
 grant select on public.plans to anon, authenticated;
 grant select on public.subscriptions, public.feature_flags, public.stripe_events to authenticated;
+revoke all on public.invoices from anon, authenticated;
+grant select on public.invoices to authenticated;
+grant all on public.invoices to service_role;
+revoke all on public.usage_records from anon, authenticated;
+grant select on public.usage_records to authenticated;
 
 -- Entitlements -----------------------------------------------------------------------
 -- Days a past_due subscription keeps its plan before falling back to free.
@@ -455,6 +512,34 @@ begin
       past_due_since = case when v_type = 'invoice.payment_failed' then coalesce(s.past_due_since, v_created)
                             when s.status = 'past_due' then s.past_due_since end
     where s.org_id = v_org;
+    -- Revenue ledger (staff margin view, invoice history): one row per
+    -- invoice, kept at its latest state; an older event never overwrites a newer one.
+    if coalesce(v_obj ->> 'id', '') ~ '^in_' then
+      insert into public.invoices as inv (org_id, stripe_invoice_id, number, status, amount_due_cents, amount_paid_cents,
+                                          currency, period_start, period_end, paid_at, hosted_invoice_url, last_event_at)
+      values (v_org, v_obj ->> 'id', v_obj ->> 'number',
+              case when v_type = 'invoice.paid' then 'paid' else 'payment_failed' end,
+              coalesce((v_obj ->> 'amount_due')::integer, 0),
+              case when v_type = 'invoice.paid' then coalesce((v_obj ->> 'amount_paid')::integer, (v_obj ->> 'amount_due')::integer, 0) else 0 end,
+              lower(coalesce(v_obj ->> 'currency', 'usd')),
+              -- The service period is the first line's (Stripe's invoice-level
+              -- period_start/end is the billing moment for in-advance lines).
+              to_timestamp(coalesce(nullif(v_obj -> 'lines' -> 'data' -> 0 -> 'period' ->> 'start', ''), nullif(v_obj ->> 'period_start', ''))::bigint),
+              to_timestamp(coalesce(nullif(v_obj -> 'lines' -> 'data' -> 0 -> 'period' ->> 'end', ''), nullif(v_obj ->> 'period_end', ''))::bigint),
+              case when v_type = 'invoice.paid'
+                   then coalesce(to_timestamp(nullif(v_obj -> 'status_transitions' ->> 'paid_at', '')::bigint), v_created) end,
+              v_obj ->> 'hosted_invoice_url', v_created)
+      on conflict (stripe_invoice_id) do update set
+        status = excluded.status,
+        amount_due_cents = excluded.amount_due_cents,
+        amount_paid_cents = excluded.amount_paid_cents,
+        paid_at = excluded.paid_at,
+        hosted_invoice_url = coalesce(excluded.hosted_invoice_url, inv.hosted_invoice_url),
+        last_event_at = excluded.last_event_at
+      where inv.last_event_at <= excluded.last_event_at
+        -- Paid is final: a late payment_failed for the same invoice doesn't undo it.
+        and not (inv.status = 'paid' and excluded.status <> 'paid');
+    end if;
     v_outcome := 'processed';
   elsif v_type = 'customer.subscription.trial_will_end' then
     update public.subscriptions s set trial_will_end_at = v_created,
@@ -469,7 +554,7 @@ begin
 end;
 $$;
 comment on function public.apply_stripe_event(jsonb) is
-  'Backend only (stripe-webhook): applies a verified Stripe event once (ledger), ignoring stale subscription events; returns the outcome.';
+  'Backend only (stripe-webhook): applies a verified Stripe event once (ledger), ignoring stale subscription events; keeps public.invoices; returns the outcome.';
 
 -- Metered usage ---------------------------------------------------------------------
 create function public.unreported_usage(p_org_id uuid, p_limit integer default 500)

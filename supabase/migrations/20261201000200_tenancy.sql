@@ -521,24 +521,6 @@ $$;
 comment on function public.create_organization(text, text) is
   'Creates an organization; the caller becomes its owner (and it becomes their current organization if they had none). Errors: SP401, SP400 (bad name/slug), SP409 (slug taken).';
 
-create function private.enqueue_email_job(p_kind text, p_org_id uuid, p_payload jsonb, p_dedupe_key text)
-returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  -- The job queue lands with call ingestion; until then invitations are
-  -- recorded and the email is sent once the queue exists (see README).
-  if to_regclass('private.jobs') is not null then
-    execute pg_catalog.format(
-      'insert into %I.%I (kind, org_id, payload, dedupe_key) values ($1, $2, $3, $4) on conflict (dedupe_key) do nothing',
-      'private', 'jobs')
-      using p_kind, p_org_id, p_payload, p_dedupe_key;
-  end if;
-end;
-$$;
-comment on function private.enqueue_email_job(text, uuid, jsonb, text) is 'Queues an email job when the job queue exists.';
-
 create function public.invite_member(p_org_id uuid, p_email text, p_role public.org_role)
 returns uuid
 language plpgsql

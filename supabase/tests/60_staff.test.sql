@@ -1,14 +1,9 @@
 -- Staff console: the invoice ledger the Stripe events keep, its RLS, and the
 -- per-tenant gross margin (revenue vs provider fees) that only staff may read.
 begin;
+\ir fixtures.sql
 select plan(24);
-
-\set acme '''0a000000-0000-4000-8000-000000000001'''
-\set globex '''0b000000-0000-4000-8000-000000000001'''
-\set gowner '''{"sub":"b0000000-0000-4000-8000-000000000001","role":"authenticated"}'''
-\set gmanager '''{"sub":"b0000000-0000-4000-8000-000000000002","role":"authenticated"}'''
-\set owner '''{"sub":"a0000000-0000-4000-8000-000000000001","role":"authenticated"}'''
-\set staff '''{"sub":"c0000000-0000-4000-8000-000000000001","role":"authenticated"}'''
+select tests.create_tenants();
 
 select function_privs_are('public', 'staff_tenant_margins', array['date', 'date'], 'anon', array[]::text[]);
 select function_privs_are('public', 'staff_tenant_margins', array['date', 'date'], 'authenticated', array['EXECUTE']);
@@ -20,7 +15,7 @@ create temp table ev(n int primary key, e jsonb);
 insert into ev values
  (1, jsonb_build_object('id', 'evt_inv_1', 'type', 'invoice.paid', 'created', extract(epoch from now() - interval '2 days')::bigint,
    'data', jsonb_build_object('object', jsonb_build_object('id', 'in_g1', 'object', 'invoice', 'customer', 'cus_globex', 'number', 'G-0001',
-     'metadata', jsonb_build_object('org_id', '0b000000-0000-4000-8000-000000000001'),
+     'metadata', jsonb_build_object('org_id', tests.id('globex')),
      'amount_due', 9900, 'amount_paid', 9900, 'currency', 'usd',
      'period_start', extract(epoch from now() - interval '2 days')::bigint, 'period_end', extract(epoch from now() + interval '28 days')::bigint,
      'status_transitions', jsonb_build_object('paid_at', extract(epoch from now() - interval '2 days')::bigint),
@@ -39,7 +34,7 @@ select is(public.apply_stripe_event((select e from ev where n = 1)), 'duplicate'
 select is(public.apply_stripe_event((select e from ev where n = 2)), 'processed', 'invoice.payment_failed is applied');
 select is(public.apply_stripe_event((select e from ev where n = 3)), 'processed', 'an older failure for the paid invoice is taken in');
 select results_eq(
-  $$select stripe_invoice_id, status, amount_paid_cents, number from public.invoices where org_id = '0b000000-0000-4000-8000-000000000001' order by 1$$,
+  $$select stripe_invoice_id, status, amount_paid_cents, number from public.invoices where org_id = tests.id('globex') order by 1$$,
   $$values ('in_g1', 'paid', 9900, 'G-0001'), ('in_g2', 'payment_failed', 0, null)$$,
   'one row per invoice; paid stays paid; a failed invoice brings no revenue');
 
@@ -48,45 +43,45 @@ select is((select (period_start, period_end)::text from public.invoices where st
 
 -- Costs for Globex in the period: $30 → margin (99 - 30) / 99 = 69.7 %, below the goal.
 insert into public.provider_costs (org_id, provider, item, quantity, unit_price_usd, cost_usd, source_type, source_id, occurred_at)
-values (:globex, 'openai', 'gpt-4o input tokens', 1, 30, 30, 'test', gen_random_uuid(), now() - interval '1 day');
+values (tests.id('globex'), 'openai', 'gpt-4o input tokens', 1, 30, 30, 'test', gen_random_uuid(), now() - interval '1 day');
 
 -- RLS on invoices: owners and staff read; managers and other tenants don't.
-set local role authenticated;
-select set_config('request.jwt.claims', :gowner, true);
+select count(*) as all_invoices from public.invoices \gset
+select tests.authenticate_as('globex_owner');
 select is((select count(*)::int from public.invoices), 2, 'the owner reads their invoices');
-select set_config('request.jwt.claims', :gmanager, true);
+select tests.authenticate_as('globex_manager');
 select is((select count(*)::int from public.invoices), 0, 'a manager does not read invoices');
-select set_config('request.jwt.claims', :owner, true);
+select tests.authenticate_as('acme_owner');
 select is((select count(*)::int from public.invoices), 0, 'another tenant''s owner reads none');
-select throws_ok($$insert into public.invoices (org_id, stripe_invoice_id, status, last_event_at) values ('0a000000-0000-4000-8000-000000000001', 'in_forged', 'paid', now())$$,
+select throws_ok($$insert into public.invoices (org_id, stripe_invoice_id, status, last_event_at) values (tests.id('acme'), 'in_forged', 'paid', now())$$,
   '42501', null, 'nobody writes invoices through the API');
 
 -- Margins: staff only.
 select throws_ok($$select * from public.staff_tenant_margins(current_date - 30, current_date)$$,
   'SP403', null, 'an owner cannot read tenant margins');
-select set_config('request.jwt.claims', :staff, true);
-select is((select count(*)::int from public.invoices), 2, 'staff read every invoice');
+select tests.authenticate_as('staff');
+select is((select count(*)::int from public.invoices), :all_invoices, 'staff read every invoice');
 select throws_ok($$select * from public.staff_tenant_margins(current_date, current_date - 1)$$,
   'SP422', null, 'a backwards period is refused');
 
 create temp table m as select * from public.staff_tenant_margins(current_date - 30, current_date);
 select is((select count(*)::int from m), (select count(*)::int from public.organizations), 'one row per organization');
-select is((select revenue_usd from m where org_id = :globex), 99.00::numeric, 'revenue: paid invoices in the period');
-select is((select provider_cost_usd from m where org_id = :globex), 30.0000::numeric, 'cost: provider fees in the period');
-select is((select gross_margin from m where org_id = :globex), round((99 - 30) / 99.0, 4), 'margin = (revenue - cost) / revenue');
-select is((select meets_goal from m where org_id = :globex), false, '69.7 % is below the 80 % goal');
+select is((select revenue_usd from m where org_id = tests.id('globex')), 99.00::numeric, 'revenue: paid invoices in the period');
+select is((select provider_cost_usd from m where org_id = tests.id('globex')), 30.0000::numeric, 'cost: provider fees in the period');
+select is((select gross_margin from m where org_id = tests.id('globex')), round((99 - 30) / 99.0, 4), 'margin = (revenue - cost) / revenue');
+select is((select meets_goal from m where org_id = tests.id('globex')), false, '69.7 % is below the 80 % goal');
 with c as (
   select round(coalesce(sum(cost_usd), 0), 4) as usd from public.provider_costs pc
-   where pc.org_id = :acme and pc.occurred_at >= (current_date - 30)::timestamptz and pc.occurred_at < (current_date + 1)::timestamptz
+   where pc.org_id = tests.id('acme') and pc.occurred_at >= (current_date - 30)::timestamptz and pc.occurred_at < (current_date + 1)::timestamptz
 )
 select is(
-  (select (m.calls, m.provider_cost_usd, m.gross_margin, m.meets_goal)::text from m where org_id = :acme),
-  (select ((select count(*) from public.calls k where k.org_id = :acme
+  (select (m.calls, m.provider_cost_usd, m.gross_margin, m.meets_goal)::text from m where org_id = tests.id('acme')),
+  (select ((select count(*) from public.calls k where k.org_id = tests.id('acme')
               and k.started_at >= (current_date - 30)::timestamptz and k.started_at < (current_date + 1)::timestamptz),
            c.usd, null::numeric, case when c.usd > 0 then false end)::text from c),
   'a tenant without revenue has no margin (and misses the goal if it had costs); its calls are counted');
 select is(
-  (select revenue_usd from public.staff_tenant_margins(current_date - 1, current_date) where org_id = :globex), 0.00::numeric,
+  (select revenue_usd from public.staff_tenant_margins(current_date - 1, current_date) where org_id = tests.id('globex')), 0.00::numeric,
   'an invoice paid before the period is not revenue of the period');
 
 select is_empty($$
@@ -102,6 +97,6 @@ select is_empty($$
       or (a.grp = b.grp and a.gross_margin is not null and (b.gross_margin is null or a.gross_margin > b.gross_margin))
 $$, 'below the goal first (no revenue, then thinnest), then meeting it, then no activity');
 
-reset role;
+select tests.clear_authentication();
 select * from finish();
 rollback;

@@ -6,11 +6,15 @@ import { XMLParser } from "fast-xml-parser";
 import twilio from "twilio";
 import { instance, type InstanceName, SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN } from "../../local/config.ts";
 import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY } from "../../local/tests/helpers.ts";
+import { createTenant } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}`;
 const PUBLIC = `${API_URL}/functions/v1`;
-const ACME_LINE = "+14155550100";
+const NOTICE = "This call may be recorded for quality and training purposes.";
+// A tenant of this file's own: its line rings its agent.
+const tenant = await createTenant({ recordingNotice: NOTICE });
+const LINE = tenant.number.e164;
 
 const hex = () => crypto.randomUUID().replace(/-/g, "");
 const callSid = () => "CA" + hex();
@@ -69,7 +73,7 @@ async function registerTwilioCall(from: string, to: string) {
 }
 
 Deno.test("recording callback: signed → 200 at once, one call, one job, picked up by the worker", async () => {
-  const { call, rec } = await registerTwilioCall("+15557654321", ACME_LINE);
+  const { call, rec } = await registerTwilioCall("+15557654321", LINE);
   const r = await postSigned("twilio-recording", recordingParams(call, rec));
   assert.equal(r.status, 200, r.text);
   assert.match(r.type ?? "", /xml/);
@@ -86,13 +90,13 @@ Deno.test("recording callback: signed → 200 at once, one call, one job, picked
     const { call: c } = await callRow(call);
     return c.status !== "received" ? c : null;
   }, 20_000, 200);
-  assert.equal(done.org_id, "0a000000-0000-4000-8000-000000000001");
+  assert.equal(done.org_id, tenant.org.id);
   assert.equal(done.from_number, "+15557654321");
   assert.notEqual(done.status, "failed", done.error);
 });
 
 Deno.test("recording callback: Twilio's retries create one call and one job", async () => {
-  const { call, rec } = await registerTwilioCall("+15557654322", ACME_LINE);
+  const { call, rec } = await registerTwilioCall("+15557654322", LINE);
   const params = recordingParams(call, rec);
   const results = await Promise.all([1, 2, 3].map(() => postSigned("twilio-recording", params)));
   assert.deepEqual(results.map((r) => r.status), [200, 200, 200]);
@@ -155,19 +159,19 @@ const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", p
 
 Deno.test("voice webhook: TwiML plays the notice and dials the agent with dual-channel recording", async () => {
   const call = callSid();
-  const r = await postSigned("twilio-voice", { AccountSid: SANDBOX_TWILIO_ACCOUNT_SID, CallSid: call, From: "+15551112222", To: ACME_LINE, Direction: "inbound", CallStatus: "ringing" });
+  const r = await postSigned("twilio-voice", { AccountSid: SANDBOX_TWILIO_ACCOUNT_SID, CallSid: call, From: "+15551112222", To: LINE, Direction: "inbound", CallStatus: "ringing" });
   assert.equal(r.status, 200, r.text);
   const doc = xml.parse(r.text);
-  assert.equal(doc.Response.Say["#text"], "This call may be recorded for quality and training purposes.");
+  assert.equal(doc.Response.Say["#text"], NOTICE);
   const dial = doc.Response.Dial;
   assert.equal(dial["@record"], "record-from-answer-dual");
   assert.equal(dial["@recordingStatusCallback"], `${PUBLIC}/twilio-recording`);
   assert.equal(dial["@recordingStatusCallbackEvent"], "completed");
-  assert.equal(dial.Number, "+15555550101");
+  assert.equal(dial.Number, tenant.agent.phone);
   const { call: row } = await callRow(call);
   assert.equal(row.status, "in_progress");
-  assert.equal(row.org_id, "0a000000-0000-4000-8000-000000000001");
-  assert.equal(row.agent_id, "1a000000-0000-4000-8000-000000000001");
+  assert.equal(row.org_id, tenant.org.id);
+  assert.equal(row.agent_id, tenant.agent.id);
 });
 
 Deno.test("voice webhook: an unknown number gets a polite message and a hang-up", async () => {
@@ -179,7 +183,7 @@ Deno.test("voice webhook: an unknown number gets a polite message and a hang-up"
 });
 
 Deno.test("voice webhook: bad signature → 403", async () => {
-  const r = await postSigned("twilio-voice", { CallSid: callSid(), From: "+1", To: ACME_LINE }, { signature: "AAAA" });
+  const r = await postSigned("twilio-voice", { CallSid: callSid(), From: "+1", To: LINE }, { signature: "AAAA" });
   assert.equal(r.status, 403);
 });
 

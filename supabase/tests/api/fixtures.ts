@@ -1,0 +1,100 @@
+// Fixtures for the API tests: each test creates the tenants, users and rows
+// it needs instead of reading the demo seed's ids. Users are created through
+// Auth's admin API (createAuthUser), so they sign in through /auth/v1 with
+// DEMO_PASSWORD like anyone else (accessToken); organizations, memberships,
+// agents, numbers and calls are arranged with a superuser connection, as
+// the SQL fixtures (supabase/tests/fixtures.sql) do.
+import { createAuthUser, db } from "../../local/tests/helpers.ts";
+
+export type Role = "owner" | "admin" | "manager" | "agent";
+export interface User {
+  id: string;
+  email: string;
+}
+export interface Org {
+  id: string;
+  name: string;
+  slug: string;
+  owner: User;
+}
+
+const tag = () => crypto.randomUUID().slice(0, 8);
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
+
+async function withDb<T>(fn: (sql: ReturnType<typeof db>) => Promise<T>): Promise<T> {
+  const sql = db();
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** A confirmed user who can sign in (password DEMO_PASSWORD). */
+export async function createUser(label = "user"): Promise<User> {
+  return await createAuthUser(`${label}.${tag()}@tests.test`);
+}
+
+/**
+ * An organization with a new owner (its current organization). `room` gives
+ * it design-partner overrides (25 seats, 10 numbers, 100,000 analyzed minutes)
+ * so tests are not stopped by the free plan; without it the free plan applies.
+ */
+export async function createOrg(opts: { name?: string; room?: boolean; recordingNotice?: string } = {}): Promise<Org> {
+  const owner = await createUser("owner");
+  const name = opts.name ?? `Fixture ${tag()}`;
+  const slug = `fixture-${tag()}`;
+  const id = await withDb(async (sql) => {
+    const [org] = await sql`insert into public.organizations (name, slug, recording_notice)
+      values (${name}, ${slug}, ${opts.recordingNotice ?? null}) returning id`;
+    if (opts.room ?? true) {
+      await sql`insert into public.feature_flags (org_id, key, limit_value, note) values
+        (${org.id}, 'seats', 25, 'tests'), (${org.id}, 'phone_numbers', 10, 'tests'),
+        (${org.id}, 'analyzed_minutes_per_month', 100000, 'tests')`;
+    }
+    return org.id as string;
+  });
+  await addMember({ id }, "owner", owner);
+  return { id, name, slug, owner };
+}
+
+/** A member of `org` with `role` (a new user unless one is given); it becomes their current organization if they had none. */
+export async function addMember(org: Pick<Org, "id">, role: Role, user?: User): Promise<User> {
+  const u = user ?? await createUser(role);
+  await withDb(async (sql) => {
+    await sql`insert into public.memberships (org_id, user_id, role) values (${org.id}, ${u.id}, ${role})`;
+    await sql`update public.profiles set current_org_id = ${org.id} where id = ${u.id} and current_org_id is null`;
+  });
+  return u;
+}
+
+/** An agent of `org` (linked to `user`, a member, when given) with a phone to dial. */
+export async function createAgent(org: Pick<Org, "id">, opts: { user?: User; name?: string } = {}): Promise<{ id: string; phone: string }> {
+  const phone = "+1555" + digits(7);
+  return await withDb(async (sql) => {
+    const [a] = await sql`insert into public.agents (org_id, name, phone, user_id)
+      values (${org.id}, ${opts.name ?? `Agent ${tag()}`}, ${phone}, ${opts.user?.id ?? null}) returning id`;
+    return { id: a.id as string, phone };
+  });
+}
+
+/** An active number of `org` ringing `agentId`; its E.164 is random (unique across tenants). */
+export async function createNumber(org: Pick<Org, "id">, agentId: string | null = null): Promise<{ id: string; e164: string }> {
+  const e164 = "+1415" + digits(7);
+  return await withDb(async (sql) => {
+    const [n] = await sql`insert into public.phone_numbers (org_id, e164, provider_sid, friendly_name, agent_id)
+      values (${org.id}, ${e164}, ${"PN" + crypto.randomUUID().replaceAll("-", "")}, 'Fixture line', ${agentId}) returning id`;
+    return { id: n.id as string, e164 };
+  });
+}
+
+/** A tenant with every role: owner, admin, manager and an agent who takes calls on one number. */
+export async function createTenant(opts: Parameters<typeof createOrg>[0] = {}) {
+  const org = await createOrg(opts);
+  const admin = await addMember(org, "admin");
+  const manager = await addMember(org, "manager");
+  const agentUser = await addMember(org, "agent");
+  const agent = await createAgent(org, { user: agentUser });
+  const number = await createNumber(org, agent.id);
+  return { org, owner: org.owner, admin, manager, agentUser, agent, number };
+}
