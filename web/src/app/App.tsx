@@ -20,8 +20,8 @@ const AcceptInvitePage = lazy(() =>
   import("../features/auth/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
 import { Landing } from "./Landing";
-import { Link, matchPath, useRouter } from "./router";
-import { useSession } from "./session";
+import { Link, matchPath, useRouter } from "../lib/router";
+import { useSession } from "../lib/session";
 import { Shell } from "./Shell";
 import { Welcome } from "./Welcome";
 

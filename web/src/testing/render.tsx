@@ -3,8 +3,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { RouterProvider } from "../app/router";
-import { SessionProvider, useSession } from "../app/session";
+import { RouterProvider } from "../lib/router";
+import { SessionProvider, useSession } from "../lib/session";
 
 function WhenOrgReady({ children }: { children: ReactNode }) {
   const { current } = useSession();

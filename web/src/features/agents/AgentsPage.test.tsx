@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider, useSession } from "../../app/session";
+import { RouterProvider } from "../../lib/router";
+import { SessionProvider, useSession } from "../../lib/session";
 import { AgentsPage } from "./components/AgentsPage";
 import { normalizePhone } from "./phone";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
@@ -44,7 +44,7 @@ function signIn(role: "owner" | "manager" | "agent") {
   db.signIn("u-owner", role);
   const sessionMemberships = { org_id: ORG, role, organization: { id: ORG, name: "Acme Inc", slug: "acme", currency: "USD", time_zone: "UTC" } };
   db.on("memberships", (q) =>
-    q.columns === "user_id, role"
+    q.columns === "user_id, role, created_at"
       ? { data: [{ user_id: "u-owner", role: "owner" }, { user_id: "u-alex", role: "agent" }, { user_id: "u-sam", role: "agent" }], error: null }
       : { data: [sessionMemberships], error: null });
   db.on("profiles", (q) =>

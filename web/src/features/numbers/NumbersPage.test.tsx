@@ -3,9 +3,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
+import { RouterProvider } from "../../lib/router";
 import { type ReactNode } from "react";
-import { SessionProvider, useSession } from "../../app/session";
+import { SessionProvider, useSession } from "../../lib/session";
 import { callFunction, FunctionError } from "../../lib/functions";
 import { NumbersPage } from "./components/NumbersPage";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
@@ -74,7 +74,11 @@ beforeEach(() => {
     return { data: numbers, error: null };
   });
   db.on("rpc:org_entitlements", () => ({
-    data: { plan: "free", plan_name: "Free", limits: { phone_numbers: 3 }, usage: { phone_numbers: used } },
+    data: {
+      plan: "free", plan_name: "Free", status: "none", paid: false, seats: 3, features: [],
+      limits: { analyzed_minutes_per_month: 60, phone_numbers: 3, sim_sessions_per_month: 10 },
+      usage: { analyzed_minutes: 0, phone_numbers: used, members: 1, pending_invitations: 0 },
+    },
     error: null,
   }));
 });

@@ -3,8 +3,8 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider } from "../../app/session";
+import { RouterProvider } from "../../lib/router";
+import { SessionProvider } from "../../lib/session";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { totalsOf } from "./api/getTenantMargins";
 import { periodOf, StaffPage } from "./components/StaffPage";

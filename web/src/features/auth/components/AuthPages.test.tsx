@@ -2,7 +2,7 @@
 // (third-party boundary). The real Supabase Auth round trip is in e2e/auth.spec.ts.
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../../app/router";
+import { RouterProvider } from "../../../lib/router";
 import { fakeSupabase as db } from "../../../testing/fakeSupabase";
 import { linkError, ResetPasswordPage, safeNext, SignInPage, SignUpPage, UpdatePasswordPage } from "./AuthPages";
 
