@@ -1,18 +1,12 @@
 // The agents screen with supabase-js stood in for (third-party boundary).
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { type ReactNode } from "react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../lib/router";
-import { SessionProvider, useSession } from "../../lib/session";
 import { AgentsPage } from "./components/AgentsPage";
 import { normalizePhone } from "./phone";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 vi.mock("../../lib/functions", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/functions")>()),
   callFunction: vi.fn(),
@@ -21,24 +15,7 @@ vi.mock("../../lib/functions", async (importOriginal) => ({
 const ORG = "org-1";
 let agents: Record<string, unknown>[] = [];
 
-function SignedIn({ children }: { children: ReactNode }) {
-  return useSession().current ? children : null;
-}
-
-function renderPage() {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider>
-        <SessionProvider>
-          <SignedIn>
-            <AgentsPage />
-          </SignedIn>
-        </SessionProvider>
-      </RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const renderPage = () => renderScreen(<AgentsPage />, { url: "/app/agents" });
 
 function signIn(role: "owner" | "manager" | "agent") {
   db.signIn("u-owner", role);

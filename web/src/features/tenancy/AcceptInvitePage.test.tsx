@@ -5,10 +5,7 @@ import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { renderScreen } from "../../testing/render";
 import { AcceptInvitePage } from "./components/AcceptInvitePage";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 beforeEach(() => {
   db.reset();

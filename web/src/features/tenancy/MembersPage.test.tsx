@@ -5,10 +5,7 @@ import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { renderScreen } from "../../testing/render";
 import { MembersPage } from "./components/MembersPage";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 const ORG = "org-1";
 let invitations: Record<string, unknown>[] = [];
