@@ -27,6 +27,11 @@ export interface FakeResult {
 type Handler = (q: FakeQuery) => FakeResult | Promise<FakeResult>;
 type Row = Record<string, unknown>;
 type Role = "owner" | "admin" | "manager" | "agent";
+interface Person {
+  fullName?: string | null;
+  email?: string | null;
+  joinedAt?: string;
+}
 
 const WRITES = new Set(["insert", "update", "upsert", "delete"]);
 
@@ -72,6 +77,7 @@ export function createFakeSupabase() {
   const failures = new Map<string, unknown>();
   const calls: FakeQuery[] = [];
   let session: Session | null = null;
+  let currentOrg = { id: "org-1", name: "Acme Inc", slug: "acme", currency: "USD", time_zone: "UTC" };
 
   const respond = async (q: FakeQuery): Promise<FakeResult> => {
     calls.push(q);
@@ -147,12 +153,18 @@ export function createFakeSupabase() {
       return calls.filter((c) => c.table === table && (!op || c.op === op));
     },
     /** Signs `userId` in as `role` of one organization: a session, the membership and the profile. */
-    signIn(userId: string, role: Role, { org = {}, fullName = null }: { org?: { id?: string; name?: string; currency?: string }; fullName?: string | null } = {}) {
+    signIn(userId: string, role: Role, { org = {}, ...person }: { org?: { id?: string; name?: string; currency?: string } } & Person = {}) {
       const { id = "org-1", name = "Acme Inc", currency = "USD" } = org;
-      const email = `${role}@example.test`;
-      session = { access_token: "user-access-token", user: { id: userId, email } } as unknown as Session;
-      this.rows("memberships", [{ user_id: userId, org_id: id, role, organization: { id, name, slug: "acme", currency, time_zone: "UTC" } }]);
-      this.rows("profiles", [{ id: userId, current_org_id: id, full_name: fullName, email }]);
+      session = { access_token: "user-access-token", user: { id: userId, email: person.email ?? `${role}@example.test` } } as unknown as Session;
+      currentOrg = { id, name, slug: "acme", currency, time_zone: "UTC" };
+      this.rows("memberships", []);
+      this.rows("profiles", []);
+      this.addMember(userId, role, { email: `${role}@example.test`, ...person });
+    },
+    /** Another member of the signed-in user's organization (memberships and profiles rows). */
+    addMember(userId: string, role: Role, { fullName = null, email = null, joinedAt = "2026-01-01T00:00:00Z" }: Person = {}) {
+      this.table("memberships").push({ user_id: userId, org_id: currentOrg.id, role, created_at: joinedAt, organization: currentOrg });
+      this.table("profiles").push({ id: userId, current_org_id: currentOrg.id, full_name: fullName, email });
     },
     reset() {
       handlers.clear();

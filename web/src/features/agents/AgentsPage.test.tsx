@@ -18,23 +18,9 @@ let agents: Record<string, unknown>[] = [];
 const renderPage = () => renderScreen(<AgentsPage />, { url: "/app/agents" });
 
 function signIn(role: "owner" | "manager" | "agent") {
-  db.signIn("u-owner", role);
-  const sessionMemberships = { org_id: ORG, role, organization: { id: ORG, name: "Acme Inc", slug: "acme", currency: "USD", time_zone: "UTC" } };
-  db.on("memberships", (q) =>
-    q.columns === "user_id, role, created_at"
-      ? { data: [{ user_id: "u-owner", role: "owner" }, { user_id: "u-alex", role: "agent" }, { user_id: "u-sam", role: "agent" }], error: null }
-      : { data: [sessionMemberships], error: null });
-  db.on("profiles", (q) =>
-    q.single
-      ? { data: { current_org_id: ORG }, error: null }
-      : {
-        data: [
-          { id: "u-owner", full_name: "Olivia Owner", email: "owner@acme.test" },
-          { id: "u-alex", full_name: "Alex Agent", email: "alex@acme.test" },
-          { id: "u-sam", full_name: "Sam New", email: "sam@acme.test" },
-        ],
-        error: null,
-      });
+  db.signIn("u-owner", role, { org: { id: ORG }, fullName: "Olivia Owner", email: "owner@acme.test" });
+  db.addMember("u-alex", "agent", { fullName: "Alex Agent", email: "alex@acme.test" });
+  db.addMember("u-sam", "agent", { fullName: "Sam New", email: "sam@acme.test" });
 }
 
 beforeEach(() => {
