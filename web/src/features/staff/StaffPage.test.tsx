@@ -1,5 +1,5 @@
 // Staff console, with supabase-js stood in for (third-party boundary); the
-// SQL behind it is tested in supabase/tests/60_staff_console.test.sql.
+// SQL behind it has its pgTAP tests under supabase/tests/ (the staff domain).
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
