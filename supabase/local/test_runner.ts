@@ -204,9 +204,25 @@ async function typecheckSuite(inst: Instance): Promise<SuiteResult> {
   return { name: "typecheck", passed, failed, skipped: 0 };
 }
 
+/** The SPA's import boundaries (web/eslint.config.js, import/no-restricted-paths): one result per file. */
+async function boundariesSuite(inst: Instance): Promise<SuiteResult> {
+  const r = await run(bin("eslint"), ["--config", "eslint.config.js", "--format", "json", "src"], { cwd: join(ROOT, "web"), env: env(inst) });
+  let files: { filePath: string; errorCount: number; messages: { line: number; message: string }[] }[] = [];
+  try {
+    files = JSON.parse(r.stdout);
+  } catch {
+    console.log(r.stdout + r.stderr);
+  }
+  for (const f of files) for (const m of f.messages) console.log(`${f.filePath}:${m.line} ${m.message}`);
+  if (!files.length) return { name: "boundaries", passed: 0, failed: 1, skipped: 0, note: "no ESLint report" };
+  const failed = files.filter((f) => f.errorCount > 0).length;
+  return { name: "boundaries", passed: files.length - failed, failed, skipped: 0 };
+}
+
 const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
   lint: lintSuite,
   typecheck: typecheckSuite,
+  boundaries: boundariesSuite,
   types: typesSuite,
   pgtap: pgtapSuite,
   deno: denoSuite,

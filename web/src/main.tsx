@@ -2,8 +2,8 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
-import { RouterProvider } from "./app/router";
-import { SessionProvider } from "./app/session";
+import { RouterProvider } from "./lib/router";
+import { SessionProvider } from "./lib/session";
 import { makeQueryClient } from "./lib/queryClient";
 import "./styles.css";
 

@@ -14,14 +14,14 @@ const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage")
 const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
-const MembersPage = lazy(() => import("../features/members/components/MembersPage").then((m) => ({ default: m.MembersPage })));
+const MembersPage = lazy(() => import("../features/tenancy/components/MembersPage").then((m) => ({ default: m.MembersPage })));
 const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
 const AcceptInvitePage = lazy(() =>
-  import("../features/auth/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
+  import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
 import { Landing } from "./Landing";
-import { Link, matchPath, useRouter } from "./router";
-import { useSession } from "./session";
+import { Link, matchPath, useRouter } from "../lib/router";
+import { useSession } from "../lib/session";
 import { Shell } from "./Shell";
 import { Welcome } from "./Welcome";
 

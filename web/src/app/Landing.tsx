@@ -1,4 +1,4 @@
-import { Link } from "./router";
+import { Link } from "../lib/router";
 
 export function Landing() {
   return (

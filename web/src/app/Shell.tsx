@@ -2,8 +2,8 @@
 import { type ReactNode, useState } from "react";
 import { Banner } from "../components/ui";
 import { errorMessage } from "../lib/errors";
-import { Link } from "./router";
-import { useOrg, useSession, useSignOut } from "./session";
+import { Link } from "../lib/router";
+import { useOrg, useSession, useSignOut } from "../lib/session";
 
 export function Shell({ children }: { children: ReactNode }) {
   const { memberships, current, switchOrg, session, isStaff } = useSession();

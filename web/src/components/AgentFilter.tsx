@@ -1,35 +1,15 @@
 // The agent filter shared by the dashboard and the calls list: the current
-// organization's agents (one query, one cache entry for both screens), an
+// organization's agents (the shared agents query in lib/queries/agents.ts), an
 // "Unknown agent" option when the URL names one that is not listed, and an
 // inline error with retry.
-import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useId } from "react";
-import { useOrg } from "../app/session";
+import { useOrg } from "../lib/session";
 import { errorMessage } from "../lib/errors";
-import { supabase } from "../lib/supabase";
-
-export interface AgentOption {
-  id: string;
-  name: string;
-  active: boolean;
-}
-
-export async function fetchAgentOptions(orgId: string): Promise<AgentOption[]> {
-  const { data, error } = await supabase.from("agents").select("id, name, active").eq("org_id", orgId).order("name");
-  if (error) throw error;
-  return (data ?? []) as AgentOption[];
-}
-
-export const agentOptionsQueryOptions = (orgId: string) => queryOptions({
-  // Under ["agents", orgId] so that invalidating an organization's agents refreshes the filter too.
-  queryKey: ["agents", orgId, "filter-options"] as const,
-  queryFn: () => fetchAgentOptions(orgId),
-  staleTime: 60_000,
-});
+import { useAgents } from "../lib/queries/agents";
 
 export function AgentFilter({ value, onChange }: { value: string | null; onChange: (agentId: string | null) => void }) {
   const { orgId } = useOrg();
-  const agents = useQuery(agentOptionsQueryOptions(orgId));
+  const agents = useAgents(orgId);
   const errorId = useId();
   const list = agents.data ?? [];
   const unknown = value && agents.isSuccess && !list.some((a) => a.id === value);

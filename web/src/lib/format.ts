@@ -8,6 +8,15 @@ export const fmtMoney = (n: number | null | undefined, currency = "USD", fractio
 export const fmtPct = (n: number | null | undefined) => (n == null ? "—" : `${Math.round(Number(n) * 100)}%`);
 export const fmtNum = (n: number | null | undefined, digits = 0) =>
   n == null ? "—" : new Intl.NumberFormat(undefined, { maximumFractionDigits: digits }).format(Number(n));
+/** Sentiment, −1..1, with an explicit sign: "+0.42", "−0.10", "0.00". */
+export function fmtSentiment(score: number | null | undefined): string {
+  if (score == null) return "—";
+  const abs = Math.abs(score).toFixed(2);
+  if (abs === "0.00") return abs;
+  return `${score > 0 ? "+" : "−"}${abs}`;
+}
+/** Script adherence, 0..100. */
+export const fmtAdherence = (a: number | null | undefined) => (a == null ? "—" : `${fmtNum(a, 0)}%`);
 export const fmtDuration = (s: number | null | undefined) => {
   if (s == null) return "—";
   const m = Math.floor(s / 60);

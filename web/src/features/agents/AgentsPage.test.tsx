@@ -1,18 +1,12 @@
 // The agents screen with supabase-js stood in for (third-party boundary).
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { type ReactNode } from "react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider, useSession } from "../../app/session";
 import { AgentsPage } from "./components/AgentsPage";
 import { normalizePhone } from "./phone";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 vi.mock("../../lib/functions", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/functions")>()),
   callFunction: vi.fn(),
@@ -21,43 +15,12 @@ vi.mock("../../lib/functions", async (importOriginal) => ({
 const ORG = "org-1";
 let agents: Record<string, unknown>[] = [];
 
-function SignedIn({ children }: { children: ReactNode }) {
-  return useSession().current ? children : null;
-}
-
-function renderPage() {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider>
-        <SessionProvider>
-          <SignedIn>
-            <AgentsPage />
-          </SignedIn>
-        </SessionProvider>
-      </RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const renderPage = () => renderScreen(<AgentsPage />, { url: "/app/agents" });
 
 function signIn(role: "owner" | "manager" | "agent") {
-  db.signIn("u-owner", role);
-  const sessionMemberships = { org_id: ORG, role, organization: { id: ORG, name: "Acme Inc", slug: "acme", currency: "USD", time_zone: "UTC" } };
-  db.on("memberships", (q) =>
-    q.columns === "user_id, role"
-      ? { data: [{ user_id: "u-owner", role: "owner" }, { user_id: "u-alex", role: "agent" }, { user_id: "u-sam", role: "agent" }], error: null }
-      : { data: [sessionMemberships], error: null });
-  db.on("profiles", (q) =>
-    q.single
-      ? { data: { current_org_id: ORG }, error: null }
-      : {
-        data: [
-          { id: "u-owner", full_name: "Olivia Owner", email: "owner@acme.test" },
-          { id: "u-alex", full_name: "Alex Agent", email: "alex@acme.test" },
-          { id: "u-sam", full_name: "Sam New", email: "sam@acme.test" },
-        ],
-        error: null,
-      });
+  db.signIn("u-owner", role, { org: { id: ORG }, fullName: "Olivia Owner", email: "owner@acme.test" });
+  db.addMember("u-alex", "agent", { fullName: "Alex Agent", email: "alex@acme.test" });
+  db.addMember("u-sam", "agent", { fullName: "Sam New", email: "sam@acme.test" });
 }
 
 beforeEach(() => {

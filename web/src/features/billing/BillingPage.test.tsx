@@ -1,21 +1,15 @@
 // The billing screen with supabase-js and the Edge Function calls stood in for
 // (third-party boundary): usage bars, banners, Checkout, Portal, seats, and
 // the return from Checkout.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { type ReactNode } from "react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider, useSession } from "../../app/session";
 import { callFunction, FunctionError } from "../../lib/functions";
 import { CHECKOUT_KEY } from "./api/startCheckout";
 import { BillingPage } from "./components/BillingPage";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 vi.mock("../../lib/functions", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/functions")>()),
   callFunction: vi.fn(),
@@ -47,27 +41,9 @@ function entitlements(over: Record<string, unknown> = {}) {
   };
 }
 
-function SignedIn({ children }: { children: ReactNode }) {
-  return useSession().current ? children : null;
-}
-
 const redirect = vi.fn();
 
-function renderPage(path = "/app/billing") {
-  window.history.replaceState(null, "", path);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider>
-        <SessionProvider>
-          <SignedIn>
-            <BillingPage redirect={redirect} />
-          </SignedIn>
-        </SessionProvider>
-      </RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const renderPage = (url = "/app/billing") => renderScreen(<BillingPage redirect={redirect} />, { url });
 
 let ent = entitlements();
 let sub: Record<string, unknown> | null = null;

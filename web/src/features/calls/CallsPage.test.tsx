@@ -6,9 +6,14 @@ import { CallsPage } from "./components/CallsPage";
 import { parseCallFilters, toSearch } from "./filters";
 import { parseSnippet } from "./format";
 import { renderScreen } from "../../testing/render";
-import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "../../testing/supabaseMock";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
 
-vi.mock("../../lib/supabase", async () => (await import("../../testing/supabaseMock")).supabaseModule);
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
+
+const ORG_ID = "00000000-0000-4000-8000-0000000000a1";
+/** A manager (or `role`) of one organization whose currency is EUR. */
+const signIn = (role: "manager" | "agent" = "manager") =>
+  db.signIn("00000000-0000-4000-8000-0000000000b1", role, { org: { id: ORG_ID, name: "Acme", currency: "EUR" } });
 
 const ANA = "11111111-1111-4111-8111-111111111111";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -23,14 +28,15 @@ function row(n: number, over: Record<string, unknown> = {}) {
 }
 const page = (rows: ReturnType<typeof row>[], total = rows.length) => rows.map((r) => ({ ...r, total_count: total }));
 
-const searchArgs = () => rpc.mock.calls.filter(([n]) => n === "search_calls").map(([, a]) => a as Record<string, unknown>);
+const searchArgs = () => db.queries("search_calls", "rpc").map((q) => q.payload as Record<string, unknown>);
 const params = () => new URLSearchParams(window.location.search);
 
 beforeEach(() => {
-  resetSupabaseMock({ currency: "EUR" });
+  db.reset();
+  signIn();
   window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
-  tables.agents = { data: [{ id: ANA, name: "Ana Ortiz", active: true }], error: null };
-  rpcHandlers.search_calls = () => ({ data: page([row(1)]), error: null });
+  db.rows("agents", [{ id: ANA, org_id: ORG_ID, name: "Ana Ortiz", active: true }]);
+  db.on("rpc:search_calls", () => ({ data: page([row(1)]), error: null }));
 });
 afterEach(() => {
   cleanup();
@@ -39,8 +45,9 @@ afterEach(() => {
 
 describe("CallsPage", () => {
   it("an agent gets no agent filter (RLS shows them only their own calls)", async () => {
-    resetSupabaseMock({ currency: "EUR", role: "agent" });
-    rpcHandlers.search_calls = () => ({ data: page([row(1)]), error: null });
+    db.reset();
+    signIn("agent");
+    db.on("rpc:search_calls", () => ({ data: page([row(1)]), error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls" });
     await screen.findAllByTestId("call-row");
     expect(screen.queryByLabelText("Agent")).toBeNull();
@@ -48,7 +55,7 @@ describe("CallsPage", () => {
   });
 
   it("lists calls with status and outcome badges, formatted figures and links to each call", async () => {
-    rpcHandlers.search_calls = () => ({
+    db.on("rpc:search_calls", () => ({
       data: page([
         row(1),
         row(2, { status: "transcribing", converted: null, upsell_amount: null, sentiment_label: null, sentiment_score: null, adherence_score: null, summary: null }),
@@ -56,7 +63,7 @@ describe("CallsPage", () => {
         row(4, { converted: false, upsell_amount: 0, sentiment_label: "negative", sentiment_score: -0.5, agent_name: null, agent_id: null }),
       ]),
       error: null,
-    });
+    }));
     renderScreen(<CallsPage />, { url: "/app/calls" });
     const rows = await screen.findAllByTestId("call-row");
     expect(rows).toHaveLength(4);
@@ -96,7 +103,7 @@ describe("CallsPage", () => {
 
   it("renders snippet highlights as <mark> and markup in a transcript as text", async () => {
     const snippet = `…about the «refund» policy <img src=x onerror="alert(1)"> and «refunds» <b>bold</b>`;
-    rpcHandlers.search_calls = () => ({ data: page([row(1, { snippet })]), error: null });
+    db.on("rpc:search_calls", () => ({ data: page([row(1, { snippet })]), error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls?q=refund" });
     const [r] = await screen.findAllByTestId("call-row");
     const marks = r.querySelectorAll("mark");
@@ -157,11 +164,12 @@ describe("CallsPage", () => {
   });
 
   it("pages 25 at a time with '1–25 of N' from total_count", async () => {
-    rpcHandlers.search_calls = (a) => {
+    db.on("rpc:search_calls", (q) => {
+      const a = q.payload as Record<string, unknown>;
       const offset = Number(a.p_offset);
       const n = Math.min(25, 60 - offset);
       return { data: page(Array.from({ length: n }, (_, i) => row(offset + i + 1)), 60), error: null };
-    };
+    });
     renderScreen(<CallsPage />, { url: "/app/calls" });
     expect(await screen.findByText("1–25 of 60")).toBeTruthy();
     expect(screen.getAllByTestId("call-row")).toHaveLength(25);
@@ -183,7 +191,7 @@ describe("CallsPage", () => {
   });
 
   it("says 'No calls yet' when there are none at all", async () => {
-    rpcHandlers.search_calls = () => ({ data: [], error: null });
+    db.on("rpc:search_calls", () => ({ data: [], error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls" });
     expect(await screen.findByText("No calls yet")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
@@ -191,7 +199,7 @@ describe("CallsPage", () => {
   });
 
   it("says 'No calls match these filters' under filters, and 'Clear filters' resets the URL", async () => {
-    rpcHandlers.search_calls = (a) => ({ data: a.p_query ? [] : page([row(1)]), error: null });
+    db.on("rpc:search_calls", (q) => ({ data: (q.payload as { p_query?: string }).p_query ? [] : page([row(1)]), error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls?q=zebra&sentiment=negative" });
     expect(await screen.findByText("No calls match these filters")).toBeTruthy();
     expect(screen.queryByText("No calls yet")).toBeNull();
@@ -205,7 +213,7 @@ describe("CallsPage", () => {
   });
 
   it("offers the first page when a page past the end is empty", async () => {
-    rpcHandlers.search_calls = (a) => ({ data: Number(a.p_offset) > 0 ? [] : page([row(1)]), error: null });
+    db.on("rpc:search_calls", (q) => ({ data: Number((q.payload as { p_offset: number }).p_offset) > 0 ? [] : page([row(1)]), error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls?status=analyzed&page=5" });
     expect(await screen.findByText("There is nothing on this page")).toBeTruthy();
     expect(searchArgs()[0]).toMatchObject({ p_status: "analyzed", p_offset: 100 });
@@ -216,11 +224,11 @@ describe("CallsPage", () => {
 
   it("shows a loading state, then an error with a retry that recovers", async () => {
     let answer: "never" | "fail" | "ok" = "never";
-    rpcHandlers.search_calls = () => {
+    db.on("rpc:search_calls", () => {
       if (answer === "never") return new Promise(() => {});
       if (answer === "fail") return { data: null, error: { code: "57014", message: "canceling statement due to statement timeout" } };
       return { data: page([row(1)]), error: null };
-    };
+    });
     renderScreen(<CallsPage />, { url: "/app/calls" });
     expect(await screen.findByText("Loading calls…")).toBeTruthy();
     cleanup();
@@ -237,7 +245,7 @@ describe("CallsPage", () => {
   it("refreshes every 5 s while a listed call is processed, and stops once none is", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
     let status = "analyzing";
-    rpcHandlers.search_calls = () => ({ data: page([row(1, { status }), row(2)]), error: null });
+    db.on("rpc:search_calls", () => ({ data: page([row(1, { status }), row(2)]), error: null }));
     renderScreen(<CallsPage />, { url: "/app/calls" });
     await screen.findByText("Processing…", { exact: false });
     expect(screen.getByText(/Refreshing every 5 s/)).toBeTruthy();

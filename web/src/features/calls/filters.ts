@@ -3,7 +3,7 @@
 // Malformed values are ignored, so a hand-edited link never breaks the page.
 import { useCallback, useMemo } from "react";
 import type { Database } from "../../../../supabase/functions/_shared/database.types";
-import { useRouter } from "../../app/router";
+import { useRouter } from "../../lib/router";
 import { isoDate } from "../../lib/format";
 
 export type CallStatus = Database["public"]["Enums"]["call_status"];

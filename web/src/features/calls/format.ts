@@ -1,15 +1,4 @@
 // Display helpers for call rows (the shared ones are in lib/format).
-import { fmtNum } from "../../lib/format";
-
-/** −1..1 with an explicit sign: "+0.42", "−0.10", "0.00". */
-export function fmtSentimentScore(score: number | null | undefined): string {
-  if (score == null) return "—";
-  const abs = Math.abs(score).toFixed(2);
-  if (abs === "0.00") return abs;
-  return `${score > 0 ? "+" : "−"}${abs}`;
-}
-
-export const fmtAdherence = (a: number | null | undefined) => (a == null ? "—" : `${fmtNum(a, 0)}%`);
 
 export interface SnippetPart {
   text: string;

@@ -3,10 +3,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Insight } from "./api/types";
 import { CallDetailPage } from "./components/CallDetailPage";
 import { activeSentence } from "./components/Transcript";
-import { renderScreen } from "./testing/render";
-import { db, env, failures, inserted, ORG_ID, resetSupabaseMock, rpc, rpcHandlers, USER_ID } from "./testing/supabaseMock";
+import { fakeSupabase as db, supabaseModule } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => (await import("./testing/supabaseMock")).supabaseModule);
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
+
+const { env } = supabaseModule;
+const ORG_ID = "0a000000-0000-4000-8000-000000000001";
+const USER_ID = "a0000000-0000-4000-8000-000000000003";
+const signIn = (role: "manager" | "agent") =>
+  db.signIn(USER_ID, role, { org: { id: ORG_ID, name: "Acme" }, fullName: "Morgan Manager" });
 
 const CALL = "c0ffee00-0000-4000-8000-000000000001";
 const COACH = "a0000000-0000-4000-8000-000000000009";
@@ -38,7 +44,7 @@ const INSIGHT: Insight = {
 };
 
 function seed({ status = "analyzed", analyzer = "openai", error = null as string | null } = {}) {
-  db.calls = [{
+  db.rows("calls", [{
     id: CALL,
     org_id: ORG_ID,
     status,
@@ -49,9 +55,9 @@ function seed({ status = "analyzed", analyzer = "openai", error = null as string
     from_number: "+15553334444",
     twilio_recording_sid: "RE" + "a".repeat(32),
     agent: { id: "1a000000-0000-4000-8000-000000000001", name: "Alex Agent" },
-  }];
-  db.transcripts = [{ call_id: CALL, segments: SEGMENTS, language: "en" }];
-  db.insights = status === "analyzed"
+  }]);
+  db.rows("transcripts", [{ call_id: CALL, segments: SEGMENTS, language: "en" }]);
+  db.rows("insights", status === "analyzed"
     ? [{
       id: "i1",
       call_id: CALL,
@@ -64,19 +70,20 @@ function seed({ status = "analyzed", analyzer = "openai", error = null as string
       data: INSIGHT,
       script: { items: [{ id: "greeting", label: "Greet and introduce yourself" }, { id: "recording_notice", label: "Recording notice" }] },
     }]
-    : [];
-  db.call_comments = [
+    : []);
+  db.rows("call_comments", [
     { id: "k2", call_id: CALL, at_seconds: 16, body: "Great upsell.", author_id: USER_ID, created_at: "2026-11-21T09:00:00Z" },
     { id: "k1", call_id: CALL, at_seconds: 2.5, body: "Say the recording notice here.", author_id: COACH, created_at: "2026-11-21T10:00:00Z" },
-  ];
-  db.profiles.push({ id: COACH, full_name: "Casey Coach" });
+  ]);
+  db.table("profiles").push({ id: COACH, full_name: "Casey Coach" });
 }
 
 const fetchMock = vi.fn();
 const play = vi.fn(() => Promise.resolve());
 
 beforeEach(() => {
-  resetSupabaseMock({ role: "manager" });
+  db.reset();
+  signIn("manager");
   fetchMock.mockReset();
   fetchMock.mockImplementation(async () => ({
     ok: true,
@@ -208,29 +215,30 @@ describe("CallDetailPage", () => {
 
   it("managers re-analyze: reanalyze_call is called and the call is re-read", async () => {
     seed();
-    rpcHandlers.reanalyze_call = () => {
-      db.calls[0].status = "analyzing";
+    db.on("rpc:reanalyze_call", () => {
+      db.table("calls")[0].status = "analyzing";
       return { data: 7, error: null };
-    };
+    });
     await openPage();
     const button = screen.getByRole("button", { name: "Re-analyze" });
     fireEvent.click(button);
     await waitFor(() => expect(screen.getByTestId("call-status").textContent).toBe("Processing…"));
-    expect(rpc).toHaveBeenCalledWith("reanalyze_call", { p_call_id: CALL });
+    expect(db.queries("reanalyze_call", "rpc").map((q) => q.payload)).toEqual([{ p_call_id: CALL }]);
     const busy = screen.getByRole("button", { name: "Processing…" }) as HTMLButtonElement;
     expect(busy.disabled).toBe(true);
   });
 
   it("shows why a re-analysis was refused", async () => {
     seed();
-    rpcHandlers.reanalyze_call = () => ({ data: null, error: { code: "SP409", message: "the call is still being processed" } });
+    db.on("rpc:reanalyze_call", () => ({ data: null, error: { code: "SP409", message: "the call is still being processed" } }));
     await openPage();
     fireEvent.click(screen.getByRole("button", { name: "Re-analyze" }));
     expect((await screen.findByRole("alert")).textContent).toContain("the call is still being processed");
   });
 
   it("agents see no Re-analyze button and no comment form", async () => {
-    resetSupabaseMock({ role: "agent" });
+    db.reset();
+    signIn("agent");
     seed();
     await openPage();
     await screen.findAllByTestId("comment");
@@ -257,11 +265,9 @@ describe("CallDetailPage", () => {
     const box = screen.getByLabelText(/Add a comment at 0:12/);
     fireEvent.change(box, { target: { value: "  Ask for the budget before pitching.  " } });
     fireEvent.click(screen.getByRole("button", { name: "Add comment" }));
-    await waitFor(() => expect(inserted).toHaveLength(1));
-    expect(inserted[0]).toEqual({
-      table: "call_comments",
-      payload: { org_id: ORG_ID, call_id: CALL, at_seconds: 12.35, body: "Ask for the budget before pitching." },
-    });
+    await waitFor(() => expect(db.queries("call_comments", "insert")).toHaveLength(1));
+    expect(db.queries("call_comments", "insert")[0].payload)
+      .toEqual({ org_id: ORG_ID, call_id: CALL, at_seconds: 12.35, body: "Ask for the budget before pitching." });
     await waitFor(() => expect(screen.getAllByTestId("comment")).toHaveLength(3));
     expect(screen.getAllByTestId("comment")[1].textContent).toContain("Ask for the budget before pitching.");
     expect((box as HTMLTextAreaElement).value).toBe("");
@@ -285,7 +291,7 @@ describe("CallDetailPage", () => {
 
   it("shows Processing… while the pipeline works and refetches every 3 s until analyzed", async () => {
     seed({ status: "transcribing" });
-    db.transcripts = [];
+    db.rows("transcripts", []);
     renderScreen(<CallDetailPage callId={CALL} />);
     await waitFor(() => expect(screen.getByTestId("call-status").textContent).toBe("Processing…"));
     expect(await screen.findByText("Transcribing…")).toBeTruthy();
@@ -309,7 +315,7 @@ describe("CallDetailPage", () => {
     renderScreen(<CallDetailPage callId={CALL} />);
     expect(await screen.findByText("Call not found")).toBeTruthy();
     cleanup();
-    failures.calls = { message: "permission denied for table calls", code: "42501" };
+    db.fail("calls", { message: "permission denied for table calls", code: "42501" });
     renderScreen(<CallDetailPage callId={CALL} />);
     expect((await screen.findByRole("alert")).textContent).toContain("permission denied");
   });

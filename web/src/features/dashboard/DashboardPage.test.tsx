@@ -6,9 +6,14 @@ import { trendRange } from "./api/getDashboardTrend";
 import { DashboardPage } from "./components/DashboardPage";
 import { addDays, parseDashboardFilters, todayIso } from "./filters";
 import { renderScreen } from "../../testing/render";
-import { ORG_ID, resetSupabaseMock, rpc, rpcHandlers, tables } from "../../testing/supabaseMock";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
 
-vi.mock("../../lib/supabase", async () => (await import("../../testing/supabaseMock")).supabaseModule);
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
+
+const ORG_ID = "00000000-0000-4000-8000-0000000000a1";
+/** A manager (or `role`) of one organization whose currency is EUR. */
+const signIn = (role: "manager" | "agent" = "manager") =>
+  db.signIn("00000000-0000-4000-8000-0000000000b1", role, { org: { id: ORG_ID, name: "Acme", currency: "EUR" } });
 
 const ANA = "11111111-1111-4111-8111-111111111111";
 const BEN = "22222222-2222-4222-8222-222222222222";
@@ -26,16 +31,17 @@ const BOARD = [
   { agent_id: BEN, agent_name: "Ben Lee", calls: 12, analyzed: 11, converted: 2, conversion_rate: 0.1818, upsell_revenue: 234.5, avg_sentiment: -0.4, avg_adherence: null },
 ];
 
-const rpcArgs = (name: string) => rpc.mock.calls.filter(([n]) => n === name).map(([, a]) => a);
+const rpcArgs = (name: string) => db.queries(name, "rpc").map((q) => q.payload);
 const kpi = (key: string) => screen.getByTestId(`kpi-${key}`);
 
 beforeEach(() => {
-  resetSupabaseMock({ currency: "EUR" });
+  db.reset();
+  signIn();
   window.scrollTo = vi.fn() as unknown as typeof window.scrollTo;
-  tables.agents = { data: [{ id: ANA, name: "Ana Ortiz", active: true }, { id: BEN, name: "Ben Lee", active: false }], error: null };
-  rpcHandlers.dashboard_kpis = () => ({ data: KPIS, error: null });
-  rpcHandlers.dashboard_trend = () => ({ data: TREND, error: null });
-  rpcHandlers.agent_leaderboard = () => ({ data: BOARD, error: null });
+  db.rows("agents", [{ id: ANA, org_id: ORG_ID, name: "Ana Ortiz", active: true }, { id: BEN, org_id: ORG_ID, name: "Ben Lee", active: false }]);
+  db.on("rpc:dashboard_kpis", () => ({ data: KPIS, error: null }));
+  db.on("rpc:dashboard_trend", () => ({ data: TREND, error: null }));
+  db.on("rpc:agent_leaderboard", () => ({ data: BOARD, error: null }));
 });
 afterEach(() => {
   cleanup();
@@ -44,10 +50,11 @@ afterEach(() => {
 
 describe("DashboardPage", () => {
   it("an agent sees their own figures, without the team leaderboard or the agent filter", async () => {
-    resetSupabaseMock({ currency: "EUR", role: "agent" });
-    rpcHandlers.dashboard_kpis = () => ({ data: KPIS, error: null });
-    rpcHandlers.dashboard_trend = () => ({ data: TREND, error: null });
-    rpcHandlers.agent_leaderboard = () => ({ data: BOARD, error: null });
+    db.reset();
+    signIn("agent");
+    db.on("rpc:dashboard_kpis", () => ({ data: KPIS, error: null }));
+    db.on("rpc:dashboard_trend", () => ({ data: TREND, error: null }));
+    db.on("rpc:agent_leaderboard", () => ({ data: BOARD, error: null }));
     renderScreen(<DashboardPage />, { url: "/app" });
     await screen.findByTestId("kpi-calls");
     expect(screen.getByTestId("own-calls-note").textContent).toMatch(/Your own calls/);
@@ -95,10 +102,10 @@ describe("DashboardPage", () => {
   });
 
   it("shows null averages as a dash (not zero) and negative sentiment with its label", async () => {
-    rpcHandlers.dashboard_kpis = () => ({
+    db.on("rpc:dashboard_kpis", () => ({
       data: { ...KPIS, analyzed_calls: 0, converted_calls: 0, conversion_rate: null, avg_sentiment: null, avg_adherence: null, upsell_revenue: 0 },
       error: null,
-    });
+    }));
     renderScreen(<DashboardPage />, { url: "/app" });
     await screen.findByTestId("kpi-calls");
     expect(kpi("conversion_rate").getAttribute("data-value")).toBe("");
@@ -109,7 +116,7 @@ describe("DashboardPage", () => {
     expect(kpi("upsell_revenue").getAttribute("data-value")).toBe("0");
 
     cleanup();
-    rpcHandlers.dashboard_kpis = () => ({ data: { ...KPIS, avg_sentiment: -0.35 }, error: null });
+    db.on("rpc:dashboard_kpis", () => ({ data: { ...KPIS, avg_sentiment: -0.35 }, error: null }));
     renderScreen(<DashboardPage />, { url: "/app" });
     await screen.findByTestId("kpi-calls");
     expect(kpi("avg_sentiment").textContent).toContain("−0.35");
@@ -118,9 +125,9 @@ describe("DashboardPage", () => {
 
   it("shows a loading state on every widget", async () => {
     const never = () => new Promise<never>(() => {});
-    rpcHandlers.dashboard_kpis = never;
-    rpcHandlers.dashboard_trend = never;
-    rpcHandlers.agent_leaderboard = never;
+    db.on("rpc:dashboard_kpis", never);
+    db.on("rpc:dashboard_trend", never);
+    db.on("rpc:agent_leaderboard", never);
     renderScreen(<DashboardPage />, { url: "/app" });
     expect(await screen.findByText("Loading key figures…")).toBeTruthy();
     expect(screen.getByText("Loading trend…")).toBeTruthy();
@@ -130,10 +137,10 @@ describe("DashboardPage", () => {
 
   it("shows an error with a retry on each widget, and recovers", async () => {
     let fail = true;
-    rpcHandlers.dashboard_kpis = () => (fail
+    db.on("rpc:dashboard_kpis", () => (fail
       ? { data: null, error: { code: "42501", message: "permission denied for function dashboard_kpis" } }
-      : { data: KPIS, error: null });
-    rpcHandlers.agent_leaderboard = () => ({ data: null, error: { message: "Failed to fetch" } });
+      : { data: KPIS, error: null }));
+    db.on("rpc:agent_leaderboard", () => ({ data: null, error: { message: "Failed to fetch" } }));
     renderScreen(<DashboardPage />, { url: "/app" });
     const alert = await screen.findByText("Couldn't load the key figures");
     const box = alert.closest("[role=alert]") as HTMLElement;
@@ -151,12 +158,12 @@ describe("DashboardPage", () => {
   });
 
   it("shows empty states when the period has no calls and there are no agents", async () => {
-    rpcHandlers.dashboard_kpis = () => ({
+    db.on("rpc:dashboard_kpis", () => ({
       data: { calls: 0, analyzed_calls: 0, in_pipeline: 0, failed: 0, converted_calls: 0, conversion_rate: null, upsell_revenue: 0, avg_sentiment: null, avg_adherence: null },
       error: null,
-    });
-    rpcHandlers.dashboard_trend = () => ({ data: TREND.map((p) => ({ ...p, calls: 0, analyzed: 0, converted: 0, upsell_revenue: 0 })), error: null });
-    rpcHandlers.agent_leaderboard = () => ({ data: [], error: null });
+    }));
+    db.on("rpc:dashboard_trend", () => ({ data: TREND.map((p) => ({ ...p, calls: 0, analyzed: 0, converted: 0, upsell_revenue: 0 })), error: null }));
+    db.on("rpc:agent_leaderboard", () => ({ data: [], error: null }));
     renderScreen(<DashboardPage />, { url: "/app" });
     expect(await screen.findByText("No calls in this period")).toBeTruthy();
     expect(await screen.findByText("No agents yet")).toBeTruthy();
@@ -227,13 +234,14 @@ describe("DashboardPage", () => {
 
   it("keeps the trend within PostgREST's row cap on a very long period, drawn per week", async () => {
     const today = todayIso();
-    rpcHandlers.dashboard_trend = (a) => {
+    db.on("rpc:dashboard_trend", (q) => {
+      const a = q.payload as Record<string, unknown>;
       const out = [];
       for (let d = String(a.p_from); d <= String(a.p_to); d = addDays(d, 1)) {
         out.push({ day: d, calls: 1, analyzed: 1, converted: 0, upsell_revenue: 10, avg_sentiment: 0, avg_adherence: 50 });
       }
       return { data: out, error: null };
-    };
+    });
     renderScreen(<DashboardPage />, { url: "/app?from=2000-01-01&to=2100-01-01" });
     await screen.findByTestId("kpi-calls");
     // KPIs and leaderboard cover the whole period; the daily series at most the last 366 days, through today.
@@ -253,8 +261,7 @@ describe("DashboardPage", () => {
     const select = await screen.findByLabelText("Agent") as HTMLSelectElement;
     await waitFor(() => expect(select.disabled).toBe(false));
     expect([...select.options].map((o) => o.textContent)).toEqual(["All agents", "Ana Ortiz", "Ben Lee (inactive)"]);
-    const agentsQuery = (await import("../../testing/supabaseMock")).fromCalls.find((c) => c.table === "agents")!;
-    expect(agentsQuery.calls).toContainEqual(["eq", ["org_id", ORG_ID]]);
+    expect(db.queries("agents")[0].filters).toContainEqual(["eq", "org_id", ORG_ID]);
 
     fireEvent.change(select, { target: { value: BEN } });
     expect(new URLSearchParams(window.location.search).get("agent")).toBe(BEN);
@@ -278,7 +285,7 @@ describe("DashboardPage", () => {
   it("polls every widget every 15 s while calls are in the pipeline, and stops when they are done", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
     let inPipeline = 2;
-    rpcHandlers.dashboard_kpis = () => ({ data: { ...KPIS, in_pipeline: inPipeline }, error: null });
+    db.on("rpc:dashboard_kpis", () => ({ data: { ...KPIS, in_pipeline: inPipeline }, error: null }));
     renderScreen(<DashboardPage />, { url: "/app" });
     await waitFor(() => expect(kpi("in_pipeline").textContent).toBe("2 in pipeline"));
     await screen.findAllByTestId("leaderboard-row");
@@ -306,9 +313,9 @@ describe("DashboardPage", () => {
 
   it("refreshes the trend and leaderboard as soon as the pipeline drains", async () => {
     let drained = false;
-    rpcHandlers.dashboard_kpis = () => ({ data: { ...KPIS, in_pipeline: drained ? 0 : 2 }, error: null });
-    rpcHandlers.dashboard_trend = () => ({ data: drained ? TREND.map((p) => ({ ...p, calls: p.calls + 1 })) : TREND, error: null });
-    rpcHandlers.agent_leaderboard = () => ({ data: drained ? BOARD.map((r) => ({ ...r, calls: r.calls + 1 })) : BOARD, error: null });
+    db.on("rpc:dashboard_kpis", () => ({ data: { ...KPIS, in_pipeline: drained ? 0 : 2 }, error: null }));
+    db.on("rpc:dashboard_trend", () => ({ data: drained ? TREND.map((p) => ({ ...p, calls: p.calls + 1 })) : TREND, error: null }));
+    db.on("rpc:agent_leaderboard", () => ({ data: drained ? BOARD.map((r) => ({ ...r, calls: r.calls + 1 })) : BOARD, error: null }));
     const { queryClient } = renderScreen(<DashboardPage />, { url: "/app" });
     const chart = await screen.findByRole("img", { name: /Calls and upsell revenue per day/ });
     const desc = () => document.getElementById(chart.getAttribute("aria-describedby")!)!.textContent;

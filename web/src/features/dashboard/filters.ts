@@ -3,7 +3,7 @@
 // shows the same figures. Dates are calendar days, inclusive, as the SQL RPCs
 // take them; "today" is the UTC day, the database's day boundary.
 import { useCallback, useMemo } from "react";
-import { useRouter } from "../../app/router";
+import { useRouter } from "../../lib/router";
 import { isoDate } from "../../lib/format";
 
 export const PRESET_DAYS = [7, 30, 90] as const;

@@ -1,5 +1,4 @@
 // Display helpers for the dashboard's figures (the shared ones are in lib/format).
-import { fmtNum } from "../../lib/format";
 
 /** The offline analyzer labels |score| ≥ 0.3 positive/negative; averages use the same bands. */
 export const SENTIMENT_THRESHOLD = 0.3;
@@ -10,17 +9,6 @@ export function sentimentLabel(score: number | null | undefined): "Positive" | "
   if (score <= -SENTIMENT_THRESHOLD) return "Negative";
   return "Neutral";
 }
-
-/** −1..1 with an explicit sign: "+0.42", "−0.10", "0.00". */
-export function fmtSentiment(score: number | null | undefined): string {
-  if (score == null) return "—";
-  const abs = Math.abs(score).toFixed(2);
-  if (abs === "0.00") return abs;
-  return `${score > 0 ? "+" : "−"}${abs}`;
-}
-
-/** Script adherence, 0..100. */
-export const fmtAdherence = (a: number | null | undefined) => (a == null ? "—" : `${fmtNum(a, 0)}%`);
 
 /** A calendar day (YYYY-MM-DD) as "Nov 3", without shifting it into the viewer's time zone. */
 export function fmtDay(day: string, opts: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" }): string {

@@ -1,19 +1,13 @@
 // The numbers screen with supabase-js and the Edge Function call stood in for
 // (third-party boundary): list, onboarding flow, plan limit.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { type ReactNode } from "react";
-import { SessionProvider, useSession } from "../../app/session";
 import { callFunction, FunctionError } from "../../lib/functions";
 import { NumbersPage } from "./components/NumbersPage";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 vi.mock("../../lib/functions", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/functions")>()),
   callFunction: vi.fn(),
@@ -35,25 +29,7 @@ const AVAILABLE = [
   { e164: "+14155550102", friendly_name: "(415) 555-0102", locality: "San Francisco", region: "CA" },
 ];
 
-/** What the app's guard does: the screen renders once the session and organization are known. */
-function SignedIn({ children }: { children: ReactNode }) {
-  return useSession().current ? children : null;
-}
-
-function renderPage() {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider>
-        <SessionProvider>
-          <SignedIn>
-            <NumbersPage />
-          </SignedIn>
-        </SessionProvider>
-      </RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const renderPage = () => renderScreen(<NumbersPage />, { url: "/app/numbers" });
 
 let numbers = [...NUMBERS];
 let used = 1;
@@ -74,7 +50,11 @@ beforeEach(() => {
     return { data: numbers, error: null };
   });
   db.on("rpc:org_entitlements", () => ({
-    data: { plan: "free", plan_name: "Free", limits: { phone_numbers: 3 }, usage: { phone_numbers: used } },
+    data: {
+      plan: "free", plan_name: "Free", status: "none", paid: false, seats: 3, features: [],
+      limits: { analyzed_minutes_per_month: 60, phone_numbers: 3, sim_sessions_per_month: 10 },
+      usage: { analyzed_minutes: 0, phone_numbers: used, members: 1, pending_invitations: 0 },
+    },
     error: null,
   }));
 });

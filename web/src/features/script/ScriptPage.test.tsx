@@ -1,19 +1,13 @@
 // The call-script editor with supabase-js stood in for (third-party boundary):
 // reorder, edit, add, remove, save payload, unsaved-changes indicator.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { type ReactNode } from "react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider, useSession } from "../../app/session";
 import { ScriptPage } from "./components/ScriptPage";
 import { move, slugify, toItems } from "./items";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 vi.mock("../../lib/functions", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../lib/functions")>()),
   callFunction: vi.fn(),
@@ -31,24 +25,7 @@ const SCRIPT = {
   ],
 };
 
-function SignedIn({ children }: { children: ReactNode }) {
-  return useSession().current ? children : null;
-}
-
-function renderPage() {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider>
-        <SessionProvider>
-          <SignedIn>
-            <ScriptPage />
-          </SignedIn>
-        </SessionProvider>
-      </RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const renderPage = () => renderScreen(<ScriptPage />, { url: "/app/script" });
 
 let stored: typeof SCRIPT | null;
 

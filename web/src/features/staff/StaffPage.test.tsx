@@ -1,18 +1,13 @@
 // Staff console, with supabase-js stood in for (third-party boundary); the
-// SQL behind it is tested in supabase/tests/60_staff_console.test.sql.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+// SQL behind it has its pgTAP tests under supabase/tests/ (the staff domain).
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../app/router";
-import { SessionProvider } from "../../app/session";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
 import { totalsOf } from "./api/getTenantMargins";
 import { periodOf, StaffPage } from "./components/StaffPage";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 const row = (name: string, o: Record<string, unknown>) => ({
   org_id: `org-${name}`, org_name: name, plan_name: null, subscription_status: "none", calls: 0, analyzed_minutes: 0,
@@ -25,15 +20,7 @@ const ROWS = [
   row("Dormant", {}),
 ];
 
-function page(url: string) {
-  window.history.replaceState(null, "", url);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <RouterProvider><SessionProvider><StaffPage /></SessionProvider></RouterProvider>
-    </QueryClientProvider>,
-  );
-}
+const page = (url: string) => renderScreen(<StaffPage />, { url, waitForOrg: false });
 const staff = () => {
   db.signIn("staff-1", "agent");
   db.on("memberships", () => ({ data: [], error: null }));

@@ -2,7 +2,7 @@
 // numbers that rang them ring no one until reassigned.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { supabase } from "../../../lib/supabase";
-import { agentsBaseKey } from "./getAgents";
+import { agentsQueryOptions } from "../../../lib/queries/agents";
 
 export async function deleteAgent(orgId: string, id: string): Promise<void> {
   const { data, error } = await supabase.from("agents").delete().eq("id", id).eq("org_id", orgId).select("id");
@@ -14,6 +14,6 @@ export function useDeleteAgent(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => deleteAgent(orgId, id),
-    onSettled: () => qc.invalidateQueries({ queryKey: agentsBaseKey(orgId) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: agentsQueryOptions(orgId).queryKey }),
   });
 }

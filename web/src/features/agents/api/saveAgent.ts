@@ -1,7 +1,7 @@
 // Adds or edits an agent through PostgREST (RLS: owners, admins and managers).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { supabase } from "../../../lib/supabase";
-import { type Agent, agentsBaseKey } from "./getAgents";
+import { type Agent, agentsQueryOptions } from "../../../lib/queries/agents";
 
 export interface AgentInput {
   name: string;
@@ -25,6 +25,6 @@ export function useSaveAgent(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { id?: string } & Partial<AgentInput>) => saveAgent(orgId, input),
-    onSettled: () => qc.invalidateQueries({ queryKey: agentsBaseKey(orgId) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: agentsQueryOptions(orgId).queryKey }),
   });
 }

@@ -2,12 +2,12 @@
 // phone, optional link to a member, active), switch them on and off; owners
 // and admins may delete. PostgREST under RLS decides; this only shapes the UI.
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { useDeleteAgent } from "../api/deleteAgent";
-import { type Agent, useAgents } from "../api/getAgents";
-import { type Member, useMembers } from "../api/getMembers";
+import { type Agent, useAgents } from "../../../lib/queries/agents";
+import { type Member, useMembers } from "../../../lib/queries/members";
 import { type AgentInput, useSaveAgent } from "../api/saveAgent";
 import { normalizePhone } from "../phone";
 
@@ -239,7 +239,7 @@ export function AgentForm({ orgId, agent, agents, onDone }: {
           disabled={members.isPending}
         >
           <option value="">Not linked</option>
-          {(members.data ?? []).map((m) => (
+          {[...(members.data ?? [])].sort((a, b) => a.name.localeCompare(b.name)).map((m) => (
             <option key={m.userId} value={m.userId} disabled={linkedElsewhere.has(m.userId)}>
               {memberLabel(m)}
               {linkedElsewhere.has(m.userId) ? ` — linked to ${linkedElsewhere.get(m.userId)}` : ""}

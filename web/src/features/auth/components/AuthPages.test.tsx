@@ -1,20 +1,14 @@
 // Sign-in, sign-up and password pages, with supabase-js stood in for
 // (third-party boundary). The real Supabase Auth round trip is in e2e/auth.spec.ts.
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RouterProvider } from "../../../app/router";
 import { fakeSupabase as db } from "../../../testing/fakeSupabase";
+import { renderScreen } from "../../../testing/render";
 import { linkError, ResetPasswordPage, safeNext, SignInPage, SignUpPage, UpdatePasswordPage } from "./AuthPages";
 
-vi.mock("../../../lib/supabase", async () => ({
-  supabase: (await import("../../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../../lib/supabase", async () => (await import("../../../testing/fakeSupabase")).supabaseModule);
 
-function page(ui: React.ReactNode, url: string) {
-  window.history.replaceState(null, "", url);
-  return render(<RouterProvider>{ui}</RouterProvider>);
-}
+const page = (ui: React.ReactNode, url: string) => renderScreen(ui, { url, waitForOrg: false });
 const authError = (code: string, message: string, status = 400) => ({ name: "AuthApiError", code, message, status });
 
 beforeEach(() => db.reset());

@@ -1,6 +1,6 @@
 // Sign in, sign up, password reset — Supabase Auth through supabase-js.
 import { type FormEvent, useEffect, useState } from "react";
-import { Link, useRouter } from "../../../app/router";
+import { Link, useRouter } from "../../../lib/router";
 import { Banner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { supabase } from "../../../lib/supabase";

@@ -2,7 +2,7 @@
 // the new count arrives through the webhook, so both reads are refreshed.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { callFunction } from "../../../lib/functions";
-import { entitlementsQueryOptions } from "./getEntitlements";
+import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
 import { subscriptionQueryOptions } from "./getSubscription";
 
 export const updateSeats = (orgId: string, seats: number) =>

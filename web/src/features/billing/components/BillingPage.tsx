@@ -3,12 +3,12 @@
 // paid seats, the latest invoice — and the return from Checkout, where the
 // page polls until the webhook has moved the organization to the new plan.
 import { useEffect, useRef, useState } from "react";
-import { useRouter } from "../../../app/router";
-import { useOrg } from "../../../app/session";
+import { useRouter } from "../../../lib/router";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtMoney, fmtNum } from "../../../lib/format";
-import { type Entitlements, useEntitlements } from "../api/getEntitlements";
+import { type Entitlements, useEntitlements } from "../../../lib/queries/entitlements";
 import { type Invoice, useInvoices } from "../api/getInvoices";
 import { type Plan, usePlans } from "../api/getPlans";
 import { isRunning, type Subscription, useSubscription } from "../api/getSubscription";

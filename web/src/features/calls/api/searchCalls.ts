@@ -2,7 +2,7 @@
 // search with a highlighted snippet, and the total for paging).
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import type { Database } from "../../../../../supabase/functions/_shared/database.types";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 import { type CallFilters, type CallStatus, PAGE_SIZE, PIPELINE_STATUSES } from "../filters";
 

@@ -1,6 +1,6 @@
 // The calls list (/app/calls): filters and transcript search in the URL, a
 // page of 25 calls per search_calls round trip, live while calls are processed.
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { CALLS_REFETCH_MS, callsRefetchInterval, useCalls } from "../api/searchCalls";

@@ -1,8 +1,7 @@
 // The calls table. On narrow screens each row becomes a card (see styles.css, .calls-table).
-import { Link } from "../../../app/router";
-import { fmtDateTime, fmtDuration, fmtMoney } from "../../../lib/format";
+import { Link } from "../../../lib/router";
+import { fmtAdherence, fmtDateTime, fmtDuration, fmtMoney, fmtSentiment } from "../../../lib/format";
 import type { CallListRow } from "../api/searchCalls";
-import { fmtAdherence, fmtSentimentScore } from "../format";
 import { OutcomeBadge, StatusBadge } from "./CallBadges";
 import { Snippet } from "./Snippet";
 
@@ -36,7 +35,7 @@ export function CallsTable({ rows, currency, searching }: { rows: CallListRow[];
               <td data-label="Upsell" className="num">{r.upsell_amount == null ? "—" : fmtMoney(r.upsell_amount, currency)}</td>
               <td data-label="Sentiment">
                 {r.sentiment_label
-                  ? <span className={`badge ${SENTIMENT_CLASS[r.sentiment_label] ?? ""}`}>{capitalize(r.sentiment_label)} {fmtSentimentScore(r.sentiment_score)}</span>
+                  ? <span className={`badge ${SENTIMENT_CLASS[r.sentiment_label] ?? ""}`}>{capitalize(r.sentiment_label)} {fmtSentiment(r.sentiment_score)}</span>
                   : "—"}
               </td>
               <td data-label="Adherence" className="num">{fmtAdherence(r.adherence_score)}</td>

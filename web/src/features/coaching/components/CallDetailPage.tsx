@@ -3,8 +3,8 @@
 // player, re-analysis for managers, and time-pinned coaching comments.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { Link } from "../../../app/router";
-import { useOrg } from "../../../app/session";
+import { Link } from "../../../lib/router";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtDuration } from "../../../lib/format";

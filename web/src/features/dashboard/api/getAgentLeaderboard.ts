@@ -1,6 +1,6 @@
 // The leaderboard: one agent_leaderboard round trip for the period (all agents, best first).
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 import type { DashboardFilters } from "../filters";
 import { num, numOrNull } from "../../../lib/coerce";

@@ -1,6 +1,6 @@
 // The KPI cards: one dashboard_kpis round trip for the period and agent.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 import type { DashboardFilters } from "../filters";
 import { num, numOrNull } from "../../../lib/coerce";

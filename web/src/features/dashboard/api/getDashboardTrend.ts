@@ -1,6 +1,6 @@
 // The trend chart: one dashboard_trend round trip, a row per day of the period.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 import { addDays, type DashboardFilters, todayIso } from "../filters";
 import { num, numOrNull } from "../../../lib/coerce";

@@ -3,7 +3,7 @@
 // one RPC round trip; while calls are in the pipeline everything refetches.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { useOrg } from "../../../app/session";
+import { useOrg } from "../../../lib/session";
 import { agentLeaderboardQueryKey } from "../api/getAgentLeaderboard";
 import { pipelineRefetchInterval, useDashboardKpis } from "../api/getDashboardKpis";
 import { dashboardTrendQueryKey } from "../api/getDashboardTrend";

@@ -3,12 +3,12 @@
 // the screen with dashboard_kpis.
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Link } from "../../../app/router";
+import { Link } from "../../../lib/router";
 import { ErrorState, Spinner } from "../../../components/ui";
-import { fmtMoney, fmtNum, fmtPct } from "../../../lib/format";
+import { fmtAdherence, fmtMoney, fmtNum, fmtPct, fmtSentiment } from "../../../lib/format";
 import { type DashboardKpis, PIPELINE_REFETCH_MS } from "../api/getDashboardKpis";
 import type { DashboardFilters } from "../filters";
-import { fmtAdherence, fmtSentiment, sentimentLabel } from "../format";
+import { sentimentLabel } from "../format";
 
 const raw = (v: number | null) => (v == null ? "" : String(v));
 

@@ -1,10 +1,10 @@
 // Agents ranked for the period; choosing an agent filters the whole dashboard.
-import { Link } from "../../../app/router";
+import { Link } from "../../../lib/router";
 import { Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
-import { fmtMoney, fmtNum, fmtPct } from "../../../lib/format";
+import { fmtAdherence, fmtMoney, fmtNum, fmtPct, fmtSentiment } from "../../../lib/format";
 import { type LeaderboardRow, useAgentLeaderboard } from "../api/getAgentLeaderboard";
 import type { DashboardFilters } from "../filters";
-import { fmtAdherence, fmtSentiment, sentimentLabel } from "../format";
+import { sentimentLabel } from "../format";
 
 export function LeaderboardTable({ rows, currency, selectedAgentId, onSelectAgent }: {
   rows: LeaderboardRow[];

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { callFunction } from "../../../lib/functions";
 import { type PhoneNumber, phoneNumbersQueryOptions } from "./getPhoneNumbers";
-import { numberUsageQueryOptions } from "./getNumberUsage";
+import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
 import { availableNumbersBaseKey } from "./searchAvailableNumbers";
 
 export interface BuyNumberInput {
@@ -28,7 +28,7 @@ export function useBuyNumber(orgId: string) {
     onSettled: () =>
       Promise.all([
         qc.invalidateQueries({ queryKey: phoneNumbersQueryOptions(orgId).queryKey }),
-        qc.invalidateQueries({ queryKey: numberUsageQueryOptions(orgId).queryKey }),
+        qc.invalidateQueries({ queryKey: entitlementsQueryOptions(orgId).queryKey }),
         qc.invalidateQueries({ queryKey: availableNumbersBaseKey(orgId) }),
       ]),
   });

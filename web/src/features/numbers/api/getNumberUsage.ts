@@ -1,14 +1,7 @@
-// "N of M numbers" on the organization's plan, from org_entitlements.
-import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "zod";
-import { supabase } from "../../../lib/supabase";
-
-const Entitlements = z.object({
-  plan: z.string(),
-  plan_name: z.string(),
-  limits: z.object({ phone_numbers: z.coerce.number().nullish() }).loose(),
-  usage: z.object({ phone_numbers: z.coerce.number() }).loose(),
-}).loose();
+// "N of M numbers" on the organization's plan: the shared entitlements query
+// (lib/queries/entitlements.ts), narrowed to phone numbers.
+import { useQuery } from "@tanstack/react-query";
+import { type Entitlements, entitlementsQueryOptions } from "../../../lib/queries/entitlements";
 
 export interface NumberUsage {
   plan: string;
@@ -19,24 +12,10 @@ export interface NumberUsage {
   atLimit: boolean;
 }
 
-export async function fetchNumberUsage(orgId: string): Promise<NumberUsage> {
-  const { data, error } = await supabase.rpc("org_entitlements", { p_org_id: orgId });
-  if (error) throw error;
-  const e = Entitlements.parse(data);
+export function toNumberUsage(e: Entitlements): NumberUsage {
   const limit = e.limits.phone_numbers ?? null;
-  return {
-    plan: e.plan,
-    planName: e.plan_name,
-    used: e.usage.phone_numbers,
-    limit,
-    atLimit: limit !== null && e.usage.phone_numbers >= limit,
-  };
+  const used = e.usage.phone_numbers;
+  return { plan: e.plan, planName: e.plan_name, used, limit, atLimit: limit !== null && used >= limit };
 }
 
-export const numberUsageQueryOptions = (orgId: string) =>
-  queryOptions({
-    queryKey: ["entitlements", orgId, "numbers"],
-    queryFn: () => fetchNumberUsage(orgId),
-  });
-
-export const useNumberUsage = (orgId: string) => useQuery(numberUsageQueryOptions(orgId));
+export const useNumberUsage = (orgId: string) => useQuery({ ...entitlementsQueryOptions(orgId), select: toNumberUsage });

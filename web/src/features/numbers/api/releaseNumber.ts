@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { callFunction } from "../../../lib/functions";
 import { type PhoneNumber, phoneNumbersQueryOptions } from "./getPhoneNumbers";
-import { numberUsageQueryOptions } from "./getNumberUsage";
+import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
 
 export const releaseNumber = (orgId: string, id: string) =>
   callFunction<PhoneNumber>("phone-numbers", { action: "release", org_id: orgId, id });
@@ -14,7 +14,7 @@ export function useReleaseNumber(orgId: string) {
     onSettled: () =>
       Promise.all([
         qc.invalidateQueries({ queryKey: phoneNumbersQueryOptions(orgId).queryKey }),
-        qc.invalidateQueries({ queryKey: numberUsageQueryOptions(orgId).queryKey }),
+        qc.invalidateQueries({ queryKey: entitlementsQueryOptions(orgId).queryKey }),
       ]),
   });
 }

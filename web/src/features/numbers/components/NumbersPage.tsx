@@ -3,14 +3,14 @@
 // agent → buy → ready. Plan usage comes from org_entitlements; a plan limit
 // (402) points to the billing page.
 import { type FormEvent, useId, useState } from "react";
-import { Link } from "../../../app/router";
-import { useOrg } from "../../../app/session";
+import { Link } from "../../../lib/router";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { FunctionError } from "../../../lib/functions";
+import { type Agent, useAgents } from "../../../lib/queries/agents";
 import { useAssignNumberAgent } from "../api/assignNumberAgent";
 import { useBuyNumber } from "../api/buyNumber";
-import { type NumberAgent, useNumberAgents } from "../api/getNumberAgents";
 import { type NumberUsage, useNumberUsage } from "../api/getNumberUsage";
 import { type PhoneNumber, usePhoneNumbers } from "../api/getPhoneNumbers";
 import { useReleaseNumber } from "../api/releaseNumber";
@@ -60,11 +60,11 @@ function PlanUsage({ orgId }: { orgId: string }) {
   );
 }
 
-const agentLabel = (a: NumberAgent) => (a.active ? a.name : `${a.name} (inactive)`);
+const agentLabel = (a: Agent) => (a.active ? a.name : `${a.name} (inactive)`);
 
 function NumberList({ orgId }: { orgId: string }) {
   const numbers = usePhoneNumbers(orgId);
-  const agents = useNumberAgents(orgId);
+  const agents = useAgents(orgId);
   if (numbers.isPending) return <Card title="Your numbers"><Spinner label="Loading numbers…" /></Card>;
   if (numbers.isError) {
     return <Card title="Your numbers"><ErrorState error={numbers.error} onRetry={() => numbers.refetch()} /></Card>;
@@ -100,7 +100,7 @@ function NumberList({ orgId }: { orgId: string }) {
   );
 }
 
-function NumberRow({ orgId, number: n, agents }: { orgId: string; number: PhoneNumber; agents: NumberAgent[] }) {
+function NumberRow({ orgId, number: n, agents }: { orgId: string; number: PhoneNumber; agents: Agent[] }) {
   const assign = useAssignNumberAgent(orgId);
   const release = useReleaseNumber(orgId);
   const [confirming, setConfirming] = useState(false);
@@ -164,7 +164,7 @@ function AddNumber({ orgId }: { orgId: string }) {
   const [name, setName] = useState("");
   const [bought, setBought] = useState<PhoneNumber | null>(null);
   const available = useAvailableNumbers(orgId, areaCode);
-  const agents = useNumberAgents(orgId);
+  const agents = useAgents(orgId);
   const usage = useNumberUsage(orgId);
   const buy = useBuyNumber(orgId);
   const active = (agents.data ?? []).filter((a) => a.active);

@@ -3,8 +3,8 @@
 // and description). Unsaved changes are flagged; after saving, a hint says how
 // earlier calls can be scored against the new script.
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
-import { Link } from "../../../app/router";
-import { useOrg } from "../../../app/session";
+import { Link } from "../../../lib/router";
+import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { type CallScript, useDefaultScript } from "../api/getDefaultScript";

@@ -1,8 +1,8 @@
 // The staff console (/staff): what every tenant costs in provider fees
 // against what it pays, and the gross margin against the 80 % goal. Staff
 // often belong to no organization, so this page has its own frame.
-import { Link, useRouter } from "../../../app/router";
-import { useSession, useSignOut } from "../../../app/session";
+import { Link, useRouter } from "../../../lib/router";
+import { useSession, useSignOut } from "../../../lib/session";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { fmtMoney, fmtNum, fmtPct, isoDate } from "../../../lib/format";
 import { type MarginReport, type TenantMargin, useMarginReport } from "../api/getTenantMargins";

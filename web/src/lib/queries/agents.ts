@@ -1,7 +1,9 @@
-// The organization's agents (people who take calls), read under RLS.
+// The organization's agents (people who take calls), read under RLS: one
+// query and one cache entry for the agents screen and every agent picker
+// (dashboard and calls filters, the number a call rings).
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import type { Tables } from "../../../../../supabase/functions/_shared/database.types";
-import { supabase } from "../../../lib/supabase";
+import type { Tables } from "../../../../supabase/functions/_shared/database.types";
+import { supabase } from "../supabase";
 
 export type Agent = Pick<Tables<"agents">, "id" | "org_id" | "name" | "phone" | "user_id" | "active" | "created_at">;
 
@@ -14,16 +16,12 @@ export async function fetchAgents(orgId: string): Promise<Agent[]> {
   return (data ?? []) as Agent[];
 }
 
-/**
- * Every agents query of an organization starts with this key, whichever
- * screen holds it (agent pickers elsewhere too): changing an agent refreshes them all.
- */
-export const agentsBaseKey = (orgId: string) => ["agents", orgId] as const;
-
+/** The single source of the key: mutations of agents invalidate it. */
 export const agentsQueryOptions = (orgId: string) =>
   queryOptions({
-    queryKey: [...agentsBaseKey(orgId), "list"],
+    queryKey: ["agents", orgId] as const,
     queryFn: () => fetchAgents(orgId),
+    staleTime: 60_000,
   });
 
 export const useAgents = (orgId: string) => useQuery(agentsQueryOptions(orgId));

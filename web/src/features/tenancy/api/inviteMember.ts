@@ -1,7 +1,7 @@
 // Invites an email address with a role no higher than the caller's; the SQL
 // queues the invitation email.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { OrgRole } from "../../../app/session";
+import type { OrgRole } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 import { invitationsQueryOptions } from "./getInvitations";
 

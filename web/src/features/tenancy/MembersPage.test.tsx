@@ -5,37 +5,14 @@ import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { renderScreen } from "../../testing/render";
 import { MembersPage } from "./components/MembersPage";
 
-vi.mock("../../lib/supabase", async () => ({
-  supabase: (await import("../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 const ORG = "org-1";
 let invitations: Record<string, unknown>[] = [];
 
 function signIn(role: "owner" | "admin" | "manager" | "agent") {
-  db.signIn("u-me", role);
-  const sessionMembership = { org_id: ORG, role, organization: { id: ORG, name: "Acme Inc", slug: "acme", currency: "USD", time_zone: "UTC" } };
-  db.on("memberships", (q) =>
-    q.columns === "user_id, role, created_at"
-      ? {
-        data: [
-          { user_id: "u-me", role, created_at: "2026-01-02T10:00:00Z" },
-          { user_id: "u-alex", role: "agent", created_at: "2026-02-03T10:00:00Z" },
-        ],
-        error: null,
-      }
-      : { data: [sessionMembership], error: null });
-  db.on("profiles", (q) =>
-    q.single
-      ? { data: { current_org_id: ORG }, error: null }
-      : {
-        data: [
-          { id: "u-me", full_name: "Olivia Me", email: "me@acme.test" },
-          { id: "u-alex", full_name: "Alex Agent", email: "alex@acme.test" },
-        ],
-        error: null,
-      });
+  db.signIn("u-me", role, { org: { id: ORG }, fullName: "Olivia Me", email: "me@acme.test", joinedAt: "2026-01-02T10:00:00Z" });
+  db.addMember("u-alex", "agent", { fullName: "Alex Agent", email: "alex@acme.test", joinedAt: "2026-02-03T10:00:00Z" });
 }
 
 beforeEach(() => {

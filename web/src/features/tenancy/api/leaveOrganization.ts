@@ -1,7 +1,7 @@
 // The signed-in user leaves the organization (the last owner cannot: SP422).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { supabase } from "../../../lib/supabase";
-import { membersBaseKey } from "./getMembers";
+import { membersQueryOptions } from "../../../lib/queries/members";
 
 export async function leaveOrganization(orgId: string): Promise<void> {
   const { error } = await supabase.rpc("leave_organization", { p_org_id: orgId });
@@ -12,6 +12,6 @@ export function useLeaveOrganization(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => leaveOrganization(orgId),
-    onSuccess: () => qc.invalidateQueries({ queryKey: membersBaseKey(orgId) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: membersQueryOptions(orgId).queryKey }),
   });
 }

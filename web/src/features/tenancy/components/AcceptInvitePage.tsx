@@ -2,8 +2,9 @@
 // route requires a session; the SQL checks the token and the email.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { Link, useRouter } from "../../../app/router";
-import { membershipsQueryOptions, useSession, useSignOut } from "../../../app/session";
+import { Link, useRouter } from "../../../lib/router";
+import { membershipsQueryOptions } from "../../../lib/queries/memberships";
+import { useSession, useSignOut } from "../../../lib/session";
 import { Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { supabase } from "../../../lib/supabase";

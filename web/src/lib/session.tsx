@@ -3,15 +3,11 @@
 import type { Session } from "@supabase/supabase-js";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { supabase } from "../lib/supabase";
+import { type Membership, membershipsQueryOptions } from "./queries/memberships";
+import { supabase } from "./supabase";
 import { useRouter } from "./router";
 
-export type OrgRole = "owner" | "admin" | "manager" | "agent";
-export interface Membership {
-  org_id: string;
-  role: OrgRole;
-  organization: { id: string; name: string; slug: string; currency: string; time_zone: string };
-}
+export type { Membership, OrgRole } from "./queries/memberships";
 
 interface SessionState {
   session: Session | null;
@@ -26,28 +22,6 @@ interface SessionState {
 }
 
 const Ctx = createContext<SessionState | null>(null);
-
-export const membershipsQueryOptions = (userId: string | undefined) => ({
-  queryKey: ["memberships", userId] as const,
-  enabled: Boolean(userId),
-  queryFn: async () => {
-    const [{ data: rows, error }, { data: profile, error: e2 }, { data: staff, error: e3 }] = await Promise.all([
-      supabase.from("memberships").select("org_id, role, organization:organizations(id, name, slug, currency, time_zone)")
-        .eq("user_id", userId!).order("created_at"),
-      supabase.from("profiles").select("current_org_id").eq("id", userId!).maybeSingle(),
-      // RLS lets every user see their own platform_admins row, and only that.
-      supabase.from("platform_admins").select("user_id").eq("user_id", userId!).maybeSingle(),
-    ]);
-    if (error) throw error;
-    if (e2) throw e2;
-    if (e3) throw e3;
-    return {
-      memberships: (rows ?? []) as unknown as Membership[],
-      currentOrgId: profile?.current_org_id ?? null,
-      isStaff: Boolean(staff),
-    };
-  },
-});
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);

@@ -1,14 +1,11 @@
 // Accepting an invitation, with supabase-js stood in for (third-party boundary).
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeSupabase as db } from "../../../testing/fakeSupabase";
-import { renderScreen } from "../../../testing/render";
-import { AcceptInvitePage } from "./AcceptInvitePage";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
+import { AcceptInvitePage } from "./components/AcceptInvitePage";
 
-vi.mock("../../../lib/supabase", async () => ({
-  supabase: (await import("../../../testing/fakeSupabase")).fakeSupabase.client,
-  env: { supabaseUrl: "http://api.test", supabaseAnonKey: "anon" },
-}));
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 beforeEach(() => {
   db.reset();

@@ -1,5 +1,5 @@
 // Organization roles, highest first, and what a caller may hand out.
-import type { OrgRole } from "../../../app/session";
+import type { OrgRole } from "../../../lib/session";
 
 export const ROLES: OrgRole[] = ["owner", "admin", "manager", "agent"];
 const RANK: Record<OrgRole, number> = { owner: 4, admin: 3, manager: 2, agent: 1 };

@@ -1,6 +1,6 @@
 // Pending invitations of the organization (RLS: owners, admins, managers).
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import type { OrgRole } from "../../../app/session";
+import type { OrgRole } from "../../../lib/session";
 import { supabase } from "../../../lib/supabase";
 
 export interface Invitation {

@@ -3,14 +3,15 @@
 // (client-side roles only shape the UI).
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { useRouter } from "../../../app/router";
-import { type OrgRole, membershipsQueryOptions, useOrg, useSession } from "../../../app/session";
+import { useRouter } from "../../../lib/router";
+import { type Member, useMembers } from "../../../lib/queries/members";
+import { membershipsQueryOptions } from "../../../lib/queries/memberships";
+import { type OrgRole, useOrg, useSession } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime } from "../../../lib/format";
 import { useChangeMemberRole } from "../api/changeMemberRole";
 import { type Invitation, useInvitations } from "../api/getInvitations";
-import { type OrgMember, useOrgMembers } from "../api/getMembers";
 import { useInviteMember } from "../api/inviteMember";
 import { useLeaveOrganization } from "../api/leaveOrganization";
 import { useRemoveMember } from "../api/removeMember";
@@ -33,7 +34,7 @@ export function MembersPage() {
 }
 
 function MembersCard({ orgId, myRole }: { orgId: string; myRole: OrgRole }) {
-  const members = useOrgMembers(orgId);
+  const members = useMembers(orgId);
   const canManage = myRole === "owner" || myRole === "admin";
   return (
     <Card title="Team">
@@ -56,7 +57,7 @@ function MembersCard({ orgId, myRole }: { orgId: string; myRole: OrgRole }) {
   );
 }
 
-function MemberRow({ orgId, member: m, myRole, canManage }: { orgId: string; member: OrgMember; myRole: OrgRole; canManage: boolean }) {
+function MemberRow({ orgId, member: m, myRole, canManage }: { orgId: string; member: Member; myRole: OrgRole; canManage: boolean }) {
   const { session } = useSession();
   const change = useChangeMemberRole(orgId);
   const remove = useRemoveMember(orgId);

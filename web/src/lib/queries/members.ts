@@ -1,10 +1,11 @@
 // The organization's members: memberships joined with co-members' profiles
-// (both readable to members under RLS).
+// (both readable to members under RLS), oldest first. The members screen and
+// the agents screen's member picker share it.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import type { OrgRole } from "../../../app/session";
-import { supabase } from "../../../lib/supabase";
+import type { OrgRole } from "./memberships";
+import { supabase } from "../supabase";
 
-export interface OrgMember {
+export interface Member {
   userId: string;
   role: OrgRole;
   name: string;
@@ -12,7 +13,7 @@ export interface OrgMember {
   joinedAt: string;
 }
 
-export async function fetchOrgMembers(orgId: string): Promise<OrgMember[]> {
+export async function fetchMembers(orgId: string): Promise<Member[]> {
   const { data: rows, error } = await supabase.from("memberships")
     .select("user_id, role, created_at")
     .eq("org_id", orgId)
@@ -31,13 +32,11 @@ export async function fetchOrgMembers(orgId: string): Promise<OrgMember[]> {
   });
 }
 
-/** Every members query of an organization starts with this key (agent pickers too). */
-export const membersBaseKey = (orgId: string) => ["members", orgId] as const;
-
-export const orgMembersQueryOptions = (orgId: string) =>
+/** The single source of the key: member mutations invalidate it. */
+export const membersQueryOptions = (orgId: string) =>
   queryOptions({
-    queryKey: [...membersBaseKey(orgId), "roster"],
-    queryFn: () => fetchOrgMembers(orgId),
+    queryKey: ["members", orgId] as const,
+    queryFn: () => fetchMembers(orgId),
   });
 
-export const useOrgMembers = (orgId: string) => useQuery(orgMembersQueryOptions(orgId));
+export const useMembers = (orgId: string) => useQuery(membersQueryOptions(orgId));

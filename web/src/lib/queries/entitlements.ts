@@ -1,8 +1,9 @@
 // The organization's effective plan, limits and usage (org_entitlements RPC;
-// members only). `refetchInterval` lets the page poll after Checkout.
+// members only), shared by billing and the numbers screen. `refetchInterval`
+// lets the billing page poll after Checkout.
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
-import { supabase } from "../../../lib/supabase";
+import { supabase } from "../supabase";
 
 const count = z.coerce.number().catch(0);
 const limit = z.coerce.number().nullish().catch(null);
@@ -41,7 +42,7 @@ export async function fetchEntitlements(orgId: string): Promise<Entitlements> {
 
 export const entitlementsQueryOptions = (orgId: string) =>
   queryOptions({
-    queryKey: ["entitlements", orgId, "billing"],
+    queryKey: ["entitlements", orgId] as const,
     queryFn: () => fetchEntitlements(orgId),
   });
 
