@@ -215,8 +215,9 @@ async function boundariesSuite(inst: Instance): Promise<SuiteResult> {
   }
   for (const f of files) for (const m of f.messages) console.log(`${f.filePath}:${m.line} ${m.message}`);
   if (!files.length) return { name: "boundaries", passed: 0, failed: 1, skipped: 0, note: "no ESLint report" };
+  // One check (not one per file, which would swell the total): the web's layers hold or not.
   const failed = files.filter((f) => f.errorCount > 0).length;
-  return { name: "boundaries", passed: files.length - failed, failed, skipped: 0 };
+  return { name: "boundaries", passed: failed ? 0 : 1, failed: failed ? 1 : 0, skipped: 0, note: `${files.length} files, ${failed} with violations` };
 }
 
 const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {

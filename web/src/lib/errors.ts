@@ -8,6 +8,7 @@ const SQL_MESSAGES: Record<string, string> = {
   SP409: "That conflicts with something that already exists.",
   SP410: "That link has expired or was already used.",
   SP422: "That isn't allowed.",
+  SP429: "Too many attempts. Wait a minute and try again.",
 };
 
 // Supabase Auth's stable error codes (AuthApiError.code).

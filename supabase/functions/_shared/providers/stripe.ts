@@ -109,7 +109,7 @@ export async function verifyStripeWebhook(
   // pre-dated to outlive the tolerance.
   const t = Number(/(?:^|,)t=(\d+)/.exec(signature ?? "")?.[1]);
   if (!Number.isFinite(t) || t > now() / 1000 + STRIPE_WEBHOOK_FUTURE_SKEW_S) {
-    throw new Stripe.errors.StripeSignatureVerificationError({ message: "Timestamp is in the future" });
+    throw new Stripe.errors.StripeSignatureVerificationError(signature ?? "", rawBody, { message: "Timestamp is in the future" });
   }
   return event;
 }

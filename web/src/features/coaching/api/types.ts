@@ -1,7 +1,7 @@
 // Row shapes the coaching screen reads, derived from the generated database
 // types and the analysis schema (both shared with the Edge Functions; type
 // imports only, nothing of the backend is bundled).
-import type { Insight } from "../../../../../supabase/functions/_shared/analysis/schema";
+import type { Insight } from "../../../../../supabase/functions/_shared/insights/schema";
 import type { Enums, Tables } from "../../../../../supabase/functions/_shared/database.types";
 
 export type { Insight };
