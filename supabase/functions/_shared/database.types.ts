@@ -417,6 +417,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"stripe_refused_events": {
+                  Row: {
+                    "event_id": string | null,"id": number,"payload": NonNullable<Json>,"reason": string,"received_at": string,"type": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "event_id"?: string | null,"id"?: never,"payload": NonNullable<Json>,"reason": string,"received_at"?: string,"type"?: string | null
+                  }
+                  Update: {
+                    "event_id"?: string | null,"id"?: never,"payload"?: NonNullable<Json>,"reason"?: string,"received_at"?: string,"type"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"subscriptions": {
                   Row: {
                     "billing_interval": string | null,"cancel_at": string | null,"cancel_at_period_end": boolean,"created_at": string,"current_period_end": string | null,"current_period_start": string | null,"id": string,"last_event_at": string | null,"latest_invoice_amount_cents": number | null,"latest_invoice_status": string | null,"latest_invoice_url": string | null,"org_id": string,"past_due_since": string | null,"plan_id": string | null,"seats": number,"status": string,"stripe_customer_id": string | null,"stripe_subscription_id": string | null,"trial_end": string | null,"trial_will_end_at": string | null,"updated_at": string
@@ -606,6 +620,9 @@ isOneToOne: false
                            },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
+                           },
+"record_refused_stripe_event":
+{ Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
