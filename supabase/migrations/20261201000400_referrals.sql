@@ -290,6 +290,8 @@ $$;
 comment on function public.list_referrals(public.referral_status, uuid, text, integer, integer) is
   'The referrals screen: referrals of the caller''s current organization they may see (managers all, members the ones they own or submitted), newest first, by status, owner and a name/email search (at most 200 characters, SP400); with the allowed next statuses, total_count for paging and status_counts for the pipeline header (before the status filter).';
 
+-- The security invoker RPCs here (and in later domains) check sign-in with it.
+grant execute on function private.require_user() to authenticated;
 revoke execute on function public.submit_referral(uuid, public.referrer_kind, text, text, text, text, numeric, text) from public, anon;
 grant execute on function public.submit_referral(uuid, public.referrer_kind, text, text, text, text, numeric, text) to authenticated;
 revoke execute on function public.set_referral_status(uuid, public.referral_status, numeric) from public, anon;
