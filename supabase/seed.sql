@@ -203,3 +203,20 @@ insert into public.what_if_scenarios (org_id, name, inputs, window_days, notes, 
   ('0a000000-0000-4000-8000-000000000001', 'Current team', '{"agents": 2, "calls_per_agent_per_day": 1, "working_days_per_month": 23,
     "conversion_rate": 0.4, "average_deal_value": 5650, "upsell_rate": 0.3, "upsell_amount": 300, "script_adherence": 70}', 30,
    'Pre-filled from measured figures; raise script_adherence to see the lever.', 'a0000000-0000-4000-8000-000000000003');
+
+-- Last month's goals, closed into history by the cron job's procedure.
+insert into public.goals (org_id, name, metric, scope, agent_id, target, period, period_start) values
+  ('0a000000-0000-4000-8000-000000000001', 'Alex: conversions (last month)', 'conversions', 'member', '1a000000-0000-4000-8000-000000000001', 4, 'month', (current_date - interval '1 month')::date),
+  ('0b000000-0000-4000-8000-000000000001', 'Globex: calls (last month)', 'calls_handled', 'organization', null, 50, 'month', (current_date - interval '1 month')::date);
+select private.close_goal_periods();
+
+-- Globex, the second organization, has a little of each too (for isolation demos).
+insert into public.goals (id, org_id, name, metric, scope, target, period, period_start, recurring) values
+  ('3b000000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-000000000001', 'Globex: team conversions', 'conversions', 'team', 10, 'month', current_date, true);
+insert into public.goal_members (goal_id, agent_id) values
+  ('3b000000-0000-4000-8000-000000000001', '1b000000-0000-4000-8000-000000000001');
+insert into public.referrals (org_id, referrer_kind, referrer_name, referred_name, referred_email, owner_id) values
+  ('0b000000-0000-4000-8000-000000000001', 'partner', 'Initech', 'Peter Gibbons', 'peter@initech.example', 'b0000000-0000-4000-8000-000000000002');
+insert into public.what_if_scenarios (org_id, name, inputs, created_by) values
+  ('0b000000-0000-4000-8000-000000000001', 'One more agent', '{"agents": 2, "calls_per_agent_per_day": 8, "working_days_per_month": 21, "conversion_rate": 0.1}',
+   'b0000000-0000-4000-8000-000000000002');

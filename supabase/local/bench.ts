@@ -314,13 +314,15 @@ async function benchDashboard(sql: ReturnType<typeof postgres>, ds: Dataset) {
 
 /**
  * Goal progress: goal_progress (the goals screen) as the manager, over ten
- * monthly goals of the first organization (organization, team and member
+ * goals of the first organization for the last 30 days (custom periods, so
+ * each covers about 5,000 of its calls whatever the date) (organization, team and member
  * scopes; call, insight and activity metrics), against the same measurement
  * (private.goal_measure_raw per goal) run directly by the table owner.
  */
 async function benchGoals(sql: ReturnType<typeof postgres>, ds: Dataset) {
   const agents = await sql`select id from public.agents where org_id = ${ds.org} order by name`;
-  const month = new Date().toISOString().slice(0, 8) + "01";
+  const today = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
   const goals: [string, string, string | null, string | null][] = [
     ["calls_handled", "organization", null, null], ["analyzed_calls", "organization", null, null],
     ["conversions", "organization", null, null], ["conversion_rate", "organization", null, null],
@@ -330,8 +332,8 @@ async function benchGoals(sql: ReturnType<typeof postgres>, ds: Dataset) {
   ];
   for (const [i, [metric, scope, agent, type]] of goals.entries()) {
     const target = metric === "conversion_rate" ? 0.5 : metric === "script_adherence" ? 80 : 1000;
-    const [g] = await sql`insert into public.goals (org_id, name, metric, activity_type, scope, agent_id, target, period, period_start)
-                          values (${ds.org}, ${"Bench goal " + i}, ${metric}, ${type}, ${scope}, ${agent}, ${target}, 'month', ${month})
+    const [g] = await sql`insert into public.goals (org_id, name, metric, activity_type, scope, agent_id, target, period, period_start, period_end)
+                          values (${ds.org}, ${"Bench goal " + i}, ${metric}, ${type}, ${scope}, ${agent}, ${target}, 'custom', ${from}, ${today})
                           returning id`;
     if (scope === "team") {
       await sql`insert into public.goal_members (goal_id, agent_id) select ${g.id}, id from public.agents where org_id = ${ds.org} limit 3`;

@@ -119,12 +119,18 @@ security definer
 set search_path = ''
 as $$
 begin
+  if tg_op = 'UPDATE' then
+    new.org_id := old.org_id;
+  end if;
+  -- An API caller who does not manage the organization learns nothing here:
+  -- the RLS check that follows refuses the row.
+  if current_setting('role', true) = 'authenticated'
+     and not private.has_org_role(new.org_id, array['owner', 'admin', 'manager']::public.org_role[]) then
+    return new;
+  end if;
   perform private.bounded_text(new.name, 200, 'name');
   if char_length(btrim(coalesce(new.name, ''))) = 0 then
     raise exception 'name is required' using errcode = 'SP400';
-  end if;
-  if tg_op = 'UPDATE' then
-    new.org_id := old.org_id;
   end if;
   if new.target is null or new.target <= 0 or new.target > 1e12 then
     raise exception 'target must be positive' using errcode = 'SP400';
@@ -191,9 +197,17 @@ security definer
 set search_path = ''
 as $$
 begin
-  select g.org_id into new.org_id from public.goals g where g.id = new.goal_id and g.scope = 'team';
+  new.org_id := (select g.org_id from public.goals g where g.id = new.goal_id and g.scope = 'team');
   if new.org_id is null then
+    -- no such team goal: for an API caller RLS refuses the row (learning nothing)
+    if current_setting('role', true) = 'authenticated' then
+      return new;
+    end if;
     raise exception 'members are added to team goals only' using errcode = 'SP422';
+  end if;
+  if current_setting('role', true) = 'authenticated'
+     and not private.has_org_role(new.org_id, array['owner', 'admin', 'manager']::public.org_role[]) then
+    return new;
   end if;
   if not exists (select 1 from public.agents a where a.id = new.agent_id and a.org_id = new.org_id) then
     raise exception 'that agent is not in the organization' using errcode = 'SP422';

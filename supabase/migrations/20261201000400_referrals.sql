@@ -64,6 +64,10 @@ declare
   v_manager boolean := private.has_org_role(coalesce(new.org_id, old.org_id), array['owner', 'admin', 'manager']::public.org_role[]);
   v_api boolean := auth.uid() is not null;
 begin
+  -- A caller outside the organization learns nothing here: RLS refuses the row.
+  if current_setting('role', true) = 'authenticated' and not private.is_member(coalesce(new.org_id, old.org_id)) then
+    return new;
+  end if;
   perform private.bounded_text(new.referrer_name, 200, 'referrer_name');
   perform private.bounded_text(new.referred_name, 200, 'referred_name');
   perform private.bounded_text(new.referred_phone, 32, 'referred_phone');

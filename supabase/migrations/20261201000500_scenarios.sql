@@ -134,7 +134,7 @@ grant insert (org_id, name, inputs, window_days, notes), update (name, inputs, w
   on public.what_if_scenarios to authenticated;
 
 -- Functions ----------------------------------------------------------------------
-create function private.scenario_org()
+create function private.scenario_org(p_window_days integer)
 returns uuid
 language plpgsql
 stable
@@ -144,6 +144,9 @@ declare
   v_org uuid;
 begin
   perform private.require_user();
+  if p_window_days is null or p_window_days not between 7 and 365 then
+    raise exception 'p_window_days must be between 7 and 365' using errcode = 'SP400';
+  end if;
   select p.current_org_id into v_org from public.profiles p where p.id = auth.uid();
   if v_org is null then
     raise exception 'choose an organization first' using errcode = 'SP404';
@@ -154,7 +157,8 @@ begin
   return v_org;
 end;
 $$;
-comment on function private.scenario_org() is 'The caller''s current organization, when they manage it (SP401, SP404, SP403).';
+comment on function private.scenario_org(integer) is
+  'The caller''s current organization, when they manage it (SP401, SP404, SP403); checks the measurement window (7-365 days, SP400).';
 
 create function private.scenario_min_n() returns integer language sql immutable set search_path = ''
 as $$ select 30 $$;
@@ -271,11 +275,8 @@ stable
 set search_path = ''
 as $$
 declare
-  v_org uuid := private.scenario_org();
+  v_org uuid := private.scenario_org(p_window_days);
 begin
-  if p_window_days is null or p_window_days not between 7 and 365 then
-    raise exception 'p_window_days must be between 7 and 365' using errcode = 'SP400';
-  end if;
   return jsonb_build_object(
     'org_id', v_org,
     'window_days', p_window_days,
@@ -384,13 +385,10 @@ stable
 set search_path = ''
 as $$
 declare
-  v_org uuid := private.scenario_org();
+  v_org uuid := private.scenario_org(p_window_days);
 begin
   if pg_column_size(p_inputs) > 2000 then
     raise exception 'inputs are too large' using errcode = 'SP400';
-  end if;
-  if p_window_days is null or p_window_days not between 7 and 365 then
-    raise exception 'p_window_days must be between 7 and 365' using errcode = 'SP400';
   end if;
   return private.scenario_project(v_org, p_inputs, p_window_days);
 end;
@@ -405,7 +403,7 @@ stable
 set search_path = ''
 as $$
 declare
-  v_org uuid := private.scenario_org();
+  v_org uuid := private.scenario_org(90);
 begin
   if p_ids is null or cardinality(p_ids) not between 1 and 10 then
     raise exception 'compare 1 to 10 scenarios' using errcode = 'SP400';
@@ -426,7 +424,7 @@ revoke execute on function public.scenario_projection(jsonb, integer) from publi
 grant execute on function public.scenario_projection(jsonb, integer) to authenticated;
 revoke execute on function public.scenario_compare(uuid[]) from public, anon;
 grant execute on function public.scenario_compare(uuid[]) to authenticated;
-grant execute on function private.scenario_org() to authenticated;
+grant execute on function private.scenario_org(integer) to authenticated;
 grant execute on function private.scenario_min_n() to authenticated;
 grant execute on function private.scenario_lever(uuid, timestamptz, timestamptz, text) to authenticated;
 grant execute on function private.scenario_measured(uuid, integer) to authenticated;
