@@ -160,3 +160,63 @@ insert into public.call_scripts (org_id, name, is_default, items) values
     {"id": "needs", "label": "Qualify the prospect"},
     {"id": "close", "label": "Ask for the order"}
   ]'::jsonb);
+
+-- Sales performance: goals, manual activities, referrals, a what-if scenario -----
+-- Goals run in the current periods; their progress comes live from the demo
+-- calls (posted by `npm start`) and the rows below.
+insert into public.goals (id, org_id, name, metric, activity_type, scope, agent_id, target, period, period_start, recurring, created_by) values
+  ('3a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-000000000001', 'Alex: conversions', 'conversions', null, 'member', '1a000000-0000-4000-8000-000000000001', 4, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000003'),
+  ('3a000000-0000-4000-8000-000000000002', '0a000000-0000-4000-8000-000000000001', 'Jamie: upsell revenue', 'upsell_revenue', null, 'member', '1a000000-0000-4000-8000-000000000002', 1000, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000003'),
+  ('3a000000-0000-4000-8000-000000000003', '0a000000-0000-4000-8000-000000000001', 'Team: analyzed calls', 'analyzed_calls', null, 'team', null, 20, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000003'),
+  ('3a000000-0000-4000-8000-000000000004', '0a000000-0000-4000-8000-000000000001', 'Acme: calls this week', 'calls_handled', null, 'organization', null, 5, 'week', current_date, true, 'a0000000-0000-4000-8000-000000000001'),
+  ('3a000000-0000-4000-8000-000000000005', '0a000000-0000-4000-8000-000000000001', 'Acme: conversion rate', 'conversion_rate', null, 'organization', null, 0.4, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000001'),
+  ('3a000000-0000-4000-8000-000000000006', '0a000000-0000-4000-8000-000000000001', 'Alex: meetings', 'activities', 'meeting', 'member', '1a000000-0000-4000-8000-000000000001', 4, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000003'),
+  ('3a000000-0000-4000-8000-000000000007', '0a000000-0000-4000-8000-000000000001', 'Acme: script adherence', 'script_adherence', null, 'organization', null, 80, 'month', current_date, true, 'a0000000-0000-4000-8000-000000000001'),
+  ('3a000000-0000-4000-8000-000000000008', '0a000000-0000-4000-8000-000000000001', 'Acme: referrals won', 'referrals_won', null, 'organization', null, 2, 'quarter', current_date, true, 'a0000000-0000-4000-8000-000000000001');
+insert into public.goal_members (goal_id, agent_id) values
+  ('3a000000-0000-4000-8000-000000000003', '1a000000-0000-4000-8000-000000000001'),
+  ('3a000000-0000-4000-8000-000000000003', '1a000000-0000-4000-8000-000000000002');
+
+-- Manual entries beside the calls (the seed writes as the backend, so it names the person).
+insert into public.activities (org_id, agent_id, user_id, type, outcome, value, contact, title, notes, occurred_at) values
+  ('0a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004', 'meeting', 'completed', 0, 'Dana Whitfield', 'Roof survey', 'South-facing roof, 32 m², no shading.', now() - interval '2 days'),
+  ('0a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004', 'proposal', 'won', 4800, 'Dana Whitfield', '6 kW system + battery', null, now() - interval '1 day'),
+  ('0a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000004', 'demo', 'scheduled', 0, 'Luis Ortega', 'Monitoring app demo', null, now() - interval '4 hours'),
+  ('0a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000005', 'email', 'completed', 0, 'Priya Nair', 'Financing options', 'Sent the 10-year financing sheet.', now() - interval '3 days'),
+  ('0a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000005', 'follow_up', 'follow_up', 0, 'Priya Nair', 'Call back after the bank answers', null, now() - interval '1 day'),
+  ('0a000000-0000-4000-8000-000000000001', null, 'a0000000-0000-4000-8000-000000000003', 'note', null, 0, null, 'Coaching plan', 'Alex: practise the add-on offer; Jamie: ask for the sale earlier.', now() - interval '6 hours');
+
+-- Referrals along the path (each step writes its activity).
+insert into public.referrals (id, org_id, referrer_kind, referrer_name, referred_name, referred_phone, referred_email, deal_value, owner_id, notes) values
+  ('4a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-000000000001', 'customer', 'Dana Whitfield', 'Sam Whitfield', '+1 415 555 0142', 'sam.whitfield@example.com', null, 'a0000000-0000-4000-8000-000000000004', 'Dana''s brother, same street.'),
+  ('4a000000-0000-4000-8000-000000000002', '0a000000-0000-4000-8000-000000000001', 'partner', 'BrightRoof Installers', 'Helen Park', '+1 415 555 0177', null, null, 'a0000000-0000-4000-8000-000000000005', null),
+  ('4a000000-0000-4000-8000-000000000003', '0a000000-0000-4000-8000-000000000001', 'employee', 'Maya Manager', 'Tom Becker', null, 'tom.becker@example.com', 6500, 'a0000000-0000-4000-8000-000000000004', null),
+  ('4a000000-0000-4000-8000-000000000004', '0a000000-0000-4000-8000-000000000001', 'customer', 'Priya Nair', 'Ravi Nair', '+1 628 555 0110', null, null, 'a0000000-0000-4000-8000-000000000005', 'Renting; landlord said no.');
+update public.referrals set status = 'contacted' where id in ('4a000000-0000-4000-8000-000000000002', '4a000000-0000-4000-8000-000000000003', '4a000000-0000-4000-8000-000000000004');
+update public.referrals set status = 'qualified' where id = '4a000000-0000-4000-8000-000000000003';
+update public.referrals set status = 'won', reward_status = 'pending' where id = '4a000000-0000-4000-8000-000000000003';
+update public.referrals set status = 'lost' where id = '4a000000-0000-4000-8000-000000000004';
+
+-- One saved scenario, from the demo's measured figures over 30 days (two
+-- agents taking about one call a day each, the won proposal and referral).
+insert into public.what_if_scenarios (org_id, name, inputs, window_days, notes, created_by) values
+  ('0a000000-0000-4000-8000-000000000001', 'Current team', '{"agents": 2, "calls_per_agent_per_day": 1, "working_days_per_month": 23,
+    "conversion_rate": 0.4, "average_deal_value": 5650, "upsell_rate": 0.3, "upsell_amount": 300, "script_adherence": 70}', 30,
+   'Pre-filled from measured figures; raise script_adherence to see the lever.', 'a0000000-0000-4000-8000-000000000003');
+
+-- Last month's goals, closed into history by the cron job's procedure.
+insert into public.goals (org_id, name, metric, scope, agent_id, target, period, period_start) values
+  ('0a000000-0000-4000-8000-000000000001', 'Alex: conversions (last month)', 'conversions', 'member', '1a000000-0000-4000-8000-000000000001', 4, 'month', (current_date - interval '1 month')::date),
+  ('0b000000-0000-4000-8000-000000000001', 'Globex: calls (last month)', 'calls_handled', 'organization', null, 50, 'month', (current_date - interval '1 month')::date);
+select private.close_goal_periods();
+
+-- Globex, the second organization, has a little of each too (for isolation demos).
+insert into public.goals (id, org_id, name, metric, scope, target, period, period_start, recurring) values
+  ('3b000000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-000000000001', 'Globex: team conversions', 'conversions', 'team', 10, 'month', current_date, true);
+insert into public.goal_members (goal_id, agent_id) values
+  ('3b000000-0000-4000-8000-000000000001', '1b000000-0000-4000-8000-000000000001');
+insert into public.referrals (org_id, referrer_kind, referrer_name, referred_name, referred_email, owner_id) values
+  ('0b000000-0000-4000-8000-000000000001', 'partner', 'Initech', 'Peter Gibbons', 'peter@initech.example', 'b0000000-0000-4000-8000-000000000002');
+insert into public.what_if_scenarios (org_id, name, inputs, created_by) values
+  ('0b000000-0000-4000-8000-000000000001', 'One more agent', '{"agents": 2, "calls_per_agent_per_day": 8, "working_days_per_month": 21, "conversion_rate": 0.1}',
+   'b0000000-0000-4000-8000-000000000002');

@@ -10,6 +10,9 @@
 //     transcript + redaction + GPT-4o via the OpenAI stand-in answering at
 //     once + bookkeeping), against the webhook ack rate of step 1 — can the
 //     analysis keep up with ingestion? Plus tokens and cost per call.
+//  4. SQL on a generated 1M-call data set: dashboard_kpis and goal_progress
+//     through PostgREST with RLS, against the same computation run by the
+//     table owner without RLS or HTTP.
 import { join } from "node:path";
 import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import postgres from "postgres";
@@ -207,87 +210,155 @@ const DASH_ORGS = Number(Deno.env.get("BENCH_DASH_ORGS") ?? 100);
 const DASH_CALLS_PER_ORG = Number(Deno.env.get("BENCH_DASH_CALLS_PER_ORG") ?? 10_000);
 
 /**
- * Dashboard KPIs on a generated data set (default 1,000,000 calls across 100
- * organizations, 80 % analyzed): dashboard_kpis through the gateway and
- * PostgREST as a manager of one organization (RLS), against the same
- * aggregate for that organization run directly by the table owner (no RLS,
- * no HTTP).
+ * The generated data set the SQL benchmarks share (default 1,000,000 calls
+ * across 100 organizations, 80 % analyzed, plus 100,000 manual activities):
+ * one manager of the first organization signs in.
  */
-async function benchDashboard() {
-  const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
+async function generateDataset(sql: ReturnType<typeof postgres>) {
   const user = "e0000000-0000-4000-8000-000000000001";
-  try {
-    const t0 = performance.now();
-    await sql`insert into auth.users (id, email, aud, role) values (${user}, 'bench-manager@bench.test', 'authenticated', 'authenticated')`;
-    await sql`insert into public.organizations (id, name, slug)
-              select ('f' || lpad(to_hex(g), 7, '0') || '-0000-4000-8000-000000000000')::uuid, 'Bench ' || g, 'bench-' || g
-                from generate_series(1, ${DASH_ORGS}) g`;
-    const org = `f${(1).toString(16).padStart(7, "0")}-0000-4000-8000-000000000000`;
-    await sql`insert into public.memberships (org_id, user_id, role) values (${org}, ${user}, 'manager')`;
-    await sql`update public.profiles set current_org_id = ${org} where id = ${user}`;
-    await sql`insert into public.agents (org_id, name)
-              select o.id, 'Agent ' || a from public.organizations o, generate_series(1, 5) a where o.slug like 'bench-%'`;
-    await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
-              select ag.org_id, ag.id, 'CA' || md5(ag.id::text || g), 'analyzed',
-                     now() - (random() * interval '60 days'), 30 + (random() * 600)::int
-                from public.agents ag
-                join public.organizations o on o.id = ag.org_id and o.slug like 'bench-%',
-                     generate_series(1, ${DASH_CALLS_PER_ORG / 5}) g`;
-    await sql`alter table public.insights disable trigger insights_bookkeeping`;
-    await sql`insert into public.insights (org_id, call_id, run_key, analyzer, model, prompt_version, sentiment_score,
-                                           sentiment_label, converted, upsell_amount, adherence_score, summary, data)
-              select c.org_id, c.id, 'bench', 'offline', 'bench', 'bench', round((random() * 2 - 1)::numeric, 3), 'neutral',
-                     random() < 0.4, round((random() * 500)::numeric, 2), (random() * 100)::int, 'bench', '{}'
-                from public.calls c join public.organizations o on o.id = c.org_id and o.slug like 'bench-%'
-               where random() < 0.8`;
-    await sql`alter table public.insights enable trigger insights_bookkeeping`;
-    await sql`analyze public.calls`;
-    await sql`analyze public.insights`;
-    const [{ n }] = await sql`select count(*)::int as n from public.calls`;
-    const generateSeconds = (performance.now() - t0) / 1000;
+  const t0 = performance.now();
+  await sql`insert into auth.users (id, email, aud, role) values (${user}, 'bench-manager@bench.test', 'authenticated', 'authenticated')`;
+  await sql`insert into public.organizations (id, name, slug)
+            select ('f' || lpad(to_hex(g), 7, '0') || '-0000-4000-8000-000000000000')::uuid, 'Bench ' || g, 'bench-' || g
+              from generate_series(1, ${DASH_ORGS}) g`;
+  const org = `f${(1).toString(16).padStart(7, "0")}-0000-4000-8000-000000000000`;
+  await sql`insert into public.memberships (org_id, user_id, role) values (${org}, ${user}, 'manager')`;
+  await sql`update public.profiles set current_org_id = ${org} where id = ${user}`;
+  await sql`insert into public.agents (org_id, name)
+            select o.id, 'Agent ' || a from public.organizations o, generate_series(1, 5) a where o.slug like 'bench-%'`;
+  await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
+            select ag.org_id, ag.id, 'CA' || md5(ag.id::text || g), 'analyzed',
+                   now() - (random() * interval '60 days'), 30 + (random() * 600)::int
+              from public.agents ag
+              join public.organizations o on o.id = ag.org_id and o.slug like 'bench-%',
+                   generate_series(1, ${DASH_CALLS_PER_ORG / 5}) g`;
+  await sql`alter table public.insights disable trigger insights_bookkeeping`;
+  await sql`insert into public.insights (org_id, call_id, run_key, analyzer, model, prompt_version, sentiment_score,
+                                         sentiment_label, converted, upsell_amount, adherence_score, summary, data)
+            select c.org_id, c.id, 'bench', 'offline', 'bench', 'bench', round((random() * 2 - 1)::numeric, 3), 'neutral',
+                   random() < 0.4, round((random() * 500)::numeric, 2), (random() * 100)::int, 'bench', '{}'
+              from public.calls c join public.organizations o on o.id = c.org_id and o.slug like 'bench-%'
+             where random() < 0.8`;
+  await sql`alter table public.insights enable trigger insights_bookkeeping`;
+  await sql`insert into public.activities (org_id, agent_id, type, outcome, value, occurred_at)
+            select ag.org_id, ag.id, (array['meeting', 'email', 'demo', 'proposal', 'follow_up'])[1 + g % 5],
+                   case when g % 7 = 0 then 'won' end, case when g % 7 = 0 then 1000 else 0 end,
+                   now() - (random() * interval '60 days')
+              from public.agents ag join public.organizations o on o.id = ag.org_id and o.slug like 'bench-%',
+                   generate_series(1, ${DASH_CALLS_PER_ORG / 50}) g`;
+  await sql`analyze public.calls`;
+  await sql`analyze public.insights`;
+  await sql`analyze public.activities`;
+  const [{ n }] = await sql`select count(*)::int as n from public.calls`;
+  return { user, org, calls: n as number, generateSeconds: (performance.now() - t0) / 1000, token: await signJwt(user) };
+}
+type Dataset = Awaited<ReturnType<typeof generateDataset>>;
 
-    const token = await signJwt(user);
-    const body = JSON.stringify({ p_from: new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10), p_to: new Date().toISOString().slice(0, 10) });
-    const viaApi = async () => {
-      const s = performance.now();
-      const r = await fetch(`${inst.apiUrl}/rest/v1/rpc/dashboard_kpis`, {
-        method: "POST",
-        headers: { apikey: ANON, authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body,
-      });
-      await r.json();
-      if (!r.ok) throw new Error(`dashboard_kpis: ${r.status}`);
-      return performance.now() - s;
-    };
-    const { p_from, p_to } = JSON.parse(body);
-    const direct = async () => {
-      const s = performance.now();
-      await sql`
-        with c as (select c.id, c.status from public.calls c
-                    where c.org_id = ${org} and c.started_at >= ${p_from}::date and c.started_at < ${p_to}::date + 1),
-             i as (select i.* from public.insights i join c on c.id = i.call_id where i.is_current)
-        select (select count(*) from c), (select count(*) from i), (select avg(case when i.converted then 1.0 else 0.0 end) from i),
-               (select sum(i.upsell_amount) from i), (select avg(i.sentiment_score) from i), (select avg(i.adherence_score) from i)`;
-      return performance.now() - s;
-    };
-    const measure = async (f: () => Promise<number>) => {
-      for (let i = 0; i < 3; i++) await f(); // warm-up
-      const xs: number[] = [];
-      for (let i = 0; i < 30; i++) xs.push(await f());
-      xs.sort((a, b) => a - b);
-      return { p50_ms: +pct(xs, 50).toFixed(2), p95_ms: +pct(xs, 95).toFixed(2) };
-    };
-    const api = await measure(viaApi);
-    const owner = await measure(direct);
-    return {
-      calls_total: n,
-      organizations: DASH_ORGS,
-      generate_seconds: +generateSeconds.toFixed(1),
-      rpc_through_postgrest_with_rls: api,
-      same_aggregate_as_owner_without_rls: owner,
-      ratio_p50: +(api.p50_ms / owner.p50_ms).toFixed(2),
-      ratio_p95: +(api.p95_ms / owner.p95_ms).toFixed(2),
-    };
+/** One RPC through the gateway and PostgREST as the data set's manager (RLS applies); its latency in ms. */
+async function timedRpc(ds: Dataset, fn: string, body: unknown) {
+  const s = performance.now();
+  const r = await fetch(`${inst.apiUrl}/rest/v1/rpc/${fn}`, {
+    method: "POST",
+    headers: { apikey: ANON, authorization: `Bearer ${ds.token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await r.json();
+  if (!r.ok) throw new Error(`${fn}: ${r.status}`);
+  return performance.now() - s;
+}
+
+async function timed(f: () => Promise<unknown>) {
+  const s = performance.now();
+  await f();
+  return performance.now() - s;
+}
+
+/** p50/p95 of 30 runs after 3 warm-ups. */
+async function measure(f: () => Promise<number>) {
+  for (let i = 0; i < 3; i++) await f();
+  const xs: number[] = [];
+  for (let i = 0; i < 30; i++) xs.push(await f());
+  xs.sort((a, b) => a - b);
+  return { p50_ms: +pct(xs, 50).toFixed(2), p95_ms: +pct(xs, 95).toFixed(2) };
+}
+
+/** An RPC through PostgREST with RLS against the same computation run by the table owner (no RLS, no HTTP). */
+async function compareWithOwner(ds: Dataset, viaApi: () => Promise<number>, direct: () => Promise<number>) {
+  const api = await measure(viaApi);
+  const owner = await measure(direct);
+  return {
+    calls_total: ds.calls,
+    organizations: DASH_ORGS,
+    generate_seconds: +ds.generateSeconds.toFixed(1),
+    rpc_through_postgrest_with_rls: api,
+    same_aggregate_as_owner_without_rls: owner,
+    ratio_p50: +(api.p50_ms / owner.p50_ms).toFixed(2),
+    ratio_p95: +(api.p95_ms / owner.p95_ms).toFixed(2),
+  };
+}
+
+/** Dashboard KPIs: dashboard_kpis as the manager against the same aggregate for that organization as the owner. */
+async function benchDashboard(sql: ReturnType<typeof postgres>, ds: Dataset) {
+  const p_from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+  const p_to = new Date().toISOString().slice(0, 10);
+  return await compareWithOwner(ds, () => timedRpc(ds, "dashboard_kpis", { p_from, p_to }), () =>
+    timed(() =>
+      sql`
+      with c as (select c.id, c.status from public.calls c
+                  where c.org_id = ${ds.org} and c.started_at >= ${p_from}::date and c.started_at < ${p_to}::date + 1),
+           i as (select i.* from public.insights i join c on c.id = i.call_id where i.is_current)
+      select (select count(*) from c), (select count(*) from i), (select avg(case when i.converted then 1.0 else 0.0 end) from i),
+             (select sum(i.upsell_amount) from i), (select avg(i.sentiment_score) from i), (select avg(i.adherence_score) from i)`
+    ));
+}
+
+/**
+ * Goal progress: goal_progress (the goals screen) as the manager, over ten
+ * goals of the first organization for the last 30 days (custom periods, so
+ * each covers about 5,000 of its calls whatever the date) (organization, team and member
+ * scopes; call, insight and activity metrics), against the same measurement
+ * (private.goal_measure_raw per goal) run directly by the table owner.
+ */
+async function benchGoals(sql: ReturnType<typeof postgres>, ds: Dataset) {
+  const agents = await sql`select id from public.agents where org_id = ${ds.org} order by name`;
+  const today = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+  const goals: [string, string, string | null, string | null][] = [
+    ["calls_handled", "organization", null, null], ["analyzed_calls", "organization", null, null],
+    ["conversions", "organization", null, null], ["conversion_rate", "organization", null, null],
+    ["upsell_revenue", "team", null, null], ["script_adherence", "team", null, null],
+    ["conversions", "member", agents[0].id, null], ["upsell_revenue", "member", agents[1].id, null],
+    ["activities", "organization", null, "meeting"], ["activities", "member", agents[2].id, "proposal"],
+  ];
+  for (const [i, [metric, scope, agent, type]] of goals.entries()) {
+    const target = metric === "conversion_rate" ? 0.5 : metric === "script_adherence" ? 80 : 1000;
+    const [g] = await sql`insert into public.goals (org_id, name, metric, activity_type, scope, agent_id, target, period, period_start, period_end)
+                          values (${ds.org}, ${"Bench goal " + i}, ${metric}, ${type}, ${scope}, ${agent}, ${target}, 'custom', ${from}, ${today})
+                          returning id`;
+    if (scope === "team") {
+      await sql`insert into public.goal_members (goal_id, agent_id) select ${g.id}, id from public.agents where org_id = ${ds.org} limit 3`;
+    }
+  }
+  return {
+    goals: goals.length,
+    ...await compareWithOwner(ds, () => timedRpc(ds, "goal_progress", {}), () =>
+      timed(() =>
+        sql`
+        select g.id, m.*
+          from public.goals g
+          cross join lateral private.goal_subject(g) s
+          cross join lateral private.goal_window(g.org_id, g.period_start, least(g.period_end, private.org_today(g.org_id))) w
+          cross join lateral private.goal_measure_raw(g.org_id, g.metric, g.activity_type, s.agent_ids, s.user_ids, w.from_ts, w.to_ts) m
+         where g.org_id = ${ds.org} and g.closed_at is null`
+      )),
+  };
+}
+
+async function benchSql() {
+  const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
+  try {
+    const ds = await generateDataset(sql);
+    return { dashboard: await benchDashboard(sql, ds), goals: await benchGoals(sql, ds) };
   } finally {
     await sql.end();
   }
@@ -381,10 +452,10 @@ async function benchPipeline(ackRps: number) {
 }
 
 const ONLY = Deno.env.get("BENCH_ONLY");
-if (ONLY === "dashboard") {
+if (ONLY === "dashboard" || ONLY === "goals") {
   await reset(inst);
   try {
-    console.log(JSON.stringify(await benchDashboard(), null, 2));
+    console.log(JSON.stringify(await benchSql(), null, 2));
   } finally {
     if (!Deno.env.get("BENCH_KEEP")) await down(inst);
   }
@@ -404,13 +475,13 @@ try {
   await reset(inst); // a clean queue and database for the pipeline run
   const pipeline = await benchPipeline(webhook.twilio_recording.throughput_rps);
   console.log(JSON.stringify(pipeline, null, 2));
-  console.log(`dashboard: ${DASH_ORGS * DASH_CALLS_PER_ORG} generated calls across ${DASH_ORGS} organizations…`);
+  console.log(`dashboard and goals: ${DASH_ORGS * DASH_CALLS_PER_ORG} generated calls across ${DASH_ORGS} organizations…`);
   await reset(inst);
-  const dashboard = await benchDashboard();
-  console.log(JSON.stringify(dashboard, null, 2));
+  const { dashboard, goals } = await benchSql();
+  console.log(JSON.stringify({ dashboard, goals }, null, 2));
   const spa = await spaSize();
   console.log(JSON.stringify(spa, null, 2));
-  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline, dashboard, spa };
+  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline, dashboard, goals, spa };
   Deno.mkdirSync(join(LOCAL_DIR, "bench"), { recursive: true });
   const file = join(LOCAL_DIR, "bench", "report.json");
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
@@ -418,6 +489,7 @@ try {
   console.log(`queue vs graphile-worker: throughput ×${queue.ratio_throughput}`);
   console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); per call ${pipeline.per_call.tokens_in}+${pipeline.per_call.tokens_out} tokens, LLM $${pipeline.per_call.llm_cost_usd}, all providers $${pipeline.per_call.provider_cost_usd}`);
   console.log(`dashboard KPIs through PostgREST with RLS vs the owner's aggregate: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (${dashboard.rpc_through_postgrest_with_rls.p50_ms} ms on ${dashboard.calls_total} calls)`);
+  console.log(`goal progress (${goals.goals} goals) through PostgREST with RLS vs the owner's computation: p50 ×${goals.ratio_p50}, p95 ×${goals.ratio_p95} (${goals.rpc_through_postgrest_with_rls.p50_ms} ms on ${goals.calls_total} calls)`);
   console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);
   console.log(`report: ${file}`);
 } catch (e) {

@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "activities": {
                   Row: {
-                    "agent_id": string | null,"created_at": string,"created_by": string | null,"id": string,"metadata": NonNullable<Json>,"occurred_at": string,"org_id": string,"source_id": string | null,"source_type": string | null,"type": string,"updated_at": string,"user_id": string | null,"value": number
+                    "agent_id": string | null,"contact": string | null,"created_at": string,"created_by": string | null,"id": string,"metadata": NonNullable<Json>,"notes": string | null,"occurred_at": string,"org_id": string,"outcome": string | null,"source_id": string | null,"source_type": string | null,"title": string | null,"type": string,"updated_at": string,"user_id": string | null,"value": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"occurred_at"?: string,"org_id": string,"source_id"?: string | null,"source_type"?: string | null,"type": string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
+                    "agent_id"?: string | null,"contact"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"notes"?: string | null,"occurred_at"?: string,"org_id": string,"outcome"?: string | null,"source_id"?: string | null,"source_type"?: string | null,"title"?: string | null,"type": string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
                   }
                   Update: {
-                    "agent_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"occurred_at"?: string,"org_id"?: string,"source_id"?: string | null,"source_type"?: string | null,"type"?: string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
+                    "agent_id"?: string | null,"contact"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metadata"?: NonNullable<Json>,"notes"?: string | null,"occurred_at"?: string,"org_id"?: string,"outcome"?: string | null,"source_id"?: string | null,"source_type"?: string | null,"title"?: string | null,"type"?: string,"updated_at"?: string,"user_id"?: string | null,"value"?: number
                   }
                   Relationships: [
                     {
@@ -157,6 +157,96 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "feature_flags_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"goal_members": {
+                  Row: {
+                    "agent_id": string,"created_at": string,"goal_id": string,"org_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id": string,"created_at"?: string,"goal_id": string,"org_id": string
+                  }
+                  Update: {
+                    "agent_id"?: string,"created_at"?: string,"goal_id"?: string,"org_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "goal_members_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goal_members_goal_id_fkey"
+      columns: ["goal_id"]
+isOneToOne: false
+      referencedRelation: "goals"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goal_members_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"goal_snapshots": {
+                  Row: {
+                    "activity_type": string | null,"actual": number | null,"agent_id": string | null,"closed_at": string,"goal_id": string | null,"id": string,"member_agent_ids": (string)[],"metric": Database["public"]['Enums']["goal_metric"],"name": string,"org_id": string,"period": Database["public"]['Enums']["goal_period"],"period_end": string,"period_start": string,"sample_size": number,"scope": Database["public"]['Enums']["goal_scope"],"status": string,"target": number,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activity_type"?: string | null,"actual"?: number | null,"agent_id"?: string | null,"closed_at"?: string,"goal_id"?: string | null,"id"?: string,"member_agent_ids"?: (string)[],"metric": Database["public"]['Enums']["goal_metric"],"name": string,"org_id": string,"period": Database["public"]['Enums']["goal_period"],"period_end": string,"period_start": string,"sample_size": number,"scope": Database["public"]['Enums']["goal_scope"],"status": string,"target": number,"user_id"?: string | null
+                  }
+                  Update: {
+                    "activity_type"?: string | null,"actual"?: number | null,"agent_id"?: string | null,"closed_at"?: string,"goal_id"?: string | null,"id"?: string,"member_agent_ids"?: (string)[],"metric"?: Database["public"]['Enums']["goal_metric"],"name"?: string,"org_id"?: string,"period"?: Database["public"]['Enums']["goal_period"],"period_end"?: string,"period_start"?: string,"sample_size"?: number,"scope"?: Database["public"]['Enums']["goal_scope"],"status"?: string,"target"?: number,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "goal_snapshots_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goal_snapshots_goal_id_fkey"
+      columns: ["goal_id"]
+isOneToOne: false
+      referencedRelation: "goals"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goal_snapshots_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"goals": {
+                  Row: {
+                    "activity_type": string | null,"agent_id": string | null,"closed_at": string | null,"created_at": string,"created_by": string | null,"id": string,"metric": Database["public"]['Enums']["goal_metric"],"name": string,"org_id": string,"period": Database["public"]['Enums']["goal_period"],"period_end": string,"period_start": string,"recurring": boolean,"scope": Database["public"]['Enums']["goal_scope"],"target": number,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activity_type"?: string | null,"agent_id"?: string | null,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metric": Database["public"]['Enums']["goal_metric"],"name": string,"org_id": string,"period": Database["public"]['Enums']["goal_period"],"period_end": string,"period_start": string,"recurring"?: boolean,"scope": Database["public"]['Enums']["goal_scope"],"target": number,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "activity_type"?: string | null,"agent_id"?: string | null,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"metric"?: Database["public"]['Enums']["goal_metric"],"name"?: string,"org_id"?: string,"period"?: Database["public"]['Enums']["goal_period"],"period_end"?: string,"period_start"?: string,"recurring"?: boolean,"scope"?: Database["public"]['Enums']["goal_scope"],"target"?: number,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "goals_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "goals_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -397,6 +487,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"referrals": {
+                  Row: {
+                    "contacted_at": string | null,"created_at": string,"created_by": string | null,"deal_value": number | null,"email_key": string | null,"id": string,"lost_at": string | null,"notes": string | null,"org_id": string,"owner_id": string | null,"phone_key": string | null,"qualified_at": string | null,"referred_email": string | null,"referred_name": string,"referred_phone": string | null,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"submitted_at": string,"updated_at": string,"won_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "contacted_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"deal_value"?: number | null,"email_key"?: never,"id"?: string,"lost_at"?: string | null,"notes"?: string | null,"org_id": string,"owner_id"?: string | null,"phone_key"?: never,"qualified_at"?: string | null,"referred_email"?: string | null,"referred_name": string,"referred_phone"?: string | null,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status"?: Database["public"]['Enums']["reward_status"],"status"?: Database["public"]['Enums']["referral_status"],"submitted_at"?: string,"updated_at"?: string,"won_at"?: string | null
+                  }
+                  Update: {
+                    "contacted_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"deal_value"?: number | null,"email_key"?: never,"id"?: string,"lost_at"?: string | null,"notes"?: string | null,"org_id"?: string,"owner_id"?: string | null,"phone_key"?: never,"qualified_at"?: string | null,"referred_email"?: string | null,"referred_name"?: string,"referred_phone"?: string | null,"referrer_kind"?: Database["public"]['Enums']["referrer_kind"],"referrer_name"?: string,"reward_status"?: Database["public"]['Enums']["reward_status"],"status"?: Database["public"]['Enums']["referral_status"],"submitted_at"?: string,"updated_at"?: string,"won_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "referrals_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"stripe_events": {
                   Row: {
                     "created": string,"id": string,"org_id": string | null,"outcome": string,"processed_at": string | null,"received_at": string,"type": string
@@ -503,6 +613,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"what_if_scenarios": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"inputs": NonNullable<Json>,"name": string,"notes"?: string | null,"org_id": string,"updated_at"?: string,"window_days"?: number
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"inputs"?: NonNullable<Json>,"name"?: string,"notes"?: string | null,"org_id"?: string,"updated_at"?: string,"window_days"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "what_if_scenarios_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 }
           }
           Views: {
@@ -594,6 +724,14 @@ isOneToOne: false
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
                            },
+"goal_progress":
+{ Args: { "p_as_of"?: string,"p_include_closed"?: boolean,"p_user_id"?: string }; Returns: {
+              "activity_type": string,"actual": number,"agent_id": string,"closed": boolean,"days_elapsed": number,"days_total": number,"expected": number,"goal_id": string,"member_agent_ids": (string)[],"metric": Database["public"]['Enums']["goal_metric"],"name": string,"pace": number,"percent": number,"period": Database["public"]['Enums']["goal_period"],"period_end": string,"period_start": string,"projected": number,"recurring": boolean,"sample_size": number,"scope": Database["public"]['Enums']["goal_scope"],"status": string,"subject_name": string,"target": number,"user_id": string
+            }[]
+                           },
+"goal_summary":
+{ Args: { "p_limit"?: number }; Returns: Json
+                           },
 "gross_margin_goal":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
@@ -605,6 +743,16 @@ isOneToOne: false
                            },
 "leave_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"list_activities":
+{ Args: { "p_before_at"?: string,"p_before_id"?: string,"p_from"?: string,"p_limit"?: number,"p_outcome"?: string,"p_to"?: string,"p_type"?: string,"p_user_id"?: string }; Returns: {
+              "agent_id": string,"agent_name": string,"can_edit": boolean,"contact": string,"id": string,"is_manual": boolean,"metadata": Json,"notes": string,"occurred_at": string,"outcome": string,"person_name": string,"source_id": string,"source_type": string,"title": string,"type": string,"user_id": string,"value": number
+            }[]
+                           },
+"list_referrals":
+{ Args: { "p_limit"?: number,"p_offset"?: number,"p_owner_id"?: string,"p_query"?: string,"p_status"?: Database["public"]['Enums']["referral_status"] }; Returns: {
+              "contacted_at": string,"deal_value": number,"id": string,"lost_at": string,"next_statuses": (Database["public"]['Enums']["referral_status"])[],"notes": string,"owner_id": string,"owner_name": string,"qualified_at": string,"referred_email": string,"referred_name": string,"referred_phone": string,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"status_counts": Json,"submitted_at": string,"total_count": number,"won_at": string
+            }[]
                            },
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
@@ -639,6 +787,17 @@ isOneToOne: false
 "save_transcript":
 { Args: { "p": Json,"p_call_id": string }; Returns: string
                            },
+"scenario_baseline":
+{ Args: { "p_window_days"?: number }; Returns: Json
+                           },
+"scenario_compare":
+{ Args: { "p_ids": (string)[] }; Returns: {
+              "id": string,"inputs": Json,"name": string,"projection": Json,"updated_at": string,"window_days": number
+            }[]
+                           },
+"scenario_projection":
+{ Args: { "p_inputs": Json,"p_window_days"?: number }; Returns: Json
+                           },
 "search_calls":
 { Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
@@ -650,10 +809,44 @@ isOneToOne: false
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
                            },
+"set_referral_status":
+{ Args: { "p_deal_value"?: number,"p_referral_id": string,"p_status": Database["public"]['Enums']["referral_status"] }; Returns: {
+              "contacted_at": string | null,
+"created_at": string,
+"created_by": string | null,
+"deal_value": number | null,
+"email_key": string | null,
+"id": string,
+"lost_at": string | null,
+"notes": string | null,
+"org_id": string,
+"owner_id": string | null,
+"phone_key": string | null,
+"qualified_at": string | null,
+"referred_email": string | null,
+"referred_name": string,
+"referred_phone": string | null,
+"referrer_kind": Database["public"]['Enums']["referrer_kind"],
+"referrer_name": string,
+"reward_status": Database["public"]['Enums']["reward_status"],
+"status": Database["public"]['Enums']["referral_status"],
+"submitted_at": string,
+"updated_at": string,
+"won_at": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "referrals"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
             }[]
+                           },
+"submit_referral":
+{ Args: { "p_deal_value"?: number,"p_notes"?: string,"p_org_id": string,"p_referred_email"?: string,"p_referred_name": string,"p_referred_phone"?: string,"p_referrer_kind": Database["public"]['Enums']["referrer_kind"],"p_referrer_name": string }; Returns: string
                            },
 "twilio_voice_route":
 { Args: { "p_call_sid": string,"p_direction"?: string,"p_from": string,"p_to": string }; Returns: Json
@@ -665,7 +858,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -781,7 +974,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const
