@@ -570,3 +570,11 @@ function makeWav(seconds: number, rate: number): Uint8Array {
   dv.setUint32(40, dataSize, true);
   return buf;
 }
+
+Deno.test("openai stand-in: the analyzer's line prefix '[m:ss | t=…]' is not part of a quote", async () => {
+  const { extractSentences } = await import("./openai/transcript.ts");
+  const [s] = extractSentences("[0:15 | t=15.5] Customer: Yes, let's add the battery backup.");
+  assert.equal(s.text, "Yes, let's add the battery backup.");
+  assert.equal(s.speaker, "Customer");
+  assert.equal(s.time, 15);
+});

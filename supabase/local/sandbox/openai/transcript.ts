@@ -164,7 +164,8 @@ export function parseClock(s: string): number | null {
 
 export const CLOCK = String.raw`\d+:\d{2}(?::\d{2})?(?:\.\d+)?|\d+(?:\.\d+)?\s?s\b`;
 export const TIME_PREFIX = new RegExp(
-  String.raw`^[\[(]?\s*(?:t=)?(${CLOCK})(?:\s*[-–]\s*(?:${CLOCK}))?\s*[\])]?\s*[-–:|]?\s*`,
+  // "[0:15]", "[0:15 - 0:20]", "(t=15.5)", and the analyzer's "[0:15 | t=15.5]".
+  String.raw`^[\[(]?\s*(?:t=)?(${CLOCK})(?:\s*[-–]\s*(?:${CLOCK}))?(?:\s*\|\s*t=\d+(?:\.\d+)?)?\s*[\])]?\s*[-–:|]?\s*`,
 );
 export const SPEAKER_PREFIX = /^([A-Za-z][\w .'-]{0,30}?)\s*(?:[\[(]([^\])]*)[\])])?\s*:\s+/;
 export const SENTENCE = /\S.*?(?:[.!?]+["')\]]*(?=\s|$)|$)/g;
