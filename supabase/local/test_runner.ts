@@ -46,8 +46,10 @@ export function countTap(out: string): { passed: number; failed: number; skipped
   for (const line of out.split("\n")) {
     const m = /^\s*(not ok|ok)\s+\d+/.exec(line);
     if (!m) continue;
-    if (/#\s*skip/i.test(line)) skipped++;
-    else if (m[1] === "ok" || /#\s*TODO/i.test(line)) passed++;
+    // A TODO or SKIP line is neither a pass nor a failure (pg_prove counts a
+    // failing TODO as ok): report it as skipped, so the summary says so.
+    if (/#\s*(skip|todo)/i.test(line)) skipped++;
+    else if (m[1] === "ok") passed++;
     else failed++;
   }
   return { passed, failed, skipped };
@@ -110,16 +112,18 @@ async function pgtapSuite(inst: Instance): Promise<SuiteResult> {
   return { name: "pgTAP", ...c };
 }
 
-async function denoSuite(inst: Instance): Promise<SuiteResult> {
-  const report = join(REPORTS, "deno.xml");
-  const code = await stream(Deno.execPath(), [
-    "test", "-A", "--quiet", `--junit-path=${report}`,
-    "supabase/functions", "supabase/local/tests", "supabase/local/sandbox", "supabase/tests/api",
-  ], env(inst));
+async function denoTests(inst: Instance, name: string, paths: string[]): Promise<SuiteResult> {
+  const report = join(REPORTS, `${name.toLowerCase()}.xml`);
+  const code = await stream(Deno.execPath(), ["test", "-A", "--quiet", `--junit-path=${report}`, ...paths], env(inst));
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;
-  return { name: "Deno", ...c };
+  return { name, ...c };
 }
+
+/** The product's Deno tests: function handlers, and the API through the gateway. */
+const denoSuite = (inst: Instance) => denoTests(inst, "Deno", ["supabase/functions", "supabase/tests/api"]);
+/** Tests of what only serves the tests: the local stack and the provider stand-ins. */
+const toolingSuite = (inst: Instance) => denoTests(inst, "tooling", ["supabase/local/tests", "supabase/local/sandbox"]);
 
 async function vitestSuite(inst: Instance): Promise<SuiteResult> {
   const report = join(REPORTS, "vitest.xml");
@@ -227,6 +231,7 @@ const SUITES: Record<string, (i: Instance) => Promise<SuiteResult>> = {
   types: typesSuite,
   pgtap: pgtapSuite,
   deno: denoSuite,
+  tooling: toolingSuite,
   vitest: vitestSuite,
   playwright: playwrightSuite,
 };
@@ -261,7 +266,17 @@ export async function runSuites(inst: Instance, only: string[]): Promise<number>
   const passed = results.reduce((a, r) => a + r.passed, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
   const skipped = results.reduce((a, r) => a + r.skipped, 0);
-  if (skipped) console.log(`\n${skipped} skipped: see the suites above for which and why`);
+  const kinds: Record<string, string[]> = {
+    "product tests": ["pgTAP", "Deno", "Vitest", "Playwright"],
+    "stand-ins and stack": ["tooling"],
+    "static checks": ["db lint", "typecheck", "boundaries", "types"],
+  };
+  const part = (names: string[]) => {
+    const rs = results.filter((r) => names.includes(r.name));
+    return `${rs.reduce((a, r) => a + r.passed, 0)} passed, ${rs.reduce((a, r) => a + r.failed, 0)} failed`;
+  };
+  console.log(`\n${Object.entries(kinds).map(([k, names]) => `${k}: ${part(names)}`).join(" · ")}`);
+  if (skipped) console.log(`${skipped} skipped: see the suites above for which and why`);
   summaryLine = `${passed} passed, ${failed} failed`;
   return failed === 0 && passed > 0 ? 0 : 1;
 }
