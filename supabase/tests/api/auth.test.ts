@@ -13,13 +13,18 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { recordedAuth, standInEntry } from "../../local/auth.ts";
 import { instance, sandboxProviderEnv } from "../../local/config.ts";
 import { authEnv } from "../../local/services.ts";
-import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+import { ANON_KEY, API_URL, db, DEMO_PASSWORD, poll, SERVICE_ROLE_KEY, signJwt } from "../../local/tests/helpers.ts";
+import { addMember, createCall, createOrg, createUser } from "./fixtures.ts";
 
 const AUTH = `${API_URL}/auth/v1`;
 const MAIL = Deno.env.get("SALESPULSE_MAIL_URL") ?? "http://127.0.0.1:55324";
-const ACME = "0a000000-0000-4000-8000-000000000001";
-const GLOBEX = "0b000000-0000-4000-8000-000000000001";
-const PASSWORD = "salespulse-demo";
+// The demo seed's Acme and Globex (supabase/seed.sql): only the first
+// sign-in test uses them, to check that the seeded demo logins work and carry
+// the hook's claims for their organization. Every other test makes its own
+// users and organizations (fixtures.ts) or signs up fresh addresses.
+const DEMO_ACME = "0a000000-0000-4000-8000-000000000001";
+const DEMO_GLOBEX = "0b000000-0000-4000-8000-000000000001";
+const PASSWORD = DEMO_PASSWORD;
 const SITE = `http://127.0.0.1:${instance("test").ports.web}`;
 
 function client(opts: { flowType?: "implicit" | "pkce" } = {}): SupabaseClient {
@@ -120,7 +125,7 @@ Deno.test("auth contract: a demo user signs in; session and token have GoTrue's 
   assert.equal(c.is_anonymous, false);
   assert.deepEqual(c.app_metadata, { provider: "email", providers: ["email"] });
   // The Custom Access Token Hook's claims.
-  assert.equal(c.org_id, ACME);
+  assert.equal(c.org_id, DEMO_ACME);
   assert.equal(c.org_role, "manager");
   assert.equal(c.is_platform_admin, false);
   const u = data.user!;
@@ -128,14 +133,15 @@ Deno.test("auth contract: a demo user signs in; session and token have GoTrue's 
   assert.ok(u.email_confirmed_at && u.last_sign_in_at && u.created_at);
   assert.equal(u.identities?.[0]?.provider, "email");
   const { data: orgs } = await sb.from("organizations").select("id");
-  assert.deepEqual(orgs!.map((o) => o.id), [ACME]);
-  const { data: foreign } = await sb.from("calls").select("id").eq("org_id", GLOBEX);
+  assert.deepEqual(orgs!.map((o) => o.id), [DEMO_ACME]);
+  const { data: foreign } = await sb.from("calls").select("id").eq("org_id", DEMO_GLOBEX);
   assert.deepEqual(foreign, []);
   await sb.auth.signOut();
 });
 
 Deno.test("auth contract: errors come as {code, message} with the API version echoed, or the legacy shape without it", async () => {
-  const body = JSON.stringify({ email: "manager@acme.test", password: "wrong-password" });
+  const { email } = await createUser("errors");
+  const body = JSON.stringify({ email, password: "wrong-password" });
   const now = await raw("/token?grant_type=password", { method: "POST", body });
   assert.equal(now.res.status, 400);
   assert.deepEqual(now.body, { code: "invalid_credentials", message: "Invalid login credentials" });
@@ -145,7 +151,7 @@ Deno.test("auth contract: errors come as {code, message} with the API version ec
   assert.deepEqual(legacy.body, { code: 400, error_code: "invalid_credentials", msg: "Invalid login credentials" });
   assert.equal(legacy.res.headers.get("x-supabase-api-version"), null);
   // supabase-js reads the code.
-  const { data, error } = await client().auth.signInWithPassword({ email: "manager@acme.test", password: "wrong-password" });
+  const { data, error } = await client().auth.signInWithPassword({ email, password: "wrong-password" });
   assert.equal(data.session, null);
   assert.equal(error?.status, 400);
   assert.equal(error?.code, "invalid_credentials");
@@ -163,22 +169,25 @@ Deno.test("auth contract: /user needs a valid bearer token (401 no_authorization
   const none = await raw("/user");
   assert.equal(none.res.status, 401);
   assert.equal(none.body.code, "no_authorization");
-  const forged = await signJwt({ sub: "a0000000-0000-4000-8000-000000000003", role: "authenticated", aud: "authenticated" }, { secret: "x".repeat(40) });
+  // A real user's id: only the signature, then the expiry, is wrong.
+  const { id } = await createUser("jwt");
+  const forged = await signJwt({ sub: id, role: "authenticated", aud: "authenticated" }, { secret: "x".repeat(40) });
   const bad = await raw("/user", { token: forged });
   assert.equal(bad.res.status, 403);
   assert.equal(bad.body.code, "bad_jwt");
-  const expired = await signJwt({ sub: "a0000000-0000-4000-8000-000000000003", role: "authenticated", aud: "authenticated" }, { expiresIn: -60 });
+  const expired = await signJwt({ sub: id, role: "authenticated", aud: "authenticated" }, { expiresIn: -60 });
   assert.equal((await raw("/user", { token: expired })).body.code, "bad_jwt");
 });
 
 Deno.test("auth contract: refresh rotates; the parent of the current token gets the same child; reuse after the interval revokes the session", async () => {
   const strict = await strictAuth();
-  const sign = await strict.post("/token?grant_type=password", { email: "owner@globex.test", password: PASSWORD });
+  const org = await createOrg();
+  const sign = await strict.post("/token?grant_type=password", { email: org.owner.email, password: PASSWORD });
   assert.equal(sign.status, 200);
   const a = sign.body.refresh_token as string;
   const b = (await strict.post("/token?grant_type=refresh_token", { refresh_token: a })).body;
   assert.notEqual(b.refresh_token, a);
-  assert.equal(claims(b.access_token).org_id, GLOBEX);
+  assert.equal(claims(b.access_token).org_id, org.id);
   assert.equal(claims(b.access_token).session_id, claims(sign.body.access_token).session_id);
   // A client that lost the answer asks again with A: it gets B back, not a fork.
   const again = await strict.post("/token?grant_type=refresh_token", { refresh_token: a });
@@ -487,7 +496,8 @@ Deno.test("auth contract: PUT /user merges user_metadata; app_metadata needs adm
 });
 
 Deno.test("auth contract: admin endpoints need the service role; create, read, list, update and delete users", async () => {
-  const user = (await client().auth.signInWithPassword({ email: "manager@acme.test", password: PASSWORD })).data.session!;
+  const member = await createUser("member");
+  const user = (await client().auth.signInWithPassword({ email: member.email, password: PASSWORD })).data.session!;
   const notAdmin = await raw("/admin/users", { token: user.access_token });
   assert.equal(notAdmin.res.status, 403);
   assert.equal(notAdmin.body.code, "not_admin");
@@ -516,29 +526,24 @@ Deno.test("auth contract: admin endpoints need the service role; create, read, l
 });
 
 Deno.test("auth contract: switching organization and refreshing moves the hook's claims and the dashboard's scope", async () => {
-  const sql = db();
-  const uid = "b0000000-0000-4000-8000-000000000002"; // manager@globex.test
-  await sql`insert into public.memberships (org_id, user_id, role) values (${ACME}, ${uid}, 'manager') on conflict do nothing`;
-  try {
-    const sb = client();
-    const { data } = await sb.auth.signInWithPassword({ email: "manager@globex.test", password: PASSWORD });
-    assert.equal(claims(data.session!.access_token).org_id, GLOBEX);
-    const kpis = async () => (await sb.rpc("dashboard_kpis", { p_from: "2000-01-01", p_to: "2100-01-01" })).data as { calls: number };
-    const [acmeCalls] = await sql`select count(*)::int as n from public.calls where org_id = ${ACME}`;
-    const [globexCalls] = await sql`select count(*)::int as n from public.calls where org_id = ${GLOBEX}`;
-    assert.equal((await kpis()).calls, globexCalls.n);
-    assert.equal((await sb.rpc("set_current_organization", { p_org_id: ACME })).error, null);
-    const { data: refreshed } = await sb.auth.refreshSession();
-    const c = claims(refreshed.session!.access_token);
-    assert.equal(c.org_id, ACME);
-    assert.equal(c.org_role, "manager");
-    assert.equal((await kpis()).calls, acmeCalls.n);
-    await sb.auth.signOut();
-  } finally {
-    await sql`update public.profiles set current_org_id = ${GLOBEX} where id = ${uid}`;
-    await sql`delete from public.memberships where org_id = ${ACME} and user_id = ${uid}`;
-    await sql.end();
-  }
+  // A manager of two organizations, the second one current: one call there, two in the first.
+  const first = await createOrg();
+  const second = await createOrg();
+  const manager = await addMember(second, "manager");
+  await addMember(first, "manager", manager);
+  for (const org of [first, first, second]) await createCall(org);
+  const sb = client();
+  const { data } = await sb.auth.signInWithPassword({ email: manager.email, password: PASSWORD });
+  assert.equal(claims(data.session!.access_token).org_id, second.id);
+  const kpis = async () => (await sb.rpc("dashboard_kpis", { p_from: "2000-01-01", p_to: "2100-01-01" })).data as { calls: number };
+  assert.equal((await kpis()).calls, 1);
+  assert.equal((await sb.rpc("set_current_organization", { p_org_id: first.id })).error, null);
+  const { data: refreshed } = await sb.auth.refreshSession();
+  const c = claims(refreshed.session!.access_token);
+  assert.equal(c.org_id, first.id);
+  assert.equal(c.org_role, "manager");
+  assert.equal((await kpis()).calls, 2);
+  await sb.auth.signOut();
 });
 
 // --- config.toml's limits and the hook's failures, on an Auth of our own ---------------

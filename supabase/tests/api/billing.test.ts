@@ -5,13 +5,17 @@ import assert from "node:assert/strict";
 import Stripe from "stripe";
 import { instance, type InstanceName, SANDBOX_STRIPE_WEBHOOK_SECRET } from "../../local/config.ts";
 import { ANON_KEY, API_URL, db, poll, SERVICE_ROLE_KEY, accessToken } from "../../local/tests/helpers.ts";
+import { addMember, createOrg } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const SANDBOX = `http://127.0.0.1:${inst.ports.stripe}/_sandbox`;
-const GLOBEX = "0b000000-0000-4000-8000-000000000001";
-const GLOBEX_OWNER = "b0000000-0000-4000-8000-000000000001";
-const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
-const ACME_OWNER = "a0000000-0000-4000-8000-000000000001";
+
+/** An organization on the free plan (no Stripe customer yet) with an owner and a manager. */
+async function freeTenant() {
+  const org = await createOrg({ room: false });
+  return { id: org.id, owner: org.owner.id, manager: (await addMember(org, "manager")).id };
+}
+type Tenant = Awaited<ReturnType<typeof freeTenant>>;
 
 async function fn(name: string, uid: string | null, body: unknown) {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -30,10 +34,10 @@ async function sandbox(path: string, body?: unknown) {
   return res.status === 204 ? null : await res.json();
 }
 
-async function subscription() {
+async function subscription(orgId: string) {
   const sql = db();
   try {
-    const [s] = await sql`select s.*, p.key as plan from public.subscriptions s left join public.plans p on p.id = s.plan_id where s.org_id = ${GLOBEX}`;
+    const [s] = await sql`select s.*, p.key as plan from public.subscriptions s left join public.plans p on p.id = s.plan_id where s.org_id = ${orgId}`;
     return s;
   } finally {
     await sql.end();
@@ -84,16 +88,19 @@ Deno.test("stripe-webhook: a valid signature is accepted; an altered byte or ano
 });
 
 Deno.test("checkout: only owners/admins; bad input is a 400", async () => {
-  assert.equal((await fn("stripe-checkout", GLOBEX_MANAGER, { org_id: GLOBEX, plan: "starter" })).status, 403);
-  assert.equal((await fn("stripe-checkout", ACME_OWNER, { org_id: GLOBEX, plan: "starter" })).status, 404);
-  assert.equal((await fn("stripe-checkout", null, { org_id: GLOBEX, plan: "starter" })).status, 401);
-  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: "nope", plan: "starter" })).status, 400);
-  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "platinum" })).status, 404);
-  assert.equal((await fn("stripe-portal", GLOBEX_OWNER, { org_id: GLOBEX })).status, 409, "no customer yet");
+  const t = await freeTenant();
+  const stranger = (await createOrg()).owner.id;
+  assert.equal((await fn("stripe-checkout", t.manager, { org_id: t.id, plan: "starter" })).status, 403);
+  assert.equal((await fn("stripe-checkout", stranger, { org_id: t.id, plan: "starter" })).status, 404);
+  assert.equal((await fn("stripe-checkout", null, { org_id: t.id, plan: "starter" })).status, 401);
+  assert.equal((await fn("stripe-checkout", t.owner, { org_id: "nope", plan: "starter" })).status, 400);
+  assert.equal((await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "platinum" })).status, 404);
+  assert.equal((await fn("stripe-portal", t.owner, { org_id: t.id })).status, 409, "no customer yet");
 });
 
-Deno.test("an owner buys a plan through Checkout; webhooks move the organization; replays change nothing", async () => {
-  const checkout = await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "starter", seats: 6 });
+/** The owner checks out `seats` starter seats and pays on the hosted page; resolves with the subscription the webhooks wrote. */
+async function buyStarter(t: Tenant, seats: number) {
+  const checkout = await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "starter", seats });
   assert.equal(checkout.status, 200, JSON.stringify(checkout.body));
   const page = await fetch(checkout.body.url);
   const html = await page.text();
@@ -104,60 +111,69 @@ Deno.test("an owner buys a plan through Checkout; webhooks move the organization
   assert.equal(paid.status, 303);
   assert.match(paid.headers.get("location") ?? "", /\/app\/billing\?checkout=success&session_id=cs_/);
 
-  const sub = await poll("the subscription to arrive by webhook", async () => {
-    const s = await subscription();
+  return await poll("the subscription to arrive by webhook", async () => {
+    const s = await subscription(t.id);
     return s?.status === "active" && s.plan === "starter" ? s : null;
   }, 15_000, 200);
+}
+
+Deno.test("an owner buys a plan through Checkout; webhooks move the organization; replays change nothing", async () => {
+  const t = await freeTenant();
+  const sub = await buyStarter(t, 6);
   assert.equal(sub.seats, 6);
   assert.match(sub.stripe_subscription_id, /^sub_/);
   await sandbox("webhooks/settle", {});
   const failed = await sandbox("deliveries?ok=false");
   assert.deepEqual(failed.data, [], "every delivery was answered 2xx");
 
-  const token = await accessToken(GLOBEX_MANAGER);
+  const token = await accessToken(t.manager);
   const ent = await (await fetch(`${API_URL}/rest/v1/rpc/org_entitlements`, {
     method: "POST",
     headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ p_org_id: GLOBEX }),
+    body: JSON.stringify({ p_org_id: t.id }),
   })).json();
   assert.equal(ent.plan, "starter");
   assert.ok(ent.features.includes("coaching"));
 
   // Replaying every delivered event changes nothing.
-  const before = await subscription();
+  const before = await subscription(t.id);
   const deliveries = await sandbox("deliveries?ok=true");
   const ids = [...new Set(deliveries.data.map((d: { event_id: string }) => d.event_id))] as string[];
   await sandbox("webhooks/deliver", { events: ids });
   await sandbox("webhooks/settle", {});
-  const after = await subscription();
+  const after = await subscription(t.id);
   assert.deepEqual({ ...after, updated_at: null }, { ...before, updated_at: null });
 
-  // The first invoice is in the revenue ledger, once: 6 starter seats at $49.
+  // The first invoice is in the revenue ledger, once: 6 starter seats at the plan's price.
   const sql = db();
   try {
+    const [{ cents }] = await sql`select price_monthly_cents as cents from public.plans where key = 'starter'`;
+    assert.ok(cents > 0, "the starter plan has a price");
     const invoices = await sql`select status, amount_paid_cents, currency, paid_at is not null as paid
-                                 from public.invoices where org_id = ${GLOBEX}`;
-    assert.deepEqual(invoices.map((r) => ({ ...r })), [{ status: "paid", amount_paid_cents: 6 * 4900, currency: "usd", paid: true }]);
+                                 from public.invoices where org_id = ${t.id}`;
+    assert.deepEqual(invoices.map((r) => ({ ...r })), [{ status: "paid", amount_paid_cents: 6 * cents, currency: "usd", paid: true }]);
   } finally {
     await sql.end();
   }
 
-  assert.equal((await fn("stripe-portal", GLOBEX_OWNER, { org_id: GLOBEX })).status, 200);
-  assert.equal((await fn("stripe-checkout", GLOBEX_OWNER, { org_id: GLOBEX, plan: "pro" })).status, 409, "already subscribed");
+  assert.equal((await fn("stripe-portal", t.owner, { org_id: t.id })).status, 200);
+  assert.equal((await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "pro" })).status, 409, "already subscribed");
 });
 
 Deno.test("seat changes flow to Stripe; out-of-order deliveries converge on the latest state", async () => {
-  assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 1 })).status, 409, "fewer seats than in use");
+  const t = await freeTenant();
+  await buyStarter(t, 6);
+  assert.equal((await fn("stripe-subscription", t.owner, { org_id: t.id, seats: 1 })).status, 409, "fewer seats than in use");
   await sandbox("webhooks/hold", {});
   try {
-    assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 8 })).status, 202);
+    assert.equal((await fn("stripe-subscription", t.owner, { org_id: t.id, seats: 8 })).status, 202);
     await sandbox("clock", { advance_seconds: 5 });
-    assert.equal((await fn("stripe-subscription", GLOBEX_OWNER, { org_id: GLOBEX, seats: 9 })).status, 202);
+    assert.equal((await fn("stripe-subscription", t.owner, { org_id: t.id, seats: 9 })).status, 202);
   } finally {
     await sandbox("webhooks/release", { order: "reverse" });
   }
   const s = await poll("the seat change", async () => {
-    const s = await subscription();
+    const s = await subscription(t.id);
     return s.seats === 9 ? s : null;
   }, 10_000, 200);
   assert.equal(s.seats, 9);
@@ -165,18 +181,19 @@ Deno.test("seat changes flow to Stripe; out-of-order deliveries converge on the 
   const events = (await sandbox("deliveries?type=customer.subscription.updated")).data.map((d: { event_id: string }) => d.event_id);
   await sandbox("webhooks/deliver", { events });
   await sandbox("webhooks/settle", {});
-  assert.equal((await subscription()).seats, 9);
+  assert.equal((await subscription(t.id)).seats, 9);
 });
 
 Deno.test("metered usage is reported to Stripe exactly once, even when the job reruns", async () => {
+  const t = await freeTenant();
+  const sub = await buyStarter(t, 2);
   const sql = db();
   try {
     await sql`insert into public.usage_records (org_id, kind, quantity, source_type, source_id)
-              select ${GLOBEX}, 'analyzed_minutes', q, 'test', gen_random_uuid() from unnest(array[1.2, 2.5, 0.3]::numeric[]) q`;
-    const [{ expected }] = await sql`select sum(ceil(quantity))::int as expected from public.usage_records where org_id = ${GLOBEX} and billable`;
-    const sub = await subscription();
+              select ${t.id}, 'analyzed_minutes', q, 'test', gen_random_uuid() from unnest(array[1.2, 2.5, 0.3]::numeric[]) q`;
+    const [{ expected }] = await sql`select sum(ceil(quantity))::int as expected from public.usage_records where org_id = ${t.id} and billable`;
     const run = async (key: string) => {
-      await sql`select public.enqueue_job('report_usage', ${GLOBEX}::uuid, ${sql.json({ org_id: GLOBEX })}, ${key})`;
+      await sql`select public.enqueue_job('report_usage', ${t.id}::uuid, ${sql.json({ org_id: t.id })}, ${key})`;
       const r = await fetch(`${API_URL}/functions/v1/process-jobs`, {
         method: "POST",
         headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
@@ -194,12 +211,12 @@ Deno.test("metered usage is reported to Stripe exactly once, even when the job r
     };
     await run(`report-${crypto.randomUUID()}`);
     assert.equal(await usage(), expected);
-    const [{ left }] = await sql`select count(*)::int as left from public.usage_records where org_id = ${GLOBEX} and reported_at is null`;
+    const [{ left }] = await sql`select count(*)::int as left from public.usage_records where org_id = ${t.id} and reported_at is null`;
     assert.equal(left, 0);
     await run(`report-${crypto.randomUUID()}`);
     assert.equal(await usage(), expected, "a rerun sends nothing new");
     // A crash after sending but before marking: Stripe dedupes by identifier.
-    await sql`update public.usage_records set reported_at = null where org_id = ${GLOBEX}`;
+    await sql`update public.usage_records set reported_at = null where org_id = ${t.id}`;
     await run(`report-${crypto.randomUUID()}`);
     assert.equal(await usage(), expected, "resending the same records bills nothing twice");
   } finally {

@@ -10,13 +10,18 @@ import {
   SANDBOX_TWILIO_AUTH_TOKEN,
 } from "../../local/config.ts";
 import { ANON_KEY, API_URL, db, poll, accessToken } from "../../local/tests/helpers.ts";
+import { addMember, createAgent, createOrg, createTenant } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}`;
-const ACME_MANAGER = "a0000000-0000-4000-8000-000000000003";
-const ACME_AGENT_ALEX = "a0000000-0000-4000-8000-000000000004"; // the agent the line rings
-const ACME_AGENT_JAMIE = "a0000000-0000-4000-8000-000000000005";
-const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
+// A tenant of this file's own: its line rings one agent, a second agent
+// takes no calls; and another tenant's manager.
+const tenant = await createTenant();
+const MANAGER = tenant.manager.id;
+const AGENT_ON_CALL = tenant.agentUser.id;
+const OTHER_AGENT = await addMember(tenant.org, "agent");
+await createAgent(tenant.org, { user: OTHER_AGENT });
+const OTHER_MANAGER = (await addMember(await createOrg(), "manager")).id;
 
 async function control(path: string, body: unknown) {
   const r = await fetch(`${TWILIO}/_sandbox${path}`, {
@@ -29,12 +34,12 @@ async function control(path: string, body: unknown) {
 }
 
 let arranged: Promise<{ callId: string; recordingSid: string }> | undefined;
-/** One recorded Acme call (to the line that rings Alex), ingested once for all tests. */
+/** One recorded call of the tenant (to the line that rings its agent), ingested once, on first use. */
 function recordedCall() {
   arranged ??= (async () => {
     const { call, recording } = await control("/calls", {
       from: "+15557778888",
-      to: "+14155550100",
+      to: tenant.number.e164,
       duration: 20,
       transcript: {
         sentences: [
@@ -104,7 +109,7 @@ async function twilioMedia(recordingSid: string, range?: string) {
 
 Deno.test("recording: a manager of the call's organization gets the bytes of a range (206)", async () => {
   const { callId, recordingSid } = await recordedCall();
-  const res = await play(callId, { user: ACME_MANAGER, range: "bytes=100-199" });
+  const res = await play(callId, { user: MANAGER, range: "bytes=100-199" });
   assert.equal(res.status, 206, await res.clone().text());
   const whole = await twilioMedia(recordingSid);
   assert.equal(res.headers.get("content-range"), `bytes 100-199/${whole.length}`);
@@ -115,7 +120,7 @@ Deno.test("recording: a manager of the call's organization gets the bytes of a r
 
 Deno.test("recording: without Range the whole recording comes back (200)", async () => {
   const { callId, recordingSid } = await recordedCall();
-  const res = await play(callId, { user: ACME_MANAGER });
+  const res = await play(callId, { user: MANAGER });
   assert.equal(res.status, 200);
   const body = new Uint8Array(await res.arrayBuffer());
   assert.deepEqual(body, await twilioMedia(recordingSid));
@@ -124,23 +129,23 @@ Deno.test("recording: without Range the whole recording comes back (200)", async
 
 Deno.test("recording: the agent on the call may play it; another agent of the same organization may not", async () => {
   const { callId } = await recordedCall();
-  const own = await play(callId, { user: ACME_AGENT_ALEX, range: "bytes=0-3" });
+  const own = await play(callId, { user: AGENT_ON_CALL, range: "bytes=0-3" });
   assert.equal(own.status, 206);
   assert.equal(new TextDecoder().decode(await own.arrayBuffer()), "RIFF");
-  const other = await play(callId, { user: ACME_AGENT_JAMIE });
+  const other = await play(callId, { user: OTHER_AGENT.id });
   assert.equal(other.status, 404);
   assert.equal((await other.json()).error.code, "not_found");
 });
 
 Deno.test("recording: another tenant's manager gets 404, the same as for a call that does not exist", async () => {
   const { callId } = await recordedCall();
-  const res = await play(callId, { user: GLOBEX_MANAGER, range: "bytes=100-199" });
+  const res = await play(callId, { user: OTHER_MANAGER, range: "bytes=100-199" });
   assert.equal(res.status, 404);
   const body = await res.text();
   assert.equal(JSON.parse(body).error.code, "not_found");
   assert.doesNotMatch(body, /twilio|Recordings|RE[0-9a-f]{32}/i);
 
-  const missing = await play(crypto.randomUUID(), { user: ACME_MANAGER });
+  const missing = await play(crypto.randomUUID(), { user: MANAGER });
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, "not_found");
 });
@@ -159,7 +164,7 @@ Deno.test("recording: no JWT is a 401; the anon key alone is not a user either",
 });
 
 Deno.test("recording: a malformed call_id is a 400", async () => {
-  const res = await play("not-a-uuid", { user: ACME_MANAGER });
+  const res = await play("not-a-uuid", { user: MANAGER });
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error.code, "invalid_input");
 });

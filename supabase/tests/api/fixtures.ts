@@ -21,7 +21,7 @@ export interface Org {
 const tag = () => crypto.randomUUID().slice(0, 8);
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
 
-async function withDb<T>(fn: (sql: ReturnType<typeof db>) => Promise<T>): Promise<T> {
+export async function withDb<T>(fn: (sql: ReturnType<typeof db>) => Promise<T>): Promise<T> {
   const sql = db();
   try {
     return await fn(sql);
@@ -33,6 +33,13 @@ async function withDb<T>(fn: (sql: ReturnType<typeof db>) => Promise<T>): Promis
 /** A confirmed user who can sign in (password DEMO_PASSWORD). */
 export async function createUser(label = "user"): Promise<User> {
   return await createAuthUser(`${label}.${tag()}@tests.test`);
+}
+
+/** A SalesPulse staff member (a platform admin) who can sign in. */
+export async function createStaff(): Promise<User> {
+  const u = await createUser("staff");
+  await withDb((sql) => sql`insert into public.platform_admins (user_id, note) values (${u.id}, 'tests')`);
+  return u;
 }
 
 /**
@@ -78,13 +85,29 @@ export async function createAgent(org: Pick<Org, "id">, opts: { user?: User; nam
   });
 }
 
-/** An active number of `org` ringing `agentId`; its E.164 is random (unique across tenants). */
-export async function createNumber(org: Pick<Org, "id">, agentId: string | null = null): Promise<{ id: string; e164: string }> {
-  const e164 = "+1415" + digits(7);
+/** An active number of `org` ringing `agentId`; its E.164 is random (unique across tenants) unless given. */
+export async function createNumber(
+  org: Pick<Org, "id">,
+  agentId: string | null = null,
+  e164 = "+1415" + digits(7),
+): Promise<{ id: string; e164: string }> {
   return await withDb(async (sql) => {
     const [n] = await sql`insert into public.phone_numbers (org_id, e164, provider_sid, friendly_name, agent_id)
       values (${org.id}, ${e164}, ${"PN" + crypto.randomUUID().replaceAll("-", "")}, 'Fixture line', ${agentId}) returning id`;
     return { id: n.id as string, e164 };
+  });
+}
+
+/** A call of `org` (started now, status `received` unless given), arranged directly as the ingest would leave it. */
+export async function createCall(
+  org: Pick<Org, "id">,
+  opts: { agentId?: string | null; status?: string; durationSeconds?: number } = {},
+): Promise<{ id: string; sid: string }> {
+  const sid = "CA" + crypto.randomUUID().replaceAll("-", "");
+  return await withDb(async (sql) => {
+    const [c] = await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
+      values (${org.id}, ${opts.agentId ?? null}, ${sid}, ${opts.status ?? "received"}, now(), ${opts.durationSeconds ?? 60}) returning id`;
+    return { id: c.id as string, sid };
   });
 }
 

@@ -5,13 +5,16 @@
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { API_URL, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
+import { addMember, createOrg, createTenant } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
 const OPENAI = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
-const MANAGER = "a0000000-0000-4000-8000-000000000003";
-const AGENT_USER = "a0000000-0000-4000-8000-000000000004";
-const GLOBEX_MANAGER = "b0000000-0000-4000-8000-000000000002";
+// A tenant of this file's own (its line rings its agent) and another tenant's manager.
+const tenant = await createTenant();
+const MANAGER = tenant.manager.id;
+const AGENT_USER = tenant.agentUser.id;
+const OTHER_MANAGER = (await addMember(await createOrg(), "manager")).id;
 
 const SENTENCES = [
   { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme Solar, this is Alex. How can I help you today?" },
@@ -34,7 +37,7 @@ async function control(url: string, body: unknown) {
 async function newCall() {
   const { call } = await control(`${TWILIO}/calls`, {
     from: "+15553334444",
-    to: "+14155550100",
+    to: tenant.number.e164,
     duration: 120,
     transcript: { sentences: SENTENCES },
   });
@@ -105,7 +108,7 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
   assert.equal(activities.length, 1);
   assert.equal(activities[0].type, "call");
   assert.equal(Number(activities[0].value), Number(insight.upsell_amount));
-  assert.equal(activities[0].agent_id, "1a000000-0000-4000-8000-000000000001");
+  assert.equal(activities[0].agent_id, tenant.agent.id);
 
   const usage = await rows((sql) => sql`select * from public.usage_records where source_id = ${insight.id}`);
   assert.equal(usage.length, 1);
@@ -128,7 +131,7 @@ Deno.test("re-analysis keeps history, one current insight, no duplicate bookkeep
 
   // Only managers of the call's organization may re-analyze.
   assert.equal((await rpc(AGENT_USER, "reanalyze_call", { p_call_id: call.id })).body.code, "SP404");
-  assert.equal((await rpc(GLOBEX_MANAGER, "reanalyze_call", { p_call_id: call.id })).body.code, "SP404");
+  assert.equal((await rpc(OTHER_MANAGER, "reanalyze_call", { p_call_id: call.id })).body.code, "SP404");
   const r = await rpc(MANAGER, "reanalyze_call", { p_call_id: call.id });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   await kick();

@@ -7,20 +7,15 @@
 // policy shows up here too).
 import assert from "node:assert/strict";
 import { ANON_KEY, API_URL, db, accessToken } from "../../local/tests/helpers.ts";
+import { createStaff, createTenant } from "./fixtures.ts";
 
-const ACME = "0a000000-0000-4000-8000-000000000001";
-const GLOBEX = "0b000000-0000-4000-8000-000000000001";
-const USERS = {
-  acme: {
-    owner: "a0000000-0000-4000-8000-000000000001",
-    manager: "a0000000-0000-4000-8000-000000000003",
-    agent: "a0000000-0000-4000-8000-000000000004",
-  },
-  globex: {
-    owner: "b0000000-0000-4000-8000-000000000001",
-    manager: "b0000000-0000-4000-8000-000000000002",
-  },
-};
+// Two tenants of this file's own, with every role, and a staff member.
+const tenants = { acme: await createTenant(), globex: await createTenant() };
+const ACME = tenants.acme.org.id;
+const GLOBEX = tenants.globex.org.id;
+const roles = (t: typeof tenants.acme) => ({ owner: t.owner.id, admin: t.admin.id, manager: t.manager.id, agent: t.agentUser.id });
+const USERS = { acme: roles(tenants.acme), globex: roles(tenants.globex) };
+const STAFF = (await createStaff()).id;
 
 // Tables whose tenant column is not called org_id.
 const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "current_org_id" };
@@ -30,7 +25,6 @@ const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices", "stripe_ref
 const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events"]);
 // The public catalog: everyone reads it, no tenant writes it.
 const PUBLIC_TABLES = new Set(["plans"]);
-const STAFF = "c0000000-0000-4000-8000-000000000001";
 
 interface TableInfo {
   name: string;
@@ -106,8 +100,10 @@ async function snapshot(t: TableInfo, orgId: string) {
   }
 }
 
-// Rows the seed does not provide for both tenants (pipeline data): arrange
-// one per organization, out of the worker's way (run_after in the future).
+// Rows in every tenant table for both organizations (the fixtures give the
+// tenancy rows, agents and numbers; the rest is arranged here, jobs out of
+// the worker's way with run_after in the future), and a row in every global
+// table. A new tenant table needs a row here: the matrix below says so.
 async function arrange() {
   const sql = db();
   try {
@@ -121,26 +117,28 @@ async function arrange() {
       next_steps: [],
       key_moments: [],
     };
-    for (const [org, agent, tag] of [[ACME, "1a000000-0000-4000-8000-000000000001", "acme"], [GLOBEX, "1b000000-0000-4000-8000-000000000001", "globex"]]) {
-      const sid = "CA" + tag.padEnd(32, "0").replace(/[^0-9a-f]/g, "0");
-      await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
-                values (${org}, ${agent}, ${sid}, 'received', now(), 60)
-                on conflict (twilio_call_sid) do nothing`;
-      const [{ id }] = await sql`select id from public.calls where twilio_call_sid = ${sid}`;
+    for (const t of Object.values(tenants)) {
+      const org = t.org.id;
+      const tag = crypto.randomUUID().replaceAll("-", "");
+      const [{ id }] = await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
+                values (${org}, ${t.agent.id}, ${"CA" + tag}, 'received', now(), 60) returning id`;
       await sql`select public.save_transcript(${id}, ${sql.json({ source: "twilio", language: "en", full_text: "Agent: Hello.", segments: [{ start: 0, end: 1, speaker: "agent", text: "Hello." }] })})`;
       await sql`select public.record_insight(${id}, 'isolation-fixture', ${sql.json({ analyzer: "openai", model: "gpt-4o", prompt_version: "fixture", insight, tokens_in: 100, tokens_out: 50 })})`;
       await sql`select public.enqueue_job('isolation_fixture', ${org}::uuid, '{}'::jsonb, ${"isolation:" + tag}, now() + interval '1 day')`;
       await sql`insert into public.subscriptions (org_id) values (${org}) on conflict (org_id) do nothing`;
-      await sql`insert into public.call_comments (org_id, call_id, at_seconds, body)
-                select ${org}, ${id}, 1, 'Fixture comment'
-                 where not exists (select 1 from public.call_comments where call_id = ${id})`;
-      await sql`insert into public.feature_flags (org_id, key, note) values (${org}, 'isolation_fixture', 'test fixture')
-                on conflict (org_id, key) do nothing`;
+      await sql`insert into public.call_comments (org_id, call_id, at_seconds, body) values (${org}, ${id}, 1, 'Fixture comment')`;
+      await sql`insert into public.feature_flags (org_id, key, note) values (${org}, 'isolation_fixture', 'test fixture')`;
+      await sql`insert into public.call_scripts (org_id, name, is_default, items)
+                values (${org}, 'Fixture script', true, '[{"id": "greet", "label": "Greet"}]'::jsonb)`;
+      await sql`insert into public.invitations (org_id, email, role, invited_by)
+                values (${org}, ${`invitee.${tag.slice(0, 8)}@tests.test`}, 'agent', ${t.owner.id})`;
       await sql`insert into public.stripe_events (id, type, org_id, created, outcome)
-                values (${"evt_isolation_" + tag}, 'test.fixture', ${org}, now(), 'processed') on conflict (id) do nothing`;
+                values (${"evt_isolation_" + tag}, 'test.fixture', ${org}, now(), 'processed')`;
       await sql`insert into public.invoices (org_id, stripe_invoice_id, status, amount_due_cents, amount_paid_cents, paid_at, last_event_at)
-                values (${org}, ${"in_isolation_" + tag}, 'paid', 4900, 4900, now(), now()) on conflict (stripe_invoice_id) do nothing`;
+                values (${org}, ${"in_isolation_" + tag}, 'paid', 4900, 4900, now(), now())`;
     }
+    await sql`insert into public.stripe_refused_events (payload, reason)
+              values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;
   } finally {
     await sql.end();
   }
@@ -163,7 +161,7 @@ for (const [attacker, victim, victimOrg, ownOrg] of [
   for (const t of tables.filter((t) => t.orgColumn)) {
     Deno.test(`${t.name}: ${attacker} users get nothing of ${victim}'s rows`, async () => {
       const before = await snapshot(t, victimOrg);
-      assert.ok(before.length > 0, `seed ${victim} rows in ${t.name} so isolation can be checked`);
+      assert.ok(before.length > 0, `arrange ${victim} rows in ${t.name} so isolation can be checked`);
       for (const [role, uid] of Object.entries(USERS[attacker])) {
         const token = await accessToken(uid);
         const who = `${attacker} ${role} on ${t.name}`;
@@ -200,24 +198,38 @@ for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
 }
 
 Deno.test("public tables: every tenant reads them, none writes them", async () => {
-  for (const name of PUBLIC_TABLES) {
-    const t = tables.find((x) => x.name === name)!;
-    const sql = db();
-    const [row] = await sql.unsafe(`select to_jsonb(x) as row from public.${name} x limit 1`).then((r) => r.map((x) => x.row));
-    await sql.end();
+  assert.deepEqual([...PUBLIC_TABLES], ["plans"], "arrange a row of the test's own for a new public table");
+  // A catalog row of the test's own, removed afterwards.
+  const key = `isolation_${crypto.randomUUID().slice(0, 8)}`;
+  const sql = db();
+  try {
+    const t = tables.find((x) => x.name === "plans")!;
+    const [{ row }] = await sql`insert into public.plans (key, name, seats_included)
+                                values (${key}, 'Isolation fixture plan', 1) returning to_jsonb(plans) as row`;
     for (const uid of [USERS.acme.owner, USERS.globex.manager]) {
       const token = await accessToken(uid);
-      const r = await api(token, "GET", `${name}?select=*`);
+      const r = await api(token, "GET", "plans?select=*");
       assert.equal(r.status, 200);
-      assert.ok((r.body as unknown[]).length > 0, `${name} is readable`);
-      assertNothing(await api(token, "PATCH", `${name}?${pkFilter(t, row)}`, { [t.insertable[1]]: row[t.insertable[1]] }), `${uid} update ${name}`);
-      assertNothing(await api(token, "DELETE", `${name}?${pkFilter(t, row)}`), `${uid} delete ${name}`);
+      assert.ok((r.body as { key: string }[]).some((p) => p.key === key), "plans are readable");
+      assertNothing(await api(token, "PATCH", `plans?${pkFilter(t, row)}`, { name: "Taken over" }), `${uid} update plans`);
+      assertNothing(await api(token, "DELETE", `plans?${pkFilter(t, row)}`), `${uid} delete plans`);
+      const ins = await api(token, "POST", "plans", { key: `${key}_x`, name: "Mine", seats_included: 1 });
+      assert.ok([401, 403].includes(ins.status), `${uid} insert into plans: ${ins.status}`);
     }
+    const [{ after }] = await sql`select to_jsonb(plans) as after from public.plans where key = ${key}`;
+    assert.deepEqual(after, row, "the plan is unchanged");
+  } finally {
+    await sql`delete from public.plans where key like ${key + "%"}`;
+    await sql.end();
   }
 });
 
 Deno.test("global tables: no tenant user sees a row", async () => {
   for (const name of GLOBAL_TABLES) {
+    const sql = db();
+    const [{ n }] = await sql.unsafe(`select count(*)::int as n from public.${name}`);
+    await sql.end();
+    assert.ok(n > 0, `${name} has rows to hide`);
     for (const uid of [...Object.values(USERS.acme), ...Object.values(USERS.globex)]) {
       const token = await accessToken(uid);
       assertNothing(await api(token, "GET", `${name}?select=*`), `${uid} on ${name}`);

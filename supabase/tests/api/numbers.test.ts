@@ -4,18 +4,17 @@
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { ANON_KEY, API_URL, db, poll, accessToken } from "../../local/tests/helpers.ts";
+import { createNumber, createTenant } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
 
-const ACME = "0a000000-0000-4000-8000-000000000001";
-const ACME_OWNER = "a0000000-0000-4000-8000-000000000001";
-const ACME_MANAGER = "a0000000-0000-4000-8000-000000000003";
-const ACME_AGENT_ALEX = "1a000000-0000-4000-8000-000000000001";
-const GLOBEX = "0b000000-0000-4000-8000-000000000001";
-const GLOBEX_OWNER = "b0000000-0000-4000-8000-000000000001";
-const GLOBEX_AGENT = "1b000000-0000-4000-8000-000000000001";
-const SEEDED = ["+14155550100", "+14155550111"]; // Acme's numbers in seed.sql (unknown to the stand-in)
+// Tenants of this file's own: one buys and releases, one is the other
+// tenant, one is held at its number limit.
+const acme = await createTenant();
+const globex = await createTenant();
+const limited = await createTenant();
+const ACME = acme.org.id;
 
 interface StandInNumber {
   sid: string;
@@ -82,42 +81,16 @@ async function activeNumbers(orgId: string): Promise<number> {
   });
 }
 
-/**
- * Runs `fn` with the organization's phone-number limit overridden (a staff
- * feature flag), so the test does not depend on the plan other suites left
- * the organization on; the previous flag comes back afterwards.
- */
-async function withNumberLimit(
-  orgId: string,
-  limit: number,
-  fn: (setLimit: (n: number) => Promise<void>) => Promise<void>,
-) {
-  const before = await sql((q) =>
-    q`select limit_value from public.feature_flags where org_id = ${orgId} and key = 'phone_numbers'`
-  );
-  const setLimit = (n: number) =>
-    sql(async (q) => {
-      await q`insert into public.feature_flags (org_id, key, limit_value, note) values (${orgId}, 'phone_numbers', ${n}, 'numbers.test.ts')
-              on conflict (org_id, key) do update set limit_value = excluded.limit_value`;
-    });
-  await setLimit(limit);
-  try {
-    await fn(setLimit);
-  } finally {
-    await sql(async (q) => {
-      if (before.length) {
-        await q`update public.feature_flags set limit_value = ${
-          before[0].limit_value
-        } where org_id = ${orgId} and key = 'phone_numbers'`;
-      } else {
-        await q`delete from public.feature_flags where org_id = ${orgId} and key = 'phone_numbers'`;
-      }
-    });
-  }
+/** Sets the organization's phone-number limit (a staff feature flag), whatever its plan says. */
+async function setNumberLimit(orgId: string, n: number) {
+  await sql(async (q) => {
+    await q`insert into public.feature_flags (org_id, key, limit_value, note) values (${orgId}, 'phone_numbers', ${n}, 'numbers.test.ts')
+            on conflict (org_id, key) do update set limit_value = excluded.limit_value`;
+  });
 }
 
-Deno.test("phone-numbers: an Acme owner searches 415, buys a number for an agent, Twilio routes it to twilio-voice, releases it", async () => {
-  const search = await numbersFn(ACME_OWNER, { action: "search", org_id: ACME, area_code: "415" });
+Deno.test("phone-numbers: an owner searches 415, buys a number for an agent, Twilio routes it to twilio-voice, releases it", async () => {
+  const search = await numbersFn(acme.owner.id, { action: "search", org_id: ACME, area_code: "415" });
   assert.equal(search.status, 200, JSON.stringify(search.body));
   assert.ok(Array.isArray(search.body) && search.body.length > 0, "numbers on offer");
   for (const n of search.body) {
@@ -126,30 +99,38 @@ Deno.test("phone-numbers: an Acme owner searches 415, buys a number for an agent
     assert.equal(n.locality, "San Francisco");
     assert.equal(n.region, "CA");
   }
-  const offered = search.body.map((n: { e164: string }) => n.e164);
-  for (const s of SEEDED) assert.ok(!offered.includes(s), `${s} is already Acme's: not offered`);
-  const e164 = offered[0] as string;
+  const offered = search.body.map((n: { e164: string }) => n.e164) as string[];
+  // A number on Twilio's offer that another tenant already holds (in the
+  // database only, unknown to the stand-in) is not offered.
+  const held = await createNumber(globex.org, null, offered[0]);
+  try {
+    const next = await numbersFn(acme.owner.id, { action: "search", org_id: ACME, area_code: "415" });
+    assert.ok(!next.body.some((n: { e164: string }) => n.e164 === held.e164), `${held.e164} is already taken: not offered`);
+  } finally {
+    await sql((q) => q`delete from public.phone_numbers where id = ${held.id}`);
+  }
+  const e164 = offered[0];
 
-  const bought = await numbersFn(ACME_OWNER, {
+  const bought = await numbersFn(acme.owner.id, {
     action: "buy",
     org_id: ACME,
     e164,
-    agent_id: ACME_AGENT_ALEX,
+    agent_id: acme.agent.id,
     friendly_name: "Test sales line",
   });
   assert.equal(bought.status, 201, JSON.stringify(bought.body));
   assert.equal(bought.body.e164, e164);
   assert.equal(bought.body.org_id, ACME);
-  assert.equal(bought.body.agent_id, ACME_AGENT_ALEX);
+  assert.equal(bought.body.agent_id, acme.agent.id);
   assert.equal(bought.body.status, "active");
   assert.match(bought.body.provider_sid, /^PN[0-9a-f]{32}$/);
 
   const [row] = await sql((q) => q`select * from public.phone_numbers where e164 = ${e164}`);
   assert.equal(row.org_id, ACME);
-  assert.equal(row.agent_id, ACME_AGENT_ALEX);
+  assert.equal(row.agent_id, acme.agent.id);
   assert.equal(row.provider_sid, bought.body.provider_sid);
   assert.equal(row.friendly_name, "Test sales line");
-  assert.equal(row.created_by, ACME_OWNER);
+  assert.equal(row.created_by, acme.owner.id);
 
   const twilio = (await state()).incoming_phone_numbers.find((n) => n.phone_number === e164);
   assert.ok(twilio, "the stand-in's account holds the number");
@@ -158,15 +139,15 @@ Deno.test("phone-numbers: an Acme owner searches 415, buys a number for an agent
   assert.equal(twilio.voice_method, "POST");
   assert.equal(twilio.friendly_name, "Test sales line");
 
-  const again = await numbersFn(ACME_OWNER, { action: "search", org_id: ACME, area_code: "415" });
+  const again = await numbersFn(acme.owner.id, { action: "search", org_id: ACME, area_code: "415" });
   assert.ok(
     !again.body.some((n: { e164: string }) => n.e164 === e164),
     "a bought number is no longer offered",
   );
-  const twice = await numbersFn(ACME_OWNER, { action: "buy", org_id: ACME, e164 });
+  const twice = await numbersFn(acme.owner.id, { action: "buy", org_id: ACME, e164 });
   assert.equal(twice.status, 409, "buying it again");
 
-  const released = await numbersFn(ACME_OWNER, {
+  const released = await numbersFn(acme.owner.id, {
     action: "release",
     org_id: ACME,
     id: bought.body.id,
@@ -182,7 +163,7 @@ Deno.test("phone-numbers: an Acme owner searches 415, buys a number for an agent
     "gone from Twilio",
   );
   assert.equal(
-    (await numbersFn(ACME_OWNER, { action: "release", org_id: ACME, id: bought.body.id })).status,
+    (await numbersFn(acme.owner.id, { action: "release", org_id: ACME, id: bought.body.id })).status,
     200,
     "idempotent",
   );
@@ -190,35 +171,36 @@ Deno.test("phone-numbers: an Acme owner searches 415, buys a number for an agent
 
 Deno.test("phone-numbers: managers 403, other tenants 404, anonymous 401, bad bodies 400 — nothing bought", async () => {
   const since = new Date().toISOString();
-  const buy = { action: "buy", org_id: ACME, e164: "+14155550119", agent_id: ACME_AGENT_ALEX };
-  const manager = await numbersFn(ACME_MANAGER, buy);
+  const buy = { action: "buy", org_id: ACME, e164: "+14155550119", agent_id: acme.agent.id };
+  const manager = await numbersFn(acme.manager.id, buy);
   assert.equal(manager.status, 403);
   assert.equal(manager.body.error.code, "forbidden");
   assert.equal(
-    (await numbersFn(ACME_MANAGER, { action: "search", org_id: ACME, area_code: "415" })).status,
+    (await numbersFn(acme.manager.id, { action: "search", org_id: ACME, area_code: "415" })).status,
     403,
   );
-  assert.equal((await numbersFn(GLOBEX_OWNER, buy)).status, 404);
+  assert.equal((await numbersFn(globex.owner.id, buy)).status, 404);
   assert.equal((await numbersFn(null, buy)).status, 401);
-  const bad = await numbersFn(ACME_OWNER, { action: "search", org_id: ACME, area_code: "12" });
+  const bad = await numbersFn(acme.owner.id, { action: "search", org_id: ACME, area_code: "12" });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, "invalid_body");
-  const otherAgent = await numbersFn(ACME_OWNER, { ...buy, agent_id: GLOBEX_AGENT });
+  const otherAgent = await numbersFn(acme.owner.id, { ...buy, agent_id: globex.agent.id });
   assert.equal(otherAgent.status, 400, "another organization's agent");
   assert.deepEqual(purchases(await state(), since), [], "the stand-in was never asked to buy");
 });
 
-Deno.test("phone-numbers: Globex at its plan's limit gets 402 with an upgrade message, and nothing is bought", async () => {
-  const used = await activeNumbers(GLOBEX);
-  assert.ok(used >= 1, "Globex has its seeded number");
-  await withNumberLimit(GLOBEX, used, async () => {
+Deno.test("phone-numbers: an organization at its limit gets 402 with an upgrade message, and nothing is bought", async () => {
+  const used = await activeNumbers(limited.org.id);
+  assert.equal(used, 1, "the tenant has its fixture number");
+  await setNumberLimit(limited.org.id, used);
+  {
     const before = await state();
     const since = new Date().toISOString();
-    const r = await numbersFn(GLOBEX_OWNER, {
+    const r = await numbersFn(limited.owner.id, {
       action: "buy",
-      org_id: GLOBEX,
+      org_id: limited.org.id,
       e164: "+12125550101",
-      agent_id: GLOBEX_AGENT,
+      agent_id: limited.agent.id,
     });
     assert.equal(r.status, 402, JSON.stringify(r.body));
     assert.equal(r.body.error.code, "plan_limit");
@@ -227,14 +209,15 @@ Deno.test("phone-numbers: Globex at its plan's limit gets 402 with an upgrade me
     const after = await state();
     assert.deepEqual(purchases(after, since), [], "no purchase reached Twilio");
     assert.equal(after.incoming_phone_numbers.length, before.incoming_phone_numbers.length);
-    assert.equal(await activeNumbers(GLOBEX), used);
-  });
+    assert.equal(await activeNumbers(limited.org.id), used);
+  }
 });
 
 Deno.test("phone-numbers: when the last slot goes while Twilio is buying, the number is released again (402)", async () => {
-  const used = await activeNumbers(GLOBEX);
+  const used = await activeNumbers(limited.org.id);
   const e164 = "+12125550102";
-  await withNumberLimit(GLOBEX, used + 1, async (setLimit) => {
+  await setNumberLimit(limited.org.id, used + 1);
+  {
     // Hold the purchase at the stand-in; once it has arrived the checks have
     // passed, and the slot disappears before the row is written.
     const fault = await standIn<{ id: string }>("POST", "/faults", {
@@ -244,11 +227,11 @@ Deno.test("phone-numbers: when the last slot goes while Twilio is buying, the nu
       delay_ms: 1500,
     });
     const since = new Date().toISOString();
-    const pending = numbersFn(GLOBEX_OWNER, {
+    const pending = numbersFn(limited.owner.id, {
       action: "buy",
-      org_id: GLOBEX,
+      org_id: limited.org.id,
       e164,
-      agent_id: GLOBEX_AGENT,
+      agent_id: limited.agent.id,
     });
     try {
       await poll(
@@ -266,7 +249,7 @@ Deno.test("phone-numbers: when the last slot goes while Twilio is buying, the nu
     } finally {
       await standIn("DELETE", `/faults/${fault.id}`);
     }
-    await setLimit(used);
+    await setNumberLimit(limited.org.id, used);
     const r = await pending;
     assert.equal(r.status, 402, JSON.stringify(r.body));
     assert.equal(r.body.error.code, "plan_limit");
@@ -283,5 +266,5 @@ Deno.test("phone-numbers: when the last slot goes while Twilio is buying, the nu
     );
     const rows = await sql((q) => q`select id from public.phone_numbers where e164 = ${e164}`);
     assert.equal(rows.length, 0);
-  });
+  }
 });

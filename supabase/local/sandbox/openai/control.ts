@@ -125,38 +125,26 @@ export async function openaiControl(ctx: ControlCtx, req: Request, url: URL): Pr
         return jsonResponse({ faults: added.map(serialiseFault) }, {}, 201);
       }
     }
-    if (path === "/_sandbox/chat/replies") {
-      if (req.method === "GET") return jsonResponse({ replies: state.replies });
+    // Scripted answers, used up in order: GET lists them, DELETE clears them,
+    // POST appends one (or `{ <key>: [...] }`), each validated first.
+    const queue = async <T>(key: string, list: T[], parse: (v: unknown) => T) => {
+      if (req.method === "GET") return jsonResponse({ [key]: list });
       if (req.method === "DELETE") {
-        state.replies.length = 0;
+        list.length = 0;
         return jsonResponse({ ok: true });
       }
-      if (req.method === "POST") {
-        const body = await readJson();
-        const list = isObj(body) && Array.isArray(body.replies) ? body.replies : [body];
-        state.replies.push(
-          ...list.map((r: unknown) => ScriptedReplySchema.parse(r) as ScriptedReply),
-        );
-        return jsonResponse({ pending: state.replies.length }, {}, 201);
-      }
-    }
-    if (path === "/_sandbox/audio/transcriptions") {
-      if (req.method === "GET") return jsonResponse({ transcriptions: state.transcriptions });
-      if (req.method === "DELETE") {
-        state.transcriptions.length = 0;
-        return jsonResponse({ ok: true });
-      }
-      if (req.method === "POST") {
-        const body = await readJson();
-        const list = isObj(body) && Array.isArray(body.transcriptions)
-          ? body.transcriptions
-          : [body];
-        state.transcriptions.push(
-          ...list.map((r: unknown) => ScriptedTranscriptionSchema.parse(r)),
-        );
-        return jsonResponse({ pending: state.transcriptions.length }, {}, 201);
-      }
-    }
+      if (req.method !== "POST") return null;
+      const body = await readJson();
+      const items = isObj(body) && Array.isArray(body[key]) ? body[key] : [body];
+      list.push(...items.map(parse));
+      return jsonResponse({ pending: list.length }, {}, 201);
+    };
+    const queued = path === "/_sandbox/chat/replies"
+      ? await queue("replies", state.replies, (r) => ScriptedReplySchema.parse(r) as ScriptedReply)
+      : path === "/_sandbox/audio/transcriptions"
+      ? await queue("transcriptions", state.transcriptions, (r) => ScriptedTranscriptionSchema.parse(r))
+      : null;
+    if (queued) return queued;
     return jsonResponse(
       {
         error: {

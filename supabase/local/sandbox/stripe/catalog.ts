@@ -13,6 +13,8 @@ import {
   newId,
   noSuch,
   oneOf,
+  requiredInt,
+  requiredStr,
   str,
   stringList,
 } from "./params.ts";
@@ -238,10 +240,8 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
         "active",
         "expand",
       ]);
-      const currency = str(params, "currency");
-      if (!currency) throw missingParam("currency");
-      const unitAmount = int(params, "unit_amount");
-      if (unitAmount === undefined) throw missingParam("unit_amount");
+      const currency = requiredStr(params, "currency");
+      const unitAmount = requiredInt(params, "unit_amount");
       const productId = str(params, "product");
       const productData = params.product_data;
       if (!productId && !productData) throw missingParam("product");
@@ -326,10 +326,8 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
         "event_time_window",
         "expand",
       ]);
-      const displayName = str(params, "display_name");
-      if (!displayName) throw missingParam("display_name");
-      const eventName = str(params, "event_name");
-      if (!eventName) throw missingParam("event_name");
+      const displayName = requiredStr(params, "display_name");
+      const eventName = requiredStr(params, "event_name");
       const agg = params.default_aggregation;
       if (!agg || typeof agg !== "object") throw missingParam("default_aggregation");
       const formula = oneOf(

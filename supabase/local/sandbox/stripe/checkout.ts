@@ -22,6 +22,7 @@ import {
   missingParam,
   newId,
   noSuch,
+  requiredStr,
   str,
   stringList,
 } from "./params.ts";
@@ -55,8 +56,7 @@ export function createCheckout(state: StripeState, params: Json): Json {
     "currency",
     "expand",
   ]);
-  const mode = str(params, "mode");
-  if (!mode) throw missingParam("mode");
+  const mode = requiredStr(params, "mode");
   if (!["payment", "setup", "subscription"].includes(mode)) {
     throw invalid(`Invalid mode: must be one of payment, setup, or subscription`, "mode");
   }
@@ -408,8 +408,7 @@ export function checkoutRoutes(state: StripeState): StripeRoute[] {
         "on_behalf_of",
         "expand",
       ]);
-      const customer = str(params, "customer");
-      if (!customer) throw missingParam("customer");
+      const customer = requiredStr(params, "customer");
       state.liveCustomer(customer, "customer");
       const returnUrl = str(params, "return_url") || null;
       if (returnUrl && !URL.canParse(returnUrl)) {

@@ -160,6 +160,20 @@ export function str(params: Json, name: string, param = name): string | undefine
   return v;
 }
 
+/** A required string parameter: absent or empty is Stripe's `parameter_missing`. */
+export function requiredStr(params: Json, name: string, param = name): string {
+  const v = str(params, name, param);
+  if (!v) throw missingParam(param);
+  return v;
+}
+
+/** A required integer parameter. */
+export function requiredInt(params: Json, name: string, param = name): number {
+  const v = int(params, name, param);
+  if (v === undefined) throw missingParam(param);
+  return v;
+}
+
 export function int(params: Json, name: string, param = name): number | undefined {
   const v = params[name];
   if (v === undefined || v === "") return undefined;

@@ -245,6 +245,17 @@ export function updateSubscription(
   sub.metadata = metadataParam(params, sub.metadata);
   if (params.description !== undefined) sub.description = params.description || null;
   let invoice: Json | null = null;
+  /** An invoice for this update, charged now for the period that runs from here. */
+  const updateInvoice = (proration?: typeof prorationLines) =>
+    state.createInvoice(sub, {
+      reason: "subscription_update",
+      periodStart: t,
+      periodEnd: t,
+      linePeriod: { start: t, end: sub.current_period_end },
+      chargeLicensed: true,
+      chargeUsage: false,
+      ...(proration ? { proration } : {}),
+    });
   if (params.trial_end !== undefined) {
     if (params.trial_end === "now") {
       if (sub.status === "trialing") {
@@ -257,14 +268,7 @@ export function updateSubscription(
         );
         sub.billing_cycle_anchor = t;
         sub.status = "active";
-        invoice = state.createInvoice(sub, {
-          reason: "subscription_update",
-          periodStart: t,
-          periodEnd: t,
-          linePeriod: { start: t, end: sub.current_period_end },
-          chargeLicensed: true,
-          chargeUsage: false,
-        });
+        invoice = updateInvoice();
         state.markPaid(invoice);
       }
     } else {
@@ -277,15 +281,7 @@ export function updateSubscription(
     }
   }
   if (proration === "always_invoice" && prorationLines.length && !invoice) {
-    invoice = state.createInvoice(sub, {
-      reason: "subscription_update",
-      periodStart: t,
-      periodEnd: t,
-      linePeriod: { start: t, end: sub.current_period_end },
-      chargeLicensed: true,
-      chargeUsage: false,
-      proration: prorationLines,
-    });
+    invoice = updateInvoice(prorationLines);
     state.markPaid(invoice);
   }
   for (const item of sub.items.data) {

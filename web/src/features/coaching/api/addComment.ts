@@ -1,5 +1,5 @@
 // Managers pin a comment to the current moment of the call.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInvalidatingMutation } from "../../../lib/mutations";
 import { supabase } from "../../../lib/supabase";
 import { commentsQueryOptions } from "./getComments";
 
@@ -15,10 +15,5 @@ export async function addComment(comment: NewComment): Promise<void> {
   if (error) throw error;
 }
 
-export function useAddComment(callId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: addComment,
-    onSuccess: () => qc.invalidateQueries({ queryKey: commentsQueryOptions(callId).queryKey }),
-  });
-}
+export const useAddComment = (callId: string) =>
+  useInvalidatingMutation(addComment, [commentsQueryOptions(callId).queryKey], "success");

@@ -1,6 +1,6 @@
 // Buys a number for the organization (phone-numbers: plan limit checked first,
 // Twilio purchase, row written — or the number released again).
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInvalidatingMutation } from "../../../lib/mutations";
 import { callFunction } from "../../../lib/functions";
 import { type PhoneNumber, phoneNumbersQueryOptions } from "./getPhoneNumbers";
 import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
@@ -21,15 +21,9 @@ export const buyNumber = (orgId: string, input: BuyNumberInput) =>
     ...(input.friendlyName?.trim() ? { friendly_name: input.friendlyName.trim() } : {}),
   });
 
-export function useBuyNumber(orgId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (input: BuyNumberInput) => buyNumber(orgId, input),
-    onSettled: () =>
-      Promise.all([
-        qc.invalidateQueries({ queryKey: phoneNumbersQueryOptions(orgId).queryKey }),
-        qc.invalidateQueries({ queryKey: entitlementsQueryOptions(orgId).queryKey }),
-        qc.invalidateQueries({ queryKey: availableNumbersBaseKey(orgId) }),
-      ]),
-  });
-}
+export const useBuyNumber = (orgId: string) =>
+  useInvalidatingMutation((input: BuyNumberInput) => buyNumber(orgId, input), [
+    phoneNumbersQueryOptions(orgId).queryKey,
+    entitlementsQueryOptions(orgId).queryKey,
+    availableNumbersBaseKey(orgId),
+  ]);

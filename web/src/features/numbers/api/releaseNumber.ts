@@ -1,5 +1,5 @@
 // Releases a number at Twilio and marks it released (phone-numbers).
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInvalidatingMutation } from "../../../lib/mutations";
 import { callFunction } from "../../../lib/functions";
 import { type PhoneNumber, phoneNumbersQueryOptions } from "./getPhoneNumbers";
 import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
@@ -7,14 +7,8 @@ import { entitlementsQueryOptions } from "../../../lib/queries/entitlements";
 export const releaseNumber = (orgId: string, id: string) =>
   callFunction<PhoneNumber>("phone-numbers", { action: "release", org_id: orgId, id });
 
-export function useReleaseNumber(orgId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => releaseNumber(orgId, id),
-    onSettled: () =>
-      Promise.all([
-        qc.invalidateQueries({ queryKey: phoneNumbersQueryOptions(orgId).queryKey }),
-        qc.invalidateQueries({ queryKey: entitlementsQueryOptions(orgId).queryKey }),
-      ]),
-  });
-}
+export const useReleaseNumber = (orgId: string) =>
+  useInvalidatingMutation((id: string) => releaseNumber(orgId, id), [
+    phoneNumbersQueryOptions(orgId).queryKey,
+    entitlementsQueryOptions(orgId).queryKey,
+  ]);

@@ -1,5 +1,5 @@
 // The signed-in user leaves the organization (the last owner cannot: SP422).
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInvalidatingMutation } from "../../../lib/mutations";
 import { supabase } from "../../../lib/supabase";
 import { membersQueryOptions } from "../../../lib/queries/members";
 
@@ -8,10 +8,5 @@ export async function leaveOrganization(orgId: string): Promise<void> {
   if (error) throw error;
 }
 
-export function useLeaveOrganization(orgId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: () => leaveOrganization(orgId),
-    onSuccess: () => qc.invalidateQueries({ queryKey: membersQueryOptions(orgId).queryKey }),
-  });
-}
+export const useLeaveOrganization = (orgId: string) =>
+  useInvalidatingMutation(() => leaveOrganization(orgId), [membersQueryOptions(orgId).queryKey], "success");

@@ -1,5 +1,5 @@
 // Revokes a pending invitation (owners, admins, managers).
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInvalidatingMutation } from "../../../lib/mutations";
 import { supabase } from "../../../lib/supabase";
 import { invitationsQueryOptions } from "./getInvitations";
 
@@ -8,10 +8,5 @@ export async function revokeInvitation(invitationId: string): Promise<void> {
   if (error) throw error;
 }
 
-export function useRevokeInvitation(orgId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: revokeInvitation,
-    onSettled: () => qc.invalidateQueries({ queryKey: invitationsQueryOptions(orgId).queryKey }),
-  });
-}
+export const useRevokeInvitation = (orgId: string) =>
+  useInvalidatingMutation(revokeInvitation, [invitationsQueryOptions(orgId).queryKey]);

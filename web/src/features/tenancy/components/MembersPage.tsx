@@ -7,7 +7,8 @@ import { useRouter } from "../../../lib/router";
 import { type Member, useMembers } from "../../../lib/queries/members";
 import { membershipsQueryOptions } from "../../../lib/queries/memberships";
 import { type OrgRole, useOrg, useSession } from "../../../lib/session";
-import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
+import { QueryState } from "../../../components/QueryState";
+import { Banner, Card } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime } from "../../../lib/format";
 import { useChangeMemberRole } from "../api/changeMemberRole";
@@ -38,21 +39,20 @@ function MembersCard({ orgId, myRole }: { orgId: string; myRole: OrgRole }) {
   const canManage = myRole === "owner" || myRole === "admin";
   return (
     <Card title="Team">
-      {members.isPending ? <Spinner label="Loading members…" />
-        : members.isError ? <ErrorState error={members.error} onRetry={() => members.refetch()} />
-        : !members.data.length ? <EmptyState title="No members yet" />
-        : (
+      <QueryState query={members} loading="Loading members…" empty="No members yet">
+        {(rows) => (
           <div className="table-wrap">
             <table className="members-table">
               <thead>
                 <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th>{canManage && <th scope="col"><span className="sr-only">Actions</span></th>}</tr>
               </thead>
               <tbody>
-                {members.data.map((m) => <MemberRow key={m.userId} orgId={orgId} member={m} myRole={myRole} canManage={canManage} />)}
+                {rows.map((m) => <MemberRow key={m.userId} orgId={orgId} member={m} myRole={myRole} canManage={canManage} />)}
               </tbody>
             </table>
           </div>
         )}
+      </QueryState>
     </Card>
   );
 }
@@ -164,17 +164,16 @@ function InvitationsCard({ orgId }: { orgId: string }) {
   const invitations = useInvitations(orgId);
   return (
     <Card title="Pending invitations">
-      {invitations.isPending ? <Spinner label="Loading invitations…" />
-        : invitations.isError ? <ErrorState error={invitations.error} onRetry={() => invitations.refetch()} />
-        : !invitations.data.length ? <EmptyState title="No pending invitations" />
-        : (
+      <QueryState query={invitations} loading="Loading invitations…" empty="No pending invitations">
+        {(rows) => (
           <div className="table-wrap">
             <table className="members-table">
               <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
-              <tbody>{invitations.data.map((i) => <InvitationRow key={i.id} orgId={orgId} invitation={i} />)}</tbody>
+              <tbody>{rows.map((i) => <InvitationRow key={i.id} orgId={orgId} invitation={i} />)}</tbody>
             </table>
           </div>
         )}
+      </QueryState>
     </Card>
   );
 }
