@@ -7,7 +7,7 @@
 // policy shows up here too).
 import assert from "node:assert/strict";
 import { ANON_KEY, API_URL, db, accessToken } from "../../local/tests/helpers.ts";
-import { createStaff, createTenant } from "./fixtures.ts";
+import { addMember, createAgent, createStaff, createTenant } from "./fixtures.ts";
 
 // Two tenants of this file's own, with every role, and a staff member.
 const tenants = { acme: await createTenant(), globex: await createTenant() };
@@ -136,6 +136,15 @@ async function arrange() {
                 values (${"evt_isolation_" + tag}, 'test.fixture', ${org}, now(), 'processed')`;
       await sql`insert into public.invoices (org_id, stripe_invoice_id, status, amount_due_cents, amount_paid_cents, paid_at, last_event_at)
                 values (${org}, ${"in_isolation_" + tag}, 'paid', 4900, 4900, now(), now())`;
+      const [goal] = await sql`insert into public.goals (org_id, name, metric, scope, target, period, period_start, period_end)
+                values (${org}, 'Fixture goal', 'calls_handled', 'team', 10, 'month', date_trunc('month', now())::date,
+                        (date_trunc('month', now()) + interval '1 month' - interval '1 day')::date) returning id`;
+      await sql`insert into public.goal_members (goal_id, agent_id, org_id) values (${goal.id}, ${t.agent.id}, ${org})`;
+      await sql`insert into public.goal_snapshots (org_id, goal_id, name, metric, scope, target, period, period_start, period_end, actual, sample_size, status)
+                values (${org}, ${goal.id}, 'Fixture goal', 'calls_handled', 'team', 10, 'month', '2026-10-01', '2026-10-31', 3, 3, 'missed')`;
+      await sql`insert into public.referrals (org_id, referrer_kind, referrer_name, referred_name, referred_email)
+                values (${org}, 'customer', 'Ria Referrer', 'Rex Referred', ${`referred.${tag.slice(0, 8)}@tests.test`})`;
+      await sql`insert into public.what_if_scenarios (org_id, name, inputs) values (${org}, 'Fixture scenario', '{}'::jsonb)`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;
@@ -196,6 +205,40 @@ for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
     }
   });
 }
+
+// A removed member: an agent who took a call (transcript, insight, comment,
+// activity) is removed by the owner through the API; with the token they still
+// hold, they read nothing of the organization in any table.
+Deno.test("a removed member reads nothing of their former organization, in any tenant table", async () => {
+  for (const [name, t] of Object.entries(tenants)) {
+    const leaver = await addMember(t.org, "agent");
+    const agent = await createAgent(t.org, { user: leaver });
+    const sql = db();
+    let callId: string;
+    try {
+      const tag = crypto.randomUUID().replaceAll("-", "");
+      [{ id: callId }] = await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
+                values (${t.org.id}, ${agent.id}, ${"CA" + tag}, 'received', now(), 60) returning id`;
+      await sql`select public.save_transcript(${callId}, ${sql.json({ source: "twilio", language: "en", full_text: "Agent: Hi.", segments: [{ start: 0, end: 1, speaker: "agent", text: "Hi." }] })})`;
+      await sql`select public.record_insight(${callId}, 'isolation-leaver', ${sql.json({ analyzer: "offline", model: "offline", prompt_version: "fixture", insight: { summary: "s", sentiment: { score: 0, label: "neutral", evidence: [] }, converted: { value: false, evidence: null }, upsell: { amount: 0, currency: "USD", items: [] }, script_adherence: { score: 0, checklist: [] }, objections: [], next_steps: [], key_moments: [] }, tokens_in: 0, tokens_out: 0 })})`;
+      await sql`insert into public.call_comments (org_id, call_id, at_seconds, body) values (${t.org.id}, ${callId}, 1, 'On the leaver''s call')`;
+    } finally {
+      await sql.end();
+    }
+    const token = await accessToken(leaver.id);
+    for (const table of ["calls", "transcripts", "insights", "call_comments", "activities"]) {
+      const r = await api(token, "GET", `${table}?select=*&org_id=eq.${t.org.id}`);
+      assert.ok((r.body as unknown[]).length > 0, `${name}: before removal the agent reads ${table} of their call`);
+    }
+    const removed = await api(await accessToken(t.owner.id), "POST", "rpc/remove_member", { p_org_id: t.org.id, p_user_id: leaver.id });
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    for (const tb of tables.filter((x) => x.orgColumn)) {
+      assertNothing(await api(token, "GET", `${tb.name}?select=*&${tb.orgColumn}=eq.${t.org.id}`), `${name}: the removed member on ${tb.name}`);
+    }
+    const own = await api(token, "PATCH", `call_comments?call_id=eq.${callId}`, { body: "edited after removal" });
+    assertNothing(own, `${name}: the removed member edits no comment`);
+  }
+});
 
 Deno.test("public tables: every tenant reads them, none writes them", async () => {
   assert.deepEqual([...PUBLIC_TABLES], ["plans"], "arrange a row of the test's own for a new public table");
