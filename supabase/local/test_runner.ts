@@ -275,7 +275,8 @@ export async function runSuites(inst: Instance, only: string[]): Promise<number>
     const rs = results.filter((r) => names.includes(r.name));
     return `${rs.reduce((a, r) => a + r.passed, 0)} passed, ${rs.reduce((a, r) => a + r.failed, 0)} failed`;
   };
-  console.log(`\n${Object.entries(kinds).map(([k, names]) => `${k}: ${part(names)}`).join(" · ")}`);
+  const ran = Object.entries(kinds).filter(([, names]) => results.some((r) => names.includes(r.name)));
+  console.log(`\n${ran.map(([k, names]) => `${k}: ${part(names)}`).join(" · ")}`);
   if (skipped) console.log(`${skipped} skipped: see the suites above for which and why`);
   summaryLine = `${passed} passed, ${failed} failed`;
   return failed === 0 && passed > 0 ? 0 : 1;

@@ -119,12 +119,14 @@ async function buyStarter(t: Tenant, seats: number) {
 
 Deno.test("an owner buys a plan through Checkout; webhooks move the organization; replays change nothing", async () => {
   const t = await freeTenant();
+  // The stand-in's delivery log is shared by every test: count this test's own failures.
+  const failedBefore = new Set((await sandbox("deliveries?ok=false")).data.map((d: { id: string }) => d.id));
   const sub = await buyStarter(t, 6);
   assert.equal(sub.seats, 6);
   assert.match(sub.stripe_subscription_id, /^sub_/);
   await sandbox("webhooks/settle", {});
-  const failed = await sandbox("deliveries?ok=false");
-  assert.deepEqual(failed.data, [], "every delivery was answered 2xx");
+  const failed = (await sandbox("deliveries?ok=false")).data.filter((d: { id: string }) => !failedBefore.has(d.id));
+  assert.deepEqual(failed, [], "every delivery was answered 2xx");
 
   const token = await accessToken(t.manager);
   const ent = await (await fetch(`${API_URL}/rest/v1/rpc/org_entitlements`, {
