@@ -43,11 +43,11 @@ test("a goal moves live when a converting call arrives through the signed webhoo
   await expect(page.getByRole("heading", { name: "Goals", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "New goal" }).click();
   const form = page.getByRole("form", { name: "New goal" });
-  await expect(form.getByLabel("Metric")).toHaveValue("conversions");
-  await expect(form.getByLabel("Period", { exact: true })).toHaveValue("month");
-  await form.getByLabel("Person").selectOption({ label: "Alex Agent" });
-  await form.getByLabel("Target").fill("5");
-  await form.getByLabel("Name").fill(name);
+  await expect(form.locator("select[name=metric]")).toHaveValue("conversions");
+  await expect(form.locator("select[name=period]")).toHaveValue("month");
+  await form.locator("select[name=subject]").selectOption({ label: "Alex Agent" });
+  await form.locator("input[name=target]").fill("5");
+  await form.locator("input[name=name]").fill(name);
   await form.getByRole("button", { name: "Create goal" }).click();
   await expect(page.getByText("Goal created.")).toBeVisible();
 

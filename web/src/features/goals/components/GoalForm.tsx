@@ -99,7 +99,7 @@ export function GoalForm({ goal, onDone }: { goal?: GoalProgress; onDone: (messa
       <div className="goal-form-grid">
         <label>
           Metric
-          <select value={d.metric} onChange={(e) => set({ metric: e.target.value as GoalMetric })}>
+          <select name="metric" value={d.metric} onChange={(e) => set({ metric: e.target.value as GoalMetric })}>
             {METRICS.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
           </select>
         </label>
@@ -122,7 +122,7 @@ export function GoalForm({ goal, onDone }: { goal?: GoalProgress; onDone: (messa
         {d.scope === "member" && (
           <label>
             Person
-            <select value={d.subject} onChange={(e) => set({ subject: e.target.value })} disabled={agents.isPending}>
+            <select name="subject" value={d.subject} onChange={(e) => set({ subject: e.target.value })} disabled={agents.isPending}>
               <option value="">{agents.isPending ? "Loading…" : "Choose…"}</option>
               {agentList.length > 0 && (
                 <optgroup label="Agents">
@@ -139,11 +139,11 @@ export function GoalForm({ goal, onDone }: { goal?: GoalProgress; onDone: (messa
         )}
         <label>
           Target{isRate ? " (%)" : isScore ? " (0–100)" : d.metric === "upsell_revenue" ? ` (${org.currency})` : ""}
-          <input type="number" inputMode="decimal" min="0" step="any" required value={d.target} onChange={(e) => set({ target: e.target.value })} />
+          <input name="target" type="number" inputMode="decimal" min="0" step="any" required value={d.target} onChange={(e) => set({ target: e.target.value })} />
         </label>
         <label>
           Period
-          <select value={d.period} onChange={(e) => set({ period: e.target.value as GoalPeriod })}>
+          <select name="period" value={d.period} onChange={(e) => set({ period: e.target.value as GoalPeriod })}>
             {PERIODS.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
           </select>
         </label>
@@ -159,7 +159,7 @@ export function GoalForm({ goal, onDone }: { goal?: GoalProgress; onDone: (messa
         )}
         <label className="goal-form-name">
           Name
-          <input value={d.name} maxLength={200} placeholder={suggested} onChange={(e) => set({ name: e.target.value })} />
+          <input name="name" value={d.name} maxLength={200} placeholder={suggested} onChange={(e) => set({ name: e.target.value })} />
         </label>
       </div>
       {d.scope === "team" && (

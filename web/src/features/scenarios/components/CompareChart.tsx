@@ -7,7 +7,7 @@ import type { Compared } from "../api/compareScenarios";
 
 const W = 640;
 const ROW = 34;
-const M = { top: 8, right: 110, bottom: 8, left: 150 };
+const M = { top: 8, right: 110, bottom: 8, left: 160 };
 
 export function CompareChart({ rows, currency }: { rows: Compared[]; currency: string }) {
   const id = useId();
@@ -29,7 +29,7 @@ export function CompareChart({ rows, currency }: { rows: Compared[]; currency: s
           const ci = r.projection.revenue_ci95?.month;
           return (
             <g key={r.id} data-testid="compare-bar">
-              <text x={M.left - 8} y={y + ROW / 2} textAnchor="end" dominantBaseline="middle" className="wi-axis">{r.name.length > 22 ? `${r.name.slice(0, 21)}…` : r.name}</text>
+              <text x={M.left - 8} y={y + ROW / 2} textAnchor="end" dominantBaseline="middle" className="wi-axis">{r.name.length > 20 ? `${r.name.slice(0, 19)}…` : r.name}</text>
               <rect className="wi-bar" x={M.left} y={y + 6} width={Math.max(1, x(value(r)) - M.left)} height={ROW - 12} rx={3} />
               {ci && (
                 <g className="wi-ci">
