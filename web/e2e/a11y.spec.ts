@@ -38,6 +38,10 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/numbers", "acmeOwner", "Phone numbers"],
   ["/app/members", "acmeOwner", "Members of Acme Inc"],
   ["/app/billing", "acmeOwner", "Billing"],
+  ["/app/goals", "acmeManager", "Goals"],
+  ["/app/activities", "acmeManager", "Activities"],
+  ["/app/referrals", "acmeManager", "Referrals"],
+  ["/app/what-if", "acmeManager", "What-if"],
   ["/staff", "staff", "Tenant margins"],
 ];
 for (const [path, who, heading] of SCREENS) {

@@ -3,6 +3,8 @@ import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { ErrorState, RouteErrorBoundary, Spinner } from "../components/ui";
 import { ResetPasswordPage, SignInPage, SignUpPage, UpdatePasswordPage } from "../features/auth/components/AuthPages";
 import { DashboardPage } from "../features/dashboard/components/DashboardPage";
+// The dashboard shows goal progress: app/ composes the goals feature's widget into it.
+import { GoalSummaryCard } from "../features/goals/components/GoalSummaryCard";
 
 // The dashboard (where managers land) ships in the main bundle; every other
 // screen is its own chunk, loaded when first opened.
@@ -16,6 +18,12 @@ const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPag
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 const MembersPage = lazy(() => import("../features/tenancy/components/MembersPage").then((m) => ({ default: m.MembersPage })));
 const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
+const GoalsPage = lazy(() => import("../features/goals/components/GoalsPage").then((m) => ({ default: m.GoalsPage })));
+const ActivitiesPage = lazy(() =>
+  import("../features/activities/components/ActivitiesPage").then((m) => ({ default: m.ActivitiesPage }))
+);
+const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
+const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -79,13 +87,17 @@ function RequireSession({ children }: { children: ReactNode }) {
 }
 
 const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
-  ["/app", () => <DashboardPage />],
+  ["/app", () => <DashboardPage goals={<GoalSummaryCard />} />],
   ["/app/calls", () => <CallsPage />],
   ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} />],
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
   ["/app/numbers", () => <NumbersPage />],
   ["/app/billing", () => <BillingPage />],
+  ["/app/goals", () => <GoalsPage />],
+  ["/app/activities", () => <ActivitiesPage />],
+  ["/app/referrals", () => <ReferralsPage />],
+  ["/app/what-if", () => <WhatIfPage />],
   ["/app/members", () => <MembersPage />],
 ];
 

@@ -19,6 +19,10 @@ export function Shell({ children }: { children: ReactNode }) {
         <nav id="main-nav" className={menuOpen ? "open" : ""} aria-label="Main" onClick={() => setMenuOpen(false)}>
           <Link to="/app">Dashboard</Link>
           <Link to="/app/calls">Calls</Link>
+          <Link to="/app/goals">Goals</Link>
+          <Link to="/app/activities">Activities</Link>
+          <Link to="/app/referrals">Referrals</Link>
+          {isManager && <Link to="/app/what-if">What-if</Link>}
           {isManager && <Link to="/app/agents">Agents</Link>}
           {isManager && <Link to="/app/script">Call script</Link>}
           {isManager && <Link to="/app/members">Members</Link>}

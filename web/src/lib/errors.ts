@@ -26,9 +26,14 @@ const AUTH_MESSAGES: Record<string, string> = {
   otp_expired: "That link has expired or was already used. Request a new one.",
 };
 
-export function errorMessage(err: unknown): string {
+/**
+ * `overrides` lets a screen say what a code means in its context (e.g. SP409
+ * on a referral form: "already referred"), keyed by SQLSTATE or Auth code.
+ */
+export function errorMessage(err: unknown, overrides: Record<string, string> = {}): string {
   if (!err) return "Something went wrong.";
   const e = err as { code?: string; message?: string; status?: number; name?: string; error?: { message?: string } };
+  if (e.code && overrides[e.code]) return overrides[e.code];
   if ((e.status === 502 || e.status === 503) && /^Auth/.test(e.name ?? "")) {
     return "Sign-in is unavailable right now: the authentication service is not answering. Please try again in a minute.";
   }

@@ -3,6 +3,7 @@
 import type { Session } from "@supabase/supabase-js";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { entitlementsQueryOptions } from "./queries/entitlements";
 import { type Membership, membershipsQueryOptions } from "./queries/memberships";
 import { supabase } from "./supabase";
 import { useRouter } from "./router";
@@ -18,6 +19,12 @@ interface SessionState {
   membershipsError: unknown;
   /** SalesPulse staff (platform admin): the staff console is theirs. */
   isStaff: boolean;
+  /**
+   * The current organization's plan features (org_entitlements), fetched once
+   * with the session; null while unknown (loading or failed): screens then
+   * show everything and SQL decides.
+   */
+  features: string[] | null;
   switchOrg: (orgId: string) => Promise<void>;
 }
 
@@ -44,6 +51,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const m = useQuery(membershipsQueryOptions(userId));
   const memberships = m.data?.memberships ?? [];
   const current = memberships.find((x) => x.org_id === m.data?.currentOrgId) ?? memberships[0] ?? null;
+  const ent = useQuery({ ...entitlementsQueryOptions(current?.org_id ?? ""), enabled: Boolean(current), staleTime: 5 * 60_000 });
+  const features = ent.data?.features ?? null;
 
   const switchOrg = useCallback(async (orgId: string) => {
     const { error } = await supabase.rpc("set_current_organization", { p_org_id: orgId });
@@ -61,8 +70,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     membershipsLoading: m.isPending && Boolean(userId),
     membershipsError: m.error,
     isStaff: m.data?.isStaff ?? false,
+    features,
     switchOrg,
-  }), [session, loading, memberships, current, m.isPending, m.error, m.data?.isStaff, userId, switchOrg]);
+  }), [session, loading, memberships, current, m.isPending, m.error, m.data?.isStaff, userId, switchOrg, features]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
@@ -84,6 +94,12 @@ export function useOrg() {
     isManager: role === "owner" || role === "admin" || role === "manager",
     isAdmin: role === "owner" || role === "admin",
   };
+}
+
+/** Whether the plan includes `feature`; true while the plan is unknown (SQL stays the authority). */
+export function useFeature(feature: string): boolean {
+  const { features } = useSession();
+  return features == null || features.includes(feature);
 }
 
 /**

@@ -2,7 +2,7 @@
 // for a period and (optionally) one agent, all kept in the URL. Each widget is
 // one RPC round trip; while calls are in the pipeline everything refetches.
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { useOrg } from "../../../lib/session";
 import { agentLeaderboardQueryKey } from "../api/getAgentLeaderboard";
 import { pipelineRefetchInterval, useDashboardKpis } from "../api/getDashboardKpis";
@@ -33,7 +33,8 @@ function useRefreshWhenPipelineDrains(orgId: string, filters: DashboardFilters, 
   }, [qc, orgId, filters, inPipeline]);
 }
 
-export function DashboardPage() {
+/** `goals`: the goal-progress widget, composed in by app/ (features don't import each other). */
+export function DashboardPage({ goals }: { goals?: ReactNode } = {}) {
   // RLS shows an agent only their own calls; the page says so instead of
   // showing a team leaderboard of zeros.
   const { org, orgId, isManager } = useOrg();
@@ -47,6 +48,7 @@ export function DashboardPage() {
       {!isManager && <p className="muted" data-testid="own-calls-note">Your own calls. Managers see the whole team.</p>}
       <DashboardFiltersBar filters={filters} preset={preset} today={today} onChange={setFilters} agentFilter={isManager} />
       <KpiCards query={kpis} currency={org.currency} filters={filters} />
+      {goals}
       <TrendCard filters={filters} currency={org.currency} refetchInterval={refetchInterval} />
       {isManager && (
         <LeaderboardCard

@@ -1,0 +1,228 @@
+// Sales performance as a new user would try it, in a real browser against the
+// real test stack: the demo manager sets a monthly conversions goal for an
+// agent, a call that converts arrives through the signed Twilio webhook and
+// the goal moves without a reload; a meeting logged by hand; a referral added
+// and moved to won; what-if pre-filled from measured figures, adherence
+// raised, the projection with its interval.
+import { expect, type Page, test } from "@playwright/test";
+import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
+
+const ACME = "0a000000-0000-4000-8000-000000000001";
+/** The number that rings Alex Agent (seed). */
+const ALEX_LINE = "+14155550100";
+const TWILIO = `${process.env.TWILIO_SANDBOX_URL}/_sandbox`;
+const SENTENCES = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
+  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
+  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
+  { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
+];
+
+async function twilio(path: string, body: unknown) {
+  const r = await fetch(`${TWILIO}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return await r.json();
+}
+
+/** A call to `to` in the Twilio stand-in, its recording callback delivered (signed) to our webhook. */
+async function postCall(to: string): Promise<string> {
+  const { call } = await twilio("calls", { from: "+15553330000", to, duration: 24, transcript: { sentences: SENTENCES } });
+  const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
+  expect(delivery.response.status).toBe(200);
+  return call.sid;
+}
+
+async function noOverflow(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+}
+
+test("a goal moves live when a converting call arrives through the signed webhook", async ({ page }) => {
+  const name = `Alex: conversions ${Date.now()}`;
+  await signInAs(page, USERS.acmeManager, "/app/goals");
+  await expect(page.getByRole("heading", { name: "Goals", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "New goal" }).click();
+  const form = page.getByRole("form", { name: "New goal" });
+  await expect(form.locator("select[name=metric]")).toHaveValue("conversions");
+  await expect(form.locator("select[name=period]")).toHaveValue("month");
+  await form.locator("select[name=subject]").selectOption({ label: "Alex Agent" });
+  await form.locator("input[name=target]").fill("5");
+  await form.locator("input[name=name]").fill(name);
+  await form.getByRole("button", { name: "Create goal" }).click();
+  await expect(page.getByText("Goal created.")).toBeVisible();
+
+  const card = page.getByTestId("goal-card").filter({ hasText: name });
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("progressbar")).toBeVisible();
+  const before = Number(await card.getAttribute("data-actual"));
+  const [goal] = await rest<{ id: string; metric: string; period: string; agent_id: string }[]>(
+    `goals?select=id,metric,period,agent_id&org_id=eq.${ACME}&name=eq.${encodeURIComponent(name)}`,
+  );
+  expect(goal).toMatchObject({ metric: "conversions", period: "month", agent_id: "1a000000-0000-4000-8000-000000000001" });
+  await shot(page, "20-goals-before-call");
+
+  const sid = await postCall(ALEX_LINE);
+  // No reload: the screen polls goal_progress.
+  await expect(card).toHaveAttribute("data-actual", String(before + 1), { timeout: 60_000 });
+  const [call] = await rest<{ status: string }[]>(`calls?select=status&twilio_call_sid=eq.${sid}`);
+  expect(call.status).toBe("analyzed");
+  await shot(page, "21-goals-after-call");
+
+  // The dashboard's goal widget shows goals too.
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByTestId("goal-summary-row").first()).toBeVisible();
+  await shot(page, "22-dashboard-goals");
+});
+
+test("log a meeting by hand; automatic entries link to their source", async ({ page }) => {
+  const title = `Site visit ${Date.now()}`;
+  await signInAs(page, USERS.acmeManager, "/app/activities");
+  await expect(page.getByTestId("activity-row").first()).toBeVisible();
+  await page.getByRole("button", { name: "Log an activity" }).click();
+  const form = page.getByRole("form", { name: "Log an activity" });
+  await form.getByLabel("Type").selectOption("meeting");
+  await form.getByLabel("Outcome").selectOption("completed");
+  await form.getByLabel("Contact").fill("Dana Whitfield");
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Notes").fill("Walked the roof; sending the proposal.");
+  await form.getByRole("button", { name: "Log activity" }).click();
+  await expect(page.getByText("Meeting logged.")).toBeVisible();
+  const row = page.getByTestId("activity-row").filter({ hasText: title });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("button", { name: "Edit" })).toBeVisible();
+  const [a] = await rest<{ type: string; user_id: string; source_type: string | null }[]>(
+    `activities?select=type,user_id,source_type&title=eq.${encodeURIComponent(title)}`,
+  );
+  expect(a).toEqual({ type: "meeting", user_id: USERS.acmeManager.id, source_type: null });
+  // An analyzed call is read-only and opens its coaching page.
+  await page.getByLabel("Type").selectOption("call");
+  const auto = page.getByTestId("activity-row").and(page.locator("[data-manual='false']")).first();
+  await expect(auto).toBeVisible();
+  await expect(auto.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(auto.getByRole("link", { name: /coaching page/ })).toHaveAttribute("href", /\/app\/calls\//);
+  await page.getByLabel("Type").selectOption("");
+  await shot(page, "23-activities");
+});
+
+test("add a referral, refuse its duplicate, and move it to won", async ({ page }) => {
+  const tag = Date.now();
+  const phone = `+1 628 55${String(tag).slice(-5)}`;
+  const person = `Riley Referred ${tag}`;
+  await signInAs(page, USERS.acmeManager, "/app/referrals");
+  await expect(page.getByTestId("referral-row").first()).toBeVisible();
+  const add = async (name: string) => {
+    await page.getByRole("button", { name: "Add a referral" }).click();
+    const form = page.getByRole("form", { name: "Add a referral" });
+    await form.getByLabel("Referred by a").selectOption("customer");
+    await form.getByLabel("Referrer's name").fill("Dana Whitfield");
+    await form.getByLabel("Referred person").fill(name);
+    await form.getByLabel("Phone").fill(phone);
+    await form.getByRole("button", { name: "Add referral" }).click();
+    return form;
+  };
+  await add(person);
+  await expect(page.getByText(`Referral of ${person} added.`)).toBeVisible();
+  // The same phone number again: a clear message, nothing added.
+  const again = await add(`${person} again`);
+  await expect(again.getByRole("alert")).toHaveText(/Already referred/);
+  await again.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("searchbox").fill(person);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.getByTestId("referral-row").filter({ hasText: person });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole("button")).toHaveText(["Mark contacted", "Mark lost"]);
+  await row.getByRole("button", { name: "Mark contacted" }).click();
+  await expect(row.getByTestId("referral-status")).toHaveText("Contacted");
+  await row.getByRole("button", { name: "Mark qualified" }).click();
+  await expect(row.getByTestId("referral-status")).toHaveText("Qualified");
+  await row.getByRole("button", { name: "Mark won" }).click();
+  await row.getByLabel(/Deal value/).fill("2500");
+  await row.getByRole("button", { name: "Confirm won" }).click();
+  await expect(row.getByTestId("referral-status")).toHaveText("Won");
+  await expect(row.getByRole("button", { name: /^Mark/ })).toHaveCount(0);
+  await row.getByLabel(/Reward for/).selectOption("pending");
+  await expect(row.getByLabel(/Reward for/)).toHaveValue("pending");
+  const [r] = await rest<{ status: string; deal_value: number; reward_status: string; won_at: string }[]>(
+    `referrals?select=status,deal_value,reward_status,won_at&referred_name=eq.${encodeURIComponent(person)}`,
+  );
+  expect(r).toMatchObject({ status: "won", deal_value: 2500, reward_status: "pending" });
+  expect(r.won_at).toBeTruthy();
+  await shot(page, "24-referrals");
+});
+
+test("what-if: inputs pre-filled from measured figures; raising adherence shows the projection with its interval", async ({ page }) => {
+  // The demo's dozen calls are below the lever's 30-call minimum, so the
+  // screen first says "not enough calls yet"; then a quarter's worth of
+  // analyzed calls (adherence and conversion moving together) is added.
+  await signInAs(page, USERS.acmeManager, "/app/what-if");
+  await expect(page.getByTestId("measured-conversion_rate")).toContainText(/Measured .* · n = \d+/);
+  expect(await page.locator("input[name='conversion_rate']").inputValue()).not.toBe("");
+  expect(await page.locator("input[name='agents']").inputValue()).not.toBe("");
+  await expect(page.getByTestId("lever-script adherence")).toHaveAttribute("data-status", "insufficient_data");
+  await expect(page.getByTestId("lever-script adherence")).toContainText("Not enough calls yet");
+  await expect(page.getByTestId("projection")).toBeVisible();
+  await shot(page, "25-what-if-not-enough-calls");
+
+  const tag = Date.now();
+  const calls = Array.from({ length: 40 }, (_, g) => ({
+    id: crypto.randomUUID(), org_id: ACME, twilio_call_sid: `CA${crypto.randomUUID().replace(/-/g, "")}`, status: "analyzed",
+    started_at: new Date(Date.now() - (g % 20 + 1) * 86_400_000).toISOString(), duration_seconds: 0,
+  }));
+  await rest("calls?select=id", { method: "POST", body: JSON.stringify(calls), headers: { prefer: "return=representation" } });
+  await rest("insights?select=id", {
+    method: "POST",
+    headers: { prefer: "return=representation" },
+    body: JSON.stringify(calls.map((c, g) => {
+      const adherence = 40 + (g % 6) * 10;
+      return {
+        org_id: ACME, call_id: c.id, run_key: "e2e", analyzer: "offline", model: "e2e", prompt_version: "e2e",
+        sentiment_score: 0, sentiment_label: "neutral", converted: adherence >= 70 ? g % 7 !== 0 : g % 9 === 0,
+        upsell_amount: 0, adherence_score: adherence, summary: "e2e", data: {},
+      };
+    })),
+  });
+  await page.reload();
+  await expect(page.getByTestId("lever-script adherence")).toHaveAttribute("data-status", "ok");
+  const before = Number(await page.getByTestId("revenue-month").getAttribute("data-value"));
+  await page.getByRole("button", { name: "Adherence +10 points" }).click();
+  await expect(page.getByTestId("adherence-effect")).toContainText(/Adherence \+10 points → conversion .*95 % CI.*n = \d+ calls/);
+  await expect(page.getByTestId("revenue-ci")).toBeVisible();
+  expect(Number(await page.getByTestId("revenue-month").getAttribute("data-value"))).toBeGreaterThan(before);
+  await shot(page, "26-what-if-lever");
+
+  // Save it and compare with the demo's saved scenario.
+  await page.getByLabel("Scenario name").fill(`Adherence +10 ${tag}`);
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page.getByTestId("saved-scenario").filter({ hasText: `Adherence +10 ${tag}` })).toBeVisible();
+  await page.getByTestId("saved-scenario").filter({ hasText: "Current team" }).getByRole("checkbox").check();
+  await page.getByTestId("saved-scenario").filter({ hasText: `Adherence +10 ${tag}` }).getByRole("checkbox").check();
+  await page.getByRole("button", { name: /Compare 2 side by side/ }).click();
+  await expect(page.getByTestId("compare-bar")).toHaveCount(2);
+  await shot(page, "27-what-if-compare");
+});
+
+test("the new screens work at phone width", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInAs(page, USERS.acmeManager, "/app/goals");
+  for (const [path, ready, name] of [
+    ["/app/goals", "goal-card", "28-goals-phone"],
+    ["/app/activities", "activity-row", "29-activities-phone"],
+    ["/app/referrals", "referral-row", "30-referrals-phone"],
+    ["/app/what-if", "measured-agents", "31-what-if-phone"],
+  ]) {
+    await page.goto(path);
+    await expect(page.getByTestId(ready).first()).toBeVisible();
+    await noOverflow(page);
+    await shot(page, name);
+  }
+});
+
+test("an agent sees their goals read-only and no what-if", async ({ page }) => {
+  await signInAs(page, { id: "a0000000-0000-4000-8000-000000000004", email: "agent1@acme.test" }, "/app/goals");
+  await expect(page.getByTestId("goal-card").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "New goal" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "What-if" })).toHaveCount(0);
+  await shot(page, "32-goals-agent");
+});
