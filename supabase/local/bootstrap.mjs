@@ -96,7 +96,11 @@ function ensureNpm() {
 // service from binding it ("address already in use"). As root, reserve them
 // (net.ipv4.ip_local_reserved_ports: only automatic source-port choice skips
 // them; servers still bind them). Elsewhere this is skipped silently.
-const RESERVED = ["54320-54345", "55173", "55320-55345"];
+// SALESPULSE_PORT_OFFSET shifts them all (a second checkout's stack).
+const OFFSET = Number(process.env.SALESPULSE_PORT_OFFSET ?? 0) || 0;
+const RESERVED = [[54320, 54345], [55173, 55173], [55320, 55345], [5173, 5173]]
+  .filter(([a]) => a + OFFSET >= 32768)
+  .map(([a, b]) => (a === b ? `${a + OFFSET}` : `${a + OFFSET}-${b + OFFSET}`));
 function reservePorts() {
   const file = "/proc/sys/net/ipv4/ip_local_reserved_ports";
   if (process.platform !== "linux" || process.getuid?.() !== 0 || !existsSync(file)) return;

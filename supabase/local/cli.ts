@@ -58,10 +58,13 @@ async function main(argv: string[]): Promise<number> {
       const keep = args.includes("--keep");
       const suites = args.filter((a) => !a.startsWith("--"));
       const inst = instance("test");
-      await reset(inst);
       let code = 1;
       try {
+        // Inside the try: a stack that fails to come up is brought down again too.
+        await reset(inst);
         code = await runSuites(inst, suites);
+      } catch (e) {
+        console.error(`\n${(e as Error).message}`);
       } finally {
         if (!keep) await down(inst);
         // The last line of `npm test` is always the total.
