@@ -12,6 +12,7 @@ insert into auth.users (id, email, aud, role) values
   ('e1000000-0000-4000-8000-000000000002', 'agent@hardening.test', 'authenticated', 'authenticated'),
   ('e1000000-0000-4000-8000-000000000003', 'manager@hardening.test', 'authenticated', 'authenticated');
 insert into public.organizations (id, name, slug) values ('e1000000-0000-4000-8000-0000000000aa', 'Hardening Co', 'hardening-co');
+insert into public.feature_flags (org_id, key, enabled, note) values ('e1000000-0000-4000-8000-0000000000aa', 'coaching', true, 'tests');
 insert into public.memberships (org_id, user_id, role) values
   ('e1000000-0000-4000-8000-0000000000aa', 'e1000000-0000-4000-8000-000000000001', 'owner'),
   ('e1000000-0000-4000-8000-0000000000aa', 'e1000000-0000-4000-8000-000000000002', 'agent'),

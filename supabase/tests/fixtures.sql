@@ -101,6 +101,7 @@ begin
     insert into public.feature_flags (org_id, key, limit_value, note) values
       (v_id, 'seats', 25, 'tests'), (v_id, 'phone_numbers', 10, 'tests'),
       (v_id, 'analyzed_minutes_per_month', 100000, 'tests');
+    insert into public.feature_flags (org_id, key, enabled, note) values (v_id, 'coaching', true, 'tests');
   end if;
   perform tests.add_member(p_key, p_owner, 'owner');
   return v_id;

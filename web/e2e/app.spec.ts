@@ -2,7 +2,7 @@
 // seeded like the demo (the runner posts the demo calls through the signed
 // Twilio webhook and waits for their analysis).
 import { expect, test } from "@playwright/test";
-import { API_URL, rest, SERVICE_KEY, shot, signInAs, USERS } from "./helpers";
+import { ANON_KEY, API_URL, rest, SERVICE_KEY, shot, signInAs, USERS } from "./helpers";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
 const GLOBEX = "0b000000-0000-4000-8000-000000000001";
@@ -122,6 +122,35 @@ test("the other organization's manager sees none of it", async ({ page }) => {
   await page.goto(`/app/calls/${acmeCalls[0].id}`);
   await expect(page.getByText(/not found/i).first()).toBeVisible();
   await shot(page, "07-other-tenant");
+});
+
+test("a manager on a plan without coaching sees an upgrade prompt, and SQL refuses the comment", async ({ page }) => {
+  // Globex is on the free plan (no coaching); the test gives it a call of its own.
+  const sid = "CA" + crypto.randomUUID().replaceAll("-", "");
+  const [call] = await rest<{ id: string }[]>("calls", {
+    method: "POST",
+    headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: GLOBEX, twilio_call_sid: sid, status: "received", started_at: new Date().toISOString(), duration_seconds: 60 }),
+  });
+  await signInAs(page, USERS.globexManager, `/app/calls/${call.id}`);
+  const prompt = page.getByTestId("upgrade-coaching");
+  await expect(prompt).toBeVisible();
+  await expect(page.getByLabel(/Add a comment/)).toHaveCount(0);
+  await shot(page, "07b-upgrade-coaching");
+  await prompt.getByRole("link", { name: /Compare plans/ }).click();
+  await expect(page).toHaveURL(/\/app\/billing/);
+  // The prompt is only the screen's side: the write itself is refused.
+  const token = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith("-auth-token"));
+    return key ? JSON.parse(localStorage.getItem(key)!).access_token as string : "";
+  });
+  const res = await fetch(`${API_URL}/rest/v1/call_comments`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ org_id: GLOBEX, call_id: call.id, at_seconds: 1, body: "From outside the screen" }),
+  });
+  expect(res.ok).toBe(false);
+  expect((await res.json()).code).toBe("SP402");
 });
 
 test("an owner provisions a number through the Twilio stand-in", async ({ page }) => {

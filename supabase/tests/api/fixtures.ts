@@ -44,8 +44,9 @@ export async function createStaff(): Promise<User> {
 
 /**
  * An organization with a new owner (its current organization). `room` gives
- * it design-partner overrides (25 seats, 10 numbers, 100,000 analyzed minutes)
- * so tests are not stopped by the free plan; without it the free plan applies.
+ * it design-partner overrides (25 seats, 10 numbers, 100,000 analyzed minutes,
+ * coaching) so tests are not stopped by the free plan; without it the free
+ * plan applies.
  */
 export async function createOrg(opts: { name?: string; room?: boolean; recordingNotice?: string } = {}): Promise<Org> {
   const owner = await createUser("owner");
@@ -58,6 +59,7 @@ export async function createOrg(opts: { name?: string; room?: boolean; recording
       await sql`insert into public.feature_flags (org_id, key, limit_value, note) values
         (${org.id}, 'seats', 25, 'tests'), (${org.id}, 'phone_numbers', 10, 'tests'),
         (${org.id}, 'analyzed_minutes_per_month', 100000, 'tests')`;
+      await sql`insert into public.feature_flags (org_id, key, enabled, note) values (${org.id}, 'coaching', true, 'tests')`;
     }
     return org.id as string;
   });

@@ -1,6 +1,7 @@
 // Shared UI pieces: states every screen needs, and small building blocks.
 import { Component, type ErrorInfo, type ReactNode } from "react";
 import { errorMessage } from "../lib/errors";
+import { Link } from "../lib/router";
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
   return <div className="state" role="status" aria-live="polite"><span className="spinner" aria-hidden="true" /> {label}</div>;
@@ -31,6 +32,18 @@ export function Card({ title, actions, children, className }: { title?: ReactNod
 
 export function Banner({ kind = "info", children }: { kind?: "info" | "warning" | "error" | "success"; children: ReactNode }) {
   return <div className={`banner banner-${kind}`} role={kind === "error" ? "alert" : "status"}>{children}</div>;
+}
+
+/**
+ * A feature the organization's plan lacks: what it would give and where to get
+ * it, in place of the tool (SQL refuses the write with SP402 regardless).
+ */
+export function UpgradePrompt({ feature, children }: { feature: string; children: ReactNode }) {
+  return (
+    <div className="banner banner-info upgrade-prompt" role="status" data-testid={`upgrade-${feature}`}>
+      {children} <Link to="/app/billing">Compare plans on the Billing page</Link>
+    </div>
+  );
 }
 
 /** Per-route error boundary: a crash in one screen does not take the app down. */

@@ -273,6 +273,24 @@ describe("CallDetailPage", () => {
     expect((box as HTMLTextAreaElement).value).toBe("");
   });
 
+  it("a manager whose plan lacks coaching sees an upgrade prompt instead of the comment form", async () => {
+    seed();
+    db.on("rpc:org_entitlements", () => ({
+      data: {
+        plan: "free", plan_name: "Free", status: "none", paid: false, seats: 3, limits: {}, features: ["call_insights"],
+        usage: { analyzed_minutes: 0, phone_numbers: 1, members: 2, pending_invitations: 0 },
+      },
+      error: null,
+    }));
+    await openPage();
+    const prompt = await screen.findByTestId("upgrade-coaching");
+    expect(prompt.textContent).toMatch(/not in your organization's plan/);
+    expect(within(prompt).getByRole("link", { name: /Compare plans/ }).getAttribute("href")).toBe("/app/billing");
+    expect(screen.queryByText(/Add a comment/)).toBeNull();
+    // Existing comments stay readable.
+    expect(screen.getAllByTestId("comment")).toHaveLength(2);
+  });
+
   it("shows a clear error when the recording cannot be loaded", async () => {
     seed();
     fetchMock.mockImplementation(async () => ({

@@ -1,15 +1,17 @@
 // Coaching comments pinned to moments of the call; managers add them at the
 // player's current position.
 import { type FormEvent, useState } from "react";
-import { Banner, EmptyState, ErrorState, Spinner } from "../../../components/ui";
+import { Banner, EmptyState, ErrorState, Spinner, UpgradePrompt } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtDuration } from "../../../lib/format";
+import { useFeature } from "../../../lib/session";
 import { useAddComment } from "../api/addComment";
 import { useComments } from "../api/getComments";
 import { SeekButton, Timestamp, usePlayer } from "./player";
 
 export function Comments({ callId, orgId, canComment }: { callId: string; orgId: string | null; canComment: boolean }) {
   const comments = useComments(callId);
+  const coaching = useFeature("coaching");
   return (
     <div className="coach-comments">
       {comments.isPending
@@ -17,7 +19,7 @@ export function Comments({ callId, orgId, canComment }: { callId: string; orgId:
         : comments.isError
         ? <ErrorState error={comments.error} onRetry={() => comments.refetch()} />
         : comments.data.length === 0
-        ? <EmptyState title="No comments yet">{canComment ? "Pause on a moment and leave the agent a note." : null}</EmptyState>
+        ? <EmptyState title="No comments yet">{canComment && coaching ? "Pause on a moment and leave the agent a note." : null}</EmptyState>
         : (
           <ol className="coach-comment-list">
             {comments.data.map((c) => (
@@ -34,7 +36,13 @@ export function Comments({ callId, orgId, canComment }: { callId: string; orgId:
             ))}
           </ol>
         )}
-      {canComment && orgId && <CommentForm callId={callId} orgId={orgId} />}
+      {canComment && orgId && (coaching
+        ? <CommentForm callId={callId} orgId={orgId} />
+        : (
+          <UpgradePrompt feature="coaching">
+            Coaching comments — notes pinned to a moment of the call for the agent — are not in your organization's plan.
+          </UpgradePrompt>
+        ))}
     </div>
   );
 }
