@@ -111,6 +111,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"call_stats_daily": {
+                  Row: {
+                    "adherence_n": number,"adherence_sum": number,"agent_id": string,"analyzed": number,"calls": number,"converted": number,"day": string,"failed": number,"in_pipeline": number,"org_id": string,"sentiment_n": number,"sentiment_sum": number,"upsell_revenue": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id": string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day": string,"failed"?: number,"in_pipeline"?: number,"org_id": string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Update: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id"?: string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day"?: string,"failed"?: number,"in_pipeline"?: number,"org_id"?: string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_stats_daily_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"calls": {
                   Row: {
                     "agent_id": string | null,"created_at": string,"direction": string,"duration_seconds": number | null,"error": string | null,"from_number": string | null,"id": string,"org_id": string | null,"phone_number_id": string | null,"recording_channels": number | null,"recording_status": string | null,"recording_url": string | null,"started_at": string | null,"status": Database["public"]['Enums']["call_status"],"to_number": string | null,"twilio_call_sid": string,"twilio_recording_sid": string | null,"updated_at": string
