@@ -1,13 +1,19 @@
 // Routes: public pages, the guarded app, and a 404.
 import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { ErrorState, RouteErrorBoundary, Spinner } from "../components/ui";
-import { ResetPasswordPage, SignInPage, SignUpPage, UpdatePasswordPage } from "../features/auth/components/AuthPages";
 import { DashboardPage } from "../features/dashboard/components/DashboardPage";
 // The dashboard shows goal progress: app/ composes the goals feature's widget into it.
 import { GoalSummaryCard } from "../features/goals/components/GoalSummaryCard";
 
 // The dashboard (where managers land) ships in the main bundle; every other
-// screen is its own chunk, loaded when first opened.
+// screen — the public pages included — is its own chunk, loaded when first opened.
+const Landing = lazy(() => import("./Landing").then((m) => ({ default: m.Landing })));
+const Welcome = lazy(() => import("./Welcome").then((m) => ({ default: m.Welcome })));
+const authPages = () => import("../features/auth/components/AuthPages");
+const SignInPage = lazy(() => authPages().then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => authPages().then((m) => ({ default: m.SignUpPage })));
+const ResetPasswordPage = lazy(() => authPages().then((m) => ({ default: m.ResetPasswordPage })));
+const UpdatePasswordPage = lazy(() => authPages().then((m) => ({ default: m.UpdatePasswordPage })));
 const CallsPage = lazy(() => import("../features/calls/components/CallsPage").then((m) => ({ default: m.CallsPage })));
 const CallDetailPage = lazy(() =>
   import("../features/coaching/components/CallDetailPage").then((m) => ({ default: m.CallDetailPage }))
@@ -27,11 +33,9 @@ const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPag
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
-import { Landing } from "./Landing";
 import { Link, matchPath, useRouter } from "../lib/router";
 import { useSession } from "../lib/session";
 import { Shell } from "./Shell";
-import { Welcome } from "./Welcome";
 
 function NotFound() {
   return (
@@ -60,13 +64,23 @@ function Guarded({ children }: { children: ReactNode }) {
   if (loading || (session && membershipsLoading)) return <Spinner />;
   if (!session) return null;
   if (membershipsError) return <ErrorState error={membershipsError} onRetry={() => window.location.reload()} />;
-  if (!current) return <Welcome />;
+  if (!current) return <Suspense fallback={<Spinner />}><Welcome /></Suspense>;
   return (
     <Shell>
       <RouteErrorBoundary key={location.pathname}>
         <Suspense fallback={<Spinner />}>{children}</Suspense>
       </RouteErrorBoundary>
     </Shell>
+  );
+}
+
+/** A public page (its own chunk). */
+function Public({ children }: { children: ReactNode }) {
+  const { location } = useRouter();
+  return (
+    <RouteErrorBoundary key={location.pathname}>
+      <Suspense fallback={<Spinner />}>{children}</Suspense>
+    </RouteErrorBoundary>
   );
 }
 
@@ -106,15 +120,15 @@ export function App() {
   const path = location.pathname.replace(/\/+$/, "") || "/";
   switch (path) {
     case "/":
-      return <Landing />;
+      return <Public><Landing /></Public>;
     case "/sign-in":
-      return <SignInPage />;
+      return <Public><SignInPage /></Public>;
     case "/sign-up":
-      return <SignUpPage />;
+      return <Public><SignUpPage /></Public>;
     case "/reset-password":
-      return <ResetPasswordPage />;
+      return <Public><ResetPasswordPage /></Public>;
     case "/update-password":
-      return <UpdatePasswordPage />;
+      return <Public><UpdatePasswordPage /></Public>;
     case "/accept-invite":
       return <RequireSession><AcceptInvitePage /></RequireSession>;
     case "/staff":

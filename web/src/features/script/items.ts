@@ -2,12 +2,12 @@
 // (call_scripts.items; the analyzer's ScriptItem). Ids are slugs made from the
 // label once, when an item is first saved, and never change afterwards —
 // insights refer to them.
-import { z } from "zod";
+import { z } from "zod/mini";
 
 export const ScriptItem = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
   label: z.string(),
-  description: z.string().optional().nullable(),
+  description: z.optional(z.nullable(z.string())),
 });
 // A type alias (not an interface) so that it is assignable to the jsonb column's Json type.
 export type ScriptItem = {

@@ -2,29 +2,32 @@
 // members only), shared by billing and the numbers screen. `refetchInterval`
 // lets the billing page poll after Checkout.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "zod";
+import { z } from "zod/mini";
 import { supabase } from "../supabase";
 
-const count = z.coerce.number().catch(0);
-const limit = z.coerce.number().nullish().catch(null);
+const count = z.catch(z.coerce.number(), 0);
+const limit = z.catch(z.nullish(z.coerce.number()), null);
 
 export const Entitlements = z.object({
   plan: z.string(),
   plan_name: z.string(),
-  status: z.string().catch("none"),
-  paid: z.boolean().catch(false),
-  in_grace: z.boolean().nullish().catch(false),
+  status: z.catch(z.string(), "none"),
+  paid: z.catch(z.boolean(), false),
+  in_grace: z.catch(z.nullish(z.boolean()), false),
   seats: z.coerce.number(),
-  limits: z.object({
-    analyzed_minutes_per_month: limit,
-    phone_numbers: limit,
-    sim_sessions_per_month: limit,
-  }).loose().catch({ analyzed_minutes_per_month: null, phone_numbers: null, sim_sessions_per_month: null }),
-  features: z.array(z.string()).catch([]),
-  metered: z.boolean().nullish().catch(false),
-  current_period_end: z.string().nullish(),
-  trial_end: z.string().nullish(),
-  cancel_at: z.string().nullish(),
+  limits: z.catch(
+    z.looseObject({
+      analyzed_minutes_per_month: limit,
+      phone_numbers: limit,
+      sim_sessions_per_month: limit,
+    }),
+    { analyzed_minutes_per_month: null, phone_numbers: null, sim_sessions_per_month: null },
+  ),
+  features: z.catch(z.array(z.string()), []),
+  metered: z.catch(z.nullish(z.boolean()), false),
+  current_period_end: z.nullish(z.string()),
+  trial_end: z.nullish(z.string()),
+  cancel_at: z.nullish(z.string()),
   usage: z.object({
     analyzed_minutes: count,
     phone_numbers: count,

@@ -1,7 +1,7 @@
 // The organization's default call script (what calls are scored against), or
 // null when it has none yet.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "zod";
+import { z } from "zod/mini";
 import { supabase } from "../../../lib/supabase";
 import { ScriptItem } from "../items";
 
