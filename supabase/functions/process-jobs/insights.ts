@@ -14,7 +14,7 @@
 import { APIConnectionError, APIError } from "openai";
 import { analyzeOffline } from "../_shared/insights/offline.ts";
 import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/insights/openai_analyzer.ts";
-import { redactSegments } from "../_shared/insights/redact.ts";
+import { PII_TYPES, type PiiType, redactSegments } from "../_shared/insights/redact.ts";
 import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/insights/schema.ts";
 import { verifyEvidence } from "../_shared/insights/evidence.ts";
 import {
@@ -105,7 +105,15 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       "loading the organization",
     );
     if (!org) throw new PermanentError(`organization ${call.org_id} does not exist`);
-    const settings = (org.settings ?? {}) as { transcription_source?: string; keep_unredacted_transcripts?: boolean };
+    const settings = (org.settings ?? {}) as {
+      transcription_source?: string;
+      keep_unredacted_transcripts?: boolean;
+      redact_types?: string[];
+    };
+    // Which PII types the organization redacts (settings.redact_types; all when unset).
+    const redactTypes = Array.isArray(settings.redact_types)
+      ? PII_TYPES.filter((t) => settings.redact_types!.includes(t))
+      : undefined;
 
     // 2. Transcript (kept across retries and re-analyses).
     let transcript = await must(
@@ -115,7 +123,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     if (!transcript) {
       await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" }), "set_call_status");
       const raw = await transcribe(ctx, call, settings.transcription_source ?? "twilio");
-      const redacted = redactSegments(raw.segments);
+      const redacted = redactSegments(raw.segments, { types: redactTypes as PiiType[] | undefined });
       await must(
         db.rpc("save_transcript", {
           p_call_id: call.id,
