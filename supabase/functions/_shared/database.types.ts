@@ -809,6 +809,9 @@ isOneToOne: false
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
                            },
+"set_redaction_types":
+{ Args: { "p_org_id": string,"p_types": (string)[] }; Returns: Json
+                           },
 "set_referral_status":
 { Args: { "p_deal_value"?: number,"p_referral_id": string,"p_status": Database["public"]['Enums']["referral_status"] }; Returns: {
               "contacted_at": string | null,

@@ -2,8 +2,9 @@
 // with no keys. Deterministic rules over the transcript, producing the same `Insight` shape
 // as the GPT-4o analyzer:
 //
-//   sentiment        AFINN lexicon (npm `sentiment`) over the CUSTOMER's sentences, with a
-//                    few phone-sales overrides, later sentences weighted more.
+//   sentiment        VADER (npm `vader-sentiment`) over the CUSTOMER's sentences, topic words
+//                    masked, complaint / opt-out / sarcasm cues (sentiment.ts), later
+//                    sentences weighted more.
 //   converted        the last decisive customer signal (agreement vs. refusal phrases), agent
 //                    confirmations of payment/order, a card number read out.
 //   upsell           money amounts the agent offers as an add-on ("an extra $49 a month"),
@@ -15,7 +16,7 @@
 //
 // Every Evidence quote is a whole sentence sliced from a segment's text, with that segment's
 // start time and speaker, so it is an exact substring of the transcript.
-import Sentiment from "sentiment";
+import { CALL_THRESHOLD, scoreTurn } from "./sentiment.ts";
 import {
   type AnalysisInput,
   type AnalysisResult,
@@ -26,8 +27,8 @@ import {
   type Speaker,
 } from "./schema.ts";
 
-export const OFFLINE_MODEL = "offline-rules-v1";
-export const OFFLINE_PROMPT_VERSION = "offline-v1";
+export const OFFLINE_MODEL = "offline-rules-v2";
+export const OFFLINE_PROMPT_VERSION = "offline-v2";
 
 // ---------------------------------------------------------------------------------------------
 // Sentences
@@ -109,97 +110,39 @@ function findPhrase(lower: string, patterns: RegExp[]): RegExpExecArray | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sentiment (customer sentences)
-
-interface SentimentLib {
-  analyze(
-    text: string,
-    options?: { extras?: Record<string, number> },
-  ): { score: number; calculation: Array<Record<string, number>> };
-}
-const lexicon = new (Sentiment as unknown as new () => SentimentLib)();
-
-/** Phone-sales overrides of AFINN-165 weights: answers, politeness and product words carry
- * little sentiment on a sales call; price words carry some. */
-const EXTRAS: Record<string, number> = {
-  no: 0,
-  yes: 0,
-  yeah: 0,
-  sure: 0,
-  please: 0,
-  sorry: 0,
-  pretty: 0,
-  big: 0,
-  smart: 0,
-  free: 0,
-  savings: 0,
-  pay: 0,
-  paying: 0,
-  charge: 0,
-  charged: 0,
-  charges: 0,
-  dead: -1,
-  like: 1,
-  thank: 1,
-  thanks: 1,
-  fine: 0,
-  wow: 2,
-  relief: 2,
-  relieved: 2,
-  expensive: -2,
-  pricey: -2,
-  overpriced: -3,
-  unaffordable: -2,
-  ripoff: -3,
-  leak: -2,
-  leaks: -2,
-  leaking: -2,
-  rescheduled: -1,
-  unacceptable: -3,
-};
-
-/** Set phrases whose words would otherwise be scored one by one. */
-const NEUTRAL_PHRASES =
-  /\b(?:no problem|not a problem|no worries|no[- ]brainer|no,? thanks?(?: you)?|(?:would|'d) like|(?:don't|do not) mind|why not|feel free|fair (?:amount|bit|enough)|take care|kind of|sort of|(?:sounds|looks|seems|feels) like)\b|\blike (?=[$£€\d])/g;
+// Sentiment (customer sentences): VADER with call rules (sentiment.ts)
 
 interface Scored {
   unit: Unit;
   score: number;
-  pos: number;
-  neg: number;
+  cues: string[];
 }
-
-function scoreSentence(u: Unit): Scored {
-  const text = u.lower.replace(NEUTRAL_PHRASES, " ");
-  const r = lexicon.analyze(text, { extras: EXTRAS });
-  let pos = 0, neg = 0;
-  for (const c of r.calculation) {
-    for (const v of Object.values(c)) v > 0 ? (pos += v) : (neg -= v);
-  }
-  return { unit: u, score: pos - neg, pos, neg };
-}
-
-/** |score| at or above this is positive/negative. The score is tanh of the mean lexicon score
- * per customer sentence, so a few polite words spread over a long call stay neutral. */
-const SENTIMENT_THRESHOLD = 0.3;
 
 function analyzeSentiment(customer: Unit[]): { insight: Insight["sentiment"]; scored: Scored[] } {
-  const scored = customer.map(scoreSentence);
-  // Later sentences weigh up to twice as much: how the customer ends the call matters more.
+  let prevNegative = false;
+  const scored = customer.map((unit) => {
+    const r = scoreTurn(unit.text, prevNegative);
+    prevNegative = r.score <= -0.05;
+    return { unit, ...r };
+  });
+  // Later sentences weigh up to twice as much: how the customer ends the call matters more;
+  // a sentence with an intent (complaint, opt-out, sarcasm) twice again; bare politeness not at all.
   let net = 0, weights = 0;
   scored.forEach((s, k) => {
-    const w = 1 + (scored.length > 1 ? k / (scored.length - 1) : 0);
+    if (s.cues.includes("politeness")) return;
+    const intent = s.cues.length ? 2 : 1;
+    const w = (1 + (scored.length > 1 ? k / (scored.length - 1) : 0)) * intent;
     net += w * s.score;
     weights += w;
   });
-  const score = weights ? Math.round(Math.tanh(net / weights) * 100) / 100 : 0;
-  const label = score >= SENTIMENT_THRESHOLD
+  const score = weights ? Math.round((net / weights) * 100) / 100 : 0;
+  const label = score >= CALL_THRESHOLD
     ? "positive"
-    : score <= -SENTIMENT_THRESHOLD
+    : score <= -CALL_THRESHOLD
     ? "negative"
     : "neutral";
-  const positive = scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score);
-  const negative = scored.filter((s) => s.score < 0).sort((a, b) => a.score - b.score);
+  const positive = scored.filter((s) => s.score > 0.05).sort((a, b) => b.score - a.score);
+  const negative = scored.filter((s) => s.score < -0.05).sort((a, b) => a.score - b.score);
   const picks = label === "positive"
     ? [...positive.slice(0, 2), ...negative.slice(0, 1)]
     : label === "negative"
@@ -975,8 +918,8 @@ function keyMoments(
   }
   const best = scored.reduce<Scored | null>((b, s) => (s.score > (b?.score ?? 0) ? s : b), null);
   const worst = scored.reduce<Scored | null>((b, s) => (s.score < (b?.score ?? 0) ? s : b), null);
-  if (best && best.score >= 3) moments.push({ label: "Most positive moment", unit: best.unit });
-  if (worst && worst.score <= -3) moments.push({ label: "Most negative moment", unit: worst.unit });
+  if (best && best.score >= 0.6) moments.push({ label: "Most positive moment", unit: best.unit });
+  if (worst && worst.score <= -0.6) moments.push({ label: "Most negative moment", unit: worst.unit });
   // One moment per sentence (labels joined), in call order.
   const byUnit = new Map<number, { labels: string[]; unit: Unit }>();
   for (const m of moments) {
