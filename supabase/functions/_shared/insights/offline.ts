@@ -16,7 +16,7 @@
 //
 // Every Evidence quote is a whole sentence sliced from a segment's text, with that segment's
 // start time and speaker, so it is an exact substring of the transcript.
-import { CALL_THRESHOLD, scoreTurn } from "./sentiment.ts";
+import { aggregate, CALL_THRESHOLD, scoreTurn } from "./sentiment.ts";
 import {
   type AnalysisInput,
   type AnalysisResult,
@@ -125,17 +125,7 @@ function analyzeSentiment(customer: Unit[]): { insight: Insight["sentiment"]; sc
     prevNegative = r.score <= -0.05;
     return { unit, ...r };
   });
-  // Later sentences weigh up to twice as much: how the customer ends the call matters more;
-  // a sentence with an intent (complaint, opt-out, sarcasm) twice again; bare politeness not at all.
-  let net = 0, weights = 0;
-  scored.forEach((s, k) => {
-    if (s.cues.includes("politeness")) return;
-    const intent = s.cues.length ? 2 : 1;
-    const w = (1 + (scored.length > 1 ? k / (scored.length - 1) : 0)) * intent;
-    net += w * s.score;
-    weights += w;
-  });
-  const score = weights ? Math.round((net / weights) * 100) / 100 : 0;
+  const score = aggregate(scored);
   const label = score >= CALL_THRESHOLD
     ? "positive"
     : score <= -CALL_THRESHOLD

@@ -12,7 +12,8 @@
 //   "don't call me again") makes the turn negative however polite its words.
 // - Sarcasm cues ("oh great", "yeah right", "oh dear, oh dear", "thanks for
 //   nothing", praise right after a complaint) turn positive words negative.
-// - Politeness is not satisfaction: a closing "thank you, bye" counts little.
+// - Politeness is not satisfaction: "yes", "sure", "okay", "thanks" and a
+//   closing "thank you, bye" count for nothing.
 import vader from "vader-sentiment";
 import type { Segment, Speaker } from "./schema.ts";
 
@@ -59,9 +60,13 @@ const analyzer = (vader as unknown as Vader).SentimentIntensityAnalyzer;
 
 /** Words that name the customer's problem, not how they feel about it. */
 const TOPIC =
-  /\b(?:lost|lose|losing|stolen|stole|theft|thief|accident|crash(?:ed)?|damage[ds]?|fraud(?:ulent)?|scam(?:med)?|dispute[ds]?|debt|died|death|passed away|funeral|sick|ill|illness|injur(?:y|ed|ies)|emergency|problem|problems|issue|issues|error|errors|broken|fault|faulty|leak(?:s|ing)?|cancel(?:l?ed|l?ing|lation)?|block(?:ed)?|freeze|frozen|declined|overdraft|overdrawn|charge[ds]?|fee|fees|late|penalty|claim|claims|repair|fix|bug|outage|down|hack(?:ed)?|suspicious|unauthori[sz]ed|hurt|pain|credit)\b|\bno\b(?=\s*(?:[,.!?]|$))/gi;
+  /\b(?:lost|lose|losing|stolen|stole|theft|thief|accident|crash(?:ed)?|damage[ds]?|fraud(?:ulent)?|scam(?:med)?|dispute[ds]?|debt|died|death|passed away|funeral|sick|ill|illness|injur(?:y|ed|ies)|emergency|problem|problems|issue|issues|error|errors|broken|fault|faulty|leak(?:s|ing)?|cancel(?:l?ed|l?ing|lation)?|block(?:ed)?|freeze|frozen|declined|overdraft|overdrawn|charge[ds]?|fee|fees|late|penalty|claim|claims|repair|fix|bug|outage|down|hack(?:ed)?|suspicious|unauthori[sz]ed|hurt|pain|credit|dead)\b|\bno\b(?=\s*(?:[,.!?]|$))/gi;
+/** Answers, greetings and fillers the lexicon scores but that say nothing about mood on a call. */
+const FILLER =
+  /\b(?:yes|yeah|yep|sure|okay|ok|alright|fine|please|hi|hello|hey|right|pretty|big|kind|kinda|like|well|true|agree|honest(?:ly)?|match|interest(?:ed)?\s+in|care\s+(?:of|for)|(?:thanks|thank\s+you)(?!\s+(?:so|very)\s+much|\s+a\s+lot))\b/gi;
+
 const COMPLAINT =
-  /\b(?:(?:make|file|lodge|raise)\s+a\s+complaint|i\s+want\s+to\s+complain|(?:speak|talk)\s+(?:to|with)\s+(?:a|your|the)\s+(?:manager|supervisor|someone\s+(?:else|senior))|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:i(?:'ve)?|calling|i\s+called)|this\s+is\s+(?:ridiculous|unacceptable|outrageous|a\s+joke|insane)|(?:been|was)\s+(?:on\s+hold|waiting)\s+(?:for\s+)?(?:an?\s+|over\s+an?\s+|\d+\s+)(?:hour|minutes|days|weeks)|nobody\s+(?:called|helped|got\s+back)|no\s+one\s+(?:called|helped|got\s+back)|(?:fed\s+up|sick\s+(?:and\s+tired\s+)?of|had\s+enough)|waste\s+of\s+(?:my\s+)?time|(?:terrible|awful|horrible|worst)\s+(?:service|experience|company|bank))\b/i;
+  /\b(?:(?:make|file|lodge|raise)\s+a\s+complaint|i\s+want\s+to\s+complain|(?:speak|talk)\s+(?:to|with)\s+(?:a|your|the)\s+(?:manager|supervisor|someone\s+(?:else|senior))|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+time\s+(?:i(?:'ve)?|calling|i\s+called)|this\s+is\s+(?:ridiculous|unacceptable|outrageous|a\s+joke|insane)|nobody\s+(?:has|had|ever)\s+(?:called|helped|got(?:ten)?\s+back)|called\s+(?:two|three|four|five|several|many|\d+)\s+times|(?:been|was)\s+(?:on\s+hold|waiting)\s+(?:for\s+)?(?:an?\s+|over\s+an?\s+|\d+\s+)(?:hour|minutes|days|weeks)|nobody\s+(?:called|helped|got\s+back)|no\s+one\s+(?:called|helped|got\s+back)|(?:fed\s+up|sick\s+(?:and\s+tired\s+)?of|had\s+enough)|waste\s+of\s+(?:my\s+)?time|(?:terrible|awful|horrible|worst)\s+(?:service|experience|company|bank))\b/i;
 const OPT_OUT =
   /\b(?:(?:remove|take)\s+(?:me|my\s+(?:number|name))\s+(?:off|from)|(?:don't|do\s+not|never|stop)\s+(?:ever\s+)?(?:call(?:ing)?|contact(?:ing)?|phon(?:e|ing)|bother(?:ing)?)\s+(?:me|us|this\s+number)|put\s+me\s+on\s+(?:your|the)\s+do[\s-]not[\s-]call|unsubscribe|leave\s+me\s+alone|lose\s+my\s+number|how\s+did\s+you\s+get\s+(?:my|this)\s+number)\b/i;
 const SARCASM =
@@ -81,7 +86,7 @@ function labelOf(score: number, threshold: number): Label {
 /** One turn's score: VADER over the text with topic words masked, then intents and cues. */
 export function scoreTurn(text: string, prevCustomerNegative = false): { score: number; cues: string[] } {
   const cues: string[] = [];
-  const masked = text.replace(TOPIC, "thing");
+  const masked = text.replace(TOPIC, "thing").replace(FILLER, "so");
   let score = analyzer.polarity_scores(masked).compound;
   if (OPT_OUT.test(text)) {
     cues.push("opt-out");
@@ -116,16 +121,7 @@ export function analyzeCallSentiment(segments: Segment[]): CallSentiment {
     return { score, label: labelOf(score, CALL_THRESHOLD), turns: mine.length };
   };
   const customer = turns.filter((t) => t.speaker === "customer");
-  // Later turns weigh up to twice as much, and a turn with an intent (complaint, opt-out, sarcasm) twice again.
-  let net = 0, weights = 0;
-  customer.forEach((t, k) => {
-    if (t.cues.includes("politeness")) return;
-    const intent = t.cues.some((c) => c !== "politeness") ? 2 : 1;
-    const w = (1 + (customer.length > 1 ? k / (customer.length - 1) : 0)) * intent;
-    net += w * t.score;
-    weights += w;
-  });
-  const score = round(weights ? net / weights : 0);
+  const score = aggregate(customer);
   const third = Math.max(1, Math.ceil(customer.length / 3));
   const startScore = round(mean(customer.slice(0, third).map((t) => t.score)));
   const endScore = round(mean(customer.slice(-third).map((t) => t.score)));
@@ -144,6 +140,25 @@ export function analyzeCallSentiment(segments: Segment[]): CallSentiment {
       },
     },
   };
+}
+
+/**
+ * The customer's score from their scored turns or sentences: the mean of those that carry
+ * sentiment (factual answers don't dilute it), later ones weighing up to twice as much, one
+ * with an intent (complaint, opt-out, sarcasm) twice again, bare politeness not at all; shrunk
+ * towards neutral when few turns carry sentiment.
+ */
+export function aggregate(scored: { score: number; cues: string[] }[]): number {
+  let net = 0, weights = 0;
+  scored.forEach((t, k) => {
+    if (t.cues.includes("politeness") || Math.abs(t.score) < TURN_THRESHOLD) return;
+    const intent = t.cues.length ? 2 : 1;
+    const w = (1 + (scored.length > 1 ? k / (scored.length - 1) : 0)) * intent;
+    net += w * t.score;
+    weights += w;
+  });
+  // one neutral turn's weight as a prior: a call with one warm sentence is not yet a happy customer
+  return round(net / (weights + 1));
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
