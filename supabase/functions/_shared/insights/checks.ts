@@ -22,4 +22,3 @@ export function ssnValid(d: string): boolean {
   return area !== "000" && area !== "666" && area[0] !== "9" && d.slice(3, 5) !== "00" &&
     d.slice(5) !== "0000";
 }
-

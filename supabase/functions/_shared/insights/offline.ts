@@ -520,12 +520,14 @@ function decideConversion(units: Unit[], upsell: UpsellScan): Decision {
 // ---------------------------------------------------------------------------------------------
 // Objections
 
-const OBJECTIONS: Array<{ key: string; label: string; re: RegExp }> = [
+/** `again`: what counts as coming back to an objection already raised (a topic mention will do). */
+const OBJECTIONS: Array<{ key: string; label: string; re: RegExp; again?: RegExp }> = [
   {
     key: "price",
     label: "Price is too high",
+    again: /\b(?:price|prices|cost|costs|expensive|afford|budget)\b/,
     re:
-      /\b(?:too expensive|expensive|(?:can't|cannot|couldn't) afford|too much|(?:out of|over|on a|tight) budget|cheaper|lower price|the price|price is|a lot of money|chunk of change|pricey|overpriced|costs? too|steep|the highest|big gap|\d[\d,]* more than)\b/,
+      /\b(?:too expensive|expensive|(?:can't|cannot|couldn't) afford|too much|(?:out of|over|on a|tight) budget|cheaper|lower price|(?:the )?price is (?:too|a bit|way|so|really|high|crazy|insane)|a lot of money|chunk of change|pricey|overpriced|costs? too|steep|the highest|big gap|\d[\d,]* more than|not worth (?:it|the (?:money|price))|(?:that's|it's) a lot|too high|(?:the|that|a|this) fee|(?:don't|do not) want to pay)\b/,
   },
   {
     key: "competitor",
@@ -557,6 +559,36 @@ const OBJECTIONS: Array<{ key: string; label: string; re: RegExp }> = [
       /\b(?:heard (?:promises|that|this) (?:like that |like this )?before|don't trust|skeptical|scam|too good to be true|not sure (?:it|this) (?:works|will work)|worried|concerned)\b/,
   },
   {
+    key: "no_need",
+    label: "Not interested or no need",
+    re:
+      /\b(?:not interested|no interest|(?:don't|do not|doesn't) (?:really )?need (?:it|that|one|this|any)|no need for|(?:we're|i'm|we are|i am) (?:fine|good|all set|happy) (?:with|as)|already (?:have|got|use|pay for|signed up)|(?:don't|do not) want (?:it|that|this|one|any)|not for (?:me|us))\b/,
+  },
+  {
+    key: "information",
+    label: "Wants information before deciding",
+    re:
+      /\b(?:send (?:me|us) (?:some |more )?(?:info|information|details|something|a brochure|the details)|(?:just )?e-?mail (?:me|us) (?:the|some) (?:info|details)|think (?:about|it over)|sleep on it|need (?:some )?time to|let me think|look (?:it|that) over)\b/,
+  },
+  {
+    key: "contract",
+    label: "Concerns about contract terms",
+    re:
+      /\b(?:contract|locked in|long[- ]term commitment|cancellation fee|early termination|fine print|hidden (?:fees|charges)|auto[- ]?renew)\b/,
+  },
+  {
+    key: "busy",
+    label: "No time to talk",
+    re:
+      /\b(?:(?:i'm|we're|i am) (?:busy|driving|at work|in a meeting)|not a good time|(?:call|ring) (?:me )?(?:back )?later|in the middle of something|don't have time)\b/,
+  },
+  {
+    key: "opt_out",
+    label: "Asked not to be contacted",
+    re:
+      /\b(?:(?:remove|take) (?:me|my (?:number|name)) (?:off|from)|(?:don't|do not|never|stop) (?:ever )?(?:call(?:ing)?|contact(?:ing)?) (?:me|us|this number)|do[ -]not[ -]call list|unsubscribe|leave me alone)\b/,
+  },
+  {
     key: "cancel",
     label: "Wants to cancel or escalate",
     re: /\b(?:cancel|refund|take the panels off|out of the contract|lawyer|attorney|sue you)\b/,
@@ -580,7 +612,9 @@ function findObjections(units: Unit[]): FoundObjection[] {
     if (!o || found.some((f) => f.key === o.key)) continue;
     const response = units.slice(u.i + 1, u.i + 4).find((v) => v.speaker === "agent") ?? null;
     const repeated = response !== null &&
-      units.slice(response.i + 1).some((v) => v.speaker === "customer" && keyOf(v)?.key === o.key);
+      units.slice(response.i + 1).some((v) =>
+        v.speaker === "customer" && (keyOf(v)?.key === o.key || (o.again?.test(v.lower) ?? false))
+      );
     found.push({
       key: o.key,
       label: o.label,
@@ -596,9 +630,9 @@ function findObjections(units: Unit[]): FoundObjection[] {
 // Next steps
 
 const STEP_SUBJECT =
-  /\b(?:i'll|i will|we'll|we will|i'm going to|we're going to|i am going to|i'm (?:sending|scheduling|booking|opening|applying|emailing)|someone will|(?:our|the|your) (?:[a-z]+ ){0,2}(?:team|tech|technician|electrician|crew|roofer|installer|consultant|specialist|contractor)s? will|you'll (?:get|receive|need to|have to)|you're booked|talk to you)\b/;
+  /\b(?:i'll|i will|we'll|we will|i'm going to|we're going to|i am going to|i'm (?:sending|scheduling|booking|opening|applying|emailing)|someone will|(?:our|the|your) (?:[a-z]+ ){0,2}(?:team|tech|technician|electrician|crew|roofer|installer|consultant|specialist|contractor)s? will|you'll (?:also )?(?:get|receive|need to|have to|hear|see)|you're booked|talk to you|you (?:will|should) (?:get|receive|see|hear)|(?:it|the card|a new card|your (?:new )?card|the refund|the credit|the letter|the technician|a technician|someone) (?:will|should) (?:arrive|be|reach|come|show|get)|let me (?:transfer|connect|put you through)|i(?:'ve| have) (?:scheduled|sent|set up|ordered|booked|opened|submitted|escalated|blocked|issued|requested|raised|applied|submitted|cancelled|canceled|updated)|(?:please|just) call (?:us|back)|call (?:us )?back (?:when|if|any ?time|once)|expect (?:a|an|the|it)|we(?:'ll| will) (?:be )?(?:in touch|reach out))\b/;
 const STEP_VERB =
-  /\b(?:send|sending|email|emailing|call|text|schedule|scheduling|book|booked|booking|set up|follow up|come out|visit|install|replace|repair|fix|confirm|review|go through|get back|mail|escalate|opening|open|applying|apply|sign|survey|inspect|seal|look over|put together|talk|get an email|receive)\b/;
+  /\b(?:send|sending|email|emailing|call|text|schedule|scheduling|book|booked|booking|set up|follow up|come out|visit|install|replace|repair|fix|confirm|review|go through|get back|mail|escalate|opening|open|applying|apply|sign|survey|inspect|seal|look over|put together|talk|get an email|receive|arrive|transfer|connect|put you through|ship|deliver|process|refund|credit|issue[ds]?|submit(?:ted)?|order(?:ed)?|scheduled|sent|set up|blocked|escalated|requested|raised|opened|get (?:a|an|the|your|it|one)|hear (?:back|from)|reach|in touch|reach out|mailed|shipped|delivered)\b/;
 
 function findNextSteps(units: Unit[]): Insight["next_steps"] {
   const steps: Insight["next_steps"] = [];
@@ -909,7 +943,9 @@ function keyMoments(
   const best = scored.reduce<Scored | null>((b, s) => (s.score > (b?.score ?? 0) ? s : b), null);
   const worst = scored.reduce<Scored | null>((b, s) => (s.score < (b?.score ?? 0) ? s : b), null);
   if (best && best.score >= 0.6) moments.push({ label: "Most positive moment", unit: best.unit });
-  if (worst && worst.score <= -0.6) moments.push({ label: "Most negative moment", unit: worst.unit });
+  if (worst && worst.score <= -0.6) {
+    moments.push({ label: "Most negative moment", unit: worst.unit });
+  }
   // One moment per sentence (labels joined), in call order.
   const byUnit = new Map<number, { labels: string[]; unit: Unit }>();
   for (const m of moments) {

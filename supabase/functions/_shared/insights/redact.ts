@@ -209,7 +209,7 @@ const SPOKEN_GAP = /^(?:[ \t]+|[ \t]*[,\-–][ \t]*)$/;
 const CARD_WORDS =
   /\b(?:card|visa|master\s?card|amex|american express|discover|credit|debit|cc)\b/i;
 const CVV_WORDS =
-  /\b(?:cvv2?|cvc2?|cvn|cid|csc|c\.?\s?v\.?\s?[vc]\b\.?|security\s+(?:code|number|digits)|sec\s+code|card\s+verification|verification\s+(?:value|number)|(?:three|four|3|4)[\s-]digit\s+(?:code|number|security)|(?:three|four|3|4)\s+(?:digits|numbers)\s+on\s+the\s+(?:back|front)|(?:code|number|numbers|digits)\s+on\s+the\s+(?:back|front)|back\s+of\s+(?:the|your)\s+card)/i;
+  /\b(?:cvv2?|cvc2?|cvn|cid|csc|c\.?\s?v\.?\s?[vc]\b\.?|(?<!social\s)security\s+(?:code|number|digits)|sec\s+code|card\s+verification|verification\s+(?:value|number)|(?:three|four|3|4)[\s-]digit\s+(?:code|number|security)|(?:three|four|3|4)\s+(?:digits|numbers)\s+on\s+the\s+(?:back|front)|(?:code|number|numbers|digits)\s+on\s+the\s+(?:back|front)|back\s+of\s+(?:the|your)\s+card)/i;
 /** A bare "code" is a CVV question only when a card is being discussed. */
 const CODE_WORD =
   /\b(?<!(?:zip|postal|post|promo|promotion|discount|coupon|area|country|access|pin|sort|tax|reference|confirmation|verification|billing)\s)code\b/i;

@@ -72,7 +72,7 @@ const OPT_OUT =
 const SARCASM =
   /\b(?:oh\s+(?:great|wonderful|lovely|perfect|brilliant|fantastic|joy)|yeah,?\s+right|sure\s+you\s+(?:will|do|are)|thanks\s+(?:a\s+lot|for\s+nothing)|just\s+(?:great|perfect|wonderful|what\s+i\s+needed)|how\s+(?:wonderful|lovely|convenient)|big\s+surprise|what\s+a\s+(?:surprise|joke)|(?:oh\s+dear,?\s*){2,}|(?:great|wonderful|perfect|lovely),?\s+(?:just|another|now|so)\b)/i;
 const POLITE_ONLY =
-  /^\s*(?:(?:okay|ok|alright|all\s+right|yes|yeah|sure|great|perfect)[,.!]?\s*)*(?:thank\s*(?:you|s)(?:\s+(?:so\s+much|very\s+much|again))?|thanks|cheers|bye|goodbye|have\s+a\s+(?:good|nice|great)\s+(?:day|one|evening))(?:[,.!]?\s*(?:thank\s*(?:you|s)|bye(?:\s+bye)?|goodbye|you\s+too|take\s+care|have\s+a\s+(?:good|nice|great)\s+(?:day|one|evening)))*[.!]*\s*$/i;
+  /^\s*(?:(?:okay|ok|alright|all\s+right|yes|yeah|sure)[,.!]?\s*)*(?:thank\s*(?:you|s)(?:\s+(?:so\s+much|very\s+much|again))?|thanks|cheers|bye|goodbye|have\s+a\s+(?:good|nice|great)\s+(?:day|one|evening))(?:[,.!]?\s*(?:thank\s*(?:you|s)|bye(?:\s+bye)?|goodbye|you\s+too|take\s+care|have\s+a\s+(?:good|nice|great)\s+(?:day|one|evening)))*[.!]*\s*$/i;
 
 const TURN_THRESHOLD = 0.05;
 
@@ -84,7 +84,10 @@ function labelOf(score: number, threshold: number): Label {
 }
 
 /** One turn's score: VADER over the text with topic words masked, then intents and cues. */
-export function scoreTurn(text: string, prevCustomerNegative = false): { score: number; cues: string[] } {
+export function scoreTurn(
+  text: string,
+  prevCustomerNegative = false,
+): { score: number; cues: string[] } {
   const cues: string[] = [];
   const masked = text.replace(TOPIC, "thing").replace(FILLER, "so");
   let score = analyzer.polarity_scores(masked).compound;
@@ -96,7 +99,10 @@ export function scoreTurn(text: string, prevCustomerNegative = false): { score: 
     cues.push("complaint");
     score = Math.min(score, -0.5);
   }
-  if (SARCASM.test(text) || (prevCustomerNegative && score > 0.3 && /!|\boh\b/i.test(text) && !POLITE_ONLY.test(text))) {
+  if (
+    SARCASM.test(text) ||
+    (prevCustomerNegative && score > 0.3 && /!|\boh\b/i.test(text) && !POLITE_ONLY.test(text))
+  ) {
     cues.push("sarcasm");
     score = -Math.max(0.4, Math.abs(score));
   }
@@ -113,7 +119,14 @@ export function analyzeCallSentiment(segments: Segment[]): CallSentiment {
   segments.forEach((s, i) => {
     const { score, cues } = scoreTurn(s.text, s.speaker === "customer" && prevNegative);
     if (s.speaker === "customer") prevNegative = score <= -TURN_THRESHOLD;
-    turns.push({ segment: i, speaker: s.speaker, start: s.start, score, label: labelOf(score, TURN_THRESHOLD), cues });
+    turns.push({
+      segment: i,
+      speaker: s.speaker,
+      start: s.start,
+      score,
+      label: labelOf(score, TURN_THRESHOLD),
+      cues,
+    });
   });
   const bySpeaker = (sp: Speaker): SpeakerSentiment => {
     const mine = turns.filter((t) => t.speaker === sp);

@@ -25,7 +25,12 @@ Deno.test("spoken: an SSN split over turns, with a backchannel between", () => {
     ["agent", "Mm-hm."],
     ["customer", "9312"],
   ]);
-  assert.deepEqual(r.texts, ["Can I get your social security number?", "Sure, it's [SSN]", "Mm-hm.", "[SSN]"]);
+  assert.deepEqual(r.texts, [
+    "Can I get your social security number?",
+    "Sure, it's [SSN]",
+    "Mm-hm.",
+    "[SSN]",
+  ]);
   assert.equal(r.counts.SSN, 1);
 });
 
@@ -64,25 +69,35 @@ Deno.test("spoken: phone numbers in words and in groups across turns", () => {
 });
 
 Deno.test("spoken: dates of birth, addresses and ZIP codes", () => {
-  assert.equal(redacted([["agent", "Date of birth?"], ["customer", "October 29th, 1984."]]).texts[1], "[DOB].");
+  assert.equal(
+    redacted([["agent", "Date of birth?"], ["customer", "October 29th, 1984."]]).texts[1],
+    "[DOB].",
+  );
   assert.equal(
     redacted([["customer", "I was born on the fourth of July, nineteen eighty two."]]).texts[0],
     "I was born on [DOB].",
   );
   assert.equal(
-    redacted([["customer", "It's 1234 Oak Street, apartment 5, Springfield, Illinois 62704."]]).texts[0],
+    redacted([["customer", "It's 1234 Oak Street, apartment 5, Springfield, Illinois 62704."]])
+      .texts[0],
     "It's [ADDRESS].",
   );
   assert.equal(
     redacted([["customer", "twelve thirty four Maple Avenue"]]).texts[0],
     "[ADDRESS]",
   );
-  assert.equal(redacted([["agent", "And the zip code?"], ["customer", "three oh three oh one"]]).texts[1], "[ADDRESS]");
+  assert.equal(
+    redacted([["agent", "And the zip code?"], ["customer", "three oh three oh one"]]).texts[1],
+    "[ADDRESS]",
+  );
 });
 
 Deno.test("spoken: a spelled email and the customer's stated name", () => {
   assert.equal(
-    redacted([["agent", "What's your email?"], ["customer", "it's j o h n dot smith at gmail dot com"]]).texts[1],
+    redacted([["agent", "What's your email?"], [
+      "customer",
+      "it's j o h n dot smith at gmail dot com",
+    ]]).texts[1],
     "it's [EMAIL]",
   );
   const r = redacted([
@@ -99,9 +114,15 @@ Deno.test("spoken: a spelled email and the customer's stated name", () => {
 
 Deno.test("spoken: what is not personal data stays", () => {
   const keep: Turn[][] = [
-    [["agent", "Your order number is 55512345."], ["customer", "Great, it costs 250 dollars and I have 3 kids."]],
+    [["agent", "Your order number is 55512345."], [
+      "customer",
+      "Great, it costs 250 dollars and I have 3 kids.",
+    ]],
     [["customer", "I'm calling about the charge from March 3rd."]],
-    [["agent", "What's the phone plan you're on?"], ["customer", "The 40 dollar one, for two years now."]],
+    [["agent", "What's the phone plan you're on?"], [
+      "customer",
+      "The 40 dollar one, for two years now.",
+    ]],
     [["customer", "I'm fine, thanks. I'm calling about my bill."]],
     [["agent", "The card ending in 4242, right?"], ["customer", "Yes."]],
     [["agent", "Your confirmation number is 7 7 3 2 1."], ["customer", "Thanks."]],

@@ -115,7 +115,10 @@ export function numberRuns(text: string): NumRun[] {
   };
   for (const m of text.matchAll(TOKEN)) {
     const tok = m[0];
-    const isNum = /^\d+$/.test(tok) || NUM_WORD.test(tok);
+    const glued = /^\d+$/.test(tok) &&
+      (/[A-Za-z]/.test(text[m.index + tok.length] ?? "") ||
+        /[A-Za-z]/.test(text[m.index - 1] ?? ""));
+    const isNum = !glued && (/^\d+$/.test(tok) || NUM_WORD.test(tok));
     if (!isNum) {
       flush();
       continue;
@@ -123,7 +126,10 @@ export function numberRuns(text: string): NumRun[] {
     const prev = cur[cur.length - 1];
     if (prev && !/^(?:(?:[\s,\-–—…]|\.{2,})*|[./:])$/.test(text.slice(prev.end, m.index))) flush();
     // "1,200" / "3.50" / "10:30" are one number, not a group of digits
-    if (prev && /^[.,:/]$/.test(text.slice(prev.end, m.index)) && /^\d+$/.test(prev.tok) && /^\d+$/.test(tok)) {
+    if (
+      prev && /^[.,:/]$/.test(text.slice(prev.end, m.index)) && /^\d+$/.test(prev.tok) &&
+      /^\d+$/.test(tok)
+    ) {
       cur.push({ start: m.index, end: m.index + tok.length, tok });
       continue;
     }
@@ -143,23 +149,44 @@ const TRIGGERS: [WindowType, RegExp][] = [
     "NONE",
     /\b(?:order|tracking|invoice|confirmation|reference|ref|ticket|case|claim|serial|model|part|sku|extension|ext|room|flight|quote|transaction|receipt|booking|reservation|routing)\s+(?:number|no\.?|num|#|id|code)\b|\b(?:extension|routing|sort\s+code)\b/gi,
   ],
-  ["SSN", /\b(?:social\s+security|social|ssn|s\.?\s?s\.?\s?n\.?)\b(?!\s+(?:media|network|channels?|posts?|team|events?|profiles?))/gi],
+  [
+    "SSN",
+    /\b(?:social\s+security|social|ssn|s\.?\s?s\.?\s?n\.?)\b(?!\s+(?:media|network|channels?|posts?|team|events?|profiles?))/gi,
+  ],
   ["DOB", /\b(?:date\s+of\s+birth|birth\s*date|birthday|d\.?\s?o\.?\s?b\.?|born)\b/gi],
   ["ZIP", /\b(?:zip(?:\s*code)?|postal\s+code|post\s*code)\b/gi],
-  ["ADDRESS", /\b(?:(?:street|home|mailing|billing|shipping|service|physical)\s+address|address(?!\s+(?:book|bar))|live\s+at|living\s+at|located\s+at)\b/gi],
-  ["CARD", /\b(?:card\s+number|credit\s+card|debit\s+card|visa|master\s?card|amex|american\s+express|discover\s+card|card)\b/gi],
+  [
+    "ADDRESS",
+    /\b(?:(?:street|home|mailing|billing|shipping|service|physical)\s+address|address(?!\s+(?:book|bar))|live\s+at|living\s+at|located\s+at)\b/gi,
+  ],
+  [
+    "CARD",
+    /\b(?:card\s+number|credit\s+card|debit\s+card|visa|master\s?card|amex|american\s+express|discover\s+card|card)\b/gi,
+  ],
   [
     "ACCOUNT",
     /\b(?:account|acct|member(?:ship)?\s+(?:number|id)|customer\s+(?:number|id)|policy\s+number|iban|pin)\b/gi,
   ],
-  ["PHONE", /\b(?:phone|telephone|cell(?:phone)?|mobile|callback|call\s+(?:you|me)\s+(?:back\s+)?(?:at|on)|reach\s+(?:you|me)\s+(?:at|on)|landline|fax)\b/gi],
+  [
+    "PHONE",
+    /\b(?:phone|telephone|cell(?:phone)?|mobile|callback|call\s+(?:you|me)\s+(?:back\s+)?(?:at|on)|reach\s+(?:you|me)\s+(?:at|on)|landline|fax)\b/gi,
+  ],
   ["NUMBER", /\bnumber\b/gi],
 ];
 /** "email address" is an email, not a street address. */
 const EMAIL_ADDRESS = /\be-?\s?mail\s+address\b/i;
 
 /** Digits that complete a type; the window closes once a type has this many. */
-const FULL: Record<string, number> = { SSN: 9, PHONE: 11, CARD: 19, ACCOUNT: 20, DOB: 8, ZIP: 9, ADDRESS: 12, NUMBER: 12 };
+const FULL: Record<string, number> = {
+  SSN: 9,
+  PHONE: 11,
+  CARD: 19,
+  ACCOUNT: 20,
+  DOB: 8,
+  ZIP: 9,
+  ADDRESS: 12,
+  NUMBER: 12,
+};
 const PHONE_SHAPE = /^(?:1?[2-9]\d{9}|\d{7})$/;
 
 const QUANTITY_AFTER =
@@ -167,7 +194,8 @@ const QUANTITY_AFTER =
 /** "the card ending in 4242", "expires 09/28": not the card number. */
 const NOT_CARD_BEFORE =
   /\b(?:ending(?:\s+(?:in|with))?|ends?\s+(?:in|with)|last\s+(?:four|4)(?:\s+digits)?|exp\w*|valid\s+(?:thru|through|until)|good\s+(?:thru|through))\W*(?:date\W*)?(?:is\W*)?$/i;
-const MONEY_BEFORE = /(?:[$£€]\s*|\b(?:costs?|price|pay|paid|charge[ds]?|fee|bill|owe|balance(?:\s+of)?|total|about|around|like|only|just|maybe|top\s+\d+|after|before|by|until|at)\s+)$/i;
+const MONEY_BEFORE =
+  /(?:[$£€]\s*|\b(?:costs?|price|pay|paid|charge[ds]?|fee|bill|owe|balance(?:\s+of)?|total|about|around|like|only|just|maybe|top\s+\d+|after|before|by|until|at)\s+)$/i;
 
 interface Trigger {
   type: WindowType;
@@ -180,14 +208,23 @@ function triggersOf(text: string, segment: number): Trigger[] {
   for (const [type, re] of TRIGGERS) {
     for (const m of text.matchAll(re)) {
       const start = m.index, end = m.index + m[0].length;
-      if (type === "ADDRESS" && EMAIL_ADDRESS.test(text.slice(Math.max(0, start - 8), end))) continue;
+      if (type === "ADDRESS" && EMAIL_ADDRESS.test(text.slice(Math.max(0, start - 8), end))) {
+        continue;
+      }
       if (found.some((f) => f.start < end && start < f.end)) continue;
       // "social security number", "phone number": one context, not two
-      if (type === "NUMBER" && found.some((f) => f.end <= start && /^[\s\w]{0,12}$/.test(text.slice(f.end, start)))) continue;
+      if (
+        type === "NUMBER" &&
+        found.some((f) => f.end <= start && /^[\s\w]{0,12}$/.test(text.slice(f.end, start)))
+      ) continue;
       found.push({ type, segment, start, end });
     }
   }
-  return found.sort((a, b) => a.start - b.start).map(({ type, segment, end }) => ({ type, segment, end }));
+  return found.sort((a, b) => a.start - b.start).map(({ type, segment, end }) => ({
+    type,
+    segment,
+    end,
+  }));
 }
 
 // ---------------------------------------------------------------------------
@@ -195,8 +232,10 @@ function triggersOf(text: string, segment: number): Trigger[] {
 
 const MONTH =
   "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-const DAY = `\\d{1,2}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\\s-]?)?(?:${ORDINALS})|(?:${TEENS}|${TENS}|${UNITS})`;
-const YEAR = `\\d{4}|'\\d{2}|(?:nineteen|twenty)\\s+(?:(?:${TENS})(?:[\\s-](?:${UNITS}))?|${TEENS}|oh\\s+(?:${UNITS})|hundred)|two\\s+thousand(?:\\s+(?:and\\s+)?(?:${UNITS}|${TEENS}|twenty(?:[\\s-](?:${UNITS}))?))?`;
+const DAY =
+  `\\d{1,2}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\\s-]?)?(?:${ORDINALS})|(?:${TEENS}|${TENS}|${UNITS})`;
+const YEAR =
+  `\\d{4}|'\\d{2}|(?:nineteen|twenty)\\s+(?:(?:${TENS})(?:[\\s-](?:${UNITS}))?|${TEENS}|oh\\s+(?:${UNITS})|hundred)|two\\s+thousand(?:\\s+(?:and\\s+)?(?:${UNITS}|${TEENS}|twenty(?:[\\s-](?:${UNITS}))?))?`;
 const DATE_SPOKEN = new RegExp(
   `\\b(?:(?:${MONTH})\\.?\\s+(?:the\\s+)?(?:${DAY})|(?:the\\s+)?(?:${DAY})\\s+of\\s+(?:${MONTH}))\\b(?:,?\\s+(?:of\\s+)?(?<year>${YEAR})\\b)?`,
   "gi",
@@ -215,7 +254,8 @@ function yearOf(raw: string | undefined): number | null {
 
 const STREET =
   "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|parkway|pkwy|highway|hwy|terrace|circle|cir|square|trail|crescent|close|row|alley|pike";
-const NUMERIC = `\\d{1,6}[a-z]?|(?:(?:${UNITS}|${TEENS}|${TENS}|hundred|thousand)[\\s-]+){0,5}(?:${UNITS}|${TEENS}|${TENS}|hundred|thousand)`;
+const NUMERIC =
+  `\\d{1,6}[a-z]?|(?:(?:${UNITS}|${TEENS}|${TENS}|hundred|thousand)[\\s-]+){0,5}(?:${UNITS}|${TEENS}|${TENS}|hundred|thousand)`;
 const STATE =
   "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new\\s+hampshire|new\\s+jersey|new\\s+mexico|new\\s+york|north\\s+carolina|north\\s+dakota|ohio|oklahoma|oregon|pennsylvania|rhode\\s+island|south\\s+carolina|south\\s+dakota|tennessee|texas|utah|vermont|virginia|washington|west\\s+virginia|wisconsin|wyoming|AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY";
 const ADDRESS = new RegExp(
@@ -231,7 +271,8 @@ const TLD = "com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|ai|app|dev";
 const EMAIL_WORD = /\be-?\s?mail\b/i;
 const SPELL_TOKEN = /^(?:[a-z]|\d+|dot|period|underscore|dash|hyphen|[a-z]+)$/i;
 const EMAIL_STOP = new Set(
-  "is it's its my the a and so um uh yeah yes sure okay ok email e-mail mail address that's thats it me us at to".split(" "),
+  "is it's its my the a and so um uh yeah yes sure okay ok email e-mail mail address that's thats it me us at to"
+    .split(" "),
 );
 const SPOKEN_DOMAIN = new RegExp(
   `\\s(?:at|@|at\\s+sign)\\s+((?:[a-z0-9]+[\\s-]?){1,3}?)\\s*(?:dot|\\.)\\s*(?:${TLD})\\b`,
@@ -241,7 +282,8 @@ const FREEMAIL = /^(?:g\s?mail|yahoo|hotmail|outlook|aol|icloud|proton\s?mail|li
 
 const NAME_INTRO =
   /\b(?:my\s+name\s+is|my\s+name's|the\s+name\s+is|name's|(?:first|last|full)\s+name\s+is|(?:first|last|full)\s+name's)\s+/gi;
-const NAME_SELF = /(?:^|[.!?,]\s*|\b(?:hi|hello|hey|yes|yeah|oh)\b,?\s+)(?:this\s+is|it's|i'm|i\s+am)\s+/gi;
+const NAME_SELF =
+  /(?:^|[.!?,]\s*|\b(?:hi|hello|hey|yes|yeah|oh)\b,?\s+)(?:this\s+is|it's|i'm|i\s+am)\s+/gi;
 const NAME_STOP = new Set(
   ("sorry fine good great okay ok just not here calling interested busy sure glad happy looking trying " +
     "still also actually really the a an going at in on with from about that this so very well yes no " +
@@ -284,7 +326,9 @@ export function findSpoken(
     for (const m of s.text.matchAll(DATE_NUMERIC)) {
       const y = m[4].length === 2 ? 1900 + Number(m[4]) : Number(m[4]);
       const monthDay = Number(m[1]) <= 31 && Number(m[3]) <= 31;
-      if (monthDay && (dobWindows.has(i) || (m[4].length === 4 && y >= 1900 && y <= THIS_YEAR - 14))) {
+      if (
+        monthDay && (dobWindows.has(i) || (m[4].length === 4 && y >= 1900 && y <= THIS_YEAR - 14))
+      ) {
         add("DOB", i, m.index, m.index + m[0].length);
       }
     }
@@ -320,8 +364,13 @@ export function findSpoken(
       );
       const usable = runs.filter((r) => r.digits.length >= 2)
         .filter((r) => !QUANTITY_AFTER.test(segments[i].text.slice(r.end, r.end + 20)))
-        .filter((r) => !MONEY_BEFORE.test(segments[i].text.slice(Math.max(0, r.start - 18), r.start)))
-        .filter((r) => trig.type !== "CARD" || !NOT_CARD_BEFORE.test(segments[i].text.slice(Math.max(0, r.start - 24), r.start)));
+        .filter((r) =>
+          !MONEY_BEFORE.test(segments[i].text.slice(Math.max(0, r.start - 18), r.start))
+        )
+        .filter((r) =>
+          trig.type !== "CARD" ||
+          !NOT_CARD_BEFORE.test(segments[i].text.slice(Math.max(0, r.start - 24), r.start))
+        );
       if (!usable.length) {
         if (next && (i > next.segment || (i === next.segment))) break;
         if (++idle >= (digits ? 2 : 3)) break;
@@ -338,7 +387,9 @@ export function findSpoken(
     if (trig.type === "NONE" || !picked.length) continue;
     const type = windowType(trig.type, digits);
     if (!type) continue;
-    if (trig.type === "ZIP") picked = picked.filter((p) => p.run.digits.length >= 5 || picked.length > 1);
+    if (trig.type === "ZIP") {
+      picked = picked.filter((p) => p.run.digits.length >= 5 || picked.length > 1);
+    }
     const id = nextId++;
     let any = false;
     for (const p of picked) {
@@ -356,7 +407,9 @@ export function findSpoken(
   for (const r of redacted) {
     for (let i = r.segment; i < segments.length && i <= r.segment + 12; i++) {
       for (const run of runsOf[i]) {
-        if (run.digits.length >= 3 && r.digits.includes(run.digits)) add(r.type, i, run.start, run.end);
+        if (run.digits.length >= 3 && r.digits.includes(run.digits)) {
+          add(r.type, i, run.start, run.end);
+        }
       }
     }
   }
@@ -447,17 +500,23 @@ function names(segments: Seg[], add: Add, out: SpokenFinding[]): void {
         if (!NAME_WORD.test(w[0]) && !(loose && picked.length < 2)) break;
         // words must follow one another with only spaces between
         const prev = picked[picked.length - 1];
-        if (prev && !/^\s+$/.test(s.text.slice(at + prev.index! + prev[0].length, at + w.index!))) break;
+        if (prev && !/^\s+$/.test(s.text.slice(at + prev.index! + prev[0].length, at + w.index!))) {
+          break;
+        }
         picked.push(w);
       }
       if (!picked.length) return;
-      const a = at + picked[0].index!, b = at + picked[picked.length - 1].index! + picked[picked.length - 1][0].length;
+      const a = at + picked[0].index!,
+        b = at + picked[picked.length - 1].index! + picked[picked.length - 1][0].length;
       if (add("NAME", i, a, b)) picked.forEach((w) => w[0].length > 1 && tokens.add(w[0]));
     };
     for (const m of s.text.matchAll(NAME_INTRO)) take(m.index + m[0].length, true);
-    if (i < 8) for (const m of s.text.matchAll(NAME_SELF)) take(m.index + m[0].length, false);
+    if (i < 8) { for (const m of s.text.matchAll(NAME_SELF)) take(m.index + m[0].length, false); }
     // "that's S M I T H" / "spelled D-A-N-A" after a name
-    if (/\b(?:spell|spelled|spelt|name)\b/i.test(s.text) || out.some((f) => f.type === "NAME" && f.segment >= i - 1)) {
+    if (
+      /\b(?:spell|spelled|spelt|name)\b/i.test(s.text) ||
+      out.some((f) => f.type === "NAME" && f.segment >= i - 1)
+    ) {
       for (const m of s.text.matchAll(SPELLED)) {
         const letters = m[1].replace(/[^a-z]/gi, "");
         if (letters.length >= 3) add("NAME", i, m.index, m.index + m[1].trimEnd().length);
@@ -465,7 +524,10 @@ function names(segments: Seg[], add: Add, out: SpokenFinding[]): void {
     }
   });
   if (!tokens.size) return;
-  const re = new RegExp(`\\b(?:${[...tokens].map((t) => t.replace(/[.*+?^${}()|[\]\\'’-]/g, "\\$&")).join("|")})\\b`, "g");
+  const re = new RegExp(
+    `\\b(?:${[...tokens].map((t) => t.replace(/[.*+?^${}()|[\]\\'’-]/g, "\\$&")).join("|")})\\b`,
+    "g",
+  );
   segments.forEach((s, i) => {
     for (const m of s.text.matchAll(re)) add("NAME", i, m.index, m.index + m[0].length);
   });
