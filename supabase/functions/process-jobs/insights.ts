@@ -7,7 +7,8 @@
 //     is stored or sent to any LLM.
 //  3. analyzing: GPT-4o Structured Outputs (or the offline analyzer without
 //     OPENAI_API_KEY), evidence-checked against the transcript.
-//  4. record_insight: current insight + history, call analyzed; bookkeeping
+//  4. record_call_metrics: talk metrics and sentiment per turn; record_insight:
+//     current insight + history, call analyzed; bookkeeping
 //     by trigger. Idempotent per job (run_key): a re-run adds nothing.
 // Provider trouble is thrown for the queue to retry with backoff; what
 // retrying cannot fix fails the call with its reason.
@@ -17,6 +18,8 @@ import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/insights/opena
 import { PII_TYPES, type PiiType, redactSegments } from "../_shared/insights/redact.ts";
 import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/insights/schema.ts";
 import { verifyEvidence } from "../_shared/insights/evidence.ts";
+import { conversationMetrics } from "../_shared/insights/metrics.ts";
+import { analyzeCallSentiment } from "../_shared/insights/sentiment.ts";
 import {
   downloadRecordingWav,
   openaiTranscript,
@@ -163,7 +166,15 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     }
     const checked = verifyEvidence(result.insight, segments, script);
 
-    // 4. Store.
+    // 4. Store: conversation metrics (with the customer's sentiment per turn and trajectory), then the insight.
+    const sentiment = analyzeCallSentiment(segments);
+    await must(
+      db.rpc("record_call_metrics", {
+        p_call_id: call.id,
+        p: { ...conversationMetrics(segments), sentiment: { by_speaker: sentiment.by_speaker, customer: sentiment.customer, turns: sentiment.turns } },
+      }),
+      "record_call_metrics",
+    );
     const insightId = await must(
       db.rpc("record_insight", {
         p_call_id: call.id,

@@ -19,7 +19,7 @@ import type { Segment, Speaker } from "./schema.ts";
 
 export type Label = "positive" | "neutral" | "negative";
 
-export interface TurnSentiment {
+export type TurnSentiment = {
   /** Index of the segment. */
   segment: number;
   speaker: Speaker;
@@ -29,15 +29,15 @@ export interface TurnSentiment {
   label: Label;
   /** Why the lexicon score was changed: "complaint", "opt-out", "sarcasm", "politeness". */
   cues: string[];
-}
+};
 
-export interface SpeakerSentiment {
+export type SpeakerSentiment = {
   score: number;
   label: Label;
   turns: number;
-}
+};
 
-export interface Trajectory {
+export type Trajectory = {
   /** Mean score of the first and last third of the customer's turns. */
   start: number;
   end: number;
@@ -45,13 +45,13 @@ export interface Trajectory {
   trend: "improving" | "worsening" | "steady";
   /** How the customer ends the call. */
   end_state: Label;
-}
+};
 
-export interface CallSentiment {
+export type CallSentiment = {
   turns: TurnSentiment[];
   by_speaker: Record<Speaker, SpeakerSentiment>;
   customer: { score: number; label: Label; trajectory: Trajectory };
-}
+};
 
 interface Vader {
   SentimentIntensityAnalyzer: { polarity_scores(text: string): { compound: number } };
