@@ -2,7 +2,7 @@
 -- saved, one alert (activity + queued email) per tracker and call, who reads what.
 begin;
 \ir fixtures.sql
-select plan(20);
+select plan(22);
 select tests.create_tenants();
 select tests.create_call('call', 'acme', 'agent_acme1', 'analyzing', now() - interval '1 hour', 150);
 select tests.create_call('other', 'acme', 'agent_acme2', 'analyzing', now() - interval '1 hour', 60);
@@ -64,6 +64,10 @@ select is((select count(*)::int from public.tracker_hits) + (select count(*)::in
 select tests.authenticate_as('globex_owner');
 select is((select count(*)::int from public.trackers) + (select count(*)::int from public.tracker_alerts), 0, 'another organization sees no trackers or alerts');
 select tests.authenticate_as('acme_manager');
+select is((select count(*)::int from public.search_calls(p_tracker_id => (select id from public.trackers where name = 'Competitors'))),
+          1, 'the calls list filters by tracker');
+select is((select count(*)::int from public.search_calls(p_tracker_id => (select id from public.trackers where name = 'Pricing'))),
+          0, 'a tracker heard on no call lists none');
 select is((select talk_ratio from public.agent_conversation_metrics(current_date - 1, current_date) where agent_id = tests.id('agent_acme1')),
           0.600::numeric, 'per-agent dashboard figures');
 

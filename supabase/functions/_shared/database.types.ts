@@ -923,7 +923,7 @@ isOneToOne: false
 { Args: { "p_inputs": Json,"p_window_days"?: number }; Returns: Json
                            },
 "search_calls":
-{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
+{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string,"p_tracker_id"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
                            },
