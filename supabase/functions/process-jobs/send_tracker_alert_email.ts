@@ -7,7 +7,7 @@ import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 
-export async function sendTrackerAlertEmail(job: Job, { db, mailgun, siteUrl }: JobContext) {
+export async function sendTrackerAlertEmail(job: Job, { db, sql, mailgun, siteUrl }: JobContext) {
   const { tracker_id: trackerId, call_id: callId } = (job.payload ?? {}) as { tracker_id?: string; call_id?: string };
   if (!trackerId || !callId) throw new PermanentError("payload.tracker_id and payload.call_id are required");
   const { data: tracker, error } = await db.from("trackers").select("id, org_id, name, organization:organizations(name)")
@@ -17,11 +17,11 @@ export async function sendTrackerAlertEmail(job: Job, { db, mailgun, siteUrl }: 
   const { data: hits, error: hitsError } = await db.from("tracker_hits").select("term, time_seconds, speaker")
     .eq("tracker_id", trackerId).eq("call_id", callId).order("time_seconds").limit(20);
   if (hitsError) throw new Error(`loading the hits failed: ${hitsError.message}`);
-  const { data: members, error: membersError } = await db.from("memberships")
-    .select("role, profile:profiles(email)").eq("org_id", tracker.org_id).in("role", ["owner", "admin", "manager"]);
-  if (membersError) throw new Error(`loading the managers failed: ${membersError.message}`);
-  const to = [...new Set((members ?? []).map((m) => (m.profile as unknown as { email: string | null } | null)?.email)
-    .filter((e): e is string => !!e))];
+  const managers = await sql<{ email: string }[]>`
+    select distinct p.email from public.memberships m join public.profiles p on p.id = m.user_id
+     where m.org_id = ${tracker.org_id} and m.role in ('owner', 'admin', 'manager') and p.email is not null
+     order by p.email`;
+  const to = managers.map((m) => m.email);
   if (!to.length) return { tracker_id: trackerId, call_id: callId, skipped: "no manager to tell" };
   const org = (tracker.organization as unknown as { name: string } | null)?.name ?? "your organization";
   const link = `${siteUrl()}/app/calls/${callId}`;
