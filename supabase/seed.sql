@@ -161,6 +161,15 @@ insert into public.call_scripts (org_id, name, is_default, items) values
     {"id": "close", "label": "Ask for the order"}
   ]'::jsonb);
 
+-- Keyword/topic trackers: matched in every demo call as its transcript is saved.
+insert into public.trackers (org_id, name, terms, alert, created_by) values
+  ('0a000000-0000-4000-8000-000000000001', 'Competitors', array['competitor', 'other quotes', 'another quote', 'other company'], false,
+   'a0000000-0000-4000-8000-000000000003'),
+  ('0a000000-0000-4000-8000-000000000001', 'Pricing', array['price', 'expensive', 'cost', 'afford', 'budget'], false,
+   'a0000000-0000-4000-8000-000000000003'),
+  ('0a000000-0000-4000-8000-000000000001', 'Cancellation', array['cancel', 'refund', 'lawyer'], true,
+   'a0000000-0000-4000-8000-000000000003');
+
 -- Sales performance: goals, manual activities, referrals, a what-if scenario -----
 -- Goals run in the current periods; their progress comes live from the demo
 -- calls (posted by `npm start`) and the rows below.

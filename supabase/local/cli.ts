@@ -3,6 +3,7 @@
 //   start                      — dev stack + SPA (npm start)
 //   test [--keep] [suite...]   — fresh test stack + every suite (npm test)
 //   bench                      — benchmarks (npm run bench)
+//   eval [--misses]            — insight quality report (npm run eval)
 //   stack up|down|status|reset|logs [service] [-f] [--instance dev|test]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -80,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
       }
       return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", bench], { cwd: ROOT });
     }
+    case "eval":
+      // insight quality on the labelled calls: a report, not pass/fail
+      return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/eval.ts"), ...args], { cwd: ROOT });
     case "stack": {
       const sub = args.shift();
       const name = (option(args, "--instance") ?? "dev") as InstanceName;
@@ -110,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | stack <cmd>");
+      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | eval | stack <cmd>");
       return 2;
   }
 }

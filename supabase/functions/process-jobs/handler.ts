@@ -14,12 +14,14 @@ import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
 import { reportUsage } from "./report_usage.ts";
 import { sendInvitationEmail } from "./send_invitation_email.ts";
+import { sendTrackerAlertEmail } from "./send_tracker_alert_email.ts";
 import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
   report_usage: reportUsage,
   send_invitation_email: sendInvitationEmail,
+  send_tracker_alert_email: sendTrackerAlertEmail,
 };
 
 const Body = z.object({

@@ -7,16 +7,19 @@
 //     is stored or sent to any LLM.
 //  3. analyzing: GPT-4o Structured Outputs (or the offline analyzer without
 //     OPENAI_API_KEY), evidence-checked against the transcript.
-//  4. record_insight: current insight + history, call analyzed; bookkeeping
+//  4. record_call_metrics: talk metrics and sentiment per turn; record_insight:
+//     current insight + history, call analyzed; bookkeeping
 //     by trigger. Idempotent per job (run_key): a re-run adds nothing.
 // Provider trouble is thrown for the queue to retry with backoff; what
 // retrying cannot fix fails the call with its reason.
 import { APIConnectionError, APIError } from "openai";
 import { analyzeOffline } from "../_shared/insights/offline.ts";
 import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/insights/openai_analyzer.ts";
-import { redactSegments } from "../_shared/insights/redact.ts";
+import { PII_TYPES, type PiiType, redactSegments } from "../_shared/insights/redact.ts";
 import { type AnalysisResult, ScriptItem, type Segment } from "../_shared/insights/schema.ts";
 import { verifyEvidence } from "../_shared/insights/evidence.ts";
+import { conversationMetrics } from "../_shared/insights/metrics.ts";
+import { analyzeCallSentiment } from "../_shared/insights/sentiment.ts";
 import {
   downloadRecordingWav,
   openaiTranscript,
@@ -105,7 +108,15 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       "loading the organization",
     );
     if (!org) throw new PermanentError(`organization ${call.org_id} does not exist`);
-    const settings = (org.settings ?? {}) as { transcription_source?: string; keep_unredacted_transcripts?: boolean };
+    const settings = (org.settings ?? {}) as {
+      transcription_source?: string;
+      keep_unredacted_transcripts?: boolean;
+      redact_types?: string[];
+    };
+    // Which PII types the organization redacts (settings.redact_types; all when unset).
+    const redactTypes = Array.isArray(settings.redact_types)
+      ? PII_TYPES.filter((t) => settings.redact_types!.includes(t))
+      : undefined;
 
     // 2. Transcript (kept across retries and re-analyses).
     let transcript = await must(
@@ -115,7 +126,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     if (!transcript) {
       await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" }), "set_call_status");
       const raw = await transcribe(ctx, call, settings.transcription_source ?? "twilio");
-      const redacted = redactSegments(raw.segments);
+      const redacted = redactSegments(raw.segments, { types: redactTypes as PiiType[] | undefined });
       await must(
         db.rpc("save_transcript", {
           p_call_id: call.id,
@@ -155,7 +166,15 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     }
     const checked = verifyEvidence(result.insight, segments, script);
 
-    // 4. Store.
+    // 4. Store: conversation metrics (with the customer's sentiment per turn and trajectory), then the insight.
+    const sentiment = analyzeCallSentiment(segments);
+    await must(
+      db.rpc("record_call_metrics", {
+        p_call_id: call.id,
+        p: { ...conversationMetrics(segments), sentiment: { by_speaker: sentiment.by_speaker, customer: sentiment.customer, turns: sentiment.turns } },
+      }),
+      "record_call_metrics",
+    );
     const insightId = await must(
       db.rpc("record_insight", {
         p_call_id: call.id,

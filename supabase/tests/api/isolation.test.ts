@@ -122,7 +122,11 @@ async function arrange() {
       const tag = crypto.randomUUID().replaceAll("-", "");
       const [{ id }] = await sql`insert into public.calls (org_id, agent_id, twilio_call_sid, status, started_at, duration_seconds)
                 values (${org}, ${t.agent.id}, ${"CA" + tag}, 'received', now(), 60) returning id`;
+      // a tracker heard in the transcript (no alert: its email job would not wait for the test)
+      const [tracker] = await sql`insert into public.trackers (org_id, name, terms) values (${org}, 'Fixture tracker', array['hello']) returning id`;
       await sql`select public.save_transcript(${id}, ${sql.json({ source: "twilio", language: "en", full_text: "Agent: Hello.", segments: [{ start: 0, end: 1, speaker: "agent", text: "Hello." }] })})`;
+      await sql`insert into public.tracker_alerts (org_id, tracker_id, call_id, hits) values (${org}, ${tracker.id}, ${id}, 1)`;
+      await sql`select public.record_call_metrics(${id}, ${sql.json({ talk_ratio: 1, agent_questions: 0 })})`;
       await sql`select public.record_insight(${id}, 'isolation-fixture', ${sql.json({ analyzer: "openai", model: "gpt-4o", prompt_version: "fixture", insight, tokens_in: 100, tokens_out: 50 })})`;
       await sql`select public.enqueue_job('isolation_fixture', ${org}::uuid, '{}'::jsonb, ${"isolation:" + tag}, now() + interval '1 day')`;
       await sql`insert into public.subscriptions (org_id) values (${org}) on conflict (org_id) do nothing`;

@@ -19,6 +19,7 @@ const CallDetailPage = lazy(() =>
   import("../features/coaching/components/CallDetailPage").then((m) => ({ default: m.CallDetailPage }))
 );
 const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage").then((m) => ({ default: m.AgentsPage })));
+const TrackersPage = lazy(() => import("../features/trackers/components/TrackersPage").then((m) => ({ default: m.TrackersPage })));
 const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
@@ -106,6 +107,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} />],
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
+  ["/app/trackers", () => <TrackersPage />],
   ["/app/numbers", () => <NumbersPage />],
   ["/app/billing", () => <BillingPage />],
   ["/app/goals", () => <GoalsPage />],

@@ -2,8 +2,9 @@
 // with no keys. Deterministic rules over the transcript, producing the same `Insight` shape
 // as the GPT-4o analyzer:
 //
-//   sentiment        AFINN lexicon (npm `sentiment`) over the CUSTOMER's sentences, with a
-//                    few phone-sales overrides, later sentences weighted more.
+//   sentiment        VADER (npm `vader-sentiment`) over the CUSTOMER's sentences, topic words
+//                    masked, complaint / opt-out / sarcasm cues (sentiment.ts), later
+//                    sentences weighted more.
 //   converted        the last decisive customer signal (agreement vs. refusal phrases), agent
 //                    confirmations of payment/order, a card number read out.
 //   upsell           money amounts the agent offers as an add-on ("an extra $49 a month"),
@@ -15,7 +16,7 @@
 //
 // Every Evidence quote is a whole sentence sliced from a segment's text, with that segment's
 // start time and speaker, so it is an exact substring of the transcript.
-import Sentiment from "sentiment";
+import { aggregate, CALL_THRESHOLD, scoreTurn } from "./sentiment.ts";
 import {
   type AnalysisInput,
   type AnalysisResult,
@@ -26,8 +27,8 @@ import {
   type Speaker,
 } from "./schema.ts";
 
-export const OFFLINE_MODEL = "offline-rules-v1";
-export const OFFLINE_PROMPT_VERSION = "offline-v1";
+export const OFFLINE_MODEL = "offline-rules-v2";
+export const OFFLINE_PROMPT_VERSION = "offline-v2";
 
 // ---------------------------------------------------------------------------------------------
 // Sentences
@@ -109,97 +110,29 @@ function findPhrase(lower: string, patterns: RegExp[]): RegExpExecArray | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sentiment (customer sentences)
-
-interface SentimentLib {
-  analyze(
-    text: string,
-    options?: { extras?: Record<string, number> },
-  ): { score: number; calculation: Array<Record<string, number>> };
-}
-const lexicon = new (Sentiment as unknown as new () => SentimentLib)();
-
-/** Phone-sales overrides of AFINN-165 weights: answers, politeness and product words carry
- * little sentiment on a sales call; price words carry some. */
-const EXTRAS: Record<string, number> = {
-  no: 0,
-  yes: 0,
-  yeah: 0,
-  sure: 0,
-  please: 0,
-  sorry: 0,
-  pretty: 0,
-  big: 0,
-  smart: 0,
-  free: 0,
-  savings: 0,
-  pay: 0,
-  paying: 0,
-  charge: 0,
-  charged: 0,
-  charges: 0,
-  dead: -1,
-  like: 1,
-  thank: 1,
-  thanks: 1,
-  fine: 0,
-  wow: 2,
-  relief: 2,
-  relieved: 2,
-  expensive: -2,
-  pricey: -2,
-  overpriced: -3,
-  unaffordable: -2,
-  ripoff: -3,
-  leak: -2,
-  leaks: -2,
-  leaking: -2,
-  rescheduled: -1,
-  unacceptable: -3,
-};
-
-/** Set phrases whose words would otherwise be scored one by one. */
-const NEUTRAL_PHRASES =
-  /\b(?:no problem|not a problem|no worries|no[- ]brainer|no,? thanks?(?: you)?|(?:would|'d) like|(?:don't|do not) mind|why not|feel free|fair (?:amount|bit|enough)|take care|kind of|sort of|(?:sounds|looks|seems|feels) like)\b|\blike (?=[$£€\d])/g;
+// Sentiment (customer sentences): VADER with call rules (sentiment.ts)
 
 interface Scored {
   unit: Unit;
   score: number;
-  pos: number;
-  neg: number;
+  cues: string[];
 }
-
-function scoreSentence(u: Unit): Scored {
-  const text = u.lower.replace(NEUTRAL_PHRASES, " ");
-  const r = lexicon.analyze(text, { extras: EXTRAS });
-  let pos = 0, neg = 0;
-  for (const c of r.calculation) {
-    for (const v of Object.values(c)) v > 0 ? (pos += v) : (neg -= v);
-  }
-  return { unit: u, score: pos - neg, pos, neg };
-}
-
-/** |score| at or above this is positive/negative. The score is tanh of the mean lexicon score
- * per customer sentence, so a few polite words spread over a long call stay neutral. */
-const SENTIMENT_THRESHOLD = 0.3;
 
 function analyzeSentiment(customer: Unit[]): { insight: Insight["sentiment"]; scored: Scored[] } {
-  const scored = customer.map(scoreSentence);
-  // Later sentences weigh up to twice as much: how the customer ends the call matters more.
-  let net = 0, weights = 0;
-  scored.forEach((s, k) => {
-    const w = 1 + (scored.length > 1 ? k / (scored.length - 1) : 0);
-    net += w * s.score;
-    weights += w;
+  let prevNegative = false;
+  const scored = customer.map((unit) => {
+    const r = scoreTurn(unit.text, prevNegative);
+    prevNegative = r.score <= -0.05;
+    return { unit, ...r };
   });
-  const score = weights ? Math.round(Math.tanh(net / weights) * 100) / 100 : 0;
-  const label = score >= SENTIMENT_THRESHOLD
+  const score = aggregate(scored);
+  const label = score >= CALL_THRESHOLD
     ? "positive"
-    : score <= -SENTIMENT_THRESHOLD
+    : score <= -CALL_THRESHOLD
     ? "negative"
     : "neutral";
-  const positive = scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score);
-  const negative = scored.filter((s) => s.score < 0).sort((a, b) => a.score - b.score);
+  const positive = scored.filter((s) => s.score > 0.05).sort((a, b) => b.score - a.score);
+  const negative = scored.filter((s) => s.score < -0.05).sort((a, b) => a.score - b.score);
   const picks = label === "positive"
     ? [...positive.slice(0, 2), ...negative.slice(0, 1)]
     : label === "negative"
@@ -587,12 +520,14 @@ function decideConversion(units: Unit[], upsell: UpsellScan): Decision {
 // ---------------------------------------------------------------------------------------------
 // Objections
 
-const OBJECTIONS: Array<{ key: string; label: string; re: RegExp }> = [
+/** `again`: what counts as coming back to an objection already raised (a topic mention will do). */
+const OBJECTIONS: Array<{ key: string; label: string; re: RegExp; again?: RegExp }> = [
   {
     key: "price",
     label: "Price is too high",
+    again: /\b(?:price|prices|cost|costs|expensive|afford|budget)\b/,
     re:
-      /\b(?:too expensive|expensive|(?:can't|cannot|couldn't) afford|too much|(?:out of|over|on a|tight) budget|cheaper|lower price|the price|price is|a lot of money|chunk of change|pricey|overpriced|costs? too|steep|the highest|big gap|\d[\d,]* more than)\b/,
+      /\b(?:too expensive|expensive|(?:can't|cannot|couldn't) afford|too much|(?:out of|over|on a|tight) budget|cheaper|lower price|(?:the )?price is (?:too|a bit|way|so|really|high|crazy|insane)|a lot of money|chunk of change|pricey|overpriced|costs? too|steep|the highest|big gap|\d[\d,]* more than|not worth (?:it|the (?:money|price))|(?:that's|it's) a lot|too high|(?:the|that|a|this) fee|(?:don't|do not) want to pay)\b/,
   },
   {
     key: "competitor",
@@ -624,6 +559,36 @@ const OBJECTIONS: Array<{ key: string; label: string; re: RegExp }> = [
       /\b(?:heard (?:promises|that|this) (?:like that |like this )?before|don't trust|skeptical|scam|too good to be true|not sure (?:it|this) (?:works|will work)|worried|concerned)\b/,
   },
   {
+    key: "no_need",
+    label: "Not interested or no need",
+    re:
+      /\b(?:not interested|no interest|(?:don't|do not|doesn't) (?:really )?need (?:it|that|one|this|any)|no need for|(?:we're|i'm|we are|i am) (?:fine|good|all set|happy) (?:with|as)|already (?:have|got|use|pay for|signed up)|(?:don't|do not) want (?:it|that|this|one|any)|not for (?:me|us))\b/,
+  },
+  {
+    key: "information",
+    label: "Wants information before deciding",
+    re:
+      /\b(?:send (?:me|us) (?:some |more )?(?:info|information|details|something|a brochure|the details)|(?:just )?e-?mail (?:me|us) (?:the|some) (?:info|details)|think (?:about|it over)|sleep on it|need (?:some )?time to|let me think|look (?:it|that) over)\b/,
+  },
+  {
+    key: "contract",
+    label: "Concerns about contract terms",
+    re:
+      /\b(?:contract|locked in|long[- ]term commitment|cancellation fee|early termination|fine print|hidden (?:fees|charges)|auto[- ]?renew)\b/,
+  },
+  {
+    key: "busy",
+    label: "No time to talk",
+    re:
+      /\b(?:(?:i'm|we're|i am) (?:busy|driving|at work|in a meeting)|not a good time|(?:call|ring) (?:me )?(?:back )?later|in the middle of something|don't have time)\b/,
+  },
+  {
+    key: "opt_out",
+    label: "Asked not to be contacted",
+    re:
+      /\b(?:(?:remove|take) (?:me|my (?:number|name)) (?:off|from)|(?:don't|do not|never|stop) (?:ever )?(?:call(?:ing)?|contact(?:ing)?) (?:me|us|this number)|do[ -]not[ -]call list|unsubscribe|leave me alone)\b/,
+  },
+  {
     key: "cancel",
     label: "Wants to cancel or escalate",
     re: /\b(?:cancel|refund|take the panels off|out of the contract|lawyer|attorney|sue you)\b/,
@@ -647,7 +612,9 @@ function findObjections(units: Unit[]): FoundObjection[] {
     if (!o || found.some((f) => f.key === o.key)) continue;
     const response = units.slice(u.i + 1, u.i + 4).find((v) => v.speaker === "agent") ?? null;
     const repeated = response !== null &&
-      units.slice(response.i + 1).some((v) => v.speaker === "customer" && keyOf(v)?.key === o.key);
+      units.slice(response.i + 1).some((v) =>
+        v.speaker === "customer" && (keyOf(v)?.key === o.key || (o.again?.test(v.lower) ?? false))
+      );
     found.push({
       key: o.key,
       label: o.label,
@@ -663,9 +630,9 @@ function findObjections(units: Unit[]): FoundObjection[] {
 // Next steps
 
 const STEP_SUBJECT =
-  /\b(?:i'll|i will|we'll|we will|i'm going to|we're going to|i am going to|i'm (?:sending|scheduling|booking|opening|applying|emailing)|someone will|(?:our|the|your) (?:[a-z]+ ){0,2}(?:team|tech|technician|electrician|crew|roofer|installer|consultant|specialist|contractor)s? will|you'll (?:get|receive|need to|have to)|you're booked|talk to you)\b/;
+  /\b(?:i'll|i will|we'll|we will|i'm going to|we're going to|i am going to|i'm (?:sending|scheduling|booking|opening|applying|emailing)|someone will|(?:our|the|your) (?:[a-z]+ ){0,2}(?:team|tech|technician|electrician|crew|roofer|installer|consultant|specialist|contractor)s? will|you'll (?:also )?(?:get|receive|need to|have to|hear|see)|you're booked|talk to you|you (?:will|should) (?:get|receive|see|hear)|(?:it|the card|a new card|your (?:new )?card|the refund|the credit|the letter|the technician|a technician|someone) (?:will|should) (?:arrive|be|reach|come|show|get)|let me (?:transfer|connect|put you through)|i(?:'ve| have) (?:scheduled|sent|set up|ordered|booked|opened|submitted|escalated|blocked|issued|requested|raised|applied|submitted|cancelled|canceled|updated)|(?:please|just) call (?:us|back)|call (?:us )?back (?:when|if|any ?time|once)|expect (?:a|an|the|it)|we(?:'ll| will) (?:be )?(?:in touch|reach out))\b/;
 const STEP_VERB =
-  /\b(?:send|sending|email|emailing|call|text|schedule|scheduling|book|booked|booking|set up|follow up|come out|visit|install|replace|repair|fix|confirm|review|go through|get back|mail|escalate|opening|open|applying|apply|sign|survey|inspect|seal|look over|put together|talk|get an email|receive)\b/;
+  /\b(?:send|sending|email|emailing|call|text|schedule|scheduling|book|booked|booking|set up|follow up|come out|visit|install|replace|repair|fix|confirm|review|go through|get back|mail|escalate|opening|open|applying|apply|sign|survey|inspect|seal|look over|put together|talk|get an email|receive|arrive|transfer|connect|put you through|ship|deliver|process|refund|credit|issue[ds]?|submit(?:ted)?|order(?:ed)?|scheduled|sent|set up|blocked|escalated|requested|raised|opened|get (?:a|an|the|your|it|one)|hear (?:back|from)|reach|in touch|reach out|mailed|shipped|delivered)\b/;
 
 function findNextSteps(units: Unit[]): Insight["next_steps"] {
   const steps: Insight["next_steps"] = [];
@@ -975,8 +942,10 @@ function keyMoments(
   }
   const best = scored.reduce<Scored | null>((b, s) => (s.score > (b?.score ?? 0) ? s : b), null);
   const worst = scored.reduce<Scored | null>((b, s) => (s.score < (b?.score ?? 0) ? s : b), null);
-  if (best && best.score >= 3) moments.push({ label: "Most positive moment", unit: best.unit });
-  if (worst && worst.score <= -3) moments.push({ label: "Most negative moment", unit: worst.unit });
+  if (best && best.score >= 0.6) moments.push({ label: "Most positive moment", unit: best.unit });
+  if (worst && worst.score <= -0.6) {
+    moments.push({ label: "Most negative moment", unit: worst.unit });
+  }
   // One moment per sentence (labels joined), in call order.
   const byUnit = new Map<number, { labels: string[]; unit: Unit }>();
   for (const m of moments) {

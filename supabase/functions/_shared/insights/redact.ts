@@ -18,9 +18,29 @@
 //   one segment is found in the answer in the next one.
 // - Card digits may run on across consecutive segments of the same speaker
 //   (also across one short backchannel of the other speaker: "Mm-hm.").
+// - Then spoken.ts: numbers said in words, groups split over turns after a
+//   context word, read-backs, dates of birth, addresses, spelled emails, names.
+import { luhnValid, ssnValid } from "./checks.ts";
+export { luhnValid, ssnValid };
+import { findSpoken, type SpokenFinding, type SpokenType } from "./spoken.ts";
 
-export type PiiType = "CARD" | "CVV" | "SSN" | "EMAIL" | "PHONE";
-export const PII_TYPES: readonly PiiType[] = ["CARD", "CVV", "SSN", "EMAIL", "PHONE"];
+export type PiiType = "CARD" | "CVV" | "SSN" | "EMAIL" | "PHONE" | SpokenType;
+export const PII_TYPES: readonly PiiType[] = [
+  "CARD",
+  "CVV",
+  "SSN",
+  "EMAIL",
+  "PHONE",
+  "ACCOUNT",
+  "DOB",
+  "ADDRESS",
+  "NAME",
+];
+
+/** Options of an organization: which types it redacts (all by default). */
+export interface RedactOptions {
+  types?: readonly PiiType[];
+}
 
 /** A finding; offsets are UTF-16 indexes into the input text, end exclusive. */
 export interface PiiFinding {
@@ -46,7 +66,7 @@ export function placeholder(type: PiiType): string {
  */
 export function redact(
   text: string,
-  opts: { context?: string } = {},
+  opts: { context?: string } & RedactOptions = {},
 ): { text: string; found: PiiFinding[] } {
   const units: UnitInput[] = [];
   if (opts.context) {
@@ -56,16 +76,19 @@ export function redact(
   const doc = new Doc(units);
   doc.detect();
   const unit = units.length - 1;
-  const found = doc.findings().filter((f) => f.unit === unit).map(({ type, start, end }) => ({
-    type,
-    start,
-    end,
-  }));
+  const rules = doc.findings().filter((f) => f.unit === unit).map((f) => ({ ...f, segment: 0 }));
+  const found = merge(rules, findSpoken([{ text }], rules))
+    .filter((f) => !opts.types || opts.types.includes(f.type))
+    .sort((a, b) => a.start - b.start)
+    .map(({ type, start, end }) => ({ type, start, end }));
   return { text: applyRedactions(text, found), found };
 }
 
 /** Finds PII in a transcript given as sentences, with context across them. */
-export function findInSegments<T extends { text: string }>(segments: T[]): SegmentPiiFinding[] {
+export function findInSegments<T extends { text: string }>(
+  segments: T[],
+  opts: RedactOptions = {},
+): SegmentPiiFinding[] {
   const units: UnitInput[] = segments.map((s) => ({
     text: s.text,
     speaker: (s as { speaker?: unknown }).speaker,
@@ -74,13 +97,16 @@ export function findInSegments<T extends { text: string }>(segments: T[]): Segme
   }));
   const doc = new Doc(units);
   doc.detect();
-  return doc.findings().map(({ type, start, end, unit, id }) => ({
-    type,
+  const rules = doc.findings().map(({ type, start, end, unit, id }) => ({
+    type: type as PiiType,
     start,
     end,
     segment: unit,
     id,
   }));
+  return merge(rules, findSpoken(segments, rules))
+    .filter((f) => !opts.types || opts.types.includes(f.type))
+    .sort((a, b) => a.segment - b.segment || a.start - b.start);
 }
 
 /**
@@ -90,9 +116,12 @@ export function findInSegments<T extends { text: string }>(segments: T[]): Segme
  */
 export function redactSegments<T extends { text: string }>(
   segments: T[],
-): { segments: T[]; counts: Record<PiiType, number> } {
-  const found = findInSegments(segments);
-  const counts: Record<PiiType, number> = { CARD: 0, CVV: 0, SSN: 0, EMAIL: 0, PHONE: 0 };
+  opts: RedactOptions = {},
+): { segments: T[]; counts: Partial<Record<PiiType, number>> } {
+  const found = findInSegments(segments, opts);
+  const counts = Object.fromEntries(
+    (opts.types ?? PII_TYPES).map((t) => [t, 0]),
+  ) as Record<PiiType, number>;
   const ids = new Set<number>();
   for (const f of found) {
     if (!ids.has(f.id)) counts[f.type]++;
@@ -103,6 +132,17 @@ export function redactSegments<T extends { text: string }>(
     return mine.length ? { ...s, text: applyRedactions(s.text, mine) } : s;
   });
   return { segments: out, counts };
+}
+
+/** The rules' findings and the spoken ones; a spoken finding replaces the rules' findings it contains. */
+function merge<T extends { type: string; segment: number; start: number; end: number }>(
+  rules: T[],
+  spoken: SpokenFinding[],
+): (T | SpokenFinding)[] {
+  const kept = rules.filter((r) =>
+    !spoken.some((s) => s.segment === r.segment && s.start <= r.start && r.end <= s.end)
+  );
+  return [...kept, ...spoken];
 }
 
 function applyRedactions(text: string, found: PiiFinding[]): string {
@@ -118,21 +158,6 @@ function applyRedactions(text: string, found: PiiFinding[]): string {
 
 // ---------------------------------------------------------------------------
 // Checks on digit strings
-
-/** Luhn (mod 10) checksum, as used by payment card numbers. */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 /** Issuer prefixes of the major networks and the lengths they issue. */
 const NETWORKS: [RegExp, number[]][] = [
@@ -160,14 +185,6 @@ function preferredLengths(d: string): number[] {
   return [16, 19];
 }
 
-/** Area 000, 666 and 900–999, group 00 and serial 0000 are never issued. */
-export function ssnValid(d: string): boolean {
-  if (!/^\d{9}$/.test(d)) return false;
-  const area = d.slice(0, 3);
-  return area !== "000" && area !== "666" && area[0] !== "9" && d.slice(3, 5) !== "00" &&
-    d.slice(5) !== "0000";
-}
-
 // ---------------------------------------------------------------------------
 // Vocabulary
 
@@ -192,7 +209,7 @@ const SPOKEN_GAP = /^(?:[ \t]+|[ \t]*[,\-–][ \t]*)$/;
 const CARD_WORDS =
   /\b(?:card|visa|master\s?card|amex|american express|discover|credit|debit|cc)\b/i;
 const CVV_WORDS =
-  /\b(?:cvv2?|cvc2?|cvn|cid|csc|c\.?\s?v\.?\s?[vc]\b\.?|security\s+(?:code|number|digits)|sec\s+code|card\s+verification|verification\s+(?:value|number)|(?:three|four|3|4)[\s-]digit\s+(?:code|number|security)|(?:three|four|3|4)\s+(?:digits|numbers)\s+on\s+the\s+(?:back|front)|(?:code|number|numbers|digits)\s+on\s+the\s+(?:back|front)|back\s+of\s+(?:the|your)\s+card)/i;
+  /\b(?:cvv2?|cvc2?|cvn|cid|csc|c\.?\s?v\.?\s?[vc]\b\.?|(?<!social\s)security\s+(?:code|number|digits)|sec\s+code|card\s+verification|verification\s+(?:value|number)|(?:three|four|3|4)[\s-]digit\s+(?:code|number|security)|(?:three|four|3|4)\s+(?:digits|numbers)\s+on\s+the\s+(?:back|front)|(?:code|number|numbers|digits)\s+on\s+the\s+(?:back|front)|back\s+of\s+(?:the|your)\s+card)/i;
 /** A bare "code" is a CVV question only when a card is being discussed. */
 const CODE_WORD =
   /\b(?<!(?:zip|postal|post|promo|promotion|discount|coupon|area|country|access|pin|sort|tax|reference|confirmation|verification|billing)\s)code\b/i;

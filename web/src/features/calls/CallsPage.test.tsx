@@ -16,6 +16,7 @@ const signIn = (role: "manager" | "agent" = "manager") =>
   db.signIn("00000000-0000-4000-8000-0000000000b1", role, { org: { id: ORG_ID, name: "Acme", currency: "EUR" } });
 
 const ANA = "11111111-1111-4111-8111-111111111111";
+const TRACKER = "22222222-2222-4222-8222-222222222222";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 function row(n: number, over: Record<string, unknown> = {}) {
@@ -261,12 +262,26 @@ describe("CallsPage", () => {
   });
 });
 
+describe("CallsPage tracker filter", () => {
+  it("is hidden without trackers, and filters the list by the tracker chosen", async () => {
+    renderScreen(<CallsPage />, { url: "/app/calls" });
+    await screen.findAllByTestId("call-row");
+    expect(screen.queryByLabelText("Tracker")).toBeNull();
+    cleanup();
+    db.rows("trackers", [{ id: TRACKER, org_id: ORG_ID, name: "Competitors", terms: ["Globex"], alert: true, created_at: "2026-11-01T00:00:00Z" }]);
+    renderScreen(<CallsPage />, { url: "/app/calls" });
+    fireEvent.change(await screen.findByLabelText("Tracker"), { target: { value: TRACKER } });
+    await waitFor(() => expect(searchArgs().at(-1)?.p_tracker_id).toBe(TRACKER));
+    expect(params().get("tracker")).toBe(TRACKER);
+  });
+});
+
 describe("calls list helpers", () => {
   it("parses the URL and ignores malformed values", () => {
-    expect(parseCallFilters(new URLSearchParams("q=%20refund%20&agent=nope&from=2026-13-01&to=2026-11-30&outcome=maybe&sentiment=neutral&status=failed&page=-2")))
-      .toEqual({ q: "refund", agentId: null, from: null, to: "2026-11-30", outcome: null, sentiment: "neutral", status: "failed", page: 1 });
-    expect(toSearch({ q: "a b", agentId: ANA, from: null, to: null, outcome: "converted", sentiment: null, status: null, page: 2 }))
-      .toBe(`?q=a+b&agent=${ANA}&outcome=converted&page=2`);
+    expect(parseCallFilters(new URLSearchParams("q=%20refund%20&agent=nope&from=2026-13-01&to=2026-11-30&outcome=maybe&sentiment=neutral&status=failed&tracker=x&page=-2")))
+      .toEqual({ q: "refund", agentId: null, from: null, to: "2026-11-30", outcome: null, sentiment: "neutral", status: "failed", trackerId: null, page: 1 });
+    expect(toSearch({ q: "a b", agentId: ANA, from: null, to: null, outcome: "converted", sentiment: null, status: null, trackerId: TRACKER, page: 2 }))
+      .toBe(`?q=a+b&agent=${ANA}&outcome=converted&tracker=${TRACKER}&page=2`);
   });
 
   it("splits snippets into text and matches without interpreting markup", () => {

@@ -1,5 +1,5 @@
 // Calls list filters live in the URL query string:
-// ?q=&agent=&from=&to=&outcome=&sentiment=&status=&page=
+// ?q=&agent=&from=&to=&outcome=&sentiment=&status=&tracker=&page=
 // Malformed values are ignored, so a hand-edited link never breaks the page.
 import { useCallback, useMemo } from "react";
 import type { Database } from "../../../../supabase/functions/_shared/database.types";
@@ -41,12 +41,15 @@ export interface CallFilters {
   outcome: Outcome | null;
   sentiment: Sentiment | null;
   status: CallStatus | null;
+  /** Calls where this tracker was heard. */
+  trackerId: string | null;
   /** 1-based. */
   page: number;
 }
 
 const URL_KEYS: Record<Exclude<keyof CallFilters, "page">, string> = {
   q: "q", agentId: "agent", from: "from", to: "to", outcome: "outcome", sentiment: "sentiment", status: "status",
+  trackerId: "tracker",
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,6 +66,7 @@ export function parseCallFilters(search: URLSearchParams): CallFilters {
   const agent = search.get("agent");
   const from = search.get("from");
   const to = search.get("to");
+  const tracker = search.get("tracker");
   const page = Number.parseInt(search.get("page") ?? "1", 10);
   return {
     q: q ? q.slice(0, 200) : null,
@@ -72,13 +76,14 @@ export function parseCallFilters(search: URLSearchParams): CallFilters {
     outcome: oneOf(search.get("outcome"), OUTCOMES),
     sentiment: oneOf(search.get("sentiment"), SENTIMENTS),
     status: oneOf(search.get("status"), CALL_STATUSES),
+    trackerId: tracker && UUID_RE.test(tracker) ? tracker : null,
     page: Number.isFinite(page) && page > 0 ? page : 1,
   };
 }
 
 /** True when anything narrows the list (the page does not count). */
 export const hasActiveFilters = (f: CallFilters) =>
-  Boolean(f.q || f.agentId || f.from || f.to || f.outcome || f.sentiment || f.status);
+  Boolean(f.q || f.agentId || f.from || f.to || f.outcome || f.sentiment || f.status || f.trackerId);
 
 export function toSearch(f: CallFilters): string {
   const params = new URLSearchParams();

@@ -339,6 +339,41 @@ describe("CallDetailPage", () => {
   });
 });
 
+describe("CallDetailPage conversation", () => {
+  it("shows the talk metrics and the tracker hits with their times; a hit seeks the player", async () => {
+    seed();
+    db.rows("call_metrics", [{
+      call_id: CALL, talk_ratio: 0.62, longest_monologue_seconds: 41, interruptions: 2, agent_questions: 5, silence_seconds: 12,
+      agent_wpm: 152.4, customer_wpm: 131, metrics: { longest_monologue_speaker: "agent", sentiment: { customer: { trajectory: { trend: "improving", end_state: "positive" } } } },
+    }]);
+    db.rows("tracker_hits", [
+      { id: "h1", call_id: CALL, term: "battery", time_seconds: 9.5, speaker: "agent", tracker: { id: "t1", name: "Add-ons" } },
+    ]);
+    const { audio } = await openPage();
+    const metrics = await screen.findByTestId("talk-metrics");
+    expect(metrics.textContent).toContain("agent 62% · customer 38%");
+    expect(within(metrics).getByText("Interruptions").nextSibling?.textContent).toBe("2");
+    expect(within(metrics).getByText("Questions asked").nextSibling?.textContent).toBe("5");
+    expect(metrics.textContent).toContain("152 wpm");
+    expect(metrics.textContent).toContain("improving, ends positive");
+    const hits = await screen.findByTestId("tracker-hits");
+    expect(hits.textContent).toContain("Add-ons: “battery” (agent)");
+    fireEvent.click(within(hits).getByTestId("tracker-hit"));
+    expect(audio.currentTime).toBe(9.5);
+  });
+
+  it("says when a call has no metrics or hits, and shows their load errors", async () => {
+    seed();
+    await openPage();
+    expect(await screen.findByText("No talk metrics")).toBeTruthy();
+    expect(await screen.findByText("No tracker hits")).toBeTruthy();
+    cleanup();
+    db.fail("tracker_hits", { message: "boom" });
+    await openPage();
+    expect(await screen.findByText("boom", { exact: false })).toBeTruthy();
+  });
+});
+
 describe("activeSentence", () => {
   const segs = SEGMENTS as Parameters<typeof activeSentence>[0];
   it("finds the sentence containing the time, keeps it through the pause before the next, none after the end", () => {

@@ -332,6 +332,29 @@ describe("DashboardPage", () => {
   });
 });
 
+describe("DashboardPage talk metrics", () => {
+  it("a manager sees talk metrics per agent for the period; empty and error states", async () => {
+    db.on("rpc:agent_conversation_metrics", () => ({
+      data: [{ agent_id: "a1", agent_name: "Ana Ortiz", calls: 4, talk_ratio: 0.58, longest_monologue_seconds: 75, interruptions_per_call: 1.5,
+        questions_per_call: 6.25, silence_seconds: 12, agent_wpm: 148.6 }],
+      error: null,
+    }));
+    renderScreen(<DashboardPage />, { url: "/app" });
+    const table = await screen.findByTestId("conversation-metrics");
+    const cells = within(table).getAllByRole("cell").map((c) => c.textContent);
+    expect(cells).toEqual(["4", "58%", "1:15", "1.5", "6.3", "0:12", "149 wpm"]);
+    expect(rpcArgs("agent_conversation_metrics")).toHaveLength(1);
+    cleanup();
+    db.on("rpc:agent_conversation_metrics", () => ({ data: [], error: null }));
+    renderScreen(<DashboardPage />, { url: "/app" });
+    expect(await screen.findByText("No talk metrics yet")).toBeTruthy();
+    cleanup();
+    db.on("rpc:agent_conversation_metrics", () => ({ data: null, error: { message: "Failed to fetch" } }));
+    renderScreen(<DashboardPage />, { url: "/app" });
+    expect(await screen.findByText("Can't reach SalesPulse", { exact: false })).toBeTruthy();
+  });
+});
+
 describe("dashboard filters and polling rules", () => {
   it("parses the URL, falling back to the last 30 days and ignoring a malformed agent", () => {
     const today = "2026-11-22";

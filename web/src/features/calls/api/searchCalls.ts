@@ -49,6 +49,7 @@ export async function fetchCalls(f: CallFilters): Promise<CallsPage> {
   if (f.outcome) args.p_outcome = f.outcome;
   if (f.sentiment) args.p_sentiment = f.sentiment;
   if (f.status) args.p_status = f.status;
+  if (f.trackerId) args.p_tracker_id = f.trackerId;
   const { data, error } = await supabase.rpc("search_calls", args);
   if (error) throw error;
   const raw = (data ?? []) as Record<string, unknown>[];

@@ -2,6 +2,8 @@
 // and selects/dates that apply at once. All of it lives in the URL.
 import { useState } from "react";
 import { AgentFilter } from "../../../components/AgentFilter";
+import { useTrackers } from "../../../lib/queries/trackers";
+import { useOrg } from "../../../lib/session";
 import { CALL_STATUSES, type CallFilters, isIsoDate, OUTCOMES, SENTIMENTS } from "../filters";
 
 function SearchForm({ value, onSearch }: { value: string; onSearch: (q: string | null) => void }) {
@@ -72,7 +74,24 @@ export function CallFiltersBar({ filters, onChange, agentFilter = true }: {
             {CALL_STATUSES.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
           </select>
         </label>
+        <TrackerFilter value={filters.trackerId} onChange={(trackerId) => onChange({ trackerId })} />
       </div>
     </section>
+  );
+}
+
+/** Calls where a tracker was heard; hidden while the organization has no trackers. */
+function TrackerFilter({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
+  const { orgId } = useOrg();
+  const trackers = useTrackers(orgId);
+  if (!trackers.data?.length && !value) return null;
+  return (
+    <label>
+      Tracker
+      <select name="tracker" value={value ?? ""} onChange={(e) => onChange(e.target.value || null)}>
+        <option value="">Any tracker</option>
+        {(trackers.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+      </select>
+    </label>
   );
 }

@@ -1,6 +1,7 @@
 // Coaching drill-down for one call (/app/calls/:id): header, recording player
 // synchronized with the transcript, the analysis with evidence that seeks the
-// player, re-analysis for managers, and time-pinned coaching comments.
+// player, talk metrics and tracker hits, re-analysis for managers, and
+// time-pinned coaching comments.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link } from "../../../lib/router";
@@ -13,7 +14,9 @@ import { insightQueryOptions } from "../api/getInsight";
 import { transcriptQueryOptions } from "../api/getTranscript";
 import { useReanalyzeCall } from "../api/reanalyzeCall";
 import { type CallDetail, type CallStatus, isProcessing } from "../api/types";
+import { callMetricsQueryOptions, trackerHitsQueryOptions } from "../api/getConversation";
 import { Comments } from "./Comments";
+import { TalkMetrics, TrackerHits } from "./Conversation";
 import { InsightPanel } from "./InsightPanel";
 import { AudioPlayer, PlayerProvider } from "./player";
 import { Transcript } from "./Transcript";
@@ -40,6 +43,8 @@ export function CallDetailPage({ callId }: { callId: string }) {
     if (wasProcessing.current && !processing) {
       void qc.invalidateQueries({ queryKey: transcriptQueryOptions(callId).queryKey });
       void qc.invalidateQueries({ queryKey: insightQueryOptions(callId).queryKey });
+      void qc.invalidateQueries({ queryKey: callMetricsQueryOptions(callId).queryKey });
+      void qc.invalidateQueries({ queryKey: trackerHitsQueryOptions(callId).queryKey });
     }
     wasProcessing.current = processing;
   }, [processing, qc, callId]);
@@ -103,6 +108,12 @@ function CallView({ call, processing }: { call: CallDetail; processing: boolean 
         <aside className="coach-side">
           <Card title="Insights">
             <InsightPanel callId={call.id} processing={processing} failedError={call.status === "failed" ? call.error : null} />
+          </Card>
+          <Card title="Talk metrics">
+            <TalkMetrics callId={call.id} processing={processing} />
+          </Card>
+          <Card title="Tracker hits">
+            <TrackerHits callId={call.id} />
           </Card>
           <Card title="Coaching comments">
             <Comments callId={call.id} orgId={call.org_id} canComment={isManager} />

@@ -1,14 +1,16 @@
-// The manager dashboard (/app): KPIs, a daily trend and the agent leaderboard
-// for a period and (optionally) one agent, all kept in the URL. Each widget is
+// The manager dashboard (/app): KPIs, a daily trend, the agent leaderboard and
+// talk metrics per agent for a period and (optionally) one agent, all kept in the URL. Each widget is
 // one RPC round trip; while calls are in the pipeline everything refetches.
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useRef } from "react";
 import { useOrg } from "../../../lib/session";
 import { agentLeaderboardQueryKey } from "../api/getAgentLeaderboard";
+import { conversationMetricsQueryKey } from "../api/getConversationMetrics";
 import { pipelineRefetchInterval, useDashboardKpis } from "../api/getDashboardKpis";
 import { dashboardTrendQueryKey } from "../api/getDashboardTrend";
 import { type DashboardFilters, useDashboardFilters } from "../filters";
 import { DashboardFiltersBar } from "./DashboardFilters";
+import { ConversationCard } from "./ConversationCard";
 import { KpiCards } from "./KpiCards";
 import { LeaderboardCard } from "./Leaderboard";
 import { TrendCard } from "./TrendChart";
@@ -28,6 +30,7 @@ function useRefreshWhenPipelineDrains(orgId: string, filters: DashboardFilters, 
     if (last.current?.key === key && inPipeline < last.current.n) {
       void qc.invalidateQueries({ queryKey: dashboardTrendQueryKey(orgId) });
       void qc.invalidateQueries({ queryKey: agentLeaderboardQueryKey(orgId) });
+      void qc.invalidateQueries({ queryKey: conversationMetricsQueryKey(orgId) });
     }
     last.current = { key, n: inPipeline };
   }, [qc, orgId, filters, inPipeline]);
@@ -58,6 +61,7 @@ export function DashboardPage({ goals }: { goals?: ReactNode } = {}) {
           onSelectAgent={(agentId) => setFilters({ agentId })}
         />
       )}
+      {isManager && <ConversationCard filters={filters} refetchInterval={refetchInterval} />}
     </div>
   );
 }
