@@ -143,6 +143,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"deletion_requests": {
+                  Row: {
+                    "completed_at": string | null,"id": string,"org_id": string,"pending_recording_sids": (string)[],"receipt": Json | null,"recordings_deleted": number,"requested_at": string,"requested_by": string | null,"status": string,"subject": string | null,"subject_kind": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"id"?: string,"org_id": string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind": string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"id"?: string,"org_id"?: string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "deletion_requests_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"feature_flags": {
                   Row: {
                     "created_at": string,"created_by": string | null,"enabled": boolean | null,"id": string,"key": string,"limit_value": number | null,"note": string | null,"org_id": string,"updated_at": string
@@ -345,6 +365,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"legal_holds": {
+                  Row: {
+                    "call_id": string | null,"created_at": string,"id": string,"org_id": string,"placed_at": string,"placed_by": string | null,"reason": string,"release_reason": string | null,"released_at": string | null,"released_by": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id": string,"placed_at"?: string,"placed_by"?: string | null,"reason": string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id"?: string,"placed_at"?: string,"placed_by"?: string | null,"reason"?: string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "legal_holds_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "legal_holds_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"memberships": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"org_id": string,"role": Database["public"]['Enums']["org_role"],"updated_at": string,"user_id": string
@@ -486,6 +532,26 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"purge_runs": {
+                  Row: {
+                    "action": string,"created_at": string,"cutoff": string,"id": number,"org_id": string,"rows": number,"table_name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"created_at"?: string,"cutoff": string,"id"?: never,"org_id": string,"rows": number,"table_name": string
+                  }
+                  Update: {
+                    "action"?: string,"created_at"?: string,"cutoff"?: string,"id"?: never,"org_id"?: string,"rows"?: number,"table_name"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "purge_runs_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"referrals": {
                   Row: {
@@ -721,8 +787,14 @@ isOneToOne: false
 "ensure_billing_customer":
 { Args: { "p_customer_id": string,"p_org_id": string }; Returns: string
                            },
+"erase_person":
+{ Args: { "p_request_id": string }; Returns: Json
+                           },
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
+                           },
+"finish_deletion_request":
+{ Args: { "p_deleted_sids": (string)[],"p_request_id": string }; Returns: Json
                            },
 "goal_progress":
 { Args: { "p_as_of"?: string,"p_include_closed"?: boolean,"p_user_id"?: string }; Returns: {
@@ -763,6 +835,9 @@ isOneToOne: false
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
                            },
+"place_legal_hold":
+{ Args: { "p_call_id"?: string,"p_org_id": string,"p_reason": string }; Returns: string
+                           },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
                            },
@@ -772,11 +847,20 @@ isOneToOne: false
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
+"release_legal_hold":
+{ Args: { "p_hold_id": string,"p_reason"?: string }; Returns: undefined
+                           },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
+"request_deletion":
+{ Args: { "p_kind": string,"p_org_id": string,"p_subject": string }; Returns: string
+                           },
 "resolve_call_org":
 { Args: { "p_call_id": string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"retention_policy":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "retry_job":
 { Args: { "p_job_id": number }; Returns: undefined
@@ -840,6 +924,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_retention_months":
+{ Args: { "p_months": number,"p_org_id": string }; Returns: undefined
+                           },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string

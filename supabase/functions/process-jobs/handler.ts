@@ -12,12 +12,15 @@ import { stripeClient } from "../_shared/providers/stripe.ts";
 import { twilioClient } from "../_shared/providers/twilio.ts";
 import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
+import { deleteRecording, erasePerson } from "./privacy.ts";
 import { reportUsage } from "./report_usage.ts";
 import { sendInvitationEmail } from "./send_invitation_email.ts";
 import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
+  delete_recording: deleteRecording,
+  erase_person: erasePerson,
   report_usage: reportUsage,
   send_invitation_email: sendInvitationEmail,
 };
