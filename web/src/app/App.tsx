@@ -17,6 +17,7 @@ const ScriptPage = lazy(() => import("../features/script/components/ScriptPage")
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 const MembersPage = lazy(() => import("../features/tenancy/components/MembersPage").then((m) => ({ default: m.MembersPage })));
+const PrivacyPage = lazy(() => import("../features/privacy/components/PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
 const GoalsPage = lazy(() => import("../features/goals/components/GoalsPage").then((m) => ({ default: m.GoalsPage })));
 const ActivitiesPage = lazy(() =>
@@ -99,6 +100,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
   ["/app/members", () => <MembersPage />],
+  ["/app/privacy", () => <PrivacyPage />],
 ];
 
 export function App() {
