@@ -38,6 +38,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/numbers", "acmeOwner", "Phone numbers"],
   ["/app/members", "acmeOwner", "Members of Acme Inc"],
   ["/app/billing", "acmeOwner", "Billing"],
+  ["/app/privacy", "acmeOwner", "Data & privacy for Acme Inc"],
   ["/app/goals", "acmeManager", "Goals"],
   ["/app/activities", "acmeManager", "Activities"],
   ["/app/referrals", "acmeManager", "Referrals"],
