@@ -492,7 +492,7 @@ declare
   v_uid uuid;
   v_tokens text[];
   v_patterns text[];
-  v_calls uuid[] := '{}';
+  v_calls uuid[] := '{}'::uuid[];
   v_held uuid[];
   v_rule private.data_rules;
   v_match text;
@@ -500,7 +500,7 @@ declare
   v_anon text[];
   v_n integer;
   v_receipt jsonb := '{}'::jsonb;
-  v_sids text[] := '{}';
+  v_sids text[] := '{}'::text[];
   v_more text[];
   v_nulled integer;
   v_account boolean := false;

@@ -91,6 +91,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"call_consents": {
+                  Row: {
+                    "analysis_allowed": boolean | null,"call_id": string,"notice_played": boolean,"notice_text": string | null,"org_id": string,"recorded_at": string,"region": string,"rule": string,"source": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "analysis_allowed"?: never,"call_id": string,"notice_played": boolean,"notice_text"?: string | null,"org_id": string,"recorded_at"?: string,"region": string,"rule": string,"source": string
+                  }
+                  Update: {
+                    "analysis_allowed"?: never,"call_id"?: string,"notice_played"?: boolean,"notice_text"?: string | null,"org_id"?: string,"recorded_at"?: string,"region"?: string,"rule"?: string,"source"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_consents_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_consents_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_scripts": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
@@ -142,6 +168,40 @@ isOneToOne: false
       referencedRelation: "phone_numbers"
       referencedColumns: ["id"]
     }
+                  ]
+                },"consent_area_codes": {
+                  Row: {
+                    "npa": string,"region": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "npa": string,"region": string
+                  }
+                  Update: {
+                    "npa"?: string,"region"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "consent_area_codes_region_fkey"
+      columns: ["region"]
+isOneToOne: false
+      referencedRelation: "consent_regions"
+      referencedColumns: ["region"]
+    }
+                  ]
+                },"consent_regions": {
+                  Row: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  Update: {
+                    "note"?: string,"region"?: string,"rule"?: string
+                  }
+                  Relationships: [
+                    
                   ]
                 },"deletion_requests": {
                   Row: {
@@ -841,6 +901,12 @@ isOneToOne: false
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
                            },
+"record_call_consent":
+{ Args: { "p_call_id": string,"p_country": string,"p_notice": string,"p_source"?: string }; Returns: Json
+                           },
+"record_call_consent_by_sid":
+{ Args: { "p_call_sid": string,"p_country": string,"p_notice": string }; Returns: Json
+                           },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
                            },
@@ -945,7 +1011,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"not_analyzed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1061,7 +1127,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "not_analyzed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const

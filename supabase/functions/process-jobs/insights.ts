@@ -23,6 +23,7 @@ import {
   type RawTranscript,
   twilioTranscript,
 } from "../_shared/insights/transcribe.ts";
+import { callerCountry } from "../_shared/consent.ts";
 import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
@@ -91,6 +92,24 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     );
     if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
     call = await load();
+  }
+  // The consent ledger decides first: without the consent its jurisdiction
+  // requires, the call is kept but not analyzed (status and reason on the call).
+  const consent = await must(
+    db.rpc("record_call_consent", {
+      p_call_id: call.id,
+      p_country: callerCountry(call.from_number) ?? "",
+      p_notice: "",
+      p_source: "analyzer",
+    }),
+    "record_call_consent",
+  ) as { analysis_allowed: boolean; reason: string | null } | null;
+  if (consent && !consent.analysis_allowed) {
+    await must(
+      db.rpc("set_call_status", { p_call_id: call.id, p_status: "not_analyzed", p_error: consent.reason ?? undefined }),
+      "set_call_status",
+    );
+    return { call_id: call.id, outcome: "not_analyzed", reason: consent.reason };
   }
   const runKey = job.dedupe_key ?? `job:${job.id}`;
   const done = await must(
