@@ -218,6 +218,16 @@ as $$
    where h.org_id = p_org_id and h.call_id is not null and h.released_at is null;
 $$;
 
+create function private.is_org_admin_or_staff(p_org_id uuid)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select private.has_org_role(p_org_id, array['owner', 'admin']::public.org_role[]) or private.is_platform_admin();
+$$;
+comment on function private.is_org_admin_or_staff(uuid) is 'The caller is an owner or admin of the organization, or SalesPulse staff.';
+
 create function private.next_purge_at(p_at timestamptz default now())
 returns timestamptz
 language sql
@@ -324,7 +334,7 @@ declare
   v_org public.organizations;
 begin
   perform private.require_user();
-  if not (private.has_org_role(p_org_id, array['owner', 'admin']::public.org_role[]) or private.is_platform_admin()) then
+  if not private.is_org_admin_or_staff(p_org_id) then
     raise exception 'only owners and admins see the retention policy' using errcode = 'SP403';
   end if;
   select * into v_org from public.organizations o where o.id = p_org_id;
@@ -379,7 +389,7 @@ declare
   v_uid uuid := private.require_user();
   v_id uuid;
 begin
-  if not (private.has_org_role(p_org_id, array['owner', 'admin']::public.org_role[]) or private.is_platform_admin()) then
+  if not private.is_org_admin_or_staff(p_org_id) then
     raise exception 'only owners, admins and staff place legal holds' using errcode = 'SP403';
   end if;
   if p_reason is null or char_length(btrim(p_reason)) not between 3 and 500 then
@@ -408,7 +418,7 @@ declare
   v_hold public.legal_holds;
 begin
   select * into v_hold from public.legal_holds h where h.id = p_hold_id and h.released_at is null for update;
-  if not found or not (private.has_org_role(v_hold.org_id, array['owner', 'admin']::public.org_role[]) or private.is_platform_admin()) then
+  if not found or not private.is_org_admin_or_staff(v_hold.org_id) then
     raise exception 'no active legal hold % visible to you', p_hold_id using errcode = 'SP404';
   end if;
   if char_length(p_reason) > 500 then
