@@ -473,14 +473,14 @@ isOneToOne: false
                   ]
                 },"organizations": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"time_zone": string,"updated_at": string
+                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"suspended_at": string | null,"suspended_by": string | null,"suspended_reason": string | null,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -627,6 +627,26 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "referrals_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"staff_actions": {
+                  Row: {
+                    "action": string,"actor_id": string | null,"created_at": string,"detail": NonNullable<Json>,"id": number,"org_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "staff_actions_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -992,6 +1012,23 @@ isOneToOne: false
       } },
 "set_retention_months":
 { Args: { "p_months": number,"p_org_id": string }; Returns: undefined
+                           },
+"staff_reactivate_tenant":
+{ Args: { "p_org_id": string }; Returns: number
+                           },
+"staff_retry_job":
+{ Args: { "p_job_id": number }; Returns: undefined
+                           },
+"staff_search_tenants":
+{ Args: { "p_limit"?: number,"p_query"?: string }; Returns: {
+              "calls": number,"created_at": string,"members": number,"name": string,"org_id": string,"plan_name": string,"slug": string,"subscription_status": string,"suspended_at": string
+            }[]
+                           },
+"staff_suspend_tenant":
+{ Args: { "p_org_id": string,"p_reason": string }; Returns: undefined
+                           },
+"staff_tenant_detail":
+{ Args: { "p_days"?: number,"p_org_id": string }; Returns: Json
                            },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {

@@ -93,6 +93,14 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
     call = await load();
   }
+  // A suspended tenant's calls wait (status received) until staff reactivate it,
+  // which queues them again.
+  const tenant = await must(
+    db.from("organizations").select("suspended_at").eq("id", call.org_id!).maybeSingle(),
+    "loading the organization",
+  );
+  if (tenant?.suspended_at) return { call_id: call.id, outcome: "waiting: the organization is suspended" };
+
   // The consent ledger decides first: without the consent its jurisdiction
   // requires, the call is kept but not analyzed (status and reason on the call).
   const consent = await must(
