@@ -44,6 +44,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
   ["/staff", "staff", "Tenant margins"],
+  ["/staff/tenants", "staff", "Tenants"],
 ];
 for (const [path, who, heading] of SCREENS) {
   test(`a11y: ${path.split("?")[0]} (${who})`, async ({ page }) => {
