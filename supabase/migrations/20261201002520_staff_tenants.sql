@@ -21,7 +21,7 @@ comment on column public.organizations.suspended_at is
 create table public.staff_actions (
   id bigint generated always as identity primary key,
   actor_id uuid references auth.users (id) on delete set null,
-  action text not null check (action in ('suspend', 'reactivate', 'retry_job', 'view_tenant')),
+  action text not null check (action in ('suspend', 'reactivate', 'retry_job', 'view_tenant', 'set_budget_cap')),
   org_id uuid references public.organizations (id) on delete set null,
   detail jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now()
@@ -174,6 +174,8 @@ begin
     'cost_usd', round(v_cost, 4),
     'margin', case when v_revenue > 0 then round((v_revenue - v_cost) / v_revenue, 4) end,
     'goal', public.gross_margin_goal(),
+    -- budget_status comes with the budget migration (resolved when this runs)
+    'budget', public.budget_status(p_org_id),
     'dead_jobs', (select coalesce(jsonb_agg(jsonb_build_object('id', j.id, 'kind', j.kind, 'attempts', j.attempts,
                                                                'last_error', left(j.last_error, 300), 'finished_at', j.finished_at)
                                             order by j.finished_at desc), '[]')

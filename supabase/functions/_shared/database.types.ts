@@ -65,6 +65,46 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"budget_caps": {
+                  Row: {
+                    "cheaper_model": string,"monthly_usd": number,"org_id": string,"set_by": string | null,"switch_at": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cheaper_model"?: string,"monthly_usd": number,"org_id": string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "cheaper_model"?: string,"monthly_usd"?: number,"org_id"?: string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_caps_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"budget_notices": {
+                  Row: {
+                    "cap_usd": number,"created_at": string,"id": string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cap_usd": number,"created_at"?: string,"id"?: string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  Update: {
+                    "cap_usd"?: number,"created_at"?: string,"id"?: string,"model"?: string,"month"?: string,"org_id"?: string,"spent_usd"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_notices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_comments": {
                   Row: {
                     "at_seconds": number,"author_id": string | null,"body": string,"call_id": string,"created_at": string,"id": string,"org_id": string,"updated_at": string
@@ -335,14 +375,14 @@ isOneToOne: false
                   ]
                 },"insights": {
                   Row: {
-                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"model_reason": string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"model_reason"?: string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Update: {
-                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"model_reason"?: string | null,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Relationships: [
                     {
@@ -793,8 +833,14 @@ isOneToOne: false
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
             }[]
                            },
+"analysis_model":
+{ Args: { "p_default": string,"p_org_id": string }; Returns: Json
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
+                           },
+"budget_status":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -908,6 +954,9 @@ isOneToOne: false
                            },
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
+                           },
+"note_insight_model":
+{ Args: { "p_insight_id": string,"p_reason": string }; Returns: undefined
                            },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
@@ -1023,6 +1072,9 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_query"?: string }; Returns: {
               "calls": number,"created_at": string,"members": number,"name": string,"org_id": string,"plan_name": string,"slug": string,"subscription_status": string,"suspended_at": string
             }[]
+                           },
+"staff_set_budget_cap":
+{ Args: { "p_monthly_usd": number,"p_org_id": string,"p_switch_at"?: number }; Returns: undefined
                            },
 "staff_suspend_tenant":
 { Args: { "p_org_id": string,"p_reason": string }; Returns: undefined

@@ -173,7 +173,13 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       | null;
     const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
     const input = { segments, script, currency: org.currency };
-    const ai = ctx.openai();
+    const openai = ctx.openai();
+    // Near the tenant's budget cap the cap's cheaper model analyzes instead (and the insight says so).
+    const choice = openai
+      ? await must(db.rpc("analysis_model", { p_org_id: call.org_id!, p_default: openai.model }), "analysis_model") as
+        { model: string; reason: string | null }
+      : null;
+    const ai = openai && choice ? { ...openai, model: choice.model } : openai;
     let result: AnalysisResult;
     try {
       result = ai ? await analyzeWithOpenAI(input, ai) : await analyzeOffline(input);
@@ -201,6 +207,9 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       }),
       "record_insight",
     );
+    if (choice?.reason) {
+      await must(db.rpc("note_insight_model", { p_insight_id: insightId as string, p_reason: choice.reason }), "note_insight_model");
+    }
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { kickWorker, poll } from "../../local/tests/helpers.ts";
 import { createStaff, withDb } from "./fixtures.ts";
-import { api, deliverCall, rpc, team } from "./sales_fixture.ts";
+import { api, deliverCall, postCall, rpc, team } from "./sales_fixture.ts";
 
 Deno.test("suspend → calls arrive → reactivate → every call analyzed, none lost", async () => {
   const t = await team();
@@ -58,4 +58,35 @@ Deno.test("tenants cannot use the staff functions", async () => {
     const r = await rpc(t.manager, fn, args);
     assert.equal(r.body.code, "SP403", fn);
   }
+});
+
+Deno.test("a budget cap switches the analyzer to the cheaper model near the cap, records it on the insight and notifies", async () => {
+  const capped = await team();
+  const free = await team();
+  const staff = await createStaff();
+  const set = await rpc(staff.email, "staff_set_budget_cap", { p_org_id: capped.org, p_monthly_usd: 1, p_switch_at: 0.8 });
+  assert.equal(set.status, 204, JSON.stringify(set.body));
+  assert.equal((await rpc(staff.email, "staff_set_budget_cap", { p_org_id: capped.org, p_monthly_usd: -1 })).body.code, "SP400");
+  // Below the threshold: the default model.
+  const first = await postCall(capped.e164);
+  assert.equal(first.status, "analyzed", first.error);
+  const modelOf = async (callId: string) =>
+    (await withDb((sql) => sql`select model, model_reason from public.insights where call_id = ${callId} and is_current`))[0];
+  assert.deepEqual(await modelOf(first.id), { model: "gpt-4o", model_reason: null });
+  // This month's provider costs reach 85 % of the cap.
+  await withDb((sql) => sql`insert into public.provider_costs (org_id, provider, item, quantity, unit_price_usd, cost_usd, source_type, source_id)
+                            values (${capped.org}, 'twilio', 'voice_minutes', 100, 0.0085, 0.85, 'test', gen_random_uuid())`);
+  const second = await postCall(capped.e164);
+  assert.equal(second.status, "analyzed", second.error);
+  const switched = await modelOf(second.id);
+  assert.equal(switched.model, "gpt-4o-mini");
+  assert.match(switched.model_reason, /^budget: \$0\.\d\d of the \$1\.00 monthly cap spent \(\d+%\); gpt-4o-mini instead of gpt-4o$/);
+  const owner = await rpc(capped.manager, "budget_status", { p_org_id: capped.org });
+  assert.equal(owner.status, 200, JSON.stringify(owner.body));
+  assert.equal(owner.body.notice.model, "gpt-4o-mini", "the owner sees the notice");
+  const staffView = await rpc(staff.email, "staff_tenant_detail", { p_org_id: capped.org });
+  assert.equal(staffView.body.budget.notice.model, "gpt-4o-mini", "so do staff");
+  // A tenant without a cap keeps the default model.
+  const other = await postCall(free.e164);
+  assert.equal((await modelOf(other.id)).model, "gpt-4o");
 });
