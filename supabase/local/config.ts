@@ -129,6 +129,7 @@ export const SANDBOX_OPENAI_API_KEY = "sk-local-sandbox";
 export const SANDBOX_STRIPE_SECRET_KEY = "sk_test_local_sandbox";
 export const SANDBOX_STRIPE_WEBHOOK_SECRET = "whsec_local_sandbox";
 export const SANDBOX_MAILGUN_API_KEY = "key-local-sandbox";
+export const SANDBOX_RECORDING_URL_SECRET = "local-recording-url-secret-not-for-production";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -139,6 +140,7 @@ export const SANDBOX_MAILGUN_API_KEY = "key-local-sandbox";
 export function sandboxProviderEnv(i: Instance): Record<string, string> {
   return {
     PUBLIC_FUNCTIONS_URL: `${i.apiUrl}/functions/v1`,
+    RECORDING_URL_SECRET: SANDBOX_RECORDING_URL_SECRET,
     TWILIO_ACCOUNT_SID: SANDBOX_TWILIO_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: SANDBOX_TWILIO_AUTH_TOKEN,
     TWILIO_API_BASE_URL: `http://127.0.0.1:${i.ports.twilio}`,

@@ -38,11 +38,13 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/numbers", "acmeOwner", "Phone numbers"],
   ["/app/members", "acmeOwner", "Members of Acme Inc"],
   ["/app/billing", "acmeOwner", "Billing"],
+  ["/app/privacy", "acmeOwner", "Data & privacy for Acme Inc"],
   ["/app/goals", "acmeManager", "Goals"],
   ["/app/activities", "acmeManager", "Activities"],
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
   ["/staff", "staff", "Tenant margins"],
+  ["/staff/tenants", "staff", "Tenants"],
 ];
 for (const [path, who, heading] of SCREENS) {
   test(`a11y: ${path.split("?")[0]} (${who})`, async ({ page }) => {

@@ -45,3 +45,47 @@ test("a tenant's owner is told the staff console is not theirs", async ({ page }
   await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
   await expect(page.getByTestId("tenant-row")).toHaveCount(0);
 });
+
+test("staff search a tenant, open it, retry a dead job, suspend and reactivate it — every action logged", async ({ page }) => {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const [org] = await rest<{ id: string }[]>("organizations", {
+    method: "POST",
+    body: JSON.stringify({ name: `Staff E2E ${tag}`, slug: `staff-e2e-${tag}` }),
+    headers: { prefer: "return=representation" },
+  });
+  await rest("jobs", {
+    method: "POST",
+    body: JSON.stringify({ kind: "analyze_call", org_id: org.id, status: "dead", attempts: 5, last_error: "e2e: provider down", finished_at: new Date().toISOString() }),
+    headers: { prefer: "return=representation" },
+  });
+
+  await signInAs(page, USERS.staff, "/staff");
+  await page.getByRole("navigation", { name: "Staff" }).getByRole("link", { name: "Tenants" }).click();
+  await expect(page).toHaveURL(/\/staff\/tenants/);
+  await page.getByLabel("Search").fill(`Staff E2E ${tag}`);
+  await expect(page.getByTestId("staff-tenant-row")).toHaveCount(1);
+  await page.getByRole("link", { name: `Staff E2E ${tag}` }).click();
+  await expect(page.getByRole("heading", { name: `Staff E2E ${tag}` })).toBeVisible();
+  await expect(page.getByTestId("tenant-state")).toHaveText("Active.");
+
+  await expect(page.getByTestId("dead-job-row")).toContainText("e2e: provider down");
+  await page.getByTestId("dead-job-row").getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByTestId("no-dead-jobs")).toBeVisible();
+
+  await page.getByLabel("Reason for suspending").fill("e2e: unpaid");
+  await page.getByRole("button", { name: "Suspend" }).click();
+  await expect(page.getByTestId("tenant-state")).toContainText("Suspended since");
+  await expect(page.getByTestId("tenant-state")).toContainText("e2e: unpaid");
+  await shot(page, "21-staff-tenant-suspended");
+  await page.getByRole("button", { name: "Reactivate" }).click();
+  await expect(page.getByTestId("tenant-state")).toHaveText("Active.");
+
+  await expect(page.getByTestId("staff-action")).toHaveCount(3);
+  const actions = await rest<{ action: string }[]>(`staff_actions?select=action&org_id=eq.${org.id}&action=neq.view_tenant&order=id`);
+  expect(actions.map((a) => a.action)).toEqual(["retry_job", "suspend", "reactivate"]);
+});
+
+test("a tenant's owner cannot open a tenant page", async ({ page }) => {
+  await signInAs(page, USERS.acmeOwner, `/staff/tenants/${ACME}`);
+  await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
+});

@@ -53,6 +53,11 @@ export const twilioEnv = parser(z.object({
   TWILIO_API_BASE_URL: url.optional(),
 }));
 
+/** The key signed recording URLs are signed with (call-recording). */
+export const recordingUrlEnv = parser(z.object({
+  RECORDING_URL_SECRET: z.string().min(32, "at least 32 characters"),
+}));
+
 export const openaiEnv = parser(z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: url.optional(),

@@ -403,13 +403,113 @@ Deno.test("call-recording: CORS preflight, and other methods are refused", async
     assert.match(pre.headers.get("access-control-allow-headers") ?? "", /range/);
     assert.match(pre.headers.get("access-control-expose-headers") ?? "", /content-range/);
     await pre.body?.cancel();
-    const post = await get(
+    const put = await get(
       ctx,
       `call_id=${CALL_ID}`,
       { authorization: userToken(MANAGER) },
-      "POST",
+      "PUT",
     );
-    assert.equal(post.status, 405);
-    await post.body?.cancel();
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "GET, HEAD, POST, OPTIONS");
+    await put.body?.cancel();
+  });
+});
+
+// Signed URLs -----------------------------------------------------------------------
+const SECRET = "test-recording-url-secret-0123456789abcdef";
+
+function signingDeps(ctx: { clock: { now: number } }, visibleById: Map<string, VisibleCall>): Partial<Deps> {
+  return {
+    signing: {
+      secret: () => SECRET,
+      publicUrl: () => "http://functions.local/call-recording",
+      findCallById: (id) => Promise.resolve(visibleById.get(id) ?? null),
+      now: () => ctx.clock.now,
+    },
+  };
+}
+
+async function withSigning(fn: (ctx: Ctx, clock: { now: number }) => Promise<void>) {
+  const clock = { now: Date.parse("2026-12-02T03:00:00Z") };
+  const byId = new Map<string, VisibleCall>();
+  await withStandIn(async (ctx) => {
+    byId.set(CALL_ID, ctx.visible.get(MANAGER)!.get(CALL_ID)!);
+    await fn(ctx, clock);
+  }, signingDeps({ clock }, byId));
+}
+
+const mint = (ctx: Ctx, body: unknown, headers: Record<string, string> = { authorization: userToken(MANAGER) }) =>
+  ctx.handler(new Request("http://functions.local/call-recording", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  }));
+
+Deno.test("call-recording: a minted URL plays without a token, with Range, for 5 minutes", async () => {
+  await withSigning(async (ctx, clock) => {
+    const res = await mint(ctx, { call_id: CALL_ID, format: "wav" });
+    assert.equal(res.status, 200);
+    const { url, expires_at } = await res.json();
+    assert.equal(Date.parse(expires_at) - clock.now, 300_000);
+    const u = new URL(url);
+    assert.equal(u.searchParams.get("user"), MANAGER);
+    assert.ok(!url.includes("Bearer") && !url.includes(userToken(MANAGER).slice(7)), "no token in the URL");
+    const whole = await ctx.handler(new Request(url));
+    assert.equal(whole.status, 200);
+    assert.deepEqual(await bytes(whole), await bytes(await ctx.twilioMedia("wav")));
+    const part = await ctx.handler(new Request(url, { headers: { range: "bytes=0-99" } }));
+    assert.equal(part.status, 206);
+    assert.equal((await bytes(part)).length, 100);
+    clock.now += 299_000;
+    assert.equal((await ctx.handler(new Request(url))).status, 200, "still good just before expiry");
+    await ctx.handler(new Request(url)).then((r) => r.body?.cancel());
+  });
+});
+
+Deno.test("call-recording: an expired signed URL is a 403 url_expired", async () => {
+  await withSigning(async (ctx, clock) => {
+    const { url } = await (await mint(ctx, { call_id: CALL_ID })).json();
+    clock.now += 301_000;
+    const res = await ctx.handler(new Request(url));
+    assert.equal(res.status, 403);
+    assert.equal((await errorOf(res)).code, "url_expired");
+  });
+});
+
+Deno.test("call-recording: a tampered signed URL (call, user, format, expiry or signature) is a 403 invalid_signature", async () => {
+  await withSigning(async (ctx) => {
+    const { url } = await (await mint(ctx, { call_id: CALL_ID, format: "mp3" })).json();
+    const tamper = (k: string, v: string) => {
+      const u = new URL(url);
+      u.searchParams.set(k, v);
+      return u.href;
+    };
+    const sig = new URL(url).searchParams.get("sig")!;
+    for (
+      const bad of [
+        tamper("call_id", NO_RECORDING_CALL),
+        tamper("user", OUTSIDER),
+        tamper("format", "wav"),
+        tamper("exp", String(Number(new URL(url).searchParams.get("exp")) + 60)),
+        tamper("sig", (sig[0] === "A" ? "B" : "A") + sig.slice(1)),
+        tamper("sig", "not-a-signature"),
+        tamper("exp", "soon"),
+      ]
+    ) {
+      const res = await ctx.handler(new Request(bad));
+      assert.equal(res.status, 403, bad);
+      assert.equal((await errorOf(res)).code, "invalid_signature");
+    }
+    assert.equal(ctx.fetched.length, 0, "Twilio is never asked for a refused URL");
+  });
+});
+
+Deno.test("call-recording: minting needs a user token and a call the user can see under RLS", async () => {
+  await withSigning(async (ctx) => {
+    assert.equal((await mint(ctx, { call_id: CALL_ID }, {})).status, 401);
+    const outsider = await mint(ctx, { call_id: CALL_ID }, { authorization: userToken(OUTSIDER) });
+    assert.equal(outsider.status, 404);
+    assert.equal((await mint(ctx, { call_id: NO_RECORDING_CALL })).status, 404);
+    assert.equal((await mint(ctx, { call_id: "nope" })).status, 400);
   });
 });

@@ -1,33 +1,37 @@
 // call-recording: streams a call's recording to a signed-in user who may see
 // the call, without ever handing Twilio's URL or credentials to the browser.
 //
-//   GET|HEAD /functions/v1/call-recording?call_id=<uuid>[&format=wav|mp3]
-//   Authorization: Bearer <the user's access token>      (verify_jwt = true)
-//   Range: bytes=…                                        (optional, forwarded)
+//   POST /functions/v1/call-recording {call_id, format?}   Authorization: Bearer <user token>
+//     → {url, expires_at}: after the RLS check (1), a signed URL good for 5
+//       minutes (HMAC-SHA256 over call, user, format and expiry; signed_url.ts)
+//   GET|HEAD <that url>                                      (no token; what the player uses)
+//   GET|HEAD ?call_id=<uuid>[&format=wav|mp3] with Authorization (API clients)
+//   Range: bytes=…                                            (optional, forwarded)
 //
 // 1. The call is selected through PostgREST with the caller's own JWT
 //    (userClient), so RLS decides: a manager sees the organization's calls,
 //    an agent their own, anyone else gets 404 — the same answer as for a call
-//    that does not exist, so ids cannot be probed across tenants.
+//    that does not exist, so ids cannot be probed across tenants. PostgREST
+//    verifies the token (verify_jwt is off so that signed URLs need none).
 // 2. The media is fetched from Twilio (`<RecordingUrl>.wav|.mp3`, rewritten to
 //    TWILIO_API_BASE_URL for the local stand-in) with the server's Basic auth,
 //    forwarding `Range`, and streamed back: 206 + Content-Range for a range,
 //    200 otherwise; 416 passes through. Only media headers are copied.
 // 3. Errors use `{ error: { code, message } }`: 400 bad call_id/format,
-//    401 no user token, 404 not visible / no recording / recording deleted at
-//    Twilio, 502 when Twilio fails (errors, 429, timeouts, bad config there).
+//    401 no user token, 403 expired (url_expired) or tampered
+//    (invalid_signature) signed URL, 404 not visible / no recording /
+//    recording deleted at Twilio, 502 when Twilio fails.
 //
-// Why the token travels in the Authorization header and not `?access_token=`:
-// see web/src/features/coaching/api/getRecording.ts (the SPA fetches the media
-// with the header and plays it from a Blob). verify_jwt only reads the header,
-// and tokens in URLs end up in access logs, history and Referer headers.
+// Signed URLs keep bearer tokens out of URLs (access logs, history, Referer):
+// the URL itself is the short-lived grant, bound to one call and one user.
 import { z } from "zod";
 import { jwtSub } from "../_shared/auth.ts";
-import { userClient } from "../_shared/clients.ts";
-import { ConfigError, twilioConfig } from "../_shared/env.ts";
+import { serviceClient, userClient } from "../_shared/clients.ts";
+import { ConfigError, publicFunctionUrl, recordingUrlEnv, twilioConfig } from "../_shared/env.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
-import { corsHeaders, handleCors, jsonError } from "../_shared/http.ts";
+import { corsHeaders, handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 import { rewriteTwilioUrl } from "../_shared/providers/twilio.ts";
+import { checkGrant, signGrant, TTL_SECONDS } from "./signed_url.ts";
 
 /** What the handler needs to know about a call the caller may see. */
 export interface VisibleCall {
@@ -47,6 +51,13 @@ export interface Deps {
   findCall(req: Request, callId: string): Promise<VisibleCall | null>;
   /** Twilio credentials and (locally) the stand-in's base URL. */
   twilio(): { accountSid: string; authToken: string; baseUrl?: string };
+  /** Signed URLs: the key, this function's public URL, the call by id (service role), the clock. */
+  signing?: {
+    secret(): string;
+    publicUrl(): string;
+    findCallById(callId: string): Promise<VisibleCall | null>;
+    now?(): number;
+  };
   /** Time allowed until Twilio answers with headers (the body then streams freely). */
   headersTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -56,6 +67,17 @@ const Query = z.object({
   call_id: z.uuid(),
   format: z.enum(["wav", "mp3"]).default("wav"),
 });
+
+const MintBody = z.object({
+  call_id: z.uuid(),
+  format: z.enum(["wav", "mp3"]).default("mp3"),
+}).strict();
+
+const SignedQuery = z.object({
+  user: z.uuid(),
+  exp: z.coerce.number().int().positive(),
+  sig: z.string().max(64),
+}).loose();
 
 const CONTENT_TYPES = { wav: "audio/wav", mp3: "audio/mpeg" } as const;
 
@@ -113,18 +135,79 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
   const doFetch = deps.fetch ?? fetch;
   const headersTimeoutMs = deps.headersTimeoutMs ?? 15_000;
 
+  const nowMs = () => deps.signing?.now?.() ?? Date.now();
+
+  /** The call under RLS (the caller's own token), or the error response. */
+  async function lookUp(req: Request, callId: string): Promise<VisibleCall | null | Response> {
+    try {
+      return await deps.findCall(req, callId);
+    } catch (e) {
+      if (e instanceof LookupError) {
+        if (e.status === 401) {
+          return jsonError(401, "not_authenticated", "Your session has expired; sign in again");
+        }
+        return dbErrorResponse({ code: e.code, message: e.message });
+      }
+      console.error("call-recording: call lookup failed", e);
+      return jsonError(500, "internal_error", "Something went wrong on our side");
+    }
+  }
+
+  function signingSecret(): string | Response {
+    try {
+      if (!deps.signing) throw new ConfigError("signed recording URLs are not configured");
+      return deps.signing.secret();
+    } catch (e) {
+      console.error("call-recording: signing is not configured:", e instanceof ConfigError ? e.message : e);
+      return jsonError(500, "misconfigured", "Recording playback is not configured");
+    }
+  }
+
+  /** POST {call_id, format}: after the RLS check, a URL good for TTL_SECONDS. */
+  async function mint(req: Request): Promise<Response> {
+    const userId = jwtSub(req);
+    if (!userId) return jsonError(401, "not_authenticated", "Sign in to play recordings");
+    const body = await readBody(req, MintBody);
+    if (body instanceof Response) return body;
+    const call = await lookUp(req, body.call_id);
+    if (call instanceof Response) return call;
+    if (!call) return jsonError(404, "not_found", "Call not found");
+    if (!call.recording_url) return jsonError(404, "no_recording", "This call has no recording");
+    const secret = signingSecret();
+    if (secret instanceof Response) return secret;
+    const exp = Math.floor(nowMs() / 1000) + TTL_SECONDS;
+    const grant = { callId: body.call_id, userId, format: body.format, exp };
+    const q = new URLSearchParams({
+      call_id: grant.callId,
+      format: grant.format,
+      user: userId,
+      exp: String(exp),
+      sig: await signGrant(secret, grant),
+    });
+    return json({ url: `${deps.signing!.publicUrl()}?${q}`, expires_at: new Date(exp * 1000).toISOString() });
+  }
+
+  /** null when the signed URL is good; otherwise the refusal (403). */
+  async function checkSigned(url: URL, callId: string, format: "wav" | "mp3"): Promise<Response | null> {
+    const p = SignedQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!p.success) return jsonError(403, "invalid_signature", "This recording link is not valid");
+    const secret = signingSecret();
+    if (secret instanceof Response) return secret;
+    const verdict = await checkGrant(secret, { callId, userId: p.data.user, format, exp: p.data.exp }, p.data.sig, nowMs());
+    if (verdict === "expired") return jsonError(403, "url_expired", "This recording link has expired; reload the page");
+    if (verdict === "invalid") return jsonError(403, "invalid_signature", "This recording link is not valid");
+    return null;
+  }
+
   return async function handler(req: Request): Promise<Response> {
     const cors = handleCors(req);
     if (cors) return cors;
+    if (req.method === "POST") return await mint(req);
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const res = jsonError(405, "method_not_allowed", "Use GET");
-      res.headers.set("allow", "GET, HEAD, OPTIONS");
+      const res = jsonError(405, "method_not_allowed", "Use GET, or POST to get a signed URL");
+      res.headers.set("allow", "GET, HEAD, POST, OPTIONS");
       return res;
     }
-    // verify_jwt has checked the signature; only a user's token may play media
-    // (the anon key would see nothing under RLS, the service key everything).
-    if (!jwtSub(req)) return jsonError(401, "not_authenticated", "Sign in to play recordings");
-
     const url = new URL(req.url);
     const q = Query.safeParse({
       call_id: url.searchParams.get("call_id") ?? undefined,
@@ -141,17 +224,23 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     const { call_id: callId, format } = q.data;
 
     let call: VisibleCall | null;
-    try {
-      call = await deps.findCall(req, callId);
-    } catch (e) {
-      if (e instanceof LookupError) {
-        if (e.status === 401) {
-          return jsonError(401, "not_authenticated", "Your session has expired; sign in again");
-        }
-        return dbErrorResponse({ code: e.code, message: e.message });
+    if (url.searchParams.has("sig")) {
+      // A signed URL: no token travels; the signature stands for the RLS check made when it was minted.
+      const refused = await checkSigned(url, callId, format);
+      if (refused) return refused;
+      try {
+        call = await deps.signing!.findCallById(callId);
+      } catch (e) {
+        console.error("call-recording: call lookup failed", e);
+        return jsonError(500, "internal_error", "Something went wrong on our side");
       }
-      console.error("call-recording: call lookup failed", e);
-      return jsonError(500, "internal_error", "Something went wrong on our side");
+    } else {
+      // verify_jwt has checked the signature; only a user's token may play media
+      // (the anon key would see nothing under RLS, the service key everything).
+      if (!jwtSub(req)) return jsonError(401, "not_authenticated", "Sign in to play recordings");
+      const found = await lookUp(req, callId);
+      if (found instanceof Response) return found;
+      call = found;
     }
     if (!call) return jsonError(404, "not_found", "Call not found");
     if (!call.recording_url) return jsonError(404, "no_recording", "This call has no recording");
@@ -267,8 +356,22 @@ export async function findCallUnderRls(req: Request, callId: string): Promise<Vi
   return data;
 }
 
+async function findCallById(callId: string): Promise<VisibleCall | null> {
+  const { data, error } = await serviceClient().from("calls").select("recording_url").eq("id", callId).maybeSingle();
+  if (error) throw new Error(error.message);
+  return data;
+}
+
 export function realDeps(): Deps {
-  return { findCall: findCallUnderRls, twilio: twilioConfig };
+  return {
+    findCall: findCallUnderRls,
+    twilio: twilioConfig,
+    signing: {
+      secret: () => recordingUrlEnv().RECORDING_URL_SECRET,
+      publicUrl: () => publicFunctionUrl("call-recording"),
+      findCallById,
+    },
+  };
 }
 
 /** What the local functions server serves (index.ts serves the same). */

@@ -12,6 +12,7 @@ import { stripeClient } from "../_shared/providers/stripe.ts";
 import { twilioClient } from "../_shared/providers/twilio.ts";
 import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
+import { deleteRecording, erasePerson } from "./privacy.ts";
 import { reportUsage } from "./report_usage.ts";
 import { sendInvitationEmail } from "./send_invitation_email.ts";
 import { sendTrackerAlertEmail } from "./send_tracker_alert_email.ts";
@@ -19,6 +20,8 @@ import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
+  delete_recording: deleteRecording,
+  erase_person: erasePerson,
   report_usage: reportUsage,
   send_invitation_email: sendInvitationEmail,
   send_tracker_alert_email: sendTrackerAlertEmail,

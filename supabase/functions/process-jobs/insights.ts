@@ -26,6 +26,7 @@ import {
   type RawTranscript,
   twilioTranscript,
 } from "../_shared/insights/transcribe.ts";
+import { callerCountry } from "../_shared/consent.ts";
 import { type Job, type JobContext, PermanentError } from "./worker.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
@@ -95,6 +96,32 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
     call = await load();
   }
+  // A suspended tenant's calls wait (status received) until staff reactivate it,
+  // which queues them again.
+  const tenant = await must(
+    db.from("organizations").select("suspended_at").eq("id", call.org_id!).maybeSingle(),
+    "loading the organization",
+  );
+  if (tenant?.suspended_at) return { call_id: call.id, outcome: "waiting: the organization is suspended" };
+
+  // The consent ledger decides first: without the consent its jurisdiction
+  // requires, the call is kept but not analyzed (status and reason on the call).
+  const consent = await must(
+    db.rpc("record_call_consent", {
+      p_call_id: call.id,
+      p_country: callerCountry(call.from_number) ?? "",
+      p_notice: "",
+      p_source: "analyzer",
+    }),
+    "record_call_consent",
+  ) as { analysis_allowed: boolean; reason: string | null } | null;
+  if (consent && !consent.analysis_allowed) {
+    await must(
+      db.rpc("set_call_status", { p_call_id: call.id, p_status: "not_analyzed", p_error: consent.reason ?? undefined }),
+      "set_call_status",
+    );
+    return { call_id: call.id, outcome: "not_analyzed", reason: consent.reason };
+  }
   const runKey = job.dedupe_key ?? `job:${job.id}`;
   const done = await must(
     db.from("insights").select("id").eq("call_id", call.id).eq("run_key", runKey).maybeSingle(),
@@ -157,7 +184,13 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       | null;
     const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
     const input = { segments, script, currency: org.currency };
-    const ai = ctx.openai();
+    const openai = ctx.openai();
+    // Near the tenant's budget cap the cap's cheaper model analyzes instead (and the insight says so).
+    const choice = openai
+      ? await must(db.rpc("analysis_model", { p_org_id: call.org_id!, p_default: openai.model }), "analysis_model") as
+        { model: string; reason: string | null }
+      : null;
+    const ai = openai && choice ? { ...openai, model: choice.model } : openai;
     let result: AnalysisResult;
     try {
       result = ai ? await analyzeWithOpenAI(input, ai) : await analyzeOffline(input);
@@ -193,6 +226,9 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       }),
       "record_insight",
     );
+    if (choice?.reason) {
+      await must(db.rpc("note_insight_model", { p_insight_id: insightId as string, p_reason: choice.reason }), "note_insight_model");
+    }
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;

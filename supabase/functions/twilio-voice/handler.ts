@@ -1,9 +1,11 @@
 // twilio-voice: Twilio's incoming-call webhook. Answers TwiML that plays the
 // organization's recording notice (if any) and dials the number's agent with
-// dual-channel recording and a recording-status callback to twilio-recording.
+// dual-channel recording and a recording-status callback to twilio-recording;
+// writes the call's consent ledger row (which notice played, the caller's country).
 import twilio from "twilio";
 import { z } from "zod";
 import { type Db, serviceClient } from "../_shared/clients.ts";
+import { callerCountry } from "../_shared/consent.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
@@ -65,6 +67,17 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     if (!route.known) {
       console.warn(`twilio-voice: call ${p.CallSid} to unknown number ${p.To}`);
       return twiml(unknownNumberTwiml());
+    }
+    // The consent ledger: the notice this TwiML plays (or none) and the caller's jurisdiction.
+    const notice = route.recording_notice ?? null;
+    const consent = await deps.db().rpc("record_call_consent_by_sid", {
+      p_call_sid: p.CallSid,
+      p_country: callerCountry(p.From) ?? "",
+      p_notice: notice ?? "",
+    });
+    if (consent.error) {
+      console.error("twilio-voice: consent ledger failed", consent.error);
+      return new Response("Internal Server Error", { status: 500 });
     }
     const callbackUrl = deps.publicUrl("twilio-recording");
     return twiml(dialTwiml({ notice: route.recording_notice ?? null, dial: route.dial ?? null, callbackUrl }));

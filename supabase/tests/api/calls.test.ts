@@ -231,3 +231,58 @@ Deno.test("concurrent workers never get the same job", async () => {
     await sql.end();
   }
 });
+
+async function settled(sid: string) {
+  return await poll("the worker to settle the call", async () => {
+    const { call: c } = await callRow(sid);
+    return c && !["in_progress", "received", "transcribing", "analyzing"].includes(c.status) ? c : null;
+  }, 30_000, 200);
+}
+
+async function consentOf(callId: string) {
+  const sql = db();
+  try {
+    const [row] = await sql`select * from public.call_consents where call_id = ${callId}`;
+    return row;
+  } finally {
+    await sql.end();
+  }
+}
+
+Deno.test("consent: a California caller who heard the notice is analyzed; the ledger has the notice, region and rule", async () => {
+  const { call, rec } = await registerTwilioCall("+14155550142", LINE);
+  const voice = await postSigned("twilio-voice", { AccountSid: SANDBOX_TWILIO_ACCOUNT_SID, CallSid: call, From: "+14155550142", To: LINE, Direction: "inbound" });
+  assert.equal(voice.status, 200, voice.text);
+  assert.equal((await postSigned("twilio-recording", recordingParams(call, rec))).status, 200);
+  const row = await settled(call);
+  assert.equal(row.status, "analyzed", row.error);
+  const consent = await consentOf(row.id);
+  assert.equal(consent.region, "US-CA");
+  assert.equal(consent.rule, "all_party");
+  assert.equal(consent.notice_played, true);
+  assert.equal(consent.notice_text, NOTICE);
+  assert.equal(consent.source, "voice");
+});
+
+Deno.test("consent: a California call with no notice on record is kept but not analyzed, with the reason; a one-party caller is analyzed", async () => {
+  const ca = await registerTwilioCall("+14155550143", LINE);
+  assert.equal((await postSigned("twilio-recording", recordingParams(ca.call, ca.rec))).status, 200);
+  const row = await settled(ca.call);
+  assert.equal(row.status, "not_analyzed");
+  assert.match(row.error, /US-CA requires every party's consent/);
+  assert.equal(row.twilio_recording_sid, ca.rec, "the call and its recording are kept");
+  const sql = db();
+  try {
+    const [{ n }] = await sql`select count(*)::int as n from public.insights where call_id = ${row.id}`;
+    assert.equal(n, 0, "no insight");
+  } finally {
+    await sql.end();
+  }
+  assert.equal((await consentOf(row.id)).source, "analyzer");
+
+  const ny = await registerTwilioCall("+12125550143", LINE);
+  assert.equal((await postSigned("twilio-recording", recordingParams(ny.call, ny.rec))).status, 200);
+  const nyRow = await settled(ny.call);
+  assert.equal(nyRow.status, "analyzed", nyRow.error);
+  assert.equal((await consentOf(nyRow.id)).rule, "one_party");
+});

@@ -168,3 +168,46 @@ Deno.test("recording: a malformed call_id is a 400", async () => {
   assert.equal(res.status, 400);
   assert.equal((await res.json()).error.code, "invalid_input");
 });
+
+async function mintUrl(callId: string, authorization: string | null, format = "wav") {
+  const headers: Record<string, string> = { apikey: ANON_KEY, "content-type": "application/json" };
+  if (authorization) headers.authorization = authorization;
+  return await fetch(`${API_URL}/functions/v1/call-recording`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ call_id: callId, format }),
+  });
+}
+
+Deno.test("signed recording URL: minted after the RLS check, it streams ranges with no token or key at all", async () => {
+  const { callId, recordingSid } = await recordedCall();
+  const res = await mintUrl(callId, `Bearer ${await tokenOf(MANAGER)}`);
+  assert.equal(res.status, 200);
+  const { url, expires_at } = await res.json();
+  const ttl = Date.parse(expires_at) - Date.now();
+  assert.ok(ttl > 290_000 && ttl <= 300_000, `about 5 minutes (${ttl} ms)`);
+  assert.ok(url.startsWith(`${API_URL}/functions/v1/call-recording?`), url);
+  const part = await fetch(url, { headers: { range: "bytes=10-19" } });
+  assert.equal(part.status, 206);
+  assert.deepEqual(new Uint8Array(await part.arrayBuffer()), (await twilioMedia(recordingSid)).subarray(10, 20));
+  const tampered = new URL(url);
+  tampered.searchParams.set("user", OTHER_MANAGER);
+  const refused = await fetch(tampered);
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).error.code, "invalid_signature");
+});
+
+Deno.test("signed recording URL: outsiders, forged tokens and the anon key cannot mint one", async () => {
+  const { callId } = await recordedCall();
+  const outsider = await mintUrl(callId, `Bearer ${await tokenOf(OTHER_MANAGER)}`);
+  assert.equal(outsider.status, 404);
+  await outsider.body?.cancel();
+  const real = await tokenOf(MANAGER);
+  const [h, p] = real.split(".");
+  const forged = await mintUrl(callId, `Bearer ${h}.${p}.${"A".repeat(43)}`);
+  assert.equal(forged.status, 401, "PostgREST refuses a token whose signature is wrong");
+  await forged.body?.cancel();
+  const anon = await mintUrl(callId, `Bearer ${ANON_KEY}`);
+  assert.equal(anon.status, 401);
+  await anon.body?.cancel();
+});

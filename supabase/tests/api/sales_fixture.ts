@@ -63,14 +63,20 @@ export async function team() {
   return { org, manager: manager.email, agent: agent.email, agentUserId: agent.id, agentId, e164 };
 }
 
-export async function postCall(to: string) {
-  const { call } = await control("calls", { from: "+15553330000", to, duration: 60, transcript: { sentences: SENTENCES } });
+/** A call to `to` registered at the Twilio stand-in and its signed recording callback delivered; its SID. */
+export async function deliverCall(to: string, from = "+15553330000"): Promise<string> {
+  const { call } = await control("calls", { from, to, duration: 60, transcript: { sentences: SENTENCES } });
   const delivery = await control("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
   assert.equal(delivery.response.status, 200, JSON.stringify(delivery));
+  return call.sid as string;
+}
+
+export async function postCall(to: string, from = "+15553330000") {
+  const call = { sid: await deliverCall(to, from) };
   const sql = db();
   try {
     return await poll(`call ${call.sid} analyzed`, async () => {
-      const [c] = await sql`select c.status, c.error, i.converted from public.calls c
+      const [c] = await sql`select c.id, c.twilio_recording_sid, c.status, c.error, i.converted from public.calls c
                             left join public.insights i on i.call_id = c.id and i.is_current where c.twilio_call_sid = ${call.sid}`;
       return c && ["analyzed", "failed"].includes(c.status) ? c : null;
     }, 60_000, 250);

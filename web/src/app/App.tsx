@@ -24,7 +24,10 @@ const ScriptPage = lazy(() => import("../features/script/components/ScriptPage")
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 const MembersPage = lazy(() => import("../features/tenancy/components/MembersPage").then((m) => ({ default: m.MembersPage })));
+const PrivacyPage = lazy(() => import("../features/privacy/components/PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
+const TenantsPage = lazy(() => import("../features/staff/components/TenantsPage").then((m) => ({ default: m.TenantsPage })));
+const TenantPage = lazy(() => import("../features/staff/components/TenantPage").then((m) => ({ default: m.TenantPage })));
 const GoalsPage = lazy(() => import("../features/goals/components/GoalsPage").then((m) => ({ default: m.GoalsPage })));
 const ActivitiesPage = lazy(() =>
   import("../features/activities/components/ActivitiesPage").then((m) => ({ default: m.ActivitiesPage }))
@@ -115,6 +118,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
   ["/app/members", () => <MembersPage />],
+  ["/app/privacy", () => <PrivacyPage />],
 ];
 
 export function App() {
@@ -135,7 +139,11 @@ export function App() {
       return <RequireSession><AcceptInvitePage /></RequireSession>;
     case "/staff":
       return <RequireSession><StaffPage /></RequireSession>;
+    case "/staff/tenants":
+      return <RequireSession><TenantsPage /></RequireSession>;
   }
+  const tenant = matchPath("/staff/tenants/:id", path);
+  if (tenant) return <RequireSession><TenantPage orgId={tenant.id} /></RequireSession>;
   for (const [pattern, render] of APP_ROUTES) {
     const params = matchPath(pattern, path);
     if (params) return <Guarded>{render(params)}</Guarded>;

@@ -19,6 +19,7 @@ export const CALL_STATUSES: { value: CallStatus; label: string }[] = [
   { value: "analyzing", label: "Analyzing" },
   { value: "analyzed", label: "Analyzed" },
   { value: "failed", label: "Failed" },
+  { value: "not_analyzed", label: "Not analyzed (consent)" },
   { value: "orphaned", label: "Orphaned" },
 ];
 /** Statuses of a call that is still being processed. */

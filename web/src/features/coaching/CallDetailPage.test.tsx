@@ -81,6 +81,8 @@ function seed({ status = "analyzed", analyzer = "openai", error = null as string
 const fetchMock = vi.fn();
 const play = vi.fn(() => Promise.resolve());
 
+const SIGNED_URL = "http://127.0.0.1:54321/functions/v1/call-recording?call_id=c&format=mp3&user=u&exp=1&sig=s";
+
 beforeEach(() => {
   db.reset();
   signIn("manager");
@@ -88,12 +90,9 @@ beforeEach(() => {
   fetchMock.mockImplementation(async () => ({
     ok: true,
     status: 200,
-    blob: async () => new Blob([new Uint8Array([0xff, 0xfb, 0x18, 0])], { type: "audio/mpeg" }),
-    json: async () => ({}),
+    json: async () => ({ url: SIGNED_URL, expires_at: "2099-01-01T00:00:00Z" }),
   }));
   vi.stubGlobal("fetch", fetchMock);
-  URL.createObjectURL = vi.fn(() => "blob:recording");
-  URL.revokeObjectURL = vi.fn();
   play.mockClear();
   HTMLMediaElement.prototype.play = play as unknown as HTMLMediaElement["play"];
   HTMLMediaElement.prototype.pause = vi.fn();
@@ -130,15 +129,27 @@ describe("CallDetailPage", () => {
     expect(screen.getByTestId("call-status").textContent).toBe("Analyzed");
   });
 
-  it("fetches the recording from call-recording with the session's token in the header (never in the URL)", async () => {
+  it("asks call-recording for a signed URL with the session's token in the header, and plays that URL (no token in it)", async () => {
     seed();
     const { audio } = await openPage();
-    expect(audio.getAttribute("src")).toBe("blob:recording");
+    expect(audio.getAttribute("src")).toBe(SIGNED_URL);
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe(`${env.supabaseUrl}/functions/v1/call-recording?call_id=${CALL}&format=mp3`);
-    expect(url).not.toContain("user-access-token");
+    expect(url).toBe(`${env.supabaseUrl}/functions/v1/call-recording`);
+    expect(init.method).toBe("POST");
+    expect(JSON.parse(String(init.body))).toEqual({ call_id: CALL, format: "mp3" });
+    expect(audio.getAttribute("src")).not.toContain("user-access-token");
     expect(init.headers).toMatchObject({ authorization: "Bearer user-access-token", apikey: env.supabaseAnonKey });
+  });
+
+  it("asks for a new signed URL once when the media fails (an expired link)", async () => {
+    seed();
+    const { audio } = await openPage();
+    act(() => {
+      audio.dispatchEvent(new Event("error"));
+    });
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
+    expect(screen.queryByText("Your browser couldn't play this recording.")).toBeNull();
   });
 
   it("highlights the sentence being spoken as the audio plays", async () => {

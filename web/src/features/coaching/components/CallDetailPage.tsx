@@ -10,6 +10,7 @@ import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../componen
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtDuration } from "../../../lib/format";
 import { useCall } from "../api/getCall";
+import { useConsent } from "../api/getConsent";
 import { insightQueryOptions } from "../api/getInsight";
 import { transcriptQueryOptions } from "../api/getTranscript";
 import { useReanalyzeCall } from "../api/reanalyzeCall";
@@ -28,6 +29,7 @@ const STATUS: Record<CallStatus, { label: string; kind: string }> = {
   analyzing: { label: "Processing…", kind: "warn" },
   analyzed: { label: "Analyzed", kind: "good" },
   failed: { label: "Failed", kind: "bad" },
+  not_analyzed: { label: "Not analyzed: consent", kind: "bad" },
   orphaned: { label: "Unassigned number", kind: "" },
 };
 
@@ -65,6 +67,22 @@ export function CallDetailPage({ callId }: { callId: string }) {
   );
 }
 
+/** The consent ledger's line for the call: jurisdiction, rule and the notice. */
+function ConsentFact({ callId }: { callId: string }) {
+  const consent = useConsent(callId);
+  if (!consent.data) return null;
+  const c = consent.data;
+  return (
+    <div data-testid="call-consent">
+      <dt>Consent</dt>
+      <dd>
+        {c.region === "ZZ" ? "Unknown region" : c.region} · {c.rule === "all_party" ? "every party must consent" : "one party"} ·{" "}
+        {c.notice_played ? <span title={c.notice_text ?? undefined}>notice played</span> : "no notice played"}
+      </dd>
+    </div>
+  );
+}
+
 function CallView({ call, processing }: { call: CallDetail; processing: boolean }) {
   const { isManager } = useOrg();
   const status = STATUS[call.status] ?? { label: call.status, kind: "" };
@@ -79,6 +97,7 @@ function CallView({ call, processing }: { call: CallDetail; processing: boolean 
             <div><dt>Date</dt><dd>{fmtDateTime(call.started_at)}</dd></div>
             <div><dt>Duration</dt><dd>{fmtDuration(call.duration_seconds)}</dd></div>
             {call.from_number && <div><dt>Caller</dt><dd>{call.from_number}</dd></div>}
+            <ConsentFact callId={call.id} />
             <div>
               <dt>Status</dt>
               <dd>
@@ -92,6 +111,12 @@ function CallView({ call, processing }: { call: CallDetail; processing: boolean 
         </div>
         {isManager && <ReanalyzeButton call={call} processing={processing} />}
       </header>
+      {call.status === "not_analyzed" && (
+        <Banner kind="warning">
+          <span data-testid="consent-reason">{call.error || "Not analyzed: the consent this call's jurisdiction requires is missing"}</span>.
+          The call and its recording are kept.
+        </Banner>
+      )}
       {call.status === "failed" && (
         <Banner kind="error">The pipeline failed on this call: {call.error || "no reason was recorded"}.</Banner>
       )}

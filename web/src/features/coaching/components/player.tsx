@@ -65,23 +65,30 @@ export function Timestamp({ time }: { time: number }) {
   return <time className="coach-time" dateTime={`PT${Math.round(time * 100) / 100}S`}>{fmtDuration(time)}</time>;
 }
 
-/** The recording, fetched with the session's token and played from memory. */
+/** The recording, streamed from a short-lived signed URL (renewed when it has expired). */
 export function AudioPlayer({ callId, hasRecording }: { callId: string; hasRecording: boolean }) {
   const { audioRef, setCurrentTime } = usePlayer();
   const recording = useRecording(callId, hasRecording);
-  const [src, setSrc] = useState<string | null>(null);
+  const src = recording.data?.url ?? null;
   const [mediaError, setMediaError] = useState<string | null>(null);
+  const resumeAt = useRef<number | null>(null);
+  const renewed = useRef(false);
 
   useEffect(() => {
-    if (!recording.data) return;
-    const url = URL.createObjectURL(recording.data);
-    setSrc(url);
     setMediaError(null);
-    return () => {
-      URL.revokeObjectURL(url);
-      setSrc(null);
-    };
-  }, [recording.data]);
+  }, [src]);
+
+  const onMediaError = () => {
+    const audio = audioRef.current;
+    // The signed URL may have expired (a seek after 5 minutes): get a new one once, and resume there.
+    if (!renewed.current && audio) {
+      renewed.current = true;
+      resumeAt.current = audio.currentTime;
+      void recording.refetch();
+      return;
+    }
+    setMediaError("Your browser couldn't play this recording.");
+  };
 
   if (!hasRecording) {
     return <div className="coach-player coach-player-empty muted" role="status">This call has no recording (yet).</div>;
@@ -109,7 +116,12 @@ export function AudioPlayer({ callId, hasRecording }: { callId: string; hasRecor
           aria-label="Call recording"
           onTimeUpdate={(e) => setCurrentTime(e.currentTarget.currentTime)}
           onSeeked={(e) => setCurrentTime(e.currentTarget.currentTime)}
-          onError={() => setMediaError("Your browser couldn't play this recording.")}
+          onLoadedMetadata={(e) => {
+            if (resumeAt.current !== null) e.currentTarget.currentTime = resumeAt.current;
+            resumeAt.current = null;
+            renewed.current = false;
+          }}
+          onError={onMediaError}
         />
       )}
       {mediaError && <div className="coach-player-error" role="alert">{mediaError}</div>}

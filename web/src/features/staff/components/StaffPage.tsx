@@ -2,10 +2,11 @@
 // against what it pays, and the gross margin against the 80 % goal. Staff
 // often belong to no organization, so this page has its own frame.
 import { Link, useRouter } from "../../../lib/router";
-import { useSession, useSignOut } from "../../../lib/session";
+import { useSession } from "../../../lib/session";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { fmtMoney, fmtNum, fmtPct, isoDate } from "../../../lib/format";
 import { type MarginReport, type TenantMargin, useMarginReport } from "../api/getTenantMargins";
+import { StaffFrame } from "./StaffFrame";
 
 export const PERIODS = [7, 30, 90, 365] as const;
 
@@ -70,7 +71,7 @@ function TenantTable({ report }: { report: MarginReport }) {
         <tbody>
           {report.tenants.map((t) => (
             <tr key={t.org_id} data-testid="tenant-row" data-org={t.org_id}>
-              <th scope="row">{t.org_name}</th>
+              <th scope="row"><Link to={`/staff/tenants/${t.org_id}`}>{t.org_name}</Link></th>
               <td>{t.plan_name ?? "Free"}{t.subscription_status !== "none" && <span className="muted"> · {t.subscription_status}</span>}</td>
               <td className="num">{fmtNum(t.calls)}</td>
               <td className="num">{fmtNum(t.analyzed_minutes, 1)}</td>
@@ -87,53 +88,23 @@ function TenantTable({ report }: { report: MarginReport }) {
 
 export function StaffPage() {
   const { location, navigate } = useRouter();
-  const { session, loading, current, isStaff, membershipsLoading, membershipsError } = useSession();
-  const signOut = useSignOut();
+  const { isStaff } = useSession();
   const { days, from, to } = periodOf(location.search);
   const report = useMarginReport(from, to, isStaff);
-
-  let body;
-  if (loading || !session || membershipsLoading) {
-    body = <Spinner />;
-  } else if (membershipsError) {
-    body = <ErrorState error={membershipsError} onRetry={() => window.location.reload()} />;
-  } else if (!isStaff) {
-    body = (
-      <div className="card" role="alert">
-        <h1>Staff only</h1>
-        <p className="muted">This page is for SalesPulse staff.</p>
-        <Link to="/app">Go to your dashboard</Link>
-      </div>
-    );
-  } else {
-    body = (
-      <>
-        <h1>Tenant margins</h1>
-        <p className="muted">
-          What each organization pays (paid Stripe invoices) against what serving it cost in provider fees, {from} to {to} (UTC).
-        </p>
-        <label className="inline-field">Period{" "}
-          <select value={days} onChange={(e) => navigate(`/staff?days=${e.target.value}`, { replace: true })}>
-            {PERIODS.map((d) => <option key={d} value={d}>Last {d} days</option>)}
-          </select>
-        </label>
-        {report.isPending ? <Spinner label="Loading margins…" />
-          : report.isError ? <ErrorState error={report.error} onRetry={() => report.refetch()} title="Couldn't load the margins" />
-          : <><Summary report={report.data} /><TenantTable report={report.data} /></>}
-      </>
-    );
-  }
   return (
-    <div className="shell">
-      <header className="topbar">
-        <Link to="/staff" className="brand">SalesPulse <span className="muted">staff</span></Link>
-        <div className="topbar-right">
-          {current && <Link to="/app">Open {current.organization.name}</Link>}
-          <span className="muted user">{session?.user.email}</span>
-          <button type="button" className="link" onClick={() => void signOut()}>Sign out</button>
-        </div>
-      </header>
-      <main className="content staff">{body}</main>
-    </div>
+    <StaffFrame>
+      <h1>Tenant margins</h1>
+      <p className="muted">
+        What each organization pays (paid Stripe invoices) against what serving it cost in provider fees, {from} to {to} (UTC).
+      </p>
+      <label className="inline-field">Period{" "}
+        <select value={days} onChange={(e) => navigate(`/staff?days=${e.target.value}`, { replace: true })}>
+          {PERIODS.map((d) => <option key={d} value={d}>Last {d} days</option>)}
+        </select>
+      </label>
+      {report.isPending ? <Spinner label="Loading margins…" />
+        : report.isError ? <ErrorState error={report.error} onRetry={() => report.refetch()} title="Couldn't load the margins" />
+        : <><Summary report={report.data} /><TenantTable report={report.data} /></>}
+    </StaffFrame>
   );
 }
