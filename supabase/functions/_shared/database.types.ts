@@ -157,6 +157,38 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"call_metrics": {
+                  Row: {
+                    "agent_id": string | null,"agent_questions": number,"agent_wpm": number | null,"call_id": string,"created_at": string,"customer_wpm": number | null,"interruptions": number,"longest_monologue_seconds": number,"metrics": NonNullable<Json>,"org_id": string,"silence_seconds": number,"talk_ratio": number | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id": string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id": string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id"?: string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id"?: string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_metrics_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_scripts": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
@@ -171,6 +203,26 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "call_scripts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"call_stats_daily": {
+                  Row: {
+                    "adherence_n": number,"adherence_sum": number,"agent_id": string,"analyzed": number,"calls": number,"converted": number,"day": string,"failed": number,"in_pipeline": number,"org_id": string,"sentiment_n": number,"sentiment_sum": number,"upsell_revenue": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id": string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day": string,"failed"?: number,"in_pipeline"?: number,"org_id": string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Update: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id"?: string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day"?: string,"failed"?: number,"in_pipeline"?: number,"org_id"?: string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_stats_daily_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -753,6 +805,90 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"tracker_alerts": {
+                  Row: {
+                    "call_id": string,"created_at": string,"hits": number,"id": string,"org_id": string,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"hits": number,"id"?: string,"org_id": string,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"hits"?: number,"id"?: string,"org_id"?: string,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_alerts_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"tracker_hits": {
+                  Row: {
+                    "call_id": string,"created_at": string,"id": string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"id"?: string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"id"?: string,"org_id"?: string,"quote"?: string,"segment"?: number,"speaker"?: string,"term"?: string,"time_seconds"?: number,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_hits_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"trackers": {
+                  Row: {
+                    "alert": boolean,"created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"terms": (string)[],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"terms": (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"terms"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "trackers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -827,6 +963,11 @@ isOneToOne: false
           Functions: {
             "accept_invitation":
 { Args: { "p_token": string }; Returns: string
+                           },
+"agent_conversation_metrics":
+{ Args: { "p_from": string,"p_to": string }; Returns: {
+              "agent_id": string,"agent_name": string,"agent_wpm": number,"calls": number,"interruptions_per_call": number,"longest_monologue_seconds": number,"questions_per_call": number,"silence_seconds": number,"talk_ratio": number
+            }[]
                            },
 "agent_leaderboard":
 { Args: { "p_from": string,"p_to": string }; Returns: {
@@ -976,6 +1117,9 @@ isOneToOne: false
 "record_call_consent_by_sid":
 { Args: { "p_call_sid": string,"p_country": string,"p_notice": string }; Returns: Json
                            },
+"record_call_metrics":
+{ Args: { "p": Json,"p_call_id": string }; Returns: undefined
+                           },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
                            },
@@ -1018,7 +1162,7 @@ isOneToOne: false
 { Args: { "p_inputs": Json,"p_window_days"?: number }; Returns: Json
                            },
 "search_calls":
-{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
+{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string,"p_tracker_id"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
                            },
@@ -1027,6 +1171,9 @@ isOneToOne: false
                            },
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"set_redaction_types":
+{ Args: { "p_org_id": string,"p_types": (string)[] }; Returns: Json
                            },
 "set_referral_status":
 { Args: { "p_deal_value"?: number,"p_referral_id": string,"p_status": Database["public"]['Enums']["referral_status"] }; Returns: {
