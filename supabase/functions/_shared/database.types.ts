@@ -507,6 +507,148 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"scorecard_answers": {
+                  Row: {
+                    "answer": string,"answered_by": string | null,"call_id": string | null,"created_at": string,"evidence_quote": string | null,"evidence_time": number | null,"id": string,"is_current": boolean,"item_id": string,"note": string | null,"org_id": string,"source": string,"user_sim_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "answer": string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id": string,"note"?: string | null,"org_id": string,"source": string,"user_sim_id"?: string | null
+                  }
+                  Update: {
+                    "answer"?: string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id"?: string,"note"?: string | null,"org_id"?: string,"source"?: string,"user_sim_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_answers_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_item_id_fkey"
+      columns: ["item_id"]
+isOneToOne: false
+      referencedRelation: "scorecard_items"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecard_items": {
+                  Row: {
+                    "archived": boolean,"created_at": string,"guidance": string | null,"id": string,"key": string,"org_id": string,"partial_credit": boolean,"position": number,"question": string,"scorecard_id": string,"updated_at": string,"weight": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key": string,"org_id": string,"partial_credit"?: boolean,"position"?: number,"question": string,"scorecard_id": string,"updated_at"?: string,"weight"?: number
+                  }
+                  Update: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key"?: string,"org_id"?: string,"partial_credit"?: boolean,"position"?: number,"question"?: string,"scorecard_id"?: string,"updated_at"?: string,"weight"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_items_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_items_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecards": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"is_builtin": boolean,"name": string,"org_id": string,"pass_score": number,"source_script_id": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name": string,"org_id": string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name"?: string,"org_id"?: string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecards_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecards_source_script_id_fkey"
+      columns: ["source_script_id"]
+isOneToOne: true
+      referencedRelation: "call_scripts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sim_templates": {
+                  Row: {
+                    "company": string,"created_at": string,"created_by": string | null,"difficulty": number,"id": string,"is_builtin": boolean,"max_attempts": number | null,"name": string,"objections": NonNullable<Json>,"objectives": (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament": string,"time_limit_minutes": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "company": string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name": string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "company"?: string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name"?: string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id"?: string,"persona_name"?: string,"persona_role"?: string,"scenario"?: string,"scorecard_id"?: string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sim_templates_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sim_templates_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sims": {
+                  Row: {
+                    "assigned_by": string | null,"created_at": string,"due_at": string | null,"focus_keys": (string)[],"id": string,"min_attempts": number,"note": string | null,"org_id": string,"template_id": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id": string,"template_id": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id"?: string,"template_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"stripe_events": {
                   Row: {
                     "created": string,"id": string,"org_id": string | null,"outcome": string,"processed_at": string | null,"received_at": string,"type": string
@@ -613,6 +755,70 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"user_sim_turns": {
+                  Row: {
+                    "at_seconds": number,"content": string,"created_at": string,"id": number,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_seconds": number,"content": string,"created_at"?: string,"id"?: never,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  Update: {
+                    "at_seconds"?: number,"content"?: string,"created_at"?: string,"id"?: never,"org_id"?: string,"role"?: string,"seq"?: number,"user_id"?: string,"user_sim_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sim_turns_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sim_turns_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"user_sims": {
+                  Row: {
+                    "attempt": number,"buyer": string | null,"cost_usd": number,"created_at": string,"ended_at": string | null,"id": string,"model": string | null,"org_id": string,"passed": boolean | null,"score": number | null,"score_error": string | null,"scorecard_id": string,"scored_at": string | null,"scorer": string | null,"sim_id": string | null,"started_at": string,"status": string,"template_id": string,"time_limit_minutes": number,"tips": NonNullable<Json>,"tokens_in": number,"tokens_out": number,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempt": number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id": string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id": string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id": string,"time_limit_minutes": number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "attempt"?: number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id"?: string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id"?: string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id"?: string,"time_limit_minutes"?: number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_sim_id_fkey"
+      columns: ["sim_id"]
+isOneToOne: false
+      referencedRelation: "sims"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -649,6 +855,9 @@ isOneToOne: false
                            },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
+                           },
+"call_scorecard":
+{ Args: { "p_call_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -715,6 +924,42 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"duplicate_sim_template":
+{ Args: { "p_template_id": string }; Returns: string
+                           },
+"end_sim_session":
+{ Args: { "p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
@@ -757,11 +1002,17 @@ isOneToOne: false
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
                            },
+"note_sim_score_error":
+{ Args: { "p_error": string,"p_session_id": string }; Returns: undefined
+                           },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
                            },
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
+                           },
+"override_call_scorecard_item":
+{ Args: { "p_answer": string,"p_call_id": string,"p_item_id": string,"p_note"?: string }; Returns: string
                            },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
@@ -772,6 +1023,57 @@ isOneToOne: false
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
+"record_sim_score":
+{ Args: { "p": Json,"p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"record_sim_turn":
+{ Args: { "p_buyer"?: string,"p_content": string,"p_model"?: string,"p_role": string,"p_session_id": string,"p_tokens_in"?: number,"p_tokens_out"?: number }; Returns: {
+              "at_seconds": number,
+"content": string,
+"created_at": string,
+"id": number,
+"org_id": string,
+"role": string,
+"seq": number,
+"user_id": string,
+"user_sim_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sim_turns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
@@ -840,11 +1142,57 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"sim_assignments":
+{ Args: { "p_org_id": string }; Returns: {
+              "attempts": number,"best_score": number,"due_at": string,"focus_keys": (string)[],"id": string,"min_attempts": number,"scored": number,"status": string,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_leaderboard":
+{ Args: { "p_org_id": string,"p_template_id"?: string }; Returns: {
+              "attempts": number,"best_score": number,"first_score": number,"last_at": string,"passed": boolean,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_session":
+{ Args: { "p_session_id": string }; Returns: Json
+                           },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
             }[]
                            },
+"start_sim_session":
+{ Args: { "p_sim_id"?: string,"p_template_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "submit_referral":
 { Args: { "p_deal_value"?: number,"p_notes"?: string,"p_org_id": string,"p_referred_email"?: string,"p_referred_name": string,"p_referred_phone"?: string,"p_referrer_kind": Database["public"]['Enums']["referrer_kind"],"p_referrer_name": string }; Returns: string
                            },
