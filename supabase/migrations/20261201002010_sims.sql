@@ -444,6 +444,8 @@ comment on function public.end_sim_session(uuid) is 'Backend only (sims function
 create function public.record_sim_score(p_session_id uuid, p jsonb)
 returns public.user_sims
 language plpgsql
+-- security definer: the bookkeeping (provider costs, activities) goes through private helpers no API role may call.
+security definer
 set search_path = ''
 as $$
 declare
@@ -550,8 +552,8 @@ begin
                 from public.user_sim_turns t where t.user_sim_id = v_s.id),
     'scorecard', (select jsonb_build_object('id', c.id, 'name', c.name, 'pass_score', c.pass_score) from public.scorecards c where c.id = v_s.scorecard_id),
     'items', (select coalesce(jsonb_agg(jsonb_build_object(
-                 'item_id', i.id, 'key', i.key, 'question', i.question, 'weight', i.weight,
-                 'answer', a.answer, 'evidence_quote', a.evidence_quote, 'evidence_time', a.evidence_time) order by i.position, i.key), '[]'::jsonb)
+                 'item_id', i.id, 'key', i.key, 'question', i.question, 'guidance', i.guidance, 'weight', i.weight,
+                 'partial_credit', i.partial_credit, 'answer', a.answer, 'evidence_quote', a.evidence_quote, 'evidence_time', a.evidence_time) order by i.position, i.key), '[]'::jsonb)
                 from public.scorecard_items i
                 left join public.scorecard_answers a on a.item_id = i.id and a.user_sim_id = v_s.id and a.is_current
                where i.scorecard_id = v_s.scorecard_id and not i.archived));
