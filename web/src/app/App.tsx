@@ -24,6 +24,8 @@ const ActivitiesPage = lazy(() =>
 );
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
+const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
+const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -98,6 +100,8 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/activities", () => <ActivitiesPage />],
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
+  ["/app/sims", () => <SimsPage />],
+  ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
   ["/app/members", () => <MembersPage />],
 ];
 
