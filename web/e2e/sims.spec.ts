@@ -5,7 +5,7 @@
 // midway (the turns are still there), ends it and reads the scored report
 // with its quotes; the manager sees it on the leaderboard.
 import { expect, test } from "@playwright/test";
-import { shot, signInAs, USERS } from "./helpers";
+import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
 
 const AGENT = { id: "a0000000-0000-4000-8000-000000000004", email: "agent1@acme.test" };
 const LINES = [
@@ -27,8 +27,9 @@ test("assign a SIM, practise it against the AI buyer, read the scored report, se
 
   const agent = await browser.newPage();
   await signInAs(agent, AGENT, "/app/sims");
-  const assignment = agent.getByTestId("sim-assignment").filter({ hasText: "Discovery" }).first();
-  await expect(assignment).toContainText("Not started");
+  // The assignment just made (earlier runs on the same database may have left others).
+  const assignment = agent.getByTestId("sim-assignment").filter({ hasText: "Discovery" }).filter({ hasText: "Not started" }).last();
+  await expect(assignment).toBeVisible();
   await assignment.getByRole("button", { name: "Start" }).click();
   await agent.waitForURL(/\/app\/sims\/sessions\//);
   await expect(agent.getByRole("heading", { name: "Discovery: the curious operations manager" })).toBeVisible();
@@ -62,8 +63,59 @@ test("assign a SIM, practise it against the AI buyer, read the scored report, se
   await expect(agent.getByLabel("Your line")).toHaveCount(0);
   await shot(agent, "sims-report");
 
+  const sessionId = agent.url().split("/").at(-1);
+  const [stored] = await rest<{ sim_id: string | null; status: string }[]>(`user_sims?select=sim_id,status&id=eq.${sessionId}`);
+  expect(stored.status).toBe("scored");
+  expect(stored.sim_id).not.toBeNull();
+
   await manager.reload();
   const row = manager.getByTestId("sim-leaderboard-row").filter({ hasText: "Alex Agent" }).filter({ hasText: "Discovery" });
   await expect(row).toBeVisible();
-  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" }).first()).not.toContainText("Not started");
+  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" }).filter({ hasText: "Completed" }).first()).toBeVisible();
+});
+
+const TWILIO = `${process.env.TWILIO_SANDBOX_URL}/_sandbox`;
+/** The number that rings Alex Agent (seed). */
+const ALEX_LINE = "+14155550100";
+
+async function twilio(path: string, body: unknown) {
+  const r = await fetch(`${TWILIO}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return await r.json();
+}
+
+test("a real call's scorecard on its coaching page: the AI's answers, a manager's override with history", async ({ page }) => {
+  const sentences = [
+    { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
+    { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'd like a quote for solar panels." },
+    { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Happy to help. Shall I book an installer visit for Tuesday?" },
+  ];
+  const { call } = await twilio("calls", { from: "+15553334444", to: ALEX_LINE, duration: 15, transcript: { sentences } });
+  const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
+  expect(delivery.response.status).toBe(200);
+  let id = "";
+  await expect.poll(async () => {
+    const rows = await rest<{ id: string; status: string }[]>(`calls?select=id,status&twilio_call_sid=eq.${call.sid}`);
+    id = rows[0]?.id ?? "";
+    return rows[0]?.status;
+  }, { timeout: 60_000 }).toBe("analyzed");
+
+  await signInAs(page, USERS.acmeManager, `/app/calls/${id}`);
+  const card = page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Scorecard: Call script/ }) });
+  await expect(card).toBeVisible();
+  const items = card.getByTestId("scorecard-item");
+  expect(await items.count()).toBeGreaterThan(0);
+  await expect(card.getByTestId("scorecard-total")).toContainText("pass at 70");
+  const first = items.first();
+  const before = await first.getAttribute("data-answer");
+  await first.getByRole("button", { name: "Override" }).click();
+  const form = first.getByRole("form", { name: /^Override:/ });
+  await form.locator("input[name=note]").fill("Checked the recording");
+  await form.getByRole("button", { name: "Save override" }).click();
+  await expect(first.getByTestId("scorecard-override")).toContainText("Overridden by Maya Manager");
+  await expect(first.getByTestId("scorecard-override")).toContainText("Checked the recording");
+  await expect(first).toHaveAttribute("data-source", "manager");
+  expect(await first.getAttribute("data-answer")).not.toBe(before);
+  await first.getByText(/Earlier answers \(1\)/).click();
+  await expect(first.getByText(/by the AI/)).toBeVisible();
 });

@@ -24,6 +24,7 @@ const ActivitiesPage = lazy(() =>
 );
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
+const CallScorecard = lazy(() => import("../features/scorecards/components/CallScorecard").then((m) => ({ default: m.CallScorecard })));
 const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
 const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
 const AcceptInvitePage = lazy(() =>
@@ -91,7 +92,7 @@ function RequireSession({ children }: { children: ReactNode }) {
 const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app", () => <DashboardPage goals={<GoalSummaryCard />} />],
   ["/app/calls", () => <CallsPage />],
-  ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} />],
+  ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} scorecard={<CallScorecard callId={p.id} />} />],
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
   ["/app/numbers", () => <NumbersPage />],
