@@ -84,12 +84,8 @@ async function twilio(path: string, body: unknown) {
   return await r.json();
 }
 
-test("a real call's scorecard on its coaching page: the AI's answers, a manager's override with history", async ({ page }) => {
-  const sentences = [
-    { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
-    { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'd like a quote for solar panels." },
-    { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Happy to help. Shall I book an installer visit for Tuesday?" },
-  ];
+/** A call to Alex's line through the signed webhook, analyzed; its id. */
+async function analyzedCall(sentences: { media_channel: number; start_time: number; end_time: number; transcript: string }[]): Promise<string> {
   const { call } = await twilio("calls", { from: "+15553334444", to: ALEX_LINE, duration: 15, transcript: { sentences } });
   const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
   expect(delivery.response.status).toBe(200);
@@ -99,7 +95,17 @@ test("a real call's scorecard on its coaching page: the AI's answers, a manager'
     id = rows[0]?.id ?? "";
     return rows[0]?.status;
   }, { timeout: 60_000 }).toBe("analyzed");
+  return id;
+}
 
+const SENTENCES = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'd like a quote for solar panels." },
+  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Happy to help. Shall I book an installer visit for Tuesday?" },
+];
+
+test("a real call's scorecard on its coaching page: the AI's answers, a manager's override with history", async ({ page }) => {
+  const id = await analyzedCall(SENTENCES);
   await signInAs(page, USERS.acmeManager, `/app/calls/${id}`);
   const card = page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Scorecard: Call script/ }) });
   await expect(card).toBeVisible();
@@ -118,4 +124,33 @@ test("a real call's scorecard on its coaching page: the AI's answers, a manager'
   expect(await first.getAttribute("data-answer")).not.toBe(before);
   await first.getByText(/Earlier answers \(1\)/).click();
   await expect(first.getByText(/by the AI/)).toBeVisible();
+});
+
+test("the agent's weakest items on real calls, targeted practice, and the before/after figures", async ({ browser }) => {
+  await analyzedCall(SENTENCES);
+  const manager = await browser.newPage();
+  await signInAs(manager, USERS.acmeManager, "/app/sims");
+  await manager.getByLabel("Member's weak spots").selectOption({ label: "Alex Agent" });
+  await manager.waitForURL(/\/app\/sims\/people\//);
+  await expect(manager.getByRole("heading", { name: "Weak spots: Alex Agent" })).toBeVisible();
+  const weak = manager.getByTestId("weak-item");
+  expect(await weak.count()).toBeGreaterThan(0);
+  await expect(weak.first().locator("td").nth(3)).not.toHaveText("0");
+
+  const agent = await browser.newPage();
+  await signInAs(agent, AGENT, "/app/sims");
+  await agent.getByRole("link", { name: /Your weak spots/ }).click();
+  await expect(agent.getByRole("heading", { name: "Your weak spots" })).toBeVisible();
+  const first = agent.getByTestId("weak-item").first();
+  await first.getByRole("checkbox").check();
+  await agent.getByRole("button", { name: "Practice this" }).click();
+  await agent.waitForURL(/\/app\/sims\/sessions\//);
+  await expect(agent.getByRole("heading", { name: /^Targeted practice:/ })).toBeVisible();
+  await expect(agent.getByText(/judged on “Call script”/)).toBeVisible();
+
+  await manager.reload();
+  const effect = manager.getByTestId("effect-row").first();
+  await expect(effect).toBeVisible();
+  await expect(effect).toContainText(/n = \d+/);
+  await expect(effect).toContainText("not practised yet");
 });

@@ -1014,6 +1014,14 @@ isOneToOne: false
 "override_call_scorecard_item":
 { Args: { "p_answer": string,"p_call_id": string,"p_item_id": string,"p_note"?: string }; Returns: string
                            },
+"practice_effect":
+{ Args: { "p_org_id": string,"p_user_id"?: string,"p_window"?: number }; Returns: {
+              "after_calls": number,"after_rate": number,"assigned_at": string,"before_calls": number,"before_rate": number,"item_key": string,"practice_sessions": number,"practiced_at": string,"question": string,"sim_id": string,"template_name": string
+            }[]
+                           },
+"practice_weak_items":
+{ Args: { "p_due_at"?: string,"p_keys": (string)[],"p_org_id": string,"p_user_id": string }; Returns: string
+                           },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
                            },
@@ -1202,6 +1210,11 @@ isOneToOne: false
 "unreported_usage":
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
+            }[]
+                           },
+"weak_scorecard_items":
+{ Args: { "p_last_n"?: number,"p_org_id": string,"p_user_id"?: string }; Returns: {
+              "calls": number,"hit_rate": number,"item_key": string,"question": string
             }[]
                            }
           }

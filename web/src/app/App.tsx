@@ -27,6 +27,7 @@ const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPag
 const CallScorecard = lazy(() => import("../features/scorecards/components/CallScorecard").then((m) => ({ default: m.CallScorecard })));
 const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
 const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
+const PracticeLoopPage = lazy(() => import("../features/sims/components/PracticeLoopPage").then((m) => ({ default: m.PracticeLoopPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -103,6 +104,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/what-if", () => <WhatIfPage />],
   ["/app/sims", () => <SimsPage />],
   ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
+  ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
   ["/app/members", () => <MembersPage />],
 ];
 

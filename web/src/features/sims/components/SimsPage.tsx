@@ -7,7 +7,7 @@ import { Banner, Card } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime } from "../../../lib/format";
 import { useMembers } from "../../../lib/queries/members";
-import { useRouter } from "../../../lib/router";
+import { Link, useRouter } from "../../../lib/router";
 import { useOrg } from "../../../lib/session";
 import { useAssignSim } from "../api/assignSim";
 import { useDuplicateTemplate } from "../api/duplicateTemplate";
@@ -15,6 +15,7 @@ import { useLeaderboard } from "../api/leaderboard";
 import { type AssignmentStatus, useAssignments } from "../api/listAssignments";
 import { type SimTemplate, useTemplates } from "../api/listTemplates";
 import { useStartSession } from "../api/startSession";
+import { WeakSpotsLink } from "./PracticeLoopPage";
 
 export const STATUS_LABEL: Record<AssignmentStatus, string> = {
   not_started: "Not started",
@@ -164,7 +165,7 @@ function Leaderboard() {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.user_id}-${r.template_id}`} data-testid="sim-leaderboard-row">
-                  <td>{r.user_name}</td>
+                  <td>{isManager ? <Link to={`/app/sims/people/${r.user_id}`}>{r.user_name}</Link> : r.user_name}</td>
                   <td>{r.template_name}</td>
                   <td>{r.best_score ?? "—"}</td>
                   <td>{r.first_score ?? "—"}</td>
@@ -186,6 +187,7 @@ export function SimsPage() {
     <div className="stack">
       <h1>Practice</h1>
       <p className="muted">Role-play with an AI buyer, scored on the same scorecards as your real calls.</p>
+      <WeakSpotsLink />
       <Assignments />
       <Card title="SIM library">
         <QueryState query={templates} loading="Loading SIMs…" empty="No SIMs yet.">
