@@ -83,7 +83,7 @@ create trigger scorecard_items_updated_at before update on public.scorecard_item
 create trigger scorecard_items_audit after insert or update or delete on public.scorecard_items
   for each row execute function private.audit_row();
 
--- An item belongs to its scorecard's organization.
+-- An item belongs to its scorecard's organization (whatever org_id the caller sent).
 create function private.scorecard_item_org()
 returns trigger
 language plpgsql
@@ -218,7 +218,7 @@ revoke all on public.scorecards, public.scorecard_items, public.scorecard_answer
 grant select, delete on public.scorecards to authenticated;
 grant insert (org_id, name, description, pass_score), update (name, description, pass_score) on public.scorecards to authenticated;
 grant select on public.scorecard_items to authenticated;
-grant insert (scorecard_id, key, question, guidance, weight, partial_credit, position),
+grant insert (org_id, scorecard_id, key, question, guidance, weight, partial_credit, position),
       update (question, guidance, weight, partial_credit, position, archived) on public.scorecard_items to authenticated;
 grant select on public.scorecard_answers to authenticated;
 

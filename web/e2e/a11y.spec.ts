@@ -43,6 +43,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
   ["/app/sims", "acmeManager", "Practice"],
+  ["/app/scorecards", "acmeManager", "Scorecards"],
   ["/staff", "staff", "Tenant margins"],
 ];
 for (const [path, who, heading] of SCREENS) {

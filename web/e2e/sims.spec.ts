@@ -154,3 +154,45 @@ test("the agent's weakest items on real calls, targeted practice, and the before
   await expect(effect).toContainText(/n = \d+/);
   await expect(effect).toContainText("not practised yet");
 });
+
+test("a manager builds a scorecard and a SIM judged on it, then edits the SIM", async ({ page }) => {
+  const tag = Date.now().toString(36);
+  await signInAs(page, USERS.acmeManager, "/app/scorecards");
+  await expect(page.getByRole("heading", { name: "Scorecards", exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Call script" })).toBeVisible();
+  await page.getByRole("button", { name: "New scorecard" }).click();
+  const form = page.getByRole("form", { name: "New scorecard" });
+  await form.locator("input[name=name]").fill(`Renewals ${tag}`);
+  await form.locator("input[name=pass_score]").fill("60");
+  await form.getByRole("button", { name: "Add item" }).click();
+  await form.getByLabel("Question 1").fill("Did the rep ask about the budget?");
+  await form.getByLabel("Weight 1").fill("3");
+  await form.getByRole("button", { name: "Add item" }).click();
+  await form.getByLabel("Question 2").fill("Did the rep propose a next step?");
+  await form.getByLabel("Partial credit 2").check();
+  await form.getByRole("button", { name: "Save scorecard" }).click();
+  const card = page.locator(".card").filter({ has: page.getByRole("heading", { name: `Renewals ${tag}` }) });
+  await expect(card.getByTestId("scorecard-items").locator("li")).toHaveCount(2);
+  await expect(card).toContainText("Pass at 60");
+  await expect(card).toContainText("weight 3");
+
+  await page.goto("/app/sims");
+  await page.getByRole("button", { name: "New SIM" }).click();
+  const sim = page.getByRole("form", { name: "New SIM" });
+  await sim.locator("input[name=name]").fill(`Renewal call ${tag}`);
+  await sim.locator("input[name=persona_name]").fill("Robin Ortiz");
+  await sim.locator("input[name=persona_role]").fill("Finance director");
+  await sim.locator("input[name=company]").fill("Ortiz Foods");
+  await sim.locator("textarea[name=scenario]").fill("Robin's contract ends next month; she is shopping around.");
+  await sim.locator("textarea[name=objections]").fill("1 | We found a cheaper option.");
+  await sim.locator("select[name=scorecard_id]").selectOption({ label: `Renewals ${tag}` });
+  await sim.getByRole("button", { name: "Save SIM" }).click();
+  const mine = page.getByTestId("sim-template").filter({ hasText: `Renewal call ${tag}` });
+  await expect(mine).toBeVisible();
+  await mine.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("form", { name: `Edit Renewal call ${tag}` });
+  await expect(edit.locator("textarea[name=objections]")).toHaveValue("1 | We found a cheaper option.");
+  await edit.locator("input[name=difficulty]").fill("5");
+  await edit.getByRole("button", { name: "Save SIM" }).click();
+  await expect(page.getByTestId("sim-template").filter({ hasText: `Renewal call ${tag}` })).toContainText("Difficulty 5/5");
+});

@@ -25,6 +25,7 @@ const ActivitiesPage = lazy(() =>
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
 const CallScorecard = lazy(() => import("../features/scorecards/components/CallScorecard").then((m) => ({ default: m.CallScorecard })));
+const ScorecardsPage = lazy(() => import("../features/scorecards/components/ScorecardsPage").then((m) => ({ default: m.ScorecardsPage })));
 const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
 const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
 const PracticeLoopPage = lazy(() => import("../features/sims/components/PracticeLoopPage").then((m) => ({ default: m.PracticeLoopPage })));
@@ -103,6 +104,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
   ["/app/sims", () => <SimsPage />],
+  ["/app/scorecards", () => <ScorecardsPage />],
   ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
   ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
   ["/app/members", () => <MembersPage />],

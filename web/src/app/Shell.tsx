@@ -26,6 +26,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {isManager && <Link to="/app/what-if">What-if</Link>}
           {isManager && <Link to="/app/agents">Agents</Link>}
           {isManager && <Link to="/app/script">Call script</Link>}
+          {isManager && <Link to="/app/scorecards">Scorecards</Link>}
           {isManager && <Link to="/app/members">Members</Link>}
           {isAdmin && <Link to="/app/numbers">Numbers</Link>}
           {isAdmin && <Link to="/app/billing">Billing</Link>}

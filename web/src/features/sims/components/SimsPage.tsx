@@ -16,6 +16,7 @@ import { type AssignmentStatus, useAssignments } from "../api/listAssignments";
 import { type SimTemplate, useTemplates } from "../api/listTemplates";
 import { useStartSession } from "../api/startSession";
 import { WeakSpotsLink } from "./PracticeLoopPage";
+import { TemplateForm } from "./TemplateForm";
 
 export const STATUS_LABEL: Record<AssignmentStatus, string> = {
   not_started: "Not started",
@@ -85,6 +86,8 @@ function TemplateCard({ t }: { t: SimTemplate }) {
   const { start, pending, error } = useStart();
   const duplicate = useDuplicateTemplate(orgId);
   const [assigning, setAssigning] = useState(false);
+  const [editing, setEditing] = useState(false);
+  if (editing) return <li className="card sim-template"><TemplateForm template={t} onDone={() => setEditing(false)} /></li>;
   return (
     <li className="card sim-template" data-testid="sim-template">
       <div className="sim-template-head">
@@ -101,6 +104,7 @@ function TemplateCard({ t }: { t: SimTemplate }) {
           <>
             <button type="button" className="secondary" disabled={duplicate.isPending} onClick={() => duplicate.mutate(t.id)}>Duplicate</button>
             <button type="button" className="secondary" onClick={() => setAssigning(true)}>Assign</button>
+            {!t.is_builtin && <button type="button" className="secondary" onClick={() => setEditing(true)}>Edit</button>}
           </>
         )}
       </div>
@@ -183,13 +187,16 @@ function Leaderboard() {
 
 export function SimsPage() {
   const templates = useTemplates();
+  const { isManager } = useOrg();
+  const [creating, setCreating] = useState(false);
   return (
     <div className="stack">
       <h1>Practice</h1>
       <p className="muted">Role-play with an AI buyer, scored on the same scorecards as your real calls.</p>
       <WeakSpotsLink />
       <Assignments />
-      <Card title="SIM library">
+      <Card title="SIM library" actions={isManager && !creating ? <button type="button" onClick={() => setCreating(true)}>New SIM</button> : null}>
+        {creating && <TemplateForm template={null} onDone={() => setCreating(false)} />}
         <QueryState query={templates} loading="Loading SIMs…" empty="No SIMs yet.">
           {(rows) => <ul className="sim-library">{rows.map((t) => <TemplateCard key={t.id} t={t} />)}</ul>}
         </QueryState>
