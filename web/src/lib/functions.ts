@@ -8,9 +8,10 @@ export class FunctionError extends Error {
   }
 }
 
-export async function callFunction<T>(name: string, body: unknown): Promise<T> {
+/** POSTs `body` to the function as the signed-in user (the anon key without a session). */
+async function post(name: string, body: unknown): Promise<Response> {
   const { data: { session } } = await supabase.auth.getSession();
-  const res = await fetch(`${env.supabaseUrl}/functions/v1/${name}`, {
+  return await fetch(`${env.supabaseUrl}/functions/v1/${name}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -19,6 +20,10 @@ export async function callFunction<T>(name: string, body: unknown): Promise<T> {
     },
     body: JSON.stringify(body),
   });
+}
+
+export async function callFunction<T>(name: string, body: unknown): Promise<T> {
+  const res = await post(name, body);
   const json = await res.json().catch(() => ({}));
   if (!res.ok) {
     throw new FunctionError(res.status, json?.error?.code ?? "error", json?.error?.message ?? `Request failed (${res.status})`);
@@ -32,16 +37,7 @@ export async function callFunction<T>(name: string, body: unknown): Promise<T> {
  * starts are thrown as for callFunction.
  */
 export async function streamFunction<E>(name: string, body: unknown, onEvent: (event: E) => void): Promise<void> {
-  const { data: { session } } = await supabase.auth.getSession();
-  const res = await fetch(`${env.supabaseUrl}/functions/v1/${name}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      apikey: env.supabaseAnonKey,
-      authorization: `Bearer ${session?.access_token ?? env.supabaseAnonKey}`,
-    },
-    body: JSON.stringify(body),
-  });
+  const res = await post(name, body);
   if (!res.ok || !res.body) {
     const json = await res.json().catch(() => ({}));
     throw new FunctionError(res.status, json?.error?.code ?? "error", json?.error?.message ?? `Request failed (${res.status})`);

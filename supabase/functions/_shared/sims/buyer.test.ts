@@ -4,22 +4,13 @@
 // instructions away, and surfaces provider faults after the SDK's retries.
 import assert from "node:assert/strict";
 import { APIError } from "openai";
-import { startOpenAIStandIn } from "../../../local/sandbox/openai.ts";
 import { openaiClient } from "../providers/openai.ts";
 import { buyerSystemPrompt, guardReply, offlineBuyerReply, openaiBuyerReply } from "./buyer.ts";
 import { difficultyProfile, type Turn } from "./schema.ts";
-import { template } from "./testdata.ts";
+import { template, withStandIn } from "./testdata.ts";
 
 const rep = (content: string, at = 0): Turn => ({ role: "rep", content, at_seconds: at });
 
-async function withStandIn(fn: (s: Awaited<ReturnType<typeof startOpenAIStandIn>>) => Promise<void>) {
-  const s = await startOpenAIStandIn({ port: 0, apiKey: "sk-test" });
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
-}
 
 Deno.test("offline buyer: greets, raises each objection on its turn, then accepts a next step", () => {
   const turns: Turn[] = [rep("Hi Sam, this is Alex from SalesPulse.")];

@@ -4,21 +4,12 @@
 // half-written), and the offline scorer.
 import assert from "node:assert/strict";
 import { APIError } from "openai";
-import { startOpenAIStandIn } from "../../../local/sandbox/openai.ts";
 import { openaiClient } from "../providers/openai.ts";
 import { InvalidModelOutput, SCORER_ATTEMPTS, scoreOffline, scoreSchema, scoreWithOpenAI, verifySimEvidence } from "./scorer.ts";
-import { items, template, turns } from "./testdata.ts";
+import { items, template, turns, withStandIn } from "./testdata.ts";
 
 const input = { template, items, turns };
 
-async function withStandIn(fn: (s: Awaited<ReturnType<typeof startOpenAIStandIn>>) => Promise<void>) {
-  const s = await startOpenAIStandIn({ port: 0, apiKey: "sk-test" });
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
-}
 const client = (url: string, maxRetries = 0) => openaiClient({ apiKey: "sk-test", baseUrl: url, timeoutMs: 5000, maxRetries });
 const chatCalls = (s: { requests: { path: string }[] }) => s.requests.filter((q) => q.path === "/v1/chat/completions").length;
 

@@ -5,12 +5,12 @@
 // be missing); the offline scorer matches the item's key words in the rep's
 // turns. Both go through the same evidence check as call analysis (a quote
 // not in the conversation is no evidence: the item becomes "no").
-// A result is complete or the scorer throws: never half a score.
+// A result is complete or the scorer throws: never half a score. Invalid
+// replies are retried by the same helper as call analysis (parseWithRetries).
 import type OpenAI from "openai";
-import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
 import { locate, normalize } from "../insights/evidence.ts";
-import { InvalidModelOutput, transcriptForPrompt } from "../insights/openai_analyzer.ts";
+import { InvalidModelOutput, parseWithRetries, transcriptForPrompt } from "../insights/openai_analyzer.ts";
 import { type ItemScore, type ScoreItem, type SimScoreResult, type SimTemplate, type Turn, turnsAsSegments } from "./schema.ts";
 
 export { InvalidModelOutput };
@@ -79,63 +79,38 @@ export function verifySimEvidence(
 }
 
 export async function scoreWithOpenAI(input: ScoreInput, opts: { client: OpenAI; model: string }): Promise<SimScoreResult> {
-  const schema = scoreSchema(input.items);
   const transcript = transcriptForPrompt({ segments: turnsAsSegments(input.turns), script: [], currency: "USD" });
-  const messages: OpenAI.ChatCompletionMessageParam[] = [
-    { role: "system", content: scorerSystemPrompt(input) },
-    { role: "user", content: `Conversation:\n${transcript}` },
-  ];
-  let tokensIn = 0;
-  let tokensOut = 0;
-  for (let attempt = 1; attempt <= SCORER_ATTEMPTS; attempt++) {
-    let problem: string;
-    let raw = "";
-    try {
-      const completion = await opts.client.chat.completions.parse({
-        model: opts.model,
-        messages,
-        temperature: 0,
-        response_format: zodResponseFormat(schema, "sim_score"),
-      });
-      tokensIn += completion.usage?.prompt_tokens ?? 0;
-      tokensOut += completion.usage?.completion_tokens ?? 0;
-      const message = completion.choices[0]?.message;
-      raw = message?.content ?? "";
-      if (message?.refusal) throw new InvalidModelOutput(`the model refused: ${message.refusal}`);
-      const parsed = schema.parse(message?.parsed) as {
-        answers: Record<string, { answer: ItemScore["answer"]; evidence: { quote: string; time: number } | null }>;
-        tips: string[];
-      };
-      const answers = new Map(Object.entries(parsed.answers).map(([k, v]) => [k, {
-        answer: v.answer,
-        quote: v.evidence?.quote ?? null,
-        time: v.evidence?.time ?? null,
-      }]));
-      const checked = verifySimEvidence(answers, input);
-      return {
-        items: checked.items,
-        tips: parsed.tips.map((t) => t.trim()).filter(Boolean).slice(0, 5),
-        scorer: "openai",
-        model: opts.model,
-        promptVersion: SCORER_PROMPT_VERSION,
-        tokensIn,
-        tokensOut,
-        droppedClaims: checked.dropped,
-      };
-    } catch (err) {
-      const e = err as Error;
-      const invalid = e instanceof InvalidModelOutput || e.name === "ZodError" || e instanceof SyntaxError ||
-        e.name === "LengthFinishReasonError" || e.name === "ContentFilterFinishReasonError";
-      if (!invalid) throw err; // provider trouble after the SDK's own retries: a clear failure, nothing written
-      problem = e.message.slice(0, 2000);
-    }
-    if (attempt === SCORER_ATTEMPTS) throw new InvalidModelOutput(`invalid model output ${SCORER_ATTEMPTS} times: ${problem}`);
-    messages.push(
-      { role: "assistant", content: raw || "(no content)" },
-      { role: "user", content: `That reply was not valid for the required schema: ${problem}\nReply again with a valid JSON object.` },
-    );
-  }
-  throw new InvalidModelOutput("unreachable");
+  const r = await parseWithRetries({
+    client: opts.client,
+    model: opts.model,
+    messages: [
+      { role: "system", content: scorerSystemPrompt(input) },
+      { role: "user", content: `Conversation:\n${transcript}` },
+    ],
+    schema: scoreSchema(input.items),
+    name: "sim_score",
+    attempts: SCORER_ATTEMPTS,
+  });
+  const parsed = r.value as {
+    answers: Record<string, { answer: ItemScore["answer"]; evidence: { quote: string; time: number } | null }>;
+    tips: string[];
+  };
+  const answers = new Map(Object.entries(parsed.answers).map(([k, v]) => [k, {
+    answer: v.answer,
+    quote: v.evidence?.quote ?? null,
+    time: v.evidence?.time ?? null,
+  }]));
+  const checked = verifySimEvidence(answers, input);
+  return {
+    items: checked.items,
+    tips: parsed.tips.map((t) => t.trim()).filter(Boolean).slice(0, 5),
+    scorer: "openai",
+    model: opts.model,
+    promptVersion: SCORER_PROMPT_VERSION,
+    tokensIn: r.tokensIn,
+    tokensOut: r.tokensOut,
+    droppedClaims: checked.dropped,
+  };
 }
 
 const STOP = new Set(

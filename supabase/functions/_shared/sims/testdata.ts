@@ -1,5 +1,16 @@
-// A SIM template, scorecard items and a conversation the buyer and scorer tests share.
+// A SIM template, scorecard items and a conversation the buyer and scorer
+// tests share, and the OpenAI stand-in they run against.
+import { startOpenAIStandIn } from "../../../local/sandbox/openai.ts";
 import type { ScoreItem, SimTemplate, Turn } from "./schema.ts";
+
+export async function withStandIn(fn: (s: Awaited<ReturnType<typeof startOpenAIStandIn>>) => Promise<void>) {
+  const s = await startOpenAIStandIn({ port: 0, apiKey: "sk-test" });
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+}
 
 export const template: SimTemplate = {
   name: "Objection: the price-sensitive owner",
