@@ -634,6 +634,10 @@ end;
 $$;
 comment on function public.duplicate_sim_template(uuid) is 'Managers copy a SIM template (built-in or their own) to edit it. Errors: SP401, SP404, 42501 (not a manager).';
 
+-- Goals' SIM score now has its source: every scored session writes its type-sim activity.
+comment on type public.goal_metric is
+  'calls_handled: calls started (not orphaned); analyzed_calls, conversions, conversion_rate (0..1), upsell_revenue, script_adherence (avg 0..100): current insights of those calls; activities: activities of goals.activity_type; sim_score: average score of scored SIM sessions (user_sims; each writes a type-sim activity with metadata.score); referrals_won: referral steps to won.';
+
 -- Grants -----------------------------------------------------------------------
 revoke execute on function private.seed_sim_library(uuid) from public, anon, authenticated;
 revoke execute on function private.sim_sessions_used(uuid) from public, anon, authenticated;

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { accessToken, ANON_KEY, API_URL, rpcAs } from "../../local/tests/helpers.ts";
+import { makeHandler, supabaseSims } from "../../functions/sims/handler.ts";
 import { addMember, createAgent, createOrg, createTenant, withDb } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
@@ -160,4 +161,38 @@ Deno.test("the plan's sim_sessions_per_month is enforced in SQL (402)", async ()
   const refused = await sims(rep.id, { action: "start", template_id: t.id });
   assert.equal(refused.status, 402);
   assert.equal((await refused.json()).error.code, "plan_limit");
+});
+
+Deno.test("without OPENAI_API_KEY the offline buyer and scorer run a whole session on the real database", async () => {
+  // The function's own wiring with the provider switched off, as a deployment without the key has it.
+  const offline = makeHandler({ store: supabaseSims, ai: () => null });
+  const rep = await addMember(tenant.org, "agent");
+  const token = await accessToken(rep.id);
+  const call = (body: unknown) =>
+    offline(new Request("http://local/functions/v1/sims", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }));
+  const tpl = await template("Objection");
+  const { session } = await (await call({ action: "start", template_id: tpl })).json();
+  await (await call({ action: "say", session_id: session.id, text: "Hi Sam, this is Alex from Acme." })).text();
+  const second = await lines(await call({ action: "say", session_id: session.id, text: "I understand. What budget did you have in mind?" }));
+  assert.equal((second.at(-1)!.turn as { content: string }).content, "Honestly, this is too expensive for a company our size.",
+    "the scripted buyer raises the template's first objection on its turn");
+  await (await call({ action: "say", session_id: session.id, text: "Shall we book a demo for Tuesday?" })).text();
+  const ended = await call({ action: "end", session_id: session.id });
+  assert.equal(ended.status, 200);
+  const scored = (await ended.json()).session;
+  assert.equal(scored.scorer, "offline");
+  assert.equal(scored.buyer, "offline");
+  const report = (await rpcAs(rep.id, "sim_session", { p_session_id: session.id })).body;
+  const by = Object.fromEntries(report.items.map((i: { key: string }) => [i.key, i]));
+  assert.equal(by.budget.answer, "yes");
+  assert.equal(by.budget.evidence_quote, "I understand. What budget did you have in mind?");
+  assert.equal(by.next_step.answer, "yes");
+  await withDb(async (sql) => {
+    const costs = await sql`select count(*)::int n from public.provider_costs where source_id = ${session.id}`;
+    assert.equal(costs[0].n, 0, "no LLM, no provider cost");
+  });
 });
