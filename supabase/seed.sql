@@ -213,6 +213,12 @@ insert into public.what_if_scenarios (org_id, name, inputs, window_days, notes, 
     "conversion_rate": 0.4, "average_deal_value": 5650, "upsell_rate": 0.3, "upsell_amount": 300, "script_adherence": 70}', 30,
    'Pre-filled from measured figures; raise script_adherence to see the lever.', 'a0000000-0000-4000-8000-000000000003');
 
+-- Practice: every organization has the built-in SIM library; the manager has
+-- assigned Alex the price-objection SIM (two attempts, due in a week).
+insert into public.sims (org_id, template_id, user_id, due_at, min_attempts, note)
+select t.org_id, t.id, 'a0000000-0000-4000-8000-000000000004', now() + interval '7 days', 2, 'Before the price change next week.'
+  from public.sim_templates t where t.org_id = '0a000000-0000-4000-8000-000000000001' and t.name like 'Objection:%' and t.is_builtin;
+
 -- Last month's goals, closed into history by the cron job's procedure.
 insert into public.goals (org_id, name, metric, scope, agent_id, target, period, period_start) values
   ('0a000000-0000-4000-8000-000000000001', 'Alex: conversions (last month)', 'conversions', 'member', '1a000000-0000-4000-8000-000000000001', 4, 'month', (current_date - interval '1 month')::date),

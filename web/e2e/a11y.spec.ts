@@ -43,6 +43,8 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/activities", "acmeManager", "Activities"],
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
+  ["/app/sims", "acmeManager", "Practice"],
+  ["/app/scorecards", "acmeManager", "Scorecards"],
   ["/staff", "staff", "Tenant margins"],
   ["/staff/tenants", "staff", "Tenants"],
 ];

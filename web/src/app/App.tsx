@@ -34,6 +34,11 @@ const ActivitiesPage = lazy(() =>
 );
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
+const CallScorecard = lazy(() => import("../features/scorecards/components/CallScorecard").then((m) => ({ default: m.CallScorecard })));
+const ScorecardsPage = lazy(() => import("../features/scorecards/components/ScorecardsPage").then((m) => ({ default: m.ScorecardsPage })));
+const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
+const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
+const PracticeLoopPage = lazy(() => import("../features/sims/components/PracticeLoopPage").then((m) => ({ default: m.PracticeLoopPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -107,7 +112,7 @@ function RequireSession({ children }: { children: ReactNode }) {
 const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app", () => <DashboardPage goals={<GoalSummaryCard />} />],
   ["/app/calls", () => <CallsPage />],
-  ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} />],
+  ["/app/calls/:id", (p) => <CallDetailPage callId={p.id} scorecard={<CallScorecard callId={p.id} />} />],
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
   ["/app/trackers", () => <TrackersPage />],
@@ -117,6 +122,10 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/activities", () => <ActivitiesPage />],
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
+  ["/app/sims", () => <SimsPage />],
+  ["/app/scorecards", () => <ScorecardsPage />],
+  ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
+  ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
   ["/app/members", () => <MembersPage />],
   ["/app/privacy", () => <PrivacyPage />],
 ];

@@ -22,10 +22,12 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link to="/app/goals">Goals</Link>
           <Link to="/app/activities">Activities</Link>
           <Link to="/app/referrals">Referrals</Link>
+          <Link to="/app/sims">Practice</Link>
           {isManager && <Link to="/app/what-if">What-if</Link>}
           {isManager && <Link to="/app/agents">Agents</Link>}
           {isManager && <Link to="/app/script">Call script</Link>}
           {isManager && <Link to="/app/trackers">Trackers</Link>}
+          {isManager && <Link to="/app/scorecards">Scorecards</Link>}
           {isManager && <Link to="/app/members">Members</Link>}
           {isAdmin && <Link to="/app/numbers">Numbers</Link>}
           {isAdmin && <Link to="/app/billing">Billing</Link>}

@@ -5,6 +5,7 @@
 // retry with backoff.
 import type OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
+import type { z } from "zod";
 import { type AnalysisInput, type AnalysisResult, Insight } from "./schema.ts";
 
 export const PROMPT_VERSION = "call-insight-v1";
@@ -42,18 +43,19 @@ export function systemPrompt(input: AnalysisInput): string {
   ].join("\n");
 }
 
-export async function analyzeWithOpenAI(
-  input: AnalysisInput,
-  opts: { client: OpenAI; model: string },
-): Promise<AnalysisResult> {
-  const t0 = performance.now();
-  const messages: OpenAI.ChatCompletionMessageParam[] = [
-    { role: "system", content: systemPrompt(input) },
-    { role: "user", content: `Transcript:\n${transcriptForPrompt(input)}` },
-  ];
+/**
+ * One Structured Outputs request, validated by `schema`; an invalid reply
+ * (unparseable, off-schema, refused, cut off) is asked again with the
+ * validation error, up to `attempts` requests in all, then InvalidModelOutput.
+ * Provider errors (429, 5xx, timeouts) are thrown as they come.
+ */
+export async function parseWithRetries<S extends z.ZodType>(
+  opts: { client: OpenAI; model: string; messages: OpenAI.ChatCompletionMessageParam[]; schema: S; name: string; attempts: number },
+): Promise<{ value: z.infer<S>; tokensIn: number; tokensOut: number }> {
+  const messages = [...opts.messages];
   let tokensIn = 0;
   let tokensOut = 0;
-  for (let attempt = 1; attempt <= 2; attempt++) {
+  for (let attempt = 1; attempt <= opts.attempts; attempt++) {
     let problem: string;
     let raw = "";
     try {
@@ -61,36 +63,56 @@ export async function analyzeWithOpenAI(
         model: opts.model,
         messages,
         temperature: 0,
-        response_format: zodResponseFormat(Insight, "call_insight"),
+        response_format: zodResponseFormat(opts.schema, opts.name),
       });
       tokensIn += completion.usage?.prompt_tokens ?? 0;
       tokensOut += completion.usage?.completion_tokens ?? 0;
       const message = completion.choices[0]?.message;
       raw = message?.content ?? "";
       if (message?.refusal) throw new InvalidModelOutput(`the model refused: ${message.refusal}`);
-      const insight = Insight.parse(message?.parsed);
-      return {
-        insight,
-        analyzer: "openai",
-        model: opts.model,
-        promptVersion: PROMPT_VERSION,
-        tokensIn,
-        tokensOut,
-        latencyMs: Math.round(performance.now() - t0),
-        droppedClaims: 0,
-      };
+      return { value: opts.schema.parse(message?.parsed), tokensIn, tokensOut };
     } catch (err) {
       const e = err as Error;
       const invalid = e instanceof InvalidModelOutput || e.name === "ZodError" || e instanceof SyntaxError ||
         e.name === "LengthFinishReasonError" || e.name === "ContentFilterFinishReasonError";
-      if (!invalid) throw err; // provider trouble: the queue retries with backoff
+      if (!invalid) throw err; // provider trouble: the caller (the queue, or the SDK's own retries) decides
       problem = e.message.slice(0, 2000);
     }
-    if (attempt === 2) throw new InvalidModelOutput(`invalid model output twice: ${problem}`);
+    if (attempt === opts.attempts) {
+      throw new InvalidModelOutput(`invalid model output ${opts.attempts === 2 ? "twice" : `${opts.attempts} times`}: ${problem}`);
+    }
     messages.push(
       { role: "assistant", content: raw || "(no content)" },
       { role: "user", content: `That reply was not valid for the required schema: ${problem}\nReply again with a valid JSON object.` },
     );
   }
   throw new InvalidModelOutput("unreachable");
+}
+
+export async function analyzeWithOpenAI(
+  input: AnalysisInput,
+  opts: { client: OpenAI; model: string },
+): Promise<AnalysisResult> {
+  const t0 = performance.now();
+  const r = await parseWithRetries({
+    client: opts.client,
+    model: opts.model,
+    messages: [
+      { role: "system", content: systemPrompt(input) },
+      { role: "user", content: `Transcript:\n${transcriptForPrompt(input)}` },
+    ],
+    schema: Insight,
+    name: "call_insight",
+    attempts: 2,
+  });
+  return {
+    insight: r.value,
+    analyzer: "openai",
+    model: opts.model,
+    promptVersion: PROMPT_VERSION,
+    tokensIn: r.tokensIn,
+    tokensOut: r.tokensOut,
+    latencyMs: Math.round(performance.now() - t0),
+    droppedClaims: 0,
+  };
 }

@@ -3,7 +3,7 @@
 // player, talk metrics and tracker hits, re-analysis for managers, and
 // time-pinned coaching comments.
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { Link } from "../../../lib/router";
 import { useOrg } from "../../../lib/session";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
@@ -33,7 +33,8 @@ const STATUS: Record<CallStatus, { label: string; kind: string }> = {
   orphaned: { label: "Unassigned number", kind: "" },
 };
 
-export function CallDetailPage({ callId }: { callId: string }) {
+/** `scorecard`: the call's scorecard panel, composed in by the app (another feature's). */
+export function CallDetailPage({ callId, scorecard }: { callId: string; scorecard?: ReactNode }) {
   const call = useCall(callId);
   const qc = useQueryClient();
   const processing = isProcessing(call.data?.status);
@@ -62,7 +63,7 @@ export function CallDetailPage({ callId }: { callId: string }) {
   }
   return (
     <PlayerProvider key={callId}>
-      <CallView call={call.data} processing={processing} />
+      <CallView call={call.data} processing={processing} scorecard={scorecard} />
     </PlayerProvider>
   );
 }
@@ -83,7 +84,7 @@ function ConsentFact({ callId }: { callId: string }) {
   );
 }
 
-function CallView({ call, processing }: { call: CallDetail; processing: boolean }) {
+function CallView({ call, processing, scorecard }: { call: CallDetail; processing: boolean; scorecard?: ReactNode }) {
   const { isManager } = useOrg();
   const status = STATUS[call.status] ?? { label: call.status, kind: "" };
   return (
@@ -140,6 +141,7 @@ function CallView({ call, processing }: { call: CallDetail; processing: boolean 
           <Card title="Tracker hits">
             <TrackerHits callId={call.id} />
           </Card>
+          {scorecard}
           <Card title="Coaching comments">
             <Comments callId={call.id} orgId={call.org_id} canComment={isManager} />
           </Card>
