@@ -143,6 +143,52 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"email_events": {
+                  Row: {
+                    "created_at": string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason": string | null,"severity": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"event"?: string,"id"?: string,"message_id"?: string,"occurred_at"?: string,"org_id"?: string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_events_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "body_html": string | null,"body_text": string,"created_at": string,"id": string,"key": string,"late_variables": (string)[],"name": string,"org_id": string,"subject": string,"updated_at": string,"updated_by": string | null,"variables": (string)[]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body_html"?: string | null,"body_text": string,"created_at"?: string,"id"?: string,"key": string,"late_variables"?: (string)[],"name": string,"org_id": string,"subject": string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Update: {
+                    "body_html"?: string | null,"body_text"?: string,"created_at"?: string,"id"?: string,"key"?: string,"late_variables"?: (string)[],"name"?: string,"org_id"?: string,"subject"?: string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_templates_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"feature_flags": {
                   Row: {
                     "created_at": string,"created_by": string | null,"enabled": boolean | null,"id": string,"key": string,"limit_value": number | null,"note": string | null,"org_id": string,"updated_at": string
@@ -365,6 +411,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"messages": {
+                  Row: {
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string,"created_at": string,"direction": Database["public"]['Enums']["email_direction"],"error": string | null,"from_address": string,"id": string,"in_reply_to": string | null,"mailgun_id": string | null,"matched_by": string | null,"message_id_header": string | null,"org_id": string,"payload": NonNullable<Json>,"references_header": string | null,"reply_to": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["email_status"],"status_at": string,"stripped_text": string | null,"subject": string,"template_key": string | null,"thread_id": string | null,"to_address": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text": string,"created_at"?: string,"direction": Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address": string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id": string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status": Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject": string,"template_key"?: string | null,"thread_id"?: string | null,"to_address": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string,"created_at"?: string,"direction"?: Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id"?: string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject"?: string,"template_key"?: string | null,"thread_id"?: string | null,"to_address"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "messages_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"organizations": {
                   Row: {
                     "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"time_zone": string,"updated_at": string
@@ -567,6 +639,46 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"thread_reads": {
+                  Row: {
+                    "read_at": string,"thread_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "read_at"?: string,"thread_id": string,"user_id": string
+                  }
+                  Update: {
+                    "read_at"?: string,"thread_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "thread_reads_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"threads": {
+                  Row: {
+                    "contact_email": string,"contact_name": string | null,"created_at": string,"created_by": string | null,"id": string,"last_message_at": string,"org_id": string,"reply_token": string,"source_id": string | null,"source_type": string | null,"subject": string,"unmatched": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "contact_email": string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id": string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject": string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "contact_email"?: string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id"?: string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject"?: string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "threads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -647,6 +759,9 @@ isOneToOne: false
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
             }[]
                            },
+"apply_email_event":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
                            },
@@ -715,6 +830,18 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"draft_call_follow_up":
+{ Args: { "p_call_id": string }; Returns: Json
+                           },
+"draft_referral_email":
+{ Args: { "p_referral_id": string }; Returns: Json
+                           },
+"email_for_sending":
+{ Args: { "p_domain": string,"p_message_id": string }; Returns: Json
+                           },
+"email_template_preview":
+{ Args: { "p_key": string,"p_org_id": string,"p_variables": Json }; Returns: Json
+                           },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
@@ -735,6 +862,9 @@ isOneToOne: false
 "gross_margin_goal":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"ingest_inbound_email":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "ingest_recording":
 { Args: { "p": Json }; Returns: Json
                            },
@@ -754,6 +884,14 @@ isOneToOne: false
               "contacted_at": string,"deal_value": number,"id": string,"lost_at": string,"next_statuses": (Database["public"]['Enums']["referral_status"])[],"notes": string,"owner_id": string,"owner_name": string,"qualified_at": string,"referred_email": string,"referred_name": string,"referred_phone": string,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"status_counts": Json,"submitted_at": string,"total_count": number,"won_at": string
             }[]
                            },
+"list_threads":
+{ Args: { "p_limit"?: number,"p_org_id": string,"p_unmatched"?: boolean }; Returns: {
+              "contact_email": string,"contact_name": string,"created_by": string,"id": string,"last_direction": Database["public"]['Enums']["email_direction"],"last_message_at": string,"last_snippet": string,"last_status": Database["public"]['Enums']["email_status"],"message_count": number,"source_id": string,"source_type": string,"subject": string,"unmatched": boolean,"unread": number
+            }[]
+                           },
+"mark_thread_read":
+{ Args: { "p_thread_id": string }; Returns: undefined
+                           },
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
                            },
@@ -765,6 +903,9 @@ isOneToOne: false
                            },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
+                           },
+"record_email_result":
+{ Args: { "p_error"?: string,"p_mailgun_id"?: string,"p_message_id": string,"p_status": Database["public"]['Enums']["email_status"] }; Returns: undefined
                            },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
@@ -784,6 +925,9 @@ isOneToOne: false
 "revoke_invitation":
 { Args: { "p_invitation_id": string }; Returns: undefined
                            },
+"save_email_template":
+{ Args: { "p_body_html"?: string,"p_body_text": string,"p_key": string,"p_org_id": string,"p_subject": string }; Returns: undefined
+                           },
 "save_transcript":
 { Args: { "p": Json,"p_call_id": string }; Returns: string
                            },
@@ -802,6 +946,9 @@ isOneToOne: false
 { Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
+                           },
+"send_email_message":
+{ Args: { "p_body": string,"p_contact_name"?: string,"p_org_id": string,"p_source_id"?: string,"p_source_type"?: string,"p_subject": string,"p_template_key"?: string,"p_thread_id"?: string,"p_to": string }; Returns: Json
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined
@@ -858,7 +1005,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","email_direction": "outbound"|"inbound","email_status": "queued"|"sent"|"delivered"|"failed"|"bounced"|"complained"|"received"|"canceled","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -974,7 +1121,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"email_direction": ["outbound", "inbound"],"email_status": ["queued", "sent", "delivered", "failed", "bounced", "complained", "received", "canceled"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const

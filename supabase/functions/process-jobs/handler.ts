@@ -13,13 +13,13 @@ import { twilioClient } from "../_shared/providers/twilio.ts";
 import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
 import { reportUsage } from "./report_usage.ts";
-import { sendInvitationEmail } from "./send_invitation_email.ts";
+import { sendEmailJob } from "./send_email.ts";
 import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
   report_usage: reportUsage,
-  send_invitation_email: sendInvitationEmail,
+  send_email: sendEmailJob,
 };
 
 const Body = z.object({
