@@ -42,6 +42,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/activities", "acmeManager", "Activities"],
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
+  ["/app/messages", "acmeManager", "Messages"],
   ["/staff", "staff", "Tenant margins"],
 ];
 for (const [path, who, heading] of SCREENS) {

@@ -23,6 +23,7 @@ const ActivitiesPage = lazy(() =>
   import("../features/activities/components/ActivitiesPage").then((m) => ({ default: m.ActivitiesPage }))
 );
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
+const MessagesPage = lazy(() => import("../features/email/components/MessagesPage").then((m) => ({ default: m.MessagesPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
@@ -98,6 +99,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/activities", () => <ActivitiesPage />],
   ["/app/referrals", () => <ReferralsPage />],
   ["/app/what-if", () => <WhatIfPage />],
+  ["/app/messages", () => <MessagesPage />],
   ["/app/members", () => <MembersPage />],
 ];
 

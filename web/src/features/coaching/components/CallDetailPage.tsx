@@ -85,7 +85,10 @@ function CallView({ call, processing }: { call: CallDetail; processing: boolean 
             </div>
           </dl>
         </div>
-        {isManager && <ReanalyzeButton call={call} processing={processing} />}
+        <div className="coach-actions">
+          <Link to={`/app/messages?compose=call&call=${encodeURIComponent(call.id)}`} className="button secondary">Send follow-up email</Link>
+          {isManager && <ReanalyzeButton call={call} processing={processing} />}
+        </div>
       </header>
       {call.status === "failed" && (
         <Banner kind="error">The pipeline failed on this call: {call.error || "no reason was recorded"}.</Banner>
