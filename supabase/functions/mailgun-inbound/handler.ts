@@ -59,6 +59,9 @@ function headerOf(fields: Map<string, string>, name: string): string | undefined
   return undefined;
 }
 
+/** Text Postgres can store: no NUL characters, no lone surrogates. */
+const storable = (v: string | null | undefined) => (v == null ? null : v.replaceAll("\u0000", "").toWellFormed());
+
 function refused(code: string, message: string) {
   console.warn(`mailgun-inbound: refused (${code}): ${message}`);
   return jsonError(406, code, message);
@@ -123,18 +126,22 @@ async function inbound(req: Request, deps: Deps): Promise<Response> {
   }
   const m = parsed.data;
   const payload = {
-    token: fields.get("token"),
+    token: storable(fields.get("token")),
     domain: deps.domain().toLowerCase(),
-    recipient: m.recipient,
-    from: m.from,
-    subject: m.subject ?? "",
-    body_plain: m["body-plain"] ?? null,
-    stripped_text: m["stripped-text"] ?? null,
-    body_html: m["body-html"] ?? null,
-    message_id: m["Message-Id"],
-    in_reply_to: m["In-Reply-To"] ?? null,
-    references: m.References ?? null,
-    attachments: files.map((f) => ({ name: (f.name || "attachment").slice(0, 255), type: (f.type || "application/octet-stream").slice(0, 255), size: f.size })),
+    recipient: storable(m.recipient),
+    from: storable(m.from),
+    subject: storable(m.subject ?? ""),
+    body_plain: storable(m["body-plain"]),
+    stripped_text: storable(m["stripped-text"]),
+    body_html: storable(m["body-html"]),
+    message_id: storable(m["Message-Id"]),
+    in_reply_to: storable(m["In-Reply-To"]),
+    references: storable(m.References),
+    attachments: files.map((f) => ({
+      name: storable(f.name || "attachment")!.slice(0, 255),
+      type: storable(f.type || "application/octet-stream")!.slice(0, 255),
+      size: f.size,
+    })),
   };
   try {
     const sql = deps.sql();
@@ -185,11 +192,11 @@ async function event(req: Request, deps: Deps): Promise<Response> {
     const [{ r }] = await sql<{ r: Record<string, unknown> }[]>`select public.apply_email_event(${
       sql.json({
         token: parsed.data.signature.token,
-        event_id: e.id,
+        event_id: storable(e.id),
         event: kind,
         severity: e.severity ?? null,
-        reason: e.reason ?? null,
-        message_id: e.message.headers["message-id"],
+        reason: storable(e.reason),
+        message_id: storable(e.message.headers["message-id"]),
         occurred_at: e.timestamp ?? null,
       })
     }) as r`;

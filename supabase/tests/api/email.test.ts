@@ -155,6 +155,17 @@ Deno.test("email: multipart forwards record attachments; oversized attachments a
   assert.equal(big.status, 406);
 });
 
+Deno.test("email: a forward with characters Postgres cannot store (NUL) is stored without them", async () => {
+  const org = await createOrg();
+  const res = await post(forward({
+    recipient: `${org.slug}@${SANDBOX_MAILGUN_DOMAIN}`, from: "nul@c.test", subject: "Odd\u0000bytes",
+    "body-plain": "before\u0000after", "Message-Id": `<nul-${crypto.randomUUID()}@c.test>`,
+  }));
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const [m] = await withDb((sql) => sql`select subject, body_text from public.messages where id = ${res.body.message_id}`);
+  assert.deepEqual({ ...m }, { subject: "Oddbytes", body_text: "beforeafter" });
+});
+
 Deno.test("email: threads and the unmatched inbox never cross tenants", async () => {
   const a = await createOrg();
   const b = await createOrg();
