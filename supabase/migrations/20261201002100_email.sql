@@ -103,6 +103,7 @@ comment on table public.email_events is 'Mailgun delivery events (once per Mailg
 
 create table public.thread_reads (
   thread_id uuid not null references public.threads (id) on delete cascade,
+  org_id uuid not null references public.organizations (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
   read_at timestamptz not null default now(),
   primary key (thread_id, user_id)
@@ -130,6 +131,7 @@ create index messages_message_id_idx on public.messages (message_id_header) wher
 create index email_events_message_idx on public.email_events (message_id);
 create index email_events_org_idx on public.email_events (org_id);
 create index thread_reads_user_idx on public.thread_reads (user_id);
+create index thread_reads_org_idx on public.thread_reads (org_id);
 create index mailgun_webhook_tokens_seen_idx on private.mailgun_webhook_tokens (seen_at);
 
 -- Triggers ------------------------------------------------------------------------
@@ -218,7 +220,7 @@ create policy "Managers read their organization's delivery events" on public.ema
   using (org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[])));
 create policy "Members read their own thread reads" on public.thread_reads
   for select to authenticated
-  using (user_id = (select auth.uid()));
+  using (user_id = (select auth.uid()) and org_id in (select private.user_org_ids()));
 
 revoke all on public.email_templates, public.threads, public.messages, public.email_events, public.thread_reads
   from anon, authenticated;
@@ -583,7 +585,7 @@ begin
     returning * into v_thread;
   end if;
   v_id := private.queue_email(p_org_id, v_to, v_subject, p_body, null, v_uid, v_thread.id, p_template_key);
-  insert into public.thread_reads (thread_id, user_id) values (v_thread.id, v_uid)
+  insert into public.thread_reads (thread_id, org_id, user_id) values (v_thread.id, p_org_id, v_uid)
   on conflict (thread_id, user_id) do update set read_at = now();
   return jsonb_build_object('thread_id', v_thread.id, 'message_id', v_id);
 end;
@@ -687,13 +689,15 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := private.require_user();
+  v_org uuid;
 begin
-  if not exists (select 1 from public.threads t where t.id = p_thread_id
-                  and (private.has_org_role(t.org_id, array['owner', 'admin', 'manager']::public.org_role[])
-                       or t.id in (select private.own_thread_ids()))) then
+  select t.org_id into v_org from public.threads t where t.id = p_thread_id
+     and (private.has_org_role(t.org_id, array['owner', 'admin', 'manager']::public.org_role[])
+          or t.id in (select private.own_thread_ids()));
+  if v_org is null then
     raise exception 'no such thread' using errcode = 'SP404';
   end if;
-  insert into public.thread_reads (thread_id, user_id) values (p_thread_id, v_uid)
+  insert into public.thread_reads (thread_id, org_id, user_id) values (p_thread_id, v_org, v_uid)
   on conflict (thread_id, user_id) do update set read_at = now();
 end;
 $$;

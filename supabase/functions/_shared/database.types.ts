@@ -641,17 +641,23 @@ isOneToOne: false
                   ]
                 },"thread_reads": {
                   Row: {
-                    "read_at": string,"thread_id": string,"user_id": string
+                    "org_id": string,"read_at": string,"thread_id": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "read_at"?: string,"thread_id": string,"user_id": string
+                    "org_id": string,"read_at"?: string,"thread_id": string,"user_id": string
                   }
                   Update: {
-                    "read_at"?: string,"thread_id"?: string,"user_id"?: string
+                    "org_id"?: string,"read_at"?: string,"thread_id"?: string,"user_id"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "thread_reads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "thread_reads_thread_id_fkey"
       columns: ["thread_id"]
 isOneToOne: false

@@ -7,13 +7,14 @@
 // the message.
 import assert from "node:assert/strict";
 import { instance, type InstanceName, SANDBOX_MAILGUN_DOMAIN, SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY } from "../../local/config.ts";
-import { API_URL, kickWorker, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
+import { accessToken, ANON_KEY, API_URL, kickWorker, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
 import { mailgunSignature } from "../../functions/_shared/providers/mailgun.ts";
-import { addMember, createAgent, createOrg, type Org, withDb } from "./fixtures.ts";
+import { addMember, createAgent, createCall, createOrg, type Org, withDb } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
 const MAILGUN = `http://127.0.0.1:${inst.ports.mailgun}/_sandbox`;
 const INBOUND = `${API_URL}/functions/v1/mailgun-inbound`;
+const OPENAI = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
 type Json = Record<string, any>;
 
 async function control(path: string, body: unknown): Promise<Json> {
@@ -209,4 +210,40 @@ Deno.test("email: a Mailgun 5xx is retried by the queue and sends exactly one me
   const [m] = await withDb((sql) => sql`select status, mailgun_id from public.messages where id = ${message_id}`);
   assert.equal(m.status, "sent");
   assert.ok(m.mailgun_id);
+});
+
+async function draft(user: string, body: unknown) {
+  const res = await fetch(`${API_URL}/functions/v1/email-draft`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${await accessToken(user)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+Deno.test("email-draft: a call's follow-up is written by the model, or from the template when it fails; other tenants get 404", async () => {
+  const org = await createOrg();
+  const call = await createCall(org, { status: "analyzed" });
+  const byModel = await draft(org.owner.id, { kind: "call", id: call.id });
+  assert.equal(byModel.status, 200, JSON.stringify(byModel.body));
+  assert.equal(byModel.body.drafted_by, "llm");
+  assert.ok(byModel.body.text.length > 0 && byModel.body.subject.length > 0);
+  assert.deepEqual([byModel.body.source_type, byModel.body.source_id], ["call", call.id]);
+
+  const fault = await (await fetch(`${OPENAI}/faults`, {
+    method: "POST", body: JSON.stringify({ kind: "server_error", path: "/v1/chat/completions" }),
+  })).json();
+  try {
+    const byTemplate = await draft(org.owner.id, { kind: "call", id: call.id });
+    assert.equal(byTemplate.body.drafted_by, "template");
+    assert.equal(byTemplate.body.subject, "Following up on our call");
+    assert.match(byTemplate.body.text, /Next steps:/);
+  } finally {
+    for (const f of fault.faults ?? []) await fetch(`${OPENAI}/faults/${f.id}`, { method: "DELETE" }).then((r) => r.body?.cancel());
+  }
+  const other = await createOrg();
+  const cross = await draft(other.owner.id, { kind: "call", id: call.id });
+  assert.equal(cross.status, 404, JSON.stringify(cross.body));
+  const bad = await draft(org.owner.id, { kind: "sim", id: call.id });
+  assert.equal(bad.status, 400);
 });

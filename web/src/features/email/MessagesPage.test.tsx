@@ -5,9 +5,15 @@ import { cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { renderScreen } from "../../testing/render";
+import { callFunction } from "../../lib/functions";
 import { MessagesPage } from "./components/MessagesPage";
 
 vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
+vi.mock("../../lib/functions", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../lib/functions")>()),
+  callFunction: vi.fn(),
+}));
+const fn = vi.mocked(callFunction);
 
 const thread = (over: Record<string, unknown> = {}) => ({
   id: "t1", subject: "Following up", contact_email: "pat@example.test", contact_name: null, unmatched: false, source_type: null,
@@ -59,14 +65,16 @@ describe("MessagesPage", () => {
 
   it("pre-fills the follow-up of a call and sends it", async () => {
     db.on("rpc:list_threads", () => ({ data: [], error: null }));
-    db.on("rpc:draft_call_follow_up", () => ({
-      data: { subject: "Following up on our call", text: "Summary: panels ordered", template_key: "call_follow_up", source_type: "call", source_id: "c1", to: null },
-      error: null,
-    }));
+    fn.mockResolvedValue({
+      subject: "Following up on our call", text: "Summary: panels ordered", template_key: "call_follow_up", source_type: "call",
+      source_id: "c1", to: null, drafted_by: "llm",
+    });
     db.on("rpc:send_email_message", () => ({ data: { thread_id: "t9", message_id: "m9" }, error: null }));
     renderScreen(<MessagesPage />, { url: "/app/messages?compose=call&call=c1" });
     const form = await screen.findByRole("form", { name: "New email" });
     expect((within(form).getByLabelText("Message") as HTMLTextAreaElement).value).toBe("Summary: panels ordered");
+    expect(fn).toHaveBeenCalledWith("email-draft", { kind: "call", id: "c1" });
+    expect(within(form).getByTestId("drafted-by").textContent).toMatch(/Drafted by AI/);
     fireEvent.change(within(form).getByLabelText("To"), { target: { value: "pat@example.test" } });
     fireEvent.click(within(form).getByRole("button", { name: "Send email" }));
     await vi.waitFor(() => expect(db.queries("send_email_message", "rpc").map((q) => q.payload)).toEqual([{

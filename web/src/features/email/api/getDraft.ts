@@ -1,7 +1,9 @@
-// A pre-filled email: a call's follow-up (its insight's summary and next
-// steps in the call_follow_up template) or an introduction to a referral.
+// A pre-filled email from the email-draft function: a call's follow-up (its
+// insight's summary and next steps in the call_follow_up template, rewritten
+// by the model when the backend has an OpenAI key) or an introduction to a
+// referral.
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { supabase } from "../../../lib/supabase";
+import { callFunction } from "../../../lib/functions";
 
 export type DraftSource = { kind: "call" | "referral"; id: string };
 export interface Draft {
@@ -12,14 +14,12 @@ export interface Draft {
   source_id: string;
   to: string | null;
   contact_name?: string | null;
+  drafted_by: "llm" | "template";
+  llm_error?: string;
 }
 
-export async function fetchDraft(src: DraftSource): Promise<Draft> {
-  const { data, error } = src.kind === "call"
-    ? await supabase.rpc("draft_call_follow_up", { p_call_id: src.id })
-    : await supabase.rpc("draft_referral_email", { p_referral_id: src.id });
-  if (error) throw error;
-  return data as unknown as Draft;
+export function fetchDraft(src: DraftSource): Promise<Draft> {
+  return callFunction<Draft>("email-draft", { kind: src.kind, id: src.id });
 }
 
 export const draftQueryOptions = (src: DraftSource) =>

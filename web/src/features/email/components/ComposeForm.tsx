@@ -43,6 +43,10 @@ export function ComposeForm({ source, onSent, onCancel }: {
   return (
     <form className="mail-compose" onSubmit={submit} aria-label="New email">
       <h2>{source?.kind === "call" ? "Follow-up email" : source?.kind === "referral" ? "Email to a referral" : "New email"}</h2>
+      {draft.data?.drafted_by === "llm" && (
+        <p className="muted" data-testid="drafted-by">Drafted by AI from the call's summary and next steps — check it before sending.</p>
+      )}
+      {draft.data?.llm_error && <p className="muted" data-testid="drafted-by">{draft.data.llm_error}</p>}
       <label>
         To
         <input type="email" name="to" required maxLength={320} value={to} onChange={(e) => setTo(e.target.value)} autoComplete="email" />
