@@ -5,7 +5,7 @@
 -- the recipient's organization only, the unmatched inbox, replayed tokens,
 -- idempotence on Message-Id, delivery events, and activities / email goals.
 begin;
-select plan(42);
+select plan(43);
 \ir fixtures.sql
 
 select tests.create_user('owner_a');
@@ -182,6 +182,14 @@ insert into ids select 'sim', private.send_email(tests.id('acme'), 'agent@acme.t
 select tests.clear_authentication();
 select is((select subject from public.messages where id = (select id from ids where name = 'sim')), 'New practice session: Discovery',
   'the SIM domain can send a sim_assignment notice through private.send_email');
+
+-- A member's mailbox is no bulk sender: 100 an hour.
+insert into public.messages (org_id, direction, status, from_address, to_address, subject, body_text, sent_by)
+select tests.id('acme'), 'outbound', 'sent', 'x@mg.test', 'y@example.com', 'Bulk', 'Hi', tests.id('agent_a2') from generate_series(1, 100);
+select tests.authenticate_as('agent_a2');
+select throws_ok($$select public.send_email_message(tests.id('acme'), 'a@b.test', 'One more', 'Hi')$$, 'SP429', null,
+  'the 101st email within the hour: SP429');
+select tests.clear_authentication();
 
 select * from finish();
 rollback;
