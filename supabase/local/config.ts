@@ -130,6 +130,8 @@ export const SANDBOX_STRIPE_SECRET_KEY = "sk_test_local_sandbox";
 export const SANDBOX_STRIPE_WEBHOOK_SECRET = "whsec_local_sandbox";
 export const SANDBOX_MAILGUN_API_KEY = "key-local-sandbox";
 export const SANDBOX_RECORDING_URL_SECRET = "local-recording-url-secret-not-for-production";
+export const SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY = "local-sandbox-mailgun-signing-key";
+export const SANDBOX_MAILGUN_DOMAIN = "mg.salespulse.test";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -149,7 +151,8 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     STRIPE_API_BASE_URL: `http://127.0.0.1:${i.ports.stripe}`,
     PUBLIC_SITE_URL: `http://127.0.0.1:${i.ports.web}`,
     MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY,
-    MAILGUN_DOMAIN: "mg.salespulse.test",
+    MAILGUN_DOMAIN: SANDBOX_MAILGUN_DOMAIN,
+    MAILGUN_WEBHOOK_SIGNING_KEY: SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
     MAILGUN_API_BASE_URL: `http://127.0.0.1:${i.ports.mailgun}`,
     ...(i.name === "test"
       ? {

@@ -10,6 +10,7 @@ import {
   JWT_SECRET,
   ROOT,
   SANDBOX_MAILGUN_API_KEY,
+  SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
   SANDBOX_OPENAI_API_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_STRIPE_WEBHOOK_SECRET,
@@ -237,10 +238,14 @@ export function services(i: Instance): ServiceSpec[] {
     {
       name: "mailgun",
       cmd: deno,
-      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/mailgun.ts"), "--port", String(i.ports.mailgun)],
+      args: [
+        "run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/mailgun.ts"),
+        "--port", String(i.ports.mailgun),
+        "--route", `${i.apiUrl}/functions/v1/mailgun-inbound`,
+      ],
       port: i.ports.mailgun,
       health: `http://127.0.0.1:${i.ports.mailgun}/_sandbox/health`,
-      env: { ...common, MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY },
+      env: { ...common, MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY, MAILGUN_WEBHOOK_SIGNING_KEY: SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY },
     },
     {
       name: "functions",

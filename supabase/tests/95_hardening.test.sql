@@ -107,8 +107,8 @@ select throws_ok($$select public.invite_member('e1000000-0000-4000-8000-00000000
 reset role;
 select is((select count(*)::int from public.invitations where email = 'new.hire@hardening.test' and revoked_at is null), 1,
   'the refused re-invitation changed nothing (the first stays pending)');
-select is((select count(*)::int from public.jobs where kind = 'send_invitation_email'
-            and payload->>'invitation_id' in (select id::text from public.invitations where email = 'new.hire@hardening.test')), 1,
+select is((select count(*)::int from public.jobs where kind = 'send_email'
+            and dedupe_key in (select 'invitation:' || id::text from public.invitations where email = 'new.hire@hardening.test')), 1,
   'and queued no second email');
 -- Five a day: move the earlier ones back past the minute and try again.
 update public.invitations set created_at = now() - interval '2 minutes' where email = 'new.hire@hardening.test';

@@ -45,6 +45,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/what-if", "acmeManager", "What-if"],
   ["/app/sims", "acmeManager", "Practice"],
   ["/app/scorecards", "acmeManager", "Scorecards"],
+  ["/app/messages", "acmeManager", "Messages"],
   ["/staff", "staff", "Tenant margins"],
   ["/staff/tenants", "staff", "Tenants"],
 ];

@@ -244,7 +244,7 @@ test("an owner invites a teammate; the invitation is listed and emailed", async 
   await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
   const [inv] = await rest<{ id: string }[]>(`invitations?select=id&email=eq.${email}`);
   const jobs = await rest<{ kind: string }[]>(`jobs?select=kind&dedupe_key=eq.invitation:${inv.id}`);
-  expect(jobs).toEqual([{ kind: "send_invitation_email" }]);
+  expect(jobs).toEqual([{ kind: "send_email" }]);
   // The worker sends it through Mailgun (the stand-in here).
   await fetch(`${API_URL}/functions/v1/process-jobs`, {
     method: "POST",

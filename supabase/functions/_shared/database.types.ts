@@ -143,6 +143,52 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"email_events": {
+                  Row: {
+                    "created_at": string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason": string | null,"severity": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"event"?: string,"id"?: string,"message_id"?: string,"occurred_at"?: string,"org_id"?: string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_events_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "body_html": string | null,"body_text": string,"created_at": string,"id": string,"key": string,"late_variables": (string)[],"name": string,"org_id": string,"subject": string,"updated_at": string,"updated_by": string | null,"variables": (string)[]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body_html"?: string | null,"body_text": string,"created_at"?: string,"id"?: string,"key": string,"late_variables"?: (string)[],"name": string,"org_id": string,"subject": string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Update: {
+                    "body_html"?: string | null,"body_text"?: string,"created_at"?: string,"id"?: string,"key"?: string,"late_variables"?: (string)[],"name"?: string,"org_id"?: string,"subject"?: string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_templates_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"feature_flags": {
                   Row: {
                     "created_at": string,"created_by": string | null,"enabled": boolean | null,"id": string,"key": string,"limit_value": number | null,"note": string | null,"org_id": string,"updated_at": string
@@ -365,6 +411,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"messages": {
+                  Row: {
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string,"created_at": string,"direction": Database["public"]['Enums']["email_direction"],"error": string | null,"from_address": string,"id": string,"in_reply_to": string | null,"mailgun_id": string | null,"matched_by": string | null,"message_id_header": string | null,"org_id": string,"payload": NonNullable<Json>,"references_header": string | null,"reply_to": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["email_status"],"status_at": string,"stripped_text": string | null,"subject": string,"template_key": string | null,"thread_id": string | null,"to_address": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text": string,"created_at"?: string,"direction": Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address": string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id": string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status": Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject": string,"template_key"?: string | null,"thread_id"?: string | null,"to_address": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string,"created_at"?: string,"direction"?: Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id"?: string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject"?: string,"template_key"?: string | null,"thread_id"?: string | null,"to_address"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "messages_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"organizations": {
                   Row: {
                     "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"time_zone": string,"updated_at": string
@@ -507,148 +579,6 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"scorecard_answers": {
-                  Row: {
-                    "answer": string,"answered_by": string | null,"call_id": string | null,"created_at": string,"evidence_quote": string | null,"evidence_time": number | null,"id": string,"is_current": boolean,"item_id": string,"note": string | null,"org_id": string,"source": string,"user_sim_id": string | null
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "answer": string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id": string,"note"?: string | null,"org_id": string,"source": string,"user_sim_id"?: string | null
-                  }
-                  Update: {
-                    "answer"?: string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id"?: string,"note"?: string | null,"org_id"?: string,"source"?: string,"user_sim_id"?: string | null
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "scorecard_answers_call_id_fkey"
-      columns: ["call_id"]
-isOneToOne: false
-      referencedRelation: "calls"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "scorecard_answers_item_id_fkey"
-      columns: ["item_id"]
-isOneToOne: false
-      referencedRelation: "scorecard_items"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "scorecard_answers_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "scorecard_answers_user_sim_id_fkey"
-      columns: ["user_sim_id"]
-isOneToOne: false
-      referencedRelation: "user_sims"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"scorecard_items": {
-                  Row: {
-                    "archived": boolean,"created_at": string,"guidance": string | null,"id": string,"key": string,"org_id": string,"partial_credit": boolean,"position": number,"question": string,"scorecard_id": string,"updated_at": string,"weight": number
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key": string,"org_id": string,"partial_credit"?: boolean,"position"?: number,"question": string,"scorecard_id": string,"updated_at"?: string,"weight"?: number
-                  }
-                  Update: {
-                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key"?: string,"org_id"?: string,"partial_credit"?: boolean,"position"?: number,"question"?: string,"scorecard_id"?: string,"updated_at"?: string,"weight"?: number
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "scorecard_items_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "scorecard_items_scorecard_id_fkey"
-      columns: ["scorecard_id"]
-isOneToOne: false
-      referencedRelation: "scorecards"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"scorecards": {
-                  Row: {
-                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"is_builtin": boolean,"name": string,"org_id": string,"pass_score": number,"source_script_id": string | null,"updated_at": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name": string,"org_id": string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
-                  }
-                  Update: {
-                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name"?: string,"org_id"?: string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "scorecards_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "scorecards_source_script_id_fkey"
-      columns: ["source_script_id"]
-isOneToOne: true
-      referencedRelation: "call_scripts"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"sim_templates": {
-                  Row: {
-                    "company": string,"created_at": string,"created_by": string | null,"difficulty": number,"id": string,"is_builtin": boolean,"max_attempts": number | null,"name": string,"objections": NonNullable<Json>,"objectives": (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament": string,"time_limit_minutes": number,"updated_at": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "company": string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name": string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
-                  }
-                  Update: {
-                    "company"?: string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name"?: string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id"?: string,"persona_name"?: string,"persona_role"?: string,"scenario"?: string,"scorecard_id"?: string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "sim_templates_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "sim_templates_scorecard_id_fkey"
-      columns: ["scorecard_id"]
-isOneToOne: false
-      referencedRelation: "scorecards"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"sims": {
-                  Row: {
-                    "assigned_by": string | null,"created_at": string,"due_at": string | null,"focus_keys": (string)[],"id": string,"min_attempts": number,"note": string | null,"org_id": string,"template_id": string,"updated_at": string,"user_id": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id": string,"template_id": string,"updated_at"?: string,"user_id": string
-                  }
-                  Update: {
-                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id"?: string,"template_id"?: string,"updated_at"?: string,"user_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "sims_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "sims_template_id_fkey"
-      columns: ["template_id"]
-isOneToOne: false
-      referencedRelation: "sim_templates"
-      referencedColumns: ["id"]
-    }
-                  ]
                 },"stripe_events": {
                   Row: {
                     "created": string,"id": string,"org_id": string | null,"outcome": string,"processed_at": string | null,"received_at": string,"type": string
@@ -709,6 +639,52 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"thread_reads": {
+                  Row: {
+                    "org_id": string,"read_at": string,"thread_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "org_id": string,"read_at"?: string,"thread_id": string,"user_id": string
+                  }
+                  Update: {
+                    "org_id"?: string,"read_at"?: string,"thread_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "thread_reads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "thread_reads_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"threads": {
+                  Row: {
+                    "contact_email": string,"contact_name": string | null,"created_at": string,"created_by": string | null,"id": string,"last_message_at": string,"org_id": string,"reply_token": string,"source_id": string | null,"source_type": string | null,"subject": string,"unmatched": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "contact_email": string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id": string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject": string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "contact_email"?: string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id"?: string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject"?: string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "threads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -755,70 +731,6 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"user_sim_turns": {
-                  Row: {
-                    "at_seconds": number,"content": string,"created_at": string,"id": number,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "at_seconds": number,"content": string,"created_at"?: string,"id"?: never,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
-                  }
-                  Update: {
-                    "at_seconds"?: number,"content"?: string,"created_at"?: string,"id"?: never,"org_id"?: string,"role"?: string,"seq"?: number,"user_id"?: string,"user_sim_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "user_sim_turns_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "user_sim_turns_user_sim_id_fkey"
-      columns: ["user_sim_id"]
-isOneToOne: false
-      referencedRelation: "user_sims"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"user_sims": {
-                  Row: {
-                    "attempt": number,"buyer": string | null,"cost_usd": number,"created_at": string,"ended_at": string | null,"id": string,"model": string | null,"org_id": string,"passed": boolean | null,"score": number | null,"score_error": string | null,"scorecard_id": string,"scored_at": string | null,"scorer": string | null,"sim_id": string | null,"started_at": string,"status": string,"template_id": string,"time_limit_minutes": number,"tips": NonNullable<Json>,"tokens_in": number,"tokens_out": number,"updated_at": string,"user_id": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "attempt": number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id": string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id": string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id": string,"time_limit_minutes": number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id": string
-                  }
-                  Update: {
-                    "attempt"?: number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id"?: string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id"?: string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id"?: string,"time_limit_minutes"?: number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "user_sims_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "user_sims_scorecard_id_fkey"
-      columns: ["scorecard_id"]
-isOneToOne: false
-      referencedRelation: "scorecards"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "user_sims_sim_id_fkey"
-      columns: ["sim_id"]
-isOneToOne: false
-      referencedRelation: "sims"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "user_sims_template_id_fkey"
-      columns: ["template_id"]
-isOneToOne: false
-      referencedRelation: "sim_templates"
-      referencedColumns: ["id"]
-    }
-                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -853,11 +765,11 @@ isOneToOne: false
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
             }[]
                            },
+"apply_email_event":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
-                           },
-"call_scorecard":
-{ Args: { "p_call_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -924,42 +836,18 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
-"duplicate_sim_template":
-{ Args: { "p_template_id": string }; Returns: string
+"draft_call_follow_up":
+{ Args: { "p_call_id": string }; Returns: Json
                            },
-"end_sim_session":
-{ Args: { "p_session_id": string }; Returns: {
-              "attempt": number,
-"buyer": string | null,
-"cost_usd": number,
-"created_at": string,
-"ended_at": string | null,
-"id": string,
-"model": string | null,
-"org_id": string,
-"passed": boolean | null,
-"score": number | null,
-"score_error": string | null,
-"scorecard_id": string,
-"scored_at": string | null,
-"scorer": string | null,
-"sim_id": string | null,
-"started_at": string,
-"status": string,
-"template_id": string,
-"time_limit_minutes": number,
-"tips": NonNullable<Json>,
-"tokens_in": number,
-"tokens_out": number,
-"updated_at": string,
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "user_sims"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
+"draft_referral_email":
+{ Args: { "p_referral_id": string }; Returns: Json
+                           },
+"email_for_sending":
+{ Args: { "p_domain": string,"p_message_id": string }; Returns: Json
+                           },
+"email_template_preview":
+{ Args: { "p_key": string,"p_org_id": string,"p_variables": Json }; Returns: Json
+                           },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
@@ -980,6 +868,9 @@ isOneToOne: false
 "gross_margin_goal":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"ingest_inbound_email":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "ingest_recording":
 { Args: { "p": Json }; Returns: Json
                            },
@@ -999,11 +890,16 @@ isOneToOne: false
               "contacted_at": string,"deal_value": number,"id": string,"lost_at": string,"next_statuses": (Database["public"]['Enums']["referral_status"])[],"notes": string,"owner_id": string,"owner_name": string,"qualified_at": string,"referred_email": string,"referred_name": string,"referred_phone": string,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"status_counts": Json,"submitted_at": string,"total_count": number,"won_at": string
             }[]
                            },
+"list_threads":
+{ Args: { "p_limit"?: number,"p_org_id": string,"p_unmatched"?: boolean }; Returns: {
+              "contact_email": string,"contact_name": string,"created_by": string,"id": string,"last_direction": Database["public"]['Enums']["email_direction"],"last_message_at": string,"last_snippet": string,"last_status": Database["public"]['Enums']["email_status"],"message_count": number,"source_id": string,"source_type": string,"subject": string,"unmatched": boolean,"unread": number
+            }[]
+                           },
+"mark_thread_read":
+{ Args: { "p_thread_id": string }; Returns: undefined
+                           },
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
-                           },
-"note_sim_score_error":
-{ Args: { "p_error": string,"p_session_id": string }; Returns: undefined
                            },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
@@ -1011,19 +907,11 @@ isOneToOne: false
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
                            },
-"override_call_scorecard_item":
-{ Args: { "p_answer": string,"p_call_id": string,"p_item_id": string,"p_note"?: string }; Returns: string
-                           },
-"practice_effect":
-{ Args: { "p_org_id": string,"p_user_id"?: string,"p_window"?: number }; Returns: {
-              "after_calls": number,"after_rate": number,"assigned_at": string,"before_calls": number,"before_rate": number,"item_key": string,"practice_sessions": number,"practiced_at": string,"question": string,"sim_id": string,"template_name": string
-            }[]
-                           },
-"practice_weak_items":
-{ Args: { "p_due_at"?: string,"p_keys": (string)[],"p_org_id": string,"p_user_id": string }; Returns: string
-                           },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
+                           },
+"record_email_result":
+{ Args: { "p_error"?: string,"p_mailgun_id"?: string,"p_message_id": string,"p_status": Database["public"]['Enums']["email_status"] }; Returns: undefined
                            },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
@@ -1031,57 +919,6 @@ isOneToOne: false
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
-"record_sim_score":
-{ Args: { "p": Json,"p_session_id": string }; Returns: {
-              "attempt": number,
-"buyer": string | null,
-"cost_usd": number,
-"created_at": string,
-"ended_at": string | null,
-"id": string,
-"model": string | null,
-"org_id": string,
-"passed": boolean | null,
-"score": number | null,
-"score_error": string | null,
-"scorecard_id": string,
-"scored_at": string | null,
-"scorer": string | null,
-"sim_id": string | null,
-"started_at": string,
-"status": string,
-"template_id": string,
-"time_limit_minutes": number,
-"tips": NonNullable<Json>,
-"tokens_in": number,
-"tokens_out": number,
-"updated_at": string,
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "user_sims"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
-"record_sim_turn":
-{ Args: { "p_buyer"?: string,"p_content": string,"p_model"?: string,"p_role": string,"p_session_id": string,"p_tokens_in"?: number,"p_tokens_out"?: number }; Returns: {
-              "at_seconds": number,
-"content": string,
-"created_at": string,
-"id": number,
-"org_id": string,
-"role": string,
-"seq": number,
-"user_id": string,
-"user_sim_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "user_sim_turns"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
@@ -1093,6 +930,9 @@ isOneToOne: false
                            },
 "revoke_invitation":
 { Args: { "p_invitation_id": string }; Returns: undefined
+                           },
+"save_email_template":
+{ Args: { "p_body_html"?: string,"p_body_text": string,"p_key": string,"p_org_id": string,"p_subject": string }; Returns: undefined
                            },
 "save_transcript":
 { Args: { "p": Json,"p_call_id": string }; Returns: string
@@ -1112,6 +952,9 @@ isOneToOne: false
 { Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
+                           },
+"send_email_message":
+{ Args: { "p_body": string,"p_contact_name"?: string,"p_org_id": string,"p_source_id"?: string,"p_source_type"?: string,"p_subject": string,"p_template_key"?: string,"p_thread_id"?: string,"p_to": string }; Returns: Json
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined
@@ -1150,57 +993,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
-"sim_assignments":
-{ Args: { "p_org_id": string }; Returns: {
-              "attempts": number,"best_score": number,"due_at": string,"focus_keys": (string)[],"id": string,"min_attempts": number,"scored": number,"status": string,"template_id": string,"template_name": string,"user_id": string,"user_name": string
-            }[]
-                           },
-"sim_leaderboard":
-{ Args: { "p_org_id": string,"p_template_id"?: string }; Returns: {
-              "attempts": number,"best_score": number,"first_score": number,"last_at": string,"passed": boolean,"template_id": string,"template_name": string,"user_id": string,"user_name": string
-            }[]
-                           },
-"sim_session":
-{ Args: { "p_session_id": string }; Returns: Json
-                           },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
             }[]
                            },
-"start_sim_session":
-{ Args: { "p_sim_id"?: string,"p_template_id": string }; Returns: {
-              "attempt": number,
-"buyer": string | null,
-"cost_usd": number,
-"created_at": string,
-"ended_at": string | null,
-"id": string,
-"model": string | null,
-"org_id": string,
-"passed": boolean | null,
-"score": number | null,
-"score_error": string | null,
-"scorecard_id": string,
-"scored_at": string | null,
-"scorer": string | null,
-"sim_id": string | null,
-"started_at": string,
-"status": string,
-"template_id": string,
-"time_limit_minutes": number,
-"tips": NonNullable<Json>,
-"tokens_in": number,
-"tokens_out": number,
-"updated_at": string,
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "user_sims"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
 "submit_referral":
 { Args: { "p_deal_value"?: number,"p_notes"?: string,"p_org_id": string,"p_referred_email"?: string,"p_referred_name": string,"p_referred_phone"?: string,"p_referrer_kind": Database["public"]['Enums']["referrer_kind"],"p_referrer_name": string }; Returns: string
                            },
@@ -1211,15 +1008,10 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
             }[]
-                           },
-"weak_scorecard_items":
-{ Args: { "p_last_n"?: number,"p_org_id": string,"p_user_id"?: string }; Returns: {
-              "calls": number,"hit_rate": number,"item_key": string,"question": string
-            }[]
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","email_direction": "outbound"|"inbound","email_status": "queued"|"sent"|"delivered"|"failed"|"bounced"|"complained"|"received"|"canceled","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1335,7 +1127,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"email_direction": ["outbound", "inbound"],"email_status": ["queued", "sent", "delivered", "failed", "bounced", "complained", "received", "canceled"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const

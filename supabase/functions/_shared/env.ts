@@ -81,6 +81,12 @@ export const mailgunEnv = parser(z.object({
   MAILGUN_API_BASE_URL: url.optional(),
 }));
 
+/** mailgun-inbound: the key Mailgun signs its posts with, and the domain mail arrives at. */
+export const mailgunInboundEnv = parser(z.object({
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(8),
+  MAILGUN_DOMAIN: z.string().min(3),
+}));
+
 // --- the settings as the code that uses them takes them ----------------------
 
 const noTrailingSlash = (u: string) => u.replace(/\/+$/, "");

@@ -35,9 +35,15 @@ export function handleCors(req: Request): Response | null {
 
 /** Reads at most `limit` bytes of the body; null when it is larger. */
 export async function readBounded(req: Request, limit: number): Promise<string | null> {
+  const bytes = await readBoundedBytes(req, limit);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
+
+/** The body's bytes when it has at most `limit` of them; null when it is larger. */
+export async function readBoundedBytes(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) return null;
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -57,7 +63,7 @@ export async function readBounded(req: Request, limit: number): Promise<string |
     all.set(c, o);
     o += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /** The fields of an application/x-www-form-urlencoded body (the last of a repeated name wins). */

@@ -14,8 +14,8 @@ import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
 import { deleteRecording, erasePerson } from "./privacy.ts";
 import { reportUsage } from "./report_usage.ts";
-import { sendInvitationEmail } from "./send_invitation_email.ts";
 import { sendTrackerAlertEmail } from "./send_tracker_alert_email.ts";
+import { sendEmailJob } from "./send_email.ts";
 import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
@@ -23,8 +23,8 @@ export const HANDLERS: Record<string, JobHandler> = {
   delete_recording: deleteRecording,
   erase_person: erasePerson,
   report_usage: reportUsage,
-  send_invitation_email: sendInvitationEmail,
   send_tracker_alert_email: sendTrackerAlertEmail,
+  send_email: sendEmailJob,
 };
 
 const Body = z.object({

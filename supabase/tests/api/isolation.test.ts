@@ -149,6 +149,15 @@ async function arrange() {
       await sql`insert into public.referrals (org_id, referrer_kind, referrer_name, referred_name, referred_email)
                 values (${org}, 'customer', 'Ria Referrer', 'Rex Referred', ${`referred.${tag.slice(0, 8)}@tests.test`})`;
       await sql`insert into public.what_if_scenarios (org_id, name, inputs) values (${org}, 'Fixture scenario', '{}'::jsonb)`;
+      const [thread] = await sql`insert into public.threads (org_id, subject, contact_email, created_by)
+                values (${org}, 'Fixture thread', 'contact@tests.test', ${t.owner.id}) returning id`;
+      const [message] = await sql`insert into public.messages (org_id, thread_id, direction, status, from_address, to_address, subject,
+                                                             body_text, message_id_header, sent_by)
+                values (${org}, ${thread.id}, 'outbound', 'sent', 'fixture@mg.test', 'contact@tests.test', 'Fixture thread', 'Hi',
+                        ${`m-${tag}@mg.test`}, ${t.owner.id}) returning id`;
+      await sql`insert into public.email_events (id, org_id, message_id, event, occurred_at)
+                values (${"ev-isolation-" + tag}, ${org}, ${message.id}, 'delivered', now())`;
+      await sql`insert into public.thread_reads (thread_id, org_id, user_id) values (${thread.id}, ${org}, ${t.owner.id})`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;

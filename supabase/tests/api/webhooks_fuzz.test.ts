@@ -1,5 +1,5 @@
 // Randomized bad input for the provider endpoints (twilio-voice,
-// twilio-recording, stripe-webhook), through the gateway: every case carries
+// twilio-recording, stripe-webhook, mailgun-inbound), through the gateway: every case carries
 // at least one defect — in the signature, a field, the encoding, the size or
 // the method — and must be refused with a 4xx (never a 5xx, never a 2xx) and
 // write nothing. Signed-but-malformed Stripe events are the one case answered
@@ -9,7 +9,14 @@
 import assert from "node:assert/strict";
 import Stripe from "stripe";
 import twilio from "twilio";
-import { SANDBOX_STRIPE_WEBHOOK_SECRET, SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN } from "../../local/config.ts";
+import {
+  SANDBOX_MAILGUN_DOMAIN,
+  SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
+  SANDBOX_STRIPE_WEBHOOK_SECRET,
+  SANDBOX_TWILIO_ACCOUNT_SID,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from "../../local/config.ts";
+import { mailgunSignature } from "../../functions/_shared/providers/mailgun.ts";
 import { API_URL, db } from "../../local/tests/helpers.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261201);
@@ -46,10 +53,12 @@ interface Case {
   body: string | Uint8Array;
   headers: Record<string, string>;
   what: string;
+  /** Another path than the function's own (e.g. mailgun-inbound/events). */
+  path?: string;
 }
 
 async function send(fn: string, c: Case) {
-  const res = await fetch(`${PUBLIC}/${fn}`, { method: c.method, headers: c.headers, body: c.method === "GET" ? undefined : c.body as BodyInit });
+  const res = await fetch(`${PUBLIC}/${c.path ?? fn}`, { method: c.method, headers: c.headers, body: c.method === "GET" ? undefined : c.body as BodyInit });
   const text = await res.text();
   return { status: res.status, text, type: res.headers.get("content-type") ?? "" };
 }
@@ -257,6 +266,98 @@ Deno.test(`fuzz: stripe-webhook refuses ${CASES} randomized bad deliveries; sign
     const [rf] = await sql`select count(*)::int as n from public.stripe_refused_events where payload->>'marker' = ${marker}`;
     assert.equal(rf.n, malformed, `seed ${SEED}: exactly the signed malformed events are recorded`);
     await sql`delete from public.stripe_refused_events where payload->>'marker' = ${marker}`;
+  } finally {
+    await sql.end();
+  }
+});
+
+// --- Mailgun ------------------------------------------------------------------------------
+
+Deno.test(`fuzz: mailgun-inbound refuses ${CASES} randomized bad forwards and events with a 4xx and writes nothing (seed ${SEED})`, async () => {
+  const marker = `fuzz${SEED}x${crypto.randomUUID().slice(0, 8)}`;
+  const tokens: string[] = [];
+  const [{ slug }] = await (async () => {
+    const sql = db();
+    try {
+      return await sql`select slug from public.organizations order by created_at limit 1`;
+    } finally {
+      await sql.end();
+    }
+  })();
+  await run(CASES, async (r) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = marker + r.hex(24);
+    tokens.push(token);
+    const sig = { timestamp: String(now), token, signature: mailgunSignature(SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY, String(now), token) };
+    const whats: string[] = [];
+    // A signature defect (401), or a signed message with a defect (406), or the transport (405/413/415/400).
+    const mode = r.pick(["signature", "signature", "field", "field", "transport", "event"]);
+    if (mode === "signature") {
+      const d = r.pick(["missing", "junk", "other-key", "stale", "future", "token", "timestamp", "swap"]);
+      if (d === "missing") delete (sig as Record<string, string>)[r.pick(["timestamp", "token", "signature"])];
+      if (d === "junk") sig.signature = r.pick([r.hex(64 - 1 - r.int(10)), "z".repeat(64), "", r.pick(HEADER_JUNK), r.hex(66)]);
+      if (d === "other-key") sig.signature = mailgunSignature("someone-elses-key", sig.timestamp, token);
+      if (d === "stale" || d === "future") {
+        sig.timestamp = String(now + (d === "stale" ? -1 : 1) * (301 + r.int(100000)));
+        sig.signature = mailgunSignature(SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY, sig.timestamp, token);
+      }
+      if (d === "token") sig.token = token + "x";
+      if (d === "timestamp") sig.timestamp = r.pick(["", "abc", "1e9", String(now) + ".5", "-" + now]);
+      if (d === "swap") sig.signature = mailgunSignature(SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY, token, sig.timestamp);
+      whats.push(`signature: ${d}`);
+    }
+    if (mode === "event") {
+      const kind = r.pick(["unsigned", "bad-json", "no-data", "huge"]);
+      const ev = { signature: sig, "event-data": { id: `${marker}-${r.hex(8)}`, event: "delivered", message: { headers: { "message-id": `m-${r.hex(32)}@${SANDBOX_MAILGUN_DOMAIN}` } } } };
+      if (kind === "unsigned") ev.signature = { ...sig, signature: r.hex(64) };
+      if (kind === "no-data") (ev as Record<string, unknown>)["event-data"] = r.pick([null, {}, { id: 5 }, "x"]);
+      let body = JSON.stringify(ev);
+      if (kind === "bad-json") body = body.slice(0, r.int(body.length));
+      if (kind === "huge") body = JSON.stringify({ ...ev, pad: "x".repeat(70_000 + r.int(10_000)) });
+      return { method: "POST", body, headers: { "content-type": "application/json" }, what: `event: ${kind}`, path: "mailgun-inbound/events" };
+    }
+    const fields: Record<string, string> = {
+      recipient: `${slug}@${SANDBOX_MAILGUN_DOMAIN}`, from: `Fuzz <fuzz@${marker}.test>`, subject: "Hello", "body-plain": r.pick(JUNK),
+      "Message-Id": `<${r.hex(16)}@${marker}.test>`,
+    };
+    if (mode === "field") {
+      const d = r.pick(["no-recipient", "no-message-id", "nobody", "other-domain", "unknown-token", "from", "subject", "long-id"]);
+      if (d === "no-recipient") delete fields.recipient;
+      if (d === "no-message-id") delete fields["Message-Id"];
+      if (d === "nobody") fields.recipient = `no-org-${r.hex(8)}@${SANDBOX_MAILGUN_DOMAIN}`;
+      if (d === "other-domain") fields.recipient = `${slug}@elsewhere-${r.hex(4)}.test`;
+      if (d === "unknown-token") fields.recipient = `reply+${r.hex(24)}@${SANDBOX_MAILGUN_DOMAIN}`;
+      if (d === "from") fields.from = r.pick(["", "x", "not an address", "@", "a@"]);
+      if (d === "subject") fields.subject = "s".repeat(999 + r.int(2000));
+      if (d === "long-id") fields["Message-Id"] = `<${"i".repeat(1000 + r.int(500))}@x>`;
+      whats.push(`signed, ${d}`);
+    }
+    const form = new URLSearchParams({ ...fields, ...sig });
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    if (mode === "transport") {
+      // Big bodies are a few percent of the cases: they cost megabytes each.
+      const big = r.next();
+      const kind = big < 0.03 ? "huge" : big < 0.1 ? "multipart-big" : r.pick(["GET", "PUT", "json", "bytes"]);
+      if (kind === "GET" || kind === "PUT") return { method: kind, body: form.toString(), headers, what: `method ${kind}` };
+      if (kind === "json") return { method: "POST", body: JSON.stringify({ ...fields, ...sig }), headers: { "content-type": "application/json" }, what: "JSON" };
+      if (kind === "bytes") return { method: "POST", body: crypto.getRandomValues(new Uint8Array(1 + r.int(2000))), headers, what: "random bytes" };
+      if (kind === "huge") return { method: "POST", body: form.toString() + "&pad=" + "x".repeat(10 * 1024 * 1024), headers, what: "oversized body" };
+      const mp = new FormData();
+      for (const [k, v] of form) mp.set(k, v);
+      mp.set("attachment-1", new File([new Uint8Array(5 * 1024 * 1024 + 1 + r.int(1000))], "big.bin"));
+      const req = new Request("http://x/", { method: "POST", body: mp });
+      return { method: "POST", body: new Uint8Array(await req.arrayBuffer()), headers: { "content-type": req.headers.get("content-type")! }, what: "signed, attachment over the limit" };
+    }
+    return { method: "POST", body: form.toString(), headers, what: whats.join(", ") };
+  }, refused, "mailgun-inbound");
+  const sql = db();
+  try {
+    const [m] = await sql`select count(*)::int as n from public.messages where from_address like ${"%" + marker + "%"} or message_id_header like ${"%" + marker + "%"}`;
+    assert.equal(m.n, 0, `seed ${SEED}: a refused Mailgun post stored a message`);
+    const [t] = await sql`select count(*)::int as n from private.mailgun_webhook_tokens where token = any (${tokens})`;
+    assert.equal(t.n, 0, `seed ${SEED}: a refused Mailgun post used up its token`);
+    const [e] = await sql`select count(*)::int as n from public.email_events where id like ${marker + "%"}`;
+    assert.equal(e.n, 0, `seed ${SEED}: a refused event was recorded`);
   } finally {
     await sql.end();
   }

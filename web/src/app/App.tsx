@@ -33,6 +33,7 @@ const ActivitiesPage = lazy(() =>
   import("../features/activities/components/ActivitiesPage").then((m) => ({ default: m.ActivitiesPage }))
 );
 const ReferralsPage = lazy(() => import("../features/referrals/components/ReferralsPage").then((m) => ({ default: m.ReferralsPage })));
+const MessagesPage = lazy(() => import("../features/email/components/MessagesPage").then((m) => ({ default: m.MessagesPage })));
 const WhatIfPage = lazy(() => import("../features/scenarios/components/WhatIfPage").then((m) => ({ default: m.WhatIfPage })));
 const CallScorecard = lazy(() => import("../features/scorecards/components/CallScorecard").then((m) => ({ default: m.CallScorecard })));
 const ScorecardsPage = lazy(() => import("../features/scorecards/components/ScorecardsPage").then((m) => ({ default: m.ScorecardsPage })));
@@ -126,6 +127,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/scorecards", () => <ScorecardsPage />],
   ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
   ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
+  ["/app/messages", () => <MessagesPage />],
   ["/app/members", () => <MembersPage />],
   ["/app/privacy", () => <PrivacyPage />],
 ];

@@ -22,6 +22,8 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
 function Source({ a }: { a: Activity }) {
   if (a.source_type === "call" && a.source_id) return <Link to={`/app/calls/${a.source_id}`}>Open the call's coaching page</Link>;
   if (a.source_type?.startsWith("referral")) return <Link to="/app/referrals">Open referrals</Link>;
+  const thread = (a.metadata as { thread_id?: string } | null)?.thread_id;
+  if (a.source_type?.startsWith("email_") && thread) return <Link to={`/app/messages?thread=${encodeURIComponent(thread)}`}>Open the conversation</Link>;
   return <span className="muted">Automatic</span>;
 }
 

@@ -110,7 +110,10 @@ function CallView({ call, processing, scorecard }: { call: CallDetail; processin
             </div>
           </dl>
         </div>
-        {isManager && <ReanalyzeButton call={call} processing={processing} />}
+        <div className="coach-actions">
+          <Link to={`/app/messages?compose=call&call=${encodeURIComponent(call.id)}`} className="button secondary">Send follow-up email</Link>
+          {isManager && <ReanalyzeButton call={call} processing={processing} />}
+        </div>
       </header>
       {call.status === "not_analyzed" && (
         <Banner kind="warning">

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { Banner, Card, EmptyState, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtMoney } from "../../../lib/format";
+import { Link } from "../../../lib/router";
 import { useOrg } from "../../../lib/session";
 import { type Referral, REFERRAL_PAGE, type ReferralFilters, type ReferralStatus, type RewardStatus, useReferrals } from "../api/listReferrals";
 import { useSetReferralReward } from "../api/setReferralReward";
@@ -80,6 +81,9 @@ function Row({ r, isManager, currency }: { r: Referral; isManager: boolean; curr
               {ACTION[s]}
             </button>
           ))}
+        {r.referred_email && (
+          <Link to={`/app/messages?compose=referral&referral=${encodeURIComponent(r.id)}`} className="button secondary">Email {r.referred_name}</Link>
+        )}
         {isManager
           ? (
             <label className="ref-reward">

@@ -1,0 +1,85 @@
+// The messages screen with supabase-js stood in for: its states, unread
+// counts, a thread with delivery status, and the follow-up composer
+// pre-filled from a call's draft.
+import { cleanup, fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeSupabase as db } from "../../testing/fakeSupabase";
+import { renderScreen } from "../../testing/render";
+import { callFunction } from "../../lib/functions";
+import { MessagesPage } from "./components/MessagesPage";
+
+vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
+vi.mock("../../lib/functions", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../lib/functions")>()),
+  callFunction: vi.fn(),
+}));
+const fn = vi.mocked(callFunction);
+
+const thread = (over: Record<string, unknown> = {}) => ({
+  id: "t1", subject: "Following up", contact_email: "pat@example.test", contact_name: null, unmatched: false, source_type: null,
+  source_id: null, created_by: "u-me", last_message_at: "2026-12-01T10:00:00Z", message_count: 2, unread: 1,
+  last_direction: "inbound", last_status: "received", last_snippet: "Sounds good", ...over,
+});
+
+beforeEach(() => {
+  db.reset();
+  db.signIn("u-me", "manager");
+});
+afterEach(() => cleanup());
+
+describe("MessagesPage", () => {
+  it("loading, empty, error", async () => {
+    db.on("rpc:list_threads", () => new Promise(() => {}));
+    const a = renderScreen(<MessagesPage />, { url: "/app/messages" });
+    expect(await screen.findByText("Loading conversations…")).toBeTruthy();
+    a.unmount();
+    db.on("rpc:list_threads", () => ({ data: [], error: null }));
+    const b = renderScreen(<MessagesPage />, { url: "/app/messages" });
+    expect(await screen.findByText("No conversations yet")).toBeTruthy();
+    b.unmount();
+    db.on("rpc:list_threads", () => ({ data: null, error: { message: "down" } }));
+    renderScreen(<MessagesPage />, { url: "/app/messages" });
+    expect(await screen.findByText("Couldn't load this")).toBeTruthy();
+  });
+
+  it("lists threads with unread counts and shows a thread with delivery status", async () => {
+    db.on("rpc:list_threads", () => ({ data: [thread()], error: null }));
+    db.rows("threads", [{ id: "t1", subject: "Following up", contact_email: "pat@example.test", contact_name: null, unmatched: false }]);
+    db.rows("messages", [
+      { id: "m1", thread_id: "t1", direction: "outbound", status: "delivered", from_address: "Acme", to_address: "pat@example.test", subject: "Following up",
+        body_text: "Hello Pat", stripped_text: null, attachments: [], created_at: "2026-12-01T09:00:00Z", sent_at: "2026-12-01T09:00:01Z", error: null },
+      { id: "m2", thread_id: "t1", direction: "inbound", status: "received", from_address: "Pat <pat@example.test>", to_address: "reply+x@mg.test",
+        subject: "Re: Following up", body_text: "Sounds good\n> Hello", stripped_text: "Sounds good",
+        attachments: [{ name: "a.pdf", type: "application/pdf", size: 2048 }], created_at: "2026-12-01T10:00:00Z", sent_at: null, error: null },
+    ]);
+    db.on("rpc:mark_thread_read", () => ({ data: null, error: null }));
+    renderScreen(<MessagesPage />, { url: "/app/messages" });
+    const row = await screen.findByTestId("thread-row");
+    expect(within(row).getByTestId("unread").textContent).toBe("1");
+    fireEvent.click(row);
+    const view = await screen.findByRole("region", { name: "Conversation: Following up" });
+    expect((await within(view).findAllByTestId("message-status")).map((s) => s.textContent)).toEqual(["Delivered", "Received"]);
+    expect(within(view).getByText("a.pdf (2 KB)")).toBeTruthy();
+    await vi.waitFor(() => expect(db.queries("mark_thread_read", "rpc").length).toBeGreaterThan(0));
+  });
+
+  it("pre-fills the follow-up of a call and sends it", async () => {
+    db.on("rpc:list_threads", () => ({ data: [], error: null }));
+    fn.mockResolvedValue({
+      subject: "Following up on our call", text: "Summary: panels ordered", template_key: "call_follow_up", source_type: "call",
+      source_id: "c1", to: null, drafted_by: "llm",
+    });
+    db.on("rpc:send_email_message", () => ({ data: { thread_id: "t9", message_id: "m9" }, error: null }));
+    renderScreen(<MessagesPage />, { url: "/app/messages?compose=call&call=c1" });
+    const form = await screen.findByRole("form", { name: "New email" });
+    expect((within(form).getByLabelText("Message") as HTMLTextAreaElement).value).toBe("Summary: panels ordered");
+    expect(fn).toHaveBeenCalledWith("email-draft", { kind: "call", id: "c1" });
+    expect(within(form).getByTestId("drafted-by").textContent).toMatch(/Drafted by AI/);
+    fireEvent.change(within(form).getByLabelText("To"), { target: { value: "pat@example.test" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Send email" }));
+    await vi.waitFor(() => expect(db.queries("send_email_message", "rpc").map((q) => q.payload)).toEqual([{
+      p_org_id: "org-1", p_to: "pat@example.test", p_subject: "Following up on our call", p_body: "Summary: panels ordered",
+      p_template_key: "call_follow_up", p_source_type: "call", p_source_id: "c1",
+    }]));
+  });
+});
