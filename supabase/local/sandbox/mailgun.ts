@@ -3,7 +3,8 @@
 // o:tag…; HTTP Basic auth `api:<key>`), answering Mailgun's JSON
 // `{ id: "<…@domain>", message: "Queued. Thank you." }` — plus a control API
 // for tests and the demo: `GET /_sandbox/messages[?to=]`, `POST /_sandbox/reset`,
-// `POST /_sandbox/faults {kind: "429"|"500", count}`, `GET /_sandbox/health`.
+// `POST /_sandbox/faults {kind: "429"|"500", count, match}` (match: only messages whose
+// form body contains the text, e.g. the recipient), `GET /_sandbox/health`.
 //   deno run -A supabase/local/sandbox/mailgun.ts --port 54343
 // reads MAILGUN_API_KEY (default: an obviously fake local key).
 import { parseArgs } from "node:util";
@@ -29,13 +30,16 @@ export interface SentMessage {
 export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostname?: string }) {
   const apiKey = opts.apiKey ?? DEFAULT_MAILGUN_KEY;
   const messages: SentMessage[] = [];
-  type Fault = FaultState & { kind: "429" | "500" };
+  type Fault = FaultState & { kind: "429" | "500"; match?: string };
   const faults = new FaultRegistry<Fault>((spec) => {
-    const f = spec as { kind?: unknown; count?: unknown };
+    const f = spec as { kind?: unknown; count?: unknown; match?: unknown };
     if (f.kind !== "429" && f.kind !== "500") {
       throw new SandboxError(400, "invalid_request", "kind must be 429 or 500");
     }
-    return { fault: { kind: f.kind }, remaining: Number(f.count ?? 1) };
+    if (f.match !== undefined && (typeof f.match !== "string" || !f.match)) {
+      throw new SandboxError(400, "invalid_request", "match must be a non-empty string");
+    }
+    return { fault: { kind: f.kind, match: f.match }, remaining: Number(f.count ?? 1) };
   }, () => true);
   const controlRoutes: ControlRoute[] = [
     ["GET /health", () => json({ ok: true })],
@@ -64,13 +68,14 @@ export function startMailgunStandIn(opts: { port: number; apiKey?: string; hostn
     if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) {
       return new Response("Forbidden", { status: 401 });
     }
-    const fault = faults.take(req.method, url.pathname);
+    const form = await req.formData();
+    const fields = [...form.entries()].map(([k, v]) => `${k}=${typeof v === "string" ? v : ""}`).join("\n");
+    const fault = faults.take(req.method, url.pathname, fields);
     if (fault) {
       return fault.kind === "429"
         ? json({ message: "Too many requests" }, 429)
         : json({ message: "Internal server error" }, 500);
     }
-    const form = await req.formData();
     const from = String(form.get("from") ?? "");
     const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(
       Boolean,
