@@ -277,8 +277,10 @@ const report = {
   stryker: score,
 };
 Deno.writeTextFileSync(join(OUT, "report.json"), JSON.stringify(report, null, 2) + "\n");
-console.log(`\nhand-picked: ${killed} of ${outcomes.length} killed`);
-if (score && "score" in score) console.log(`Stryker (web logic): mutation score ${score.score} % (${score.killed + score.timeout} of ${score.valid} mutants detected; ${score.ignored} static mutants not run)`);
+if (outcomes.length) console.log(`\nhand-picked: ${killed} of ${outcomes.length} killed`);
+if (score && "score" in score) {
+  console.log(`Stryker (web logic): mutation score ${score.score} % (${score.killed + score.timeout} of ${score.valid} mutants detected)`);
+}
 else if (score) console.log(`Stryker failed:\n${score.error}`);
 console.log(`report: ${join(OUT, "report.json")}`);
 Deno.exit(code);
