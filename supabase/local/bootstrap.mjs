@@ -117,7 +117,7 @@ function reservePorts() {
 
 reservePorts();
 ensureDebian(PACKAGES);
-if (command === "test" && process.env.SALESPULSE_SKIP_BROWSER !== "1") ensureDebian(BROWSER);
+if ((command === "test" || command === "mutate") && process.env.SALESPULSE_SKIP_BROWSER !== "1") ensureDebian(BROWSER);
 ensureNpm();
 
 const deno = join(ROOT, "node_modules", ".bin", "deno");

@@ -4,6 +4,7 @@
 //   test [--keep] [suite...]   — fresh test stack + every suite (npm test)
 //   bench                      — benchmarks (npm run bench)
 //   eval [--misses]            — insight quality report (npm run eval)
+//   mutate                     — mutation check (npm run mutate)
 //   stack up|down|status|reset|logs [service] [-f] [--instance dev|test]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -84,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     case "eval":
       // insight quality on the labelled calls: a report, not pass/fail
       return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/eval.ts"), ...args], { cwd: ROOT });
+    case "mutate":
+      return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/mutate.ts")], { cwd: ROOT });
     case "stack": {
       const sub = args.shift();
       const name = (option(args, "--instance") ?? "dev") as InstanceName;
@@ -114,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | eval | stack <cmd>");
+      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | eval | mutate | stack <cmd>");
       return 2;
   }
 }

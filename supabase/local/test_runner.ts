@@ -55,7 +55,7 @@ export function countTap(out: string): { passed: number; failed: number; skipped
   return { passed, failed, skipped };
 }
 
-function env(inst: Instance): Record<string, string> {
+export function env(inst: Instance): Record<string, string> {
   return { ...Deno.env.toObject(), ...instanceEnv(inst), NO_COLOR: "1", FORCE_COLOR: "0" };
 }
 
@@ -136,7 +136,7 @@ async function vitestSuite(inst: Instance): Promise<SuiteResult> {
 }
 
 /** Demo calls through the real webhook, analyzed before the browser looks. */
-async function seedDemoCalls(inst: Instance) {
+export async function seedDemoCalls(inst: Instance) {
   const { callSids } = await postDemoCalls(inst);
   const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
   try {
@@ -153,29 +153,41 @@ async function seedDemoCalls(inst: Instance) {
   }
 }
 
-async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
-  const dist = join(LOCAL_DIR, "test", "web");
+const SPA_DIST = join(LOCAL_DIR, "test", "web");
+
+/** Builds the SPA for the instance into .local/test/web; the build's output when it fails. */
+export async function buildSpa(inst: Instance): Promise<string | null> {
   const e = env(inst);
-  const build = await run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], {
+  const build = await run(bin("vite"), ["build", "--config", "web/vite.config.ts", "--outDir", SPA_DIST, "--emptyOutDir", "--logLevel", "warn"], {
     cwd: ROOT,
     env: { ...e, VITE_SUPABASE_URL: inst.apiUrl, VITE_SUPABASE_ANON_KEY: e.SUPABASE_ANON_KEY },
   });
-  if (build.code !== 0) {
-    console.log(build.stdout + build.stderr);
-    return { name: "Playwright", passed: 0, failed: 1, skipped: 0, note: "SPA build failed" };
-  }
-  await seedDemoCalls(inst);
-  const report = join(REPORTS, "playwright.xml");
-  const code = await stream(bin("playwright"), ["test", "--config", "web/e2e/playwright.config.ts"], {
-    ...e,
-    E2E_DIST: dist,
+  return build.code === 0 ? null : build.stdout + build.stderr;
+}
+
+/** What the Playwright suite needs to find the built SPA and the stand-ins. */
+export function playwrightEnv(inst: Instance, report: string): Record<string, string> {
+  return {
+    ...env(inst),
+    E2E_DIST: SPA_DIST,
     E2E_WEB_PORT: String(inst.ports.web),
     E2E_JUNIT: report,
     E2E_SCREENSHOTS: join(LOCAL_DIR, "screenshots"),
     TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
     STRIPE_SANDBOX_URL: `http://127.0.0.1:${inst.ports.stripe}`,
     MAILGUN_SANDBOX_URL: `http://127.0.0.1:${inst.ports.mailgun}`,
-  });
+  };
+}
+
+async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
+  const failed = await buildSpa(inst);
+  if (failed !== null) {
+    console.log(failed);
+    return { name: "Playwright", passed: 0, failed: 1, skipped: 0, note: "SPA build failed" };
+  }
+  await seedDemoCalls(inst);
+  const report = join(REPORTS, "playwright.xml");
+  const code = await stream(bin("playwright"), ["test", "--config", "web/e2e/playwright.config.ts"], playwrightEnv(inst, report));
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;
   return { name: "Playwright", ...c };

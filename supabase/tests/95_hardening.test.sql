@@ -4,7 +4,7 @@
 -- address; only the audit trigger writes audit rows; one plans policy per role.
 -- Self-contained: it makes its own organization, members, call and rows.
 begin;
-select plan(25);
+select plan(28);
 
 -- Fixtures -------------------------------------------------------------------------
 insert into auth.users (id, email, aud, role) values
@@ -138,6 +138,30 @@ select is((select count(*)::int from pg_policies where schemaname = 'public' and
             and 'authenticated' = any (roles)), 1, 'plans has one SELECT policy for authenticated');
 select is((select count(*)::int from pg_policies where schemaname = 'public' and tablename = 'plans' and cmd = 'SELECT'
             and 'anon' = any (roles)), 1, 'and one for anon');
+
+-- Defence in depth: were an agent left linked to a former member (its unlink
+-- trigger not run), the former member still reads none of the calls it took:
+-- private.agent_call_ids (the transcripts', insights' and comments' policies)
+-- checks the membership live.
+insert into auth.users (id, email, aud, role) values
+  ('e1000000-0000-4000-8000-000000000004', 'agent2@hardening.test', 'authenticated', 'authenticated');
+insert into public.memberships (org_id, user_id, role) values
+  ('e1000000-0000-4000-8000-0000000000aa', 'e1000000-0000-4000-8000-000000000004', 'agent');
+insert into public.agents (id, org_id, name, user_id) values
+  ('e1000000-0000-4000-8000-0000000000a2', 'e1000000-0000-4000-8000-0000000000aa', 'Kit Agent', 'e1000000-0000-4000-8000-000000000004');
+insert into public.calls (id, org_id, agent_id, twilio_call_sid, status, started_at) values
+  ('e1000000-0000-4000-8000-0000000000c2', 'e1000000-0000-4000-8000-0000000000aa', 'e1000000-0000-4000-8000-0000000000a2',
+   'CA' || repeat('e2', 16), 'analyzed', now());
+insert into public.transcripts (org_id, call_id, source, full_text, segments) values
+  ('e1000000-0000-4000-8000-0000000000aa', 'e1000000-0000-4000-8000-0000000000c2', 'twilio', 'a second call', '[]');
+select is((pg_temp.visible('e1000000-0000-4000-8000-000000000004'))[1:2], array[1, 1], 'a linked agent reads the call they took and its transcript');
+set local session_replication_role = replica;
+delete from public.memberships where org_id = 'e1000000-0000-4000-8000-0000000000aa' and user_id = 'e1000000-0000-4000-8000-000000000004';
+set local session_replication_role = origin;
+select is((select user_id::text from public.agents where id = 'e1000000-0000-4000-8000-0000000000a2'), 'e1000000-0000-4000-8000-000000000004',
+  'the agent is still linked (its unlink trigger did not run)');
+select is((pg_temp.visible('e1000000-0000-4000-8000-000000000004'))[1:2], array[0, 0],
+  'yet its former member reads neither the call nor its transcript');
 
 select * from finish();
 rollback;

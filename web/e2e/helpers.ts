@@ -49,8 +49,9 @@ export async function rest<T = unknown>(path: string, init: RequestInit = {}): P
     ...init,
     headers: { apikey: SERVICE_KEY, authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json", ...(init.headers ?? {}) },
   });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return await res.json() as T;
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
 }
 
 export async function shot(page: Page, name: string) {

@@ -5,33 +5,19 @@
 // and moved to won; what-if pre-filled from measured figures, adherence
 // raised, the projection with its interval.
 import { expect, type Page, test } from "@playwright/test";
-import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
+import { rest, shot, signInAs, USERS } from "./helpers";
+import { postCall, type Sentence } from "./fixtures";
 
 const ACME = "0a000000-0000-4000-8000-000000000001";
 /** The number that rings Alex Agent (seed). */
 const ALEX_LINE = "+14155550100";
-const TWILIO = `${process.env.TWILIO_SANDBOX_URL}/_sandbox`;
-const SENTENCES = [
+const SENTENCES: Sentence[] = [
   { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
   { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
   { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
   { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
   { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
 ];
-
-async function twilio(path: string, body: unknown) {
-  const r = await fetch(`${TWILIO}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return await r.json();
-}
-
-/** A call to `to` in the Twilio stand-in, its recording callback delivered (signed) to our webhook. */
-async function postCall(to: string): Promise<string> {
-  const { call } = await twilio("calls", { from: "+15553330000", to, duration: 24, transcript: { sentences: SENTENCES } });
-  const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
-  expect(delivery.response.status).toBe(200);
-  return call.sid;
-}
 
 async function noOverflow(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
@@ -61,7 +47,7 @@ test("a goal moves live when a converting call arrives through the signed webhoo
   expect(goal).toMatchObject({ metric: "conversions", period: "month", agent_id: "1a000000-0000-4000-8000-000000000001" });
   await shot(page, "20-goals-before-call");
 
-  const sid = await postCall(ALEX_LINE);
+  const sid = await postCall(ALEX_LINE, SENTENCES, 24);
   // No reload: the screen polls goal_progress.
   await expect(card).toHaveAttribute("data-actual", String(before + 1), { timeout: 60_000 });
   const [call] = await rest<{ status: string }[]>(`calls?select=status&twilio_call_sid=eq.${sid}`);

@@ -12,7 +12,8 @@
 //        timestamp?, token?, signature?}  — forwards a reply (or any mail) to the route as Mailgun would;
 //        answers the route's status and body
 //   POST /_sandbox/events {message_id, event: delivered|failed|complained, severity?, reason?}
-//   POST /_sandbox/faults {kind: 429|500|slow|timeout|malformed, count?, path?, delay_ms?}
+//   POST /_sandbox/faults {kind: 429|500|slow|timeout|malformed, count?, path?, delay_ms?, match?}
+//        (match: only messages whose form body contains the text, e.g. the recipient)
 //   POST /_sandbox/reset, GET /_sandbox/health
 //   deno run -A supabase/local/sandbox/mailgun.ts --port 54343 --route <functions url>/mailgun-inbound
 // reads MAILGUN_API_KEY and MAILGUN_WEBHOOK_SIGNING_KEY (defaults: obviously fake local keys).
@@ -67,6 +68,15 @@ const Event = z.object({
 });
 
 const bare = (id: string) => id.replace(/^<|>$/g, "");
+
+/** A form body as text a fault's `match` can be found in (urlencoded bodies decoded). */
+function formText(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
 
 export function startMailgunStandIn(
   opts: { port: number; apiKey?: string; signingKey?: string; route?: string; hostname?: string },
@@ -178,12 +188,14 @@ export function startMailgunStandIn(
     if (auth !== `Basic ${btoa(`api:${apiKey}`)}`) {
       return new Response("Forbidden", { status: 401 });
     }
-    const fault = faults.take(req.method, url.pathname);
+    // The body is read first so a fault can target one message (`match`: text in the form body).
+    const raw = await req.text();
+    const fault = faults.take(req.method, url.pathname, formText(raw));
     if (fault?.kind === "429") return json({ message: "Too many requests" }, 429);
     if (fault?.kind === "500") return json({ message: "Internal server error" }, 500);
     if (fault?.kind === "timeout") return await hangs.hang(req);
     if (fault?.kind === "slow") await sleep(fault.delay_ms, [req.signal]);
-    const form = await req.formData();
+    const form = await new Response(raw, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData();
     const from = String(form.get("from") ?? "");
     const to = form.getAll("to").flatMap((t) => String(t).split(",")).map((t) => t.trim()).filter(Boolean);
     const subject = String(form.get("subject") ?? "");

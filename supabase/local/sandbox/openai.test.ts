@@ -198,6 +198,28 @@ Deno.test("scripted replies come back verbatim, in order, then generation resume
   });
 });
 
+Deno.test("match: faults, scripted replies and the request log apply only to requests with the text", async () => {
+  await withStandIn(async (oa) => {
+    const chat = (content: string) =>
+      client(oa).chat.completions.create({ model: MODEL, messages: [{ role: "user", content }] });
+    const f = await control(oa, "POST", "/faults", { kind: "server_error", match: "zqmine", count: 1 });
+    assert.equal(f.status, 201);
+    const r = await control(oa, "POST", "/chat/replies", { match: "zqmine", content: "scripted for mine" });
+    assert.equal(r.status, 201);
+    // Another request passes the fault and the scripted reply by.
+    const other = await chat("someone else's call");
+    assert.match(other.choices[0].message.content!, /stand-in replying/);
+    // The request with the text takes the fault, then the next one the reply.
+    await assert.rejects(chat("my call says zqmine"), InternalServerError);
+    const mine = await chat("my call says zqmine");
+    assert.equal(mine.choices[0].message.content, "scripted for mine");
+    assert.deepEqual(oa.requests.map((q) => [q.fault, q.scripted]), [[null, false], ["server_error", false], [null, true]]);
+    const log = await control(oa, "GET", "/requests?path=/v1/chat/completions&contains=zqmine");
+    assert.equal(log.body.requests.length, 2);
+    assert.equal((await control(oa, "POST", "/faults", { kind: "server_error", match: "" })).status, 400);
+  });
+});
+
 Deno.test("content faults: refusal, invalid_json, schema_violation, length — then the retry succeeds", async () => {
   await withStandIn(async (oa) => {
     oa.faults.add({ kind: "refusal" });

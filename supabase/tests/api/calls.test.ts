@@ -72,24 +72,39 @@ async function registerTwilioCall(from: string, to: string) {
   return { call: body.call.sid as string, rec: body.recording.sid as string };
 }
 
-Deno.test("recording callback: signed → 200 at once, one call, one job, picked up by the worker", async () => {
+Deno.test("recording callback: signed → 200 before any analysis, one call, one job, picked up by the worker", async () => {
   const { call, rec } = await registerTwilioCall("+15557654321", LINE);
-  const r = await postSigned("twilio-recording", recordingParams(call, rec));
-  assert.equal(r.status, 200, r.text);
-  assert.match(r.type ?? "", /xml/);
-  assert.equal(r.text, "<Response/>");
-  const { call: row, jobs } = await callRow(call);
+  // Hold the worker's first look-up of this call at Twilio until the test lets
+  // it go: the webhook must answer while the analysis has not even started.
+  const fault = await (await fetch(`${TWILIO}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ kind: "timeout", path: `*/Calls/${call}.json`, method: "GET", count: 1 }),
+  })).json();
+  let row, jobs;
+  try {
+    const r = await postSigned("twilio-recording", recordingParams(call, rec));
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.type ?? "", /xml/);
+    assert.equal(r.text, "<Response/>");
+    ({ call: row, jobs } = await callRow(call));
+  } finally {
+    await fetch(`${TWILIO}/_sandbox/faults/${fault.id}`, { method: "DELETE" }).then((r) => r.body?.cancel());
+  }
   assert.ok(row, "a calls row exists");
+  assert.equal(row.status, "received", "answered before the worker moved the call on");
+  assert.equal(row.org_id, null, "the organization is resolved later, by the worker");
   assert.equal(row.twilio_recording_sid, rec);
   assert.equal(row.duration_seconds, 42);
   assert.equal(jobs.length, 1);
   assert.equal(jobs[0].kind, "analyze_call");
   // The worker resolves the organization through Twilio's Calls resource and
-  // moves the call on.
+  // moves the call on (its held first look-up times out after 15 s; the
+  // queue retries it).
   const done = await poll("the worker to take the call", async () => {
     const { call: c } = await callRow(call);
-    return c.status !== "received" ? c : null;
-  }, 20_000, 200);
+    return c.org_id && c.status !== "received" ? c : null;
+  }, 90_000, 250);
   assert.equal(done.org_id, tenant.org.id);
   assert.equal(done.from_number, "+15557654321");
   assert.notEqual(done.status, "failed", done.error);

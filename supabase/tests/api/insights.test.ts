@@ -4,7 +4,7 @@
 // retries and invalid model output.
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
-import { API_URL, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
+import { accessToken, ANON_KEY, API_URL, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
 import { addMember, createOrg, createTenant } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
@@ -34,12 +34,24 @@ async function control(url: string, body: unknown) {
   return r.status === 204 ? null : await r.json();
 }
 
-async function newCall() {
+/**
+ * A word only this test's call says: faults, scripted replies and the request
+ * log of the OpenAI stand-in are matched on it, so no other call (another
+ * test's, the demo's) takes them or is read instead.
+ */
+function newTag(): string {
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  return "zq" + [...crypto.getRandomValues(new Uint8Array(12))].map((b) => letters[b % 26]).join("");
+}
+
+async function newCall(tag = newTag()) {
   const { call } = await control(`${TWILIO}/calls`, {
     from: "+15553334444",
     to: tenant.number.e164,
     duration: 120,
-    transcript: { sentences: SENTENCES },
+    transcript: {
+      sentences: [...SENTENCES, { media_channel: 2, start_time: 41, end_time: 44, transcript: `Your reference word is ${tag}.` }],
+    },
   });
   const delivery = await control(`${TWILIO}/webhooks`, {
     event: "recording-status",
@@ -78,9 +90,15 @@ async function rows(query: (sql: ReturnType<typeof db>) => PromiseLike<readonly 
   }
 }
 
+/** The chat completions this test's call sent (matched on its tag). */
+async function chatRequests(tag: string) {
+  const r = await fetch(`${OPENAI}/requests?path=/v1/chat/completions&contains=${tag}`);
+  return (await r.json()).requests as { body: { messages: unknown[] }; fault: string | null }[];
+}
+
 Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async () => {
-  await control(`${OPENAI}/reset`, {});
-  const sid = await newCall();
+  const tag = newTag();
+  const sid = await newCall(tag);
   const call = await settled(sid);
   assert.equal(call.status, "analyzed", call.error);
 
@@ -92,8 +110,9 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
   assert.equal((t.segments as { speaker: string }[])[0].speaker, "agent");
   assert.equal(t.original_text, null, "the original is not kept without opt-in");
 
-  const sent = await (await fetch(`${OPENAI}/requests?path=/v1/chat/completions`)).json();
-  const prompt = JSON.stringify(sent.requests.at(-1).body.messages);
+  const sent = await chatRequests(tag);
+  assert.equal(sent.length, 1, "one chat completion for this call");
+  const prompt = JSON.stringify(sent[0].body.messages);
   assert.doesNotMatch(prompt, /4111|737/, "the LLM never sees the card number or CVV");
   assert.match(prompt, /\[CARD\]/);
 
@@ -167,20 +186,21 @@ Deno.test("re-analysis keeps history, one current insight, no duplicate bookkeep
 });
 
 Deno.test("an OpenAI 500 is retried through the queue with backoff", async () => {
-  await control(`${OPENAI}/reset`, {});
-  await control(`${OPENAI}/faults`, { kind: "server_error", path: "/v1/chat/completions", count: 1 });
-  const sid = await newCall();
+  const tag = newTag();
+  await control(`${OPENAI}/faults`, { kind: "server_error", path: "/v1/chat/completions", count: 1, match: tag });
+  const sid = await newCall(tag);
   const call = await settled(sid, 45_000);
   assert.equal(call.status, "analyzed", call.error);
   const [job] = await rows((sql) => sql`select attempts, last_error from public.jobs where payload->>'call_id' = ${call.id}`);
   assert.equal(job.attempts, 2);
   assert.match(String(job.last_error), /500/);
+  assert.deepEqual((await chatRequests(tag)).map((r) => r.fault), ["server_error", null], "the 500 hit this call, then its retry");
 });
 
 Deno.test("invalid model output twice fails the call with the reason; nothing half-written", async () => {
-  await control(`${OPENAI}/reset`, {});
-  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2 });
-  const sid = await newCall();
+  const tag = newTag();
+  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2, match: tag });
+  const sid = await newCall(tag);
   const call = await settled(sid);
   assert.equal(call.status, "failed");
   assert.match(call.error, /invalid model output twice/);
@@ -188,15 +208,14 @@ Deno.test("invalid model output twice fails the call with the reason; nothing ha
   assert.equal(job.status, "dead");
   assert.equal((await rows((sql) => sql`select id from public.insights where call_id = ${call.id}`)).length, 0);
   assert.equal((await rows((sql) => sql`select id from public.activities where source_id = ${call.id}`)).length, 0);
-  await control(`${OPENAI}/reset`, {});
 });
 
 Deno.test("a failed re-analysis keeps the previous insight current and says why", async () => {
-  await control(`${OPENAI}/reset`, {});
-  const sid = await newCall();
+  const tag = newTag();
+  const sid = await newCall(tag);
   const call = await settled(sid);
   assert.equal(call.status, "analyzed", call.error);
-  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2 });
+  const [fault] = (await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2, match: tag })).faults;
   try {
     const r = await rpc(MANAGER, "reanalyze_call", { p_call_id: call.id });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -209,6 +228,56 @@ Deno.test("a failed re-analysis keeps the previous insight current and says why"
     const insights = await rows((sql) => sql`select is_current from public.insights where call_id = ${call.id}`);
     assert.deepEqual(insights.map((i) => i.is_current), [true], "the first insight is still the current one");
   } finally {
-    await control(`${OPENAI}/reset`, {});
+    await fetch(`${OPENAI}/faults/${fault.id}`, { method: "DELETE" }).then((r) => r.body?.cancel());
   }
+});
+
+Deno.test("a model answer quoting words the call never had: the quote is dropped, and what it claimed with it", async () => {
+  const tag = newTag();
+  const said = (quote: string, time: number, speaker: "agent" | "customer") => ({ quote, time, speaker });
+  const invented = said("I will sign the ten year contract today", 20, "customer");
+  await control(`${OPENAI}/chat/replies`, {
+    match: tag,
+    content: {
+      summary: "The customer ordered panels and a battery.",
+      sentiment: { score: 0.6, label: "positive", evidence: [said("I'm ready to order the panels we discussed", 4.5, "customer")] },
+      converted: { value: true, evidence: invented },
+      upsell: {
+        amount: 1200,
+        currency: "USD",
+        items: [
+          { name: "Battery backup", amount: 300, evidence: said("let's do it, add the battery", 15.5, "customer") },
+          { name: "Gold warranty", amount: 900, evidence: said("yes to the gold warranty as well", 16, "customer") },
+        ],
+      },
+      script_adherence: { score: 0, checklist: [] },
+      objections: [],
+      next_steps: [],
+      key_moments: [
+        { label: "Battery upsell", evidence: said("add the battery", 15.5, "customer") },
+        { label: "Contract", evidence: invented },
+      ],
+    },
+  });
+  const sid = await newCall(tag);
+  const call = await settled(sid);
+  assert.equal(call.status, "analyzed", call.error);
+  assert.equal((await chatRequests(tag)).length, 1);
+  const [insight] = await rows((sql) => sql`select * from public.insights where call_id = ${call.id} and is_current`);
+  assert.equal(insight.analyzer, "openai");
+  const data = insight.data;
+  assert.deepEqual(data.key_moments.map((k: { label: string }) => k.label), ["Battery upsell"], "the invented moment is gone");
+  assert.deepEqual(data.upsell.items.map((i: { name: string }) => i.name), ["Battery backup"]);
+  assert.equal(data.upsell.amount, 300, "the upsell total is recomputed from what survives");
+  assert.deepEqual(data.converted, { value: false, evidence: null }, "no conversion without a real quote");
+  assert.equal(insight.converted, false);
+  assert.equal(Number(insight.upsell_amount), 300);
+  assert.equal(insight.dropped_claims, 3);
+  assert.doesNotMatch(JSON.stringify(data), /ten year contract|gold warranty/);
+  // What a manager of the organization reads through the API is the checked insight.
+  const res = await fetch(`${API_URL}/rest/v1/insights?select=data&is_current=is.true&call_id=eq.${call.id}`, {
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${await accessToken(MANAGER)}` },
+  });
+  const [read] = await res.json();
+  assert.deepEqual(read.data.key_moments, data.key_moments);
 });

@@ -16,6 +16,8 @@ export const TransportFaultSpec = z.object({
   count: z.number().int().positive().optional(),
   /** `slow`: milliseconds to wait before answering normally. */
   delay_ms: z.number().int().min(0).default(2000),
+  /** Only requests whose body contains this text (a test's own call, not whichever comes first). */
+  match: z.string().min(1).optional(),
 });
 
 export interface FaultState {
@@ -62,10 +64,14 @@ export class FaultRegistry<F extends FaultState, In = unknown> {
     this.#faults = [];
   }
 
-  /** The first fault that applies to this request, using up one of its count. */
-  take(method: string, path: string): F | undefined {
+  /**
+   * The first fault that applies to this request, using up one of its count. A fault with a
+   * `match` applies only when the request's `body` contains it.
+   */
+  take(method: string, path: string, body = ""): F | undefined {
     const fault = this.#faults.find((f) =>
-      (f.remaining === null || f.remaining > 0) && this.applies(f, method, path)
+      (f.remaining === null || f.remaining > 0) && this.applies(f, method, path) &&
+      bodyMatches(f as { match?: unknown }, body)
     );
     if (!fault) return undefined;
     fault.hits++;
@@ -73,6 +79,10 @@ export class FaultRegistry<F extends FaultState, In = unknown> {
     return { ...fault };
   }
 }
+
+/** Whether a fault's optional `match` text is in the request body. */
+export const bodyMatches = (f: { match?: unknown }, body: string) =>
+  typeof f.match !== "string" || body.includes(f.match);
 
 /** Whether a fault with optional `method` and `path` glob applies to a request. */
 export const matches = (

@@ -157,7 +157,9 @@ export function chatCompletion(body: Obj, fault: Fault | null, state: State): Re
   const userText = messages.filter((m) => m.role === "user").map(messageText).join("\n") ||
     messages.map(messageText).join("\n");
   const produce = (): ChatResult => {
-    const scripted = state.replies.shift();
+    // The first scripted reply meant for this request (no `match`, or its text is in it).
+    const i = state.replies.findIndex((r) => !r.match || userText.includes(r.match));
+    const scripted = i >= 0 ? state.replies.splice(i, 1)[0] : undefined;
     if (scripted) {
       const content = scripted.refusal !== undefined
         ? null

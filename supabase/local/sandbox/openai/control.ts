@@ -32,8 +32,10 @@ export const FaultSpecSchema = z.object({
   type: z.string().optional(),
   param: z.string().nullable().optional(),
   body: z.string().optional(),
+  match: z.string().min(1).optional(),
 }).strict();
 export const ScriptedReplySchema = z.object({
+  match: z.string().min(1).optional(),
   content: z.unknown().optional(),
   refusal: z.string().optional(),
   finish_reason: z.enum(["stop", "length", "content_filter", "tool_calls"]).optional(),
@@ -53,8 +55,8 @@ export const CONTROL_HELP = {
   "GET /_sandbox/health": "→ { ok: true }",
   "POST /_sandbox/reset":
     "clear faults, scripted replies/transcriptions and the request log → { ok: true }",
-  "GET /_sandbox/requests?path=/v1/chat/completions&limit=N":
-    "→ { requests: RecordedRequest[] } (oldest first)",
+  "GET /_sandbox/requests?path=/v1/chat/completions&contains=TEXT&limit=N":
+    "→ { requests: RecordedRequest[] } (oldest first; contains: only bodies with TEXT)",
   "DELETE /_sandbox/requests": "clear the request log",
   "POST /_sandbox/faults": "body FaultSpec or { faults: FaultSpec[] } → 201 { faults: Fault[] }",
   "GET /_sandbox/faults": "→ { faults: Fault[] } (remaining: null = until cleared)",
@@ -103,7 +105,9 @@ export async function openaiControl(ctx: ControlCtx, req: Request, url: URL): Pr
       }
       const only = url.searchParams.get("path");
       const limit = Number(url.searchParams.get("limit") ?? 0);
+      const contains = url.searchParams.get("contains");
       let list = only ? requests.filter((r) => r.path === only) : requests;
+      if (contains) list = list.filter((r) => JSON.stringify(r.body ?? "").includes(contains));
       if (limit > 0) list = list.slice(-limit);
       return jsonResponse({ requests: list });
     }

@@ -111,6 +111,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     let jsonBody: unknown = undefined;
     let form: FormData | null = null;
     let bodyError: Response | null = null;
+    let raw = "";
     const ctype = (req.headers.get("content-type") ?? "").toLowerCase();
     if (req.method === "POST") {
       if (ctype.startsWith("multipart/form-data")) {
@@ -124,12 +125,14 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
             else fields[k] = v;
           }
           entry.body = { fields, file };
+          raw = JSON.stringify(fields);
           entry.model = typeof fields.model === "string" ? fields.model : null;
         } catch {
           bodyError = invalidRequest("Could not parse multipart form");
         }
       } else {
         const text = await req.text();
+        raw = text;
         try {
           jsonBody = text ? JSON.parse(text) : undefined;
           entry.body = jsonBody ?? null;
@@ -180,7 +183,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     const promptTokens = isObj(jsonBody) && Array.isArray(jsonBody.messages)
       ? tokensOf(promptChars(jsonBody.messages as ChatMessage[]))
       : 0;
-    const fault = faults.take(req.method, url.pathname) ?? null;
+    const fault = faults.take(req.method, url.pathname, raw) ?? null;
     if (fault) entry.fault = fault.kind;
     if (fault?.kind === "timeout") {
       await sleep(2 ** 31 - 1, [req.signal, closing.signal]);

@@ -61,6 +61,8 @@ export interface FaultSpec {
   param?: string | null;
   /** malformed: the body to send (default: a truncated JSON document). */
   body?: string;
+  /** Only requests whose body contains this text (e.g. a word of one test's transcript). */
+  match?: string;
 }
 
 export interface Fault extends FaultSpec {
@@ -79,6 +81,8 @@ export interface FaultRegistry {
 
 /** A scripted chat reply, consumed by the next chat completion (FIFO). */
 export interface ScriptedReply {
+  /** Only for a request whose user messages contain this text; others skip it. */
+  match?: string;
   /** Returned verbatim as choices[0].message.content; a non-string is JSON.stringify'd. */
   content?: unknown;
   /** Set to answer with a refusal (content null). */

@@ -1,0 +1,97 @@
+// Fixtures for browser tests that need a tenant of their own (so they hold in
+// any order and alone): users through Auth's admin API, who then sign in
+// through the form with DEMO_PASSWORD; organizations, memberships, agents and
+// numbers arranged through PostgREST with the service role; calls posted
+// through the Twilio stand-in and our signed recording webhook, analyzed by the
+// real pipeline.
+import { expect } from "@playwright/test";
+import { API_URL, DEMO_PASSWORD, rest, SERVICE_KEY } from "./helpers";
+
+export type Role = "owner" | "admin" | "manager" | "agent";
+export interface User { id: string; email: string }
+export interface Org { id: string; name: string; owner: User }
+
+const tag = () => Math.random().toString(36).slice(2, 10);
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
+const insert = async <T>(table: string, row: unknown): Promise<T> =>
+  (await rest<T[]>(table, { method: "POST", headers: { prefer: "return=representation" }, body: JSON.stringify(row) }))[0];
+
+/** A confirmed user who signs in with DEMO_PASSWORD. */
+export async function createUser(label = "user"): Promise<User> {
+  const email = `${label}.${tag()}@e2e.test`;
+  const res = await fetch(`${API_URL}/auth/v1/admin/users`, {
+    method: "POST",
+    headers: { apikey: SERVICE_KEY, authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD, email_confirm: true }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`creating ${email}: ${res.status} ${JSON.stringify(body)}`);
+  return { id: body.id, email };
+}
+
+/** An organization with a new owner; `room` lifts the free plan's seat, number and minute limits. */
+export async function createOrg(opts: { name?: string; room?: boolean } = {}): Promise<Org> {
+  const owner = await createUser("owner");
+  const name = opts.name ?? `E2E ${tag()}`;
+  const org = await insert<{ id: string }>("organizations", { name, slug: `e2e-${tag()}` });
+  if (opts.room ?? true) {
+    await rest("feature_flags", {
+      method: "POST",
+      body: JSON.stringify(["seats:25", "phone_numbers:10", "analyzed_minutes_per_month:100000"].map((kv) => {
+        const [key, limit] = kv.split(":");
+        return { org_id: org.id, key, limit_value: Number(limit), note: "e2e" };
+      })),
+    });
+  }
+  await addMember(org.id, "owner", owner);
+  return { id: org.id, name, owner };
+}
+
+/** A member of `orgId` with `role` (a new user unless given); their current organization if they had none. */
+export async function addMember(orgId: string, role: Role, user?: User): Promise<User> {
+  const u = user ?? await createUser(role);
+  await rest("memberships", { method: "POST", body: JSON.stringify({ org_id: orgId, user_id: u.id, role }) });
+  await rest(`profiles?id=eq.${u.id}&current_org_id=is.null`, { method: "PATCH", body: JSON.stringify({ current_org_id: orgId }) });
+  return u;
+}
+
+export async function createAgent(orgId: string, name: string, user?: User): Promise<{ id: string; name: string }> {
+  const a = await insert<{ id: string }>("agents", { org_id: orgId, name, phone: "+1555" + digits(7), user_id: user?.id ?? null });
+  return { id: a.id, name };
+}
+
+export async function createNumber(orgId: string, agentId: string | null): Promise<{ id: string; e164: string }> {
+  const e164 = "+1415" + digits(7);
+  const n = await insert<{ id: string }>("phone_numbers", {
+    org_id: orgId, e164, provider_sid: "PN" + crypto.randomUUID().replaceAll("-", ""), friendly_name: "E2E line", agent_id: agentId,
+  });
+  return { id: n.id, e164 };
+}
+
+export type Sentence = { media_channel: 1 | 2; start_time: number; end_time: number; transcript: string };
+
+async function twilio(path: string, body: unknown) {
+  const r = await fetch(`${process.env.TWILIO_SANDBOX_URL}/_sandbox/${path}`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return await r.json();
+}
+
+/** A call to `to` in the Twilio stand-in, its recording callback delivered (signed) to our webhook. */
+export async function postCall(to: string, sentences: Sentence[], duration = 30): Promise<string> {
+  const { call } = await twilio("calls", { from: "+15553330000", to, duration, transcript: { sentences } });
+  const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
+  expect(delivery.response.status).toBe(200);
+  return call.sid;
+}
+
+/** Waits for the pipeline to finish the call; its row. */
+export async function analyzed(sid: string): Promise<{ id: string; status: string }> {
+  let row: { id: string; status: string } | undefined;
+  await expect.poll(async () => {
+    [row] = await rest<{ id: string; status: string }[]>(`calls?select=id,status&twilio_call_sid=eq.${sid}`);
+    return row?.status;
+  }, { timeout: 45_000 }).toBe("analyzed");
+  return row!;
+}
