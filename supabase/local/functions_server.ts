@@ -107,7 +107,7 @@ console.log(
 );
 
 function errorJson(status: number, code: string, message: string) {
-  return Response.json({ code: status, error: { code, message }, message }, { status });
+  return Response.json({ error: { code, message } }, { status });
 }
 
 async function serve(req: Request): Promise<Response> {

@@ -59,9 +59,8 @@ async function proxy(req: Request, url: URL, target: string, peer: string, setAu
       duplex: "half",
     });
   } catch (e) {
-    return json(502, {
-      error: { code: "upstream_unavailable", message: `upstream not reachable: ${(e as Error).message}` },
-    });
+    console.error(`gateway: upstream ${target} not reachable: ${(e as Error).message}`);
+    return json(502, { error: { code: "upstream_unavailable", message: "The service is not reachable, try again shortly" } });
   }
   const out = new Headers(upstream.headers);
   for (const h of HOP) out.delete(h);
@@ -75,9 +74,9 @@ async function proxy(req: Request, url: URL, target: string, peer: string, setAu
 function keyAuth(req: Request, url: URL): Response | null {
   const key = apikeyOf(req, url);
   if (!key) {
-    return json(401, { message: "No API key found in request", hint: "No `apikey` request header or url param was found." });
+    return json(401, { error: { code: "no_api_key", message: "No API key found in request" } });
   }
-  if (!KEYS.has(key)) return json(401, { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+  if (!KEYS.has(key)) return json(401, { error: { code: "invalid_api_key", message: "Invalid API key" } });
   return null;
 }
 
@@ -119,10 +118,10 @@ export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promis
       const html = await Deno.readTextFile(join(ROOT, "supabase/templates", template[1]));
       return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
     } catch {
-      return json(404, { error: { code: "not_found", message: `no template ${template[1]}` } });
+      return json(404, { error: { code: "not_found", message: "No such template" } });
     }
   }
-  return json(404, { error: { code: "not_found", message: `no route for ${p}` } });
+  return json(404, { error: { code: "not_found", message: "No such route" } });
 }
 
 Deno.serve({ hostname: "127.0.0.1", port: inst.ports.gateway, onListen: () => {} }, handle);

@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import { z } from "zod";
 import { supabaseEnv } from "../_shared/env.ts";
 import { backendSql } from "../_shared/sql.ts";
+import { jsonError } from "../_shared/http.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 export const RecordingParams = z.object({
@@ -63,7 +64,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     } catch (error) {
       // 500 makes Twilio retry the callback later: nothing is lost.
       console.error("twilio-recording: ingest failed", error);
-      return new Response("Internal Server Error", { status: 500 });
+      return jsonError(500, "internal_error", "Something went wrong on our side");
     }
     if (result.job_id) deps.wakeWorker();
     return twiml("<Response/>");
