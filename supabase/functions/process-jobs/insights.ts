@@ -24,6 +24,7 @@ import {
   twilioTranscript,
 } from "../_shared/insights/transcribe.ts";
 import { type Job, type JobContext, PermanentError } from "./worker.ts";
+import { setOrgId } from "../_shared/log.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
 function providerError(err: unknown, what: string): Error {
@@ -92,6 +93,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
     call = await load();
   }
+  setOrgId(call.org_id);
   const runKey = job.dedupe_key ?? `job:${job.id}`;
   const done = await must(
     db.from("insights").select("id").eq("call_id", call.id).eq("run_key", runKey).maybeSingle(),
