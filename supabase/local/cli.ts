@@ -3,6 +3,7 @@
 //   start                      — dev stack + SPA (npm start)
 //   test [--keep] [suite...]   — fresh test stack + every suite (npm test)
 //   bench                      — benchmarks (npm run bench)
+//   soak                       — the fault and soak suite (npm run soak)
 //   stack up|down|status|reset|logs [service] [-f] [--instance dev|test]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -80,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", bench], { cwd: ROOT });
     }
+    case "soak":
+      return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/soak.ts")], { cwd: ROOT });
     case "stack": {
       const sub = args.shift();
       const name = (option(args, "--instance") ?? "dev") as InstanceName;
@@ -110,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | stack <cmd>");
+      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | soak | stack <cmd>");
       return 2;
   }
 }
