@@ -87,9 +87,19 @@ async function restartService(inst: Instance, name: string, signal: Deno.Signal)
   const before = stateOf(inst)[name];
   if (!before?.pid) throw new Error(`${name} has no pid`);
   Deno.kill(before.pid, signal);
-  const until = Date.now() + 30_000;
+  // A graceful stop waits for requests in flight (a worker run, a model call
+  // held by a timeout fault); after 90 s it is killed.
+  let until = Date.now() + (signal === "SIGKILL" ? 30_000 : 90_000);
+  let escalated = signal === "SIGKILL";
   while (stateOf(inst)[name]?.pid === before.pid) {
-    if (Date.now() > until) throw new Error(`${name} was not restarted`);
+    if (Date.now() > until) {
+      if (escalated) throw new Error(`${name} was not restarted`);
+      escalated = true;
+      try {
+        Deno.kill(before.pid, "SIGKILL");
+      } catch { /* it has just exited */ }
+      until = Date.now() + 30_000;
+    }
     await sleep(100);
   }
 }

@@ -15,7 +15,6 @@ export function initSentry(dsn: string | undefined, opts: { environment?: string
     tracesSampleRate: 0,
     // No session replay or user feedback: error events only.
     integrations: (defaults) => defaults.filter((i) => !/Replay|Feedback|BrowserTracing/.test(i.name)),
-    sendDefaultPii: false,
   });
   enabled = true;
   return true;
