@@ -5,6 +5,7 @@
 //   bench                      — benchmarks (npm run bench)
 //   eval [--misses]            — insight quality report (npm run eval)
 //   mutate                     — mutation check (npm run mutate)
+//   soak                       — the fault and soak suite (npm run soak)
 //   stack up|down|status|reset|logs [service] [-f] [--instance dev|test]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -87,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
       return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/eval.ts"), ...args], { cwd: ROOT });
     case "mutate":
       return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/mutate.ts")], { cwd: ROOT });
+    case "soak":
+      return await runInherit(Deno.execPath(), ["run", "-A", "--quiet", join(ROOT, "supabase/local/soak.ts")], { cwd: ROOT });
     case "stack": {
       const sub = args.shift();
       const name = (option(args, "--instance") ?? "dev") as InstanceName;
@@ -117,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     default:
-      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | eval | mutate | stack <cmd>");
+      console.error("usage: cli.ts start | test [--keep] [suite...] | bench | eval | mutate | soak | stack <cmd>");
       return 2;
   }
 }

@@ -20,6 +20,8 @@ import { parse as parseToml } from "smol-toml";
 import { instance, type InstanceName, instanceEnv, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { type FunctionToml, ownConfigProblems } from "./function_config.ts";
 import { verifyBearer } from "./jwt.ts";
+import { log, requestIdOf, withContext } from "../functions/_shared/log.ts";
+import { observed } from "../functions/_shared/observe.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
 const FUNCTIONS_DIR = join(ROOT, "supabase/functions");
@@ -94,8 +96,10 @@ for (const e of Deno.readDirSync(FUNCTIONS_DIR)) {
     const problems = await ownConfigProblems(join(ROOT, "supabase"), e.name, c, (s) => import.meta.resolve(s));
     if (problems.length) throw new Error(`does not resolve through its own deno.json:\n  ${problems.join("\n  ")}`);
     const mod = await import(`file://${handlerPath}`);
-    fn.handler = (mod.handler ?? mod.default) as Handler;
-    if (typeof fn.handler !== "function") throw new Error("handler.ts exports no `handler`");
+    const handler = (mod.handler ?? mod.default) as Handler;
+    if (typeof handler !== "function") throw new Error("handler.ts exports no `handler`");
+    // As index.ts serves it on Supabase: request id, log line, error reporting.
+    fn.handler = observed(e.name, handler);
   } catch (err) {
     fn.loadError = (err as Error).stack ?? String(err);
     console.error(`function ${e.name} failed to load:\n${fn.loadError}`);
@@ -107,7 +111,7 @@ console.log(
 );
 
 function errorJson(status: number, code: string, message: string) {
-  return Response.json({ code: status, error: { code, message }, message }, { status });
+  return Response.json({ error: { code, message } }, { status });
 }
 
 async function serve(req: Request): Promise<Response> {
@@ -137,8 +141,16 @@ const server = Deno.serve(
     const t0 = performance.now();
     const res = await serve(req);
     const path = new URL(req.url).pathname;
-    if (!path.startsWith("/_internal")) {
-      console.log(`${req.method} ${path} ${res.status} ${(performance.now() - t0).toFixed(1)}ms`);
+    // A request a function served is logged by it (observed); the rest here.
+    if (!path.startsWith("/_internal") && !res.headers.has("x-request-id")) {
+      const name = path.split("/")[1] ?? "";
+      withContext({ request_id: requestIdOf(req), function: name }, () =>
+        log("info", "functions server refused", {
+          method: req.method,
+          path,
+          status: res.status,
+          duration_ms: Math.round(performance.now() - t0),
+        }));
     }
     return res;
   },

@@ -3,8 +3,12 @@
 //   /auth/v1/*      → Supabase Auth or its local stand-in (supabase/local/auth.ts)
 //   /functions/v1/* → functions server (the function checks the JWT itself)
 // with CORS for the SPA. Request and response bodies are streamed.
+// Every request gets an id (the provider's delivery id when it sends one:
+// Twilio's I-Twilio-Idempotency-Token), passed on as `x-request-id`,
+// answered as `x-request-id`, and logged as one JSON line.
 import { join } from "node:path";
 import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
+import { currentRequestId, log, requestIdOf, withContext } from "../functions/_shared/log.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
 const KEYS = new Set([ANON_KEY, SERVICE_ROLE_KEY]);
@@ -14,7 +18,7 @@ const CORS: Record<string, string> = {
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD",
   "access-control-allow-headers":
     "authorization, apikey, content-type, x-client-info, x-supabase-api-version, prefer, range, accept-profile, content-profile, x-upsert, cache-control, accept",
-  "access-control-expose-headers": "content-range, content-length, content-type, location, x-total-count, x-supabase-api-version",
+  "access-control-expose-headers": "content-range, content-length, content-type, location, x-total-count, x-supabase-api-version, x-request-id",
   "access-control-max-age": "3600",
 };
 
@@ -35,6 +39,7 @@ function apikeyOf(req: Request, url: URL) {
 async function proxy(req: Request, url: URL, target: string, peer: string, setAuthFromKey = false) {
   const headers = new Headers(req.headers);
   for (const h of HOP) headers.delete(h);
+  headers.set("x-request-id", currentRequestId() ?? requestIdOf(req));
   headers.set("x-forwarded-host", url.host);
   headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
   // The client's address as the gateway saw it (Auth's per-IP rate limits key
@@ -59,9 +64,8 @@ async function proxy(req: Request, url: URL, target: string, peer: string, setAu
       duplex: "half",
     });
   } catch (e) {
-    return json(502, {
-      error: { code: "upstream_unavailable", message: `upstream not reachable: ${(e as Error).message}` },
-    });
+    log("error", "upstream not reachable", { target, error: (e as Error).message });
+    return json(502, { error: { code: "upstream_unavailable", message: "The service is not reachable, try again shortly" } });
   }
   const out = new Headers(upstream.headers);
   for (const h of HOP) out.delete(h);
@@ -75,13 +79,33 @@ async function proxy(req: Request, url: URL, target: string, peer: string, setAu
 function keyAuth(req: Request, url: URL): Response | null {
   const key = apikeyOf(req, url);
   if (!key) {
-    return json(401, { message: "No API key found in request", hint: "No `apikey` request header or url param was found." });
+    return json(401, { error: { code: "no_api_key", message: "No API key found in request" } });
   }
-  if (!KEYS.has(key)) return json(401, { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+  if (!KEYS.has(key)) return json(401, { error: { code: "invalid_api_key", message: "Invalid API key" } });
   return null;
 }
 
-export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
+export function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
+  // The id is minted once here; proxy() forwards it.
+  const id = requestIdOf(req);
+  const fn = /^\/functions\/v1\/([^/?]+)/.exec(new URL(req.url).pathname)?.[1] ?? null;
+  return withContext({ request_id: id, function: fn ? fn : "gateway" }, async () => {
+    const t0 = performance.now();
+    const res = await route(req, info);
+    const out = new Headers(res.headers);
+    out.set("x-request-id", id);
+    log(res.status >= 500 ? "error" : "info", "gateway request", {
+      source: "gateway",
+      method: req.method,
+      path: new URL(req.url).pathname,
+      status: res.status,
+      duration_ms: Math.round(performance.now() - t0),
+    });
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out });
+  });
+}
+
+async function route(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
   const url = new URL(req.url);
   const peer = (info?.remoteAddr as Deno.NetAddr | undefined)?.hostname ?? "127.0.0.1";
   const p = url.pathname;
@@ -119,10 +143,10 @@ export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promis
       const html = await Deno.readTextFile(join(ROOT, "supabase/templates", template[1]));
       return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
     } catch {
-      return json(404, { error: { code: "not_found", message: `no template ${template[1]}` } });
+      return json(404, { error: { code: "not_found", message: "No such template" } });
     }
   }
-  return json(404, { error: { code: "not_found", message: `no route for ${p}` } });
+  return json(404, { error: { code: "not_found", message: "No such route" } });
 }
 
 Deno.serve({ hostname: "127.0.0.1", port: inst.ports.gateway, onListen: () => {} }, handle);

@@ -5,8 +5,10 @@ import { App } from "./app/App";
 import { RouterProvider } from "./lib/router";
 import { SessionProvider } from "./lib/session";
 import { makeQueryClient } from "./lib/queryClient";
+import { initSentry } from "./lib/sentry";
 import "./styles.css";
 
+initSentry(import.meta.env.VITE_SENTRY_DSN as string | undefined, { environment: import.meta.env.MODE });
 const queryClient = makeQueryClient();
 
 createRoot(document.getElementById("root")!).render(

@@ -301,14 +301,14 @@ isOneToOne: false
                   ]
                 },"insights": {
                   Row: {
-                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"request_id": string | null,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"request_id"?: string | null,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Update: {
-                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"request_id"?: string | null,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Relationships: [
                     {
@@ -373,14 +373,14 @@ isOneToOne: false
                   ]
                 },"jobs": {
                   Row: {
-                    "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
+                    "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"request_id": string | null,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind": string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind": string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"request_id"?: string | null,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
                   }
                   Update: {
-                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind"?: string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind"?: string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"request_id"?: string | null,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -791,6 +791,7 @@ isOneToOne: false
 "max_attempts": number,
 "org_id": string | null,
 "payload": NonNullable<Json>,
+"request_id": string | null,
 "result": Json | null,
 "run_after": string,
 "status": Database["public"]['Enums']["job_status"],
@@ -993,6 +994,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"staff_metrics":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "labels": Json,"metric": string,"value": number
+            }[]
+                           },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string

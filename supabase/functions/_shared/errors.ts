@@ -16,6 +16,7 @@ export const SQL_ERRORS = {
   SP409: { status: 409, code: "conflict", meaning: "duplicate (slug taken, already a member, …)" },
   SP410: { status: 410, code: "gone", meaning: "expired, already used or revoked (invitations)" },
   SP422: { status: 422, code: "rule_violation", meaning: "a business rule forbids it (e.g. removing the last owner)" },
+  SP429: { status: 429, code: "rate_limited", meaning: "too many attempts (e.g. re-inviting an address); try again later" },
   SP500: { status: 500, code: "misconfigured", meaning: "server configuration is missing (e.g. Vault secrets)" },
 } as const;
 
@@ -32,7 +33,21 @@ export function httpStatusFor(sqlstate: string | undefined | null): number {
   return 500;
 }
 
-/** A Response for a database error, without leaking internals on 5xx. */
+// Generic wording for the standard SQLSTATEs a client can provoke: their
+// Postgres messages name tables, columns and constraints, so none is passed on.
+const STANDARD_ERRORS: Record<string, { code: string; message: string }> = {
+  "42501": { code: "forbidden", message: "You do not have access to this" },
+  "23505": { code: "conflict", message: "This already exists" },
+  "23503": { code: "invalid_input", message: "A referenced row does not exist" },
+  "23514": { code: "invalid_input", message: "A value is out of range" },
+  "22P02": { code: "invalid_input", message: "A value has the wrong format" },
+};
+
+/**
+ * A Response for a database error. Only the messages of our own SPnnn codes
+ * (written for users) reach the client; any other database error is answered
+ * with a generic message and a stable code, never Postgres' message, detail or hint.
+ */
 export function dbErrorResponse(err: { code?: string; message?: string } | null | undefined): Response {
   const status = httpStatusFor(err?.code);
   const known = err?.code && err.code in SQL_ERRORS ? SQL_ERRORS[err.code as SqlErrorCode] : null;
@@ -40,5 +55,9 @@ export function dbErrorResponse(err: { code?: string; message?: string } | null 
     console.error("database error", err);
     return jsonError(500, known?.code ?? "internal_error", "Something went wrong on our side");
   }
-  return jsonError(status, known?.code ?? err?.code ?? "bad_request", err?.message ?? "Request failed");
+  if (known) return jsonError(status, known.code, err?.message ?? known.meaning);
+  const standard = STANDARD_ERRORS[err?.code ?? ""];
+  if (standard) return jsonError(status, standard.code, standard.message);
+  console.warn("database error answered as a bad request", err?.code, err?.message);
+  return jsonError(status, "bad_request", "The request could not be completed");
 }

@@ -6,7 +6,7 @@
 import twilio from "twilio";
 import type { z } from "zod";
 import { publicFunctionUrl, twilioEnv } from "./env.ts";
-import { formFields, readBounded } from "./http.ts";
+import { formFields, jsonError, readBounded } from "./http.ts";
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
@@ -26,31 +26,27 @@ export type WebhookResult =
   | { ok: true; params: Record<string, string> }
   | { ok: false; response: Response };
 
-function text(status: number, body: string) {
-  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
 export async function verifyTwilioWebhook(
   deps: TwilioWebhookDeps,
   req: Request,
   functionName: string,
 ): Promise<WebhookResult> {
-  if (req.method !== "POST") return { ok: false, response: text(405, "Method Not Allowed") };
+  if (req.method !== "POST") return { ok: false, response: jsonError(405, "method_not_allowed", "Use POST") };
   const raw = await readBounded(req, MAX_WEBHOOK_BYTES);
-  if (raw === null) return { ok: false, response: text(413, "Payload Too Large") };
+  if (raw === null) return { ok: false, response: jsonError(413, "payload_too_large", "The request body is too large") };
   const signature = req.headers.get("x-twilio-signature");
   const params = formFields(raw);
   const url = `${deps.publicUrl(functionName)}${new URL(req.url).search}`;
   if (!signature || !twilio.validateRequest(deps.twilioAuthToken(), signature, url, params)) {
     console.warn(`${functionName}: refused a request with a missing or invalid X-Twilio-Signature`);
-    return { ok: false, response: text(403, "Forbidden") };
+    return { ok: false, response: jsonError(403, "invalid_signature", "The X-Twilio-Signature does not match") };
   }
   return { ok: true, params };
 }
 
 /**
  * The webhook's fields validated by `schema` once the signature holds, or the
- * plain-text refusal Twilio gets (405, 413, 403, 400 naming the bad fields).
+ * refusal Twilio gets in the one error shape (405, 413, 403, 400 naming the bad fields).
  */
 export async function readTwilioWebhook<S extends z.ZodType>(
   deps: TwilioWebhookDeps,
@@ -62,7 +58,8 @@ export async function readTwilioWebhook<S extends z.ZodType>(
   if (!auth.ok) return auth.response;
   const parsed = schema.safeParse(auth.params);
   if (!parsed.success) {
-    return text(400, `Bad Request: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(body)"))].join(", ");
+    return jsonError(400, "invalid_body", `Invalid or missing fields: ${fields}`);
   }
   return parsed.data;
 }

@@ -28,6 +28,7 @@ import {
 } from "../_shared/insights/transcribe.ts";
 import { callerCountry } from "../_shared/consent.ts";
 import { type Job, type JobContext, PermanentError } from "./worker.ts";
+import { setOrgId } from "../_shared/log.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
 function providerError(err: unknown, what: string): Error {
@@ -122,6 +123,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     );
     return { call_id: call.id, outcome: "not_analyzed", reason: consent.reason };
   }
+  setOrgId(call.org_id);
   const runKey = job.dedupe_key ?? `job:${job.id}`;
   const done = await must(
     db.from("insights").select("id").eq("call_id", call.id).eq("run_key", runKey).maybeSingle(),

@@ -9,6 +9,7 @@ import type { Database } from "../_shared/database.types.ts";
 import type { MailgunEnv } from "../_shared/providers/mailgun.ts";
 import type { OpenAI } from "../_shared/providers/openai.ts";
 import type { TwilioClient, TwilioEnv } from "../_shared/providers/twilio.ts";
+import { currentRequestId, isRequestId, log, withContext } from "../_shared/log.ts";
 
 export type Job = Database["public"]["Tables"]["jobs"]["Row"];
 
@@ -77,30 +78,40 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
     if (jobs.length === 0) break;
     report.claimed += jobs.length;
     for (const job of jobs) {
-      const handler = o.handlers[job.kind];
-      try {
-        if (!handler) throw new PermanentError(`no handler for job kind "${job.kind}"`);
-        const result = await handler(job, ctx);
-        const [{ ok }] = await sql<{ ok: boolean }[]>`
-          select public.complete_job(${job.id}, ${worker}, ${sql.json((result ?? null) as postgres.JSONValue)}) as ok`;
-        if (ok) report.succeeded++;
-        else report.lost++;
-      } catch (err) {
-        const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        let state: string | null = null;
-        try {
-          [{ state }] = await sql<{ state: string | null }[]>`
-            select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
-        } catch (e) {
-          console.error(`fail_job ${job.id} failed:`, (e as Error).message);
-        }
-        if (state === "dead") report.dead++;
-        else if (state === "queued") report.retried++;
-        else report.lost++;
-        console.warn(`job ${job.id} (${job.kind}) attempt ${job.attempts}: ${message} -> ${state ?? "lease lost"}`);
-      }
+      // A job runs under the id of the request that enqueued it (its log
+      // lines and its PostgREST calls carry it, so its insight keeps it).
+      const requestId = isRequestId(job.request_id) ? job.request_id : currentRequestId() ?? `job-${job.id}`;
+      await withContext({ request_id: requestId, function: "process-jobs", org_id: job.org_id }, () => runOne(job));
     }
   }
   report.elapsedMs = elapsed();
   return report;
+
+  async function runOne(job: Job) {
+    const handler = o.handlers[job.kind];
+    const started = performance.now();
+    const fields = () => ({ job_id: job.id, kind: job.kind, attempt: job.attempts, duration_ms: Math.round(performance.now() - started) });
+    try {
+      if (!handler) throw new PermanentError(`no handler for job kind "${job.kind}"`);
+      const result = await handler(job, ctx);
+      const [{ ok }] = await sql<{ ok: boolean }[]>`
+        select public.complete_job(${job.id}, ${worker}, ${sql.json((result ?? null) as postgres.JSONValue)}) as ok`;
+      if (ok) report.succeeded++;
+      else report.lost++;
+      log(ok ? "info" : "warn", ok ? "job succeeded" : "job lease lost", fields());
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      let state: string | null = null;
+      try {
+        [{ state }] = await sql<{ state: string | null }[]>`
+          select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
+      } catch (e) {
+        log("error", "fail_job failed", { job_id: job.id, error: (e as Error).message });
+      }
+      if (state === "dead") report.dead++;
+      else if (state === "queued") report.retried++;
+      else report.lost++;
+      log(state === "dead" ? "error" : "warn", "job failed", { ...fields(), error: message.slice(0, 500), outcome: state ?? "lease lost" });
+    }
+  }
 }

@@ -8,6 +8,7 @@ import { stripeConfig, stripeEnv } from "../_shared/env.ts";
 import { json, jsonError, readBounded } from "../_shared/http.ts";
 import { stripeClient, verifyStripeWebhook } from "../_shared/providers/stripe.ts";
 import { backendSql } from "../_shared/sql.ts";
+import { log } from "../_shared/log.ts";
 
 const MAX_BYTES = 512 * 1024;
 
@@ -41,7 +42,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     try {
       event = await verifyStripeWebhook(raw, req.headers.get("stripe-signature"), deps.webhookSecret());
     } catch {
-      console.warn("stripe-webhook: refused a request with a missing or invalid Stripe-Signature");
+      log("warn", "refused a request with a missing or invalid Stripe-Signature");
       return jsonError(400, "invalid_signature", "Invalid Stripe-Signature");
     }
     const payload = JSON.parse(raw);
@@ -52,10 +53,10 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
         const sql = deps.sql();
         await sql`select public.record_refused_stripe_event(${sql.json(payload)}, ${reason})`;
       } catch (err) {
-        console.error("stripe-webhook: recording a refused event failed", err);
+        log("error", "recording a refused event failed", { event_id: event.id, error: (err as Error)?.message });
         return jsonError(500, "internal_error", "Could not record the event");
       }
-      console.warn("stripe-webhook: refused a signed but malformed event:", reason);
+      log("warn", "refused a signed but malformed event", { event_id: event.id, reason });
       return json({ received: true, outcome: "refused", reason });
     }
     try {
@@ -68,10 +69,11 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       const sql = deps.sql();
       const [{ outcome }] = await sql<{ outcome: string }[]>`
         select public.apply_stripe_event(${sql.json(payload)}) as outcome`;
+      log("info", "stripe event", { event_id: event.id, type: event.type, outcome });
       return json({ received: true, id: event.id, outcome });
     } catch (err) {
       // 500: Stripe retries the delivery; the ledger row was rolled back with it.
-      console.error("stripe-webhook: applying", event.id, "failed", err);
+      log("error", "applying the event failed", { event_id: event.id, type: event.type, error: (err as Error)?.message });
       return jsonError(500, "internal_error", "Could not apply the event");
     }
   };

@@ -1,3 +1,4 @@
+import { observed } from "../_shared/observe.ts";
 import { makeHandler, realDeps } from "./handler.ts";
 
-Deno.serve(makeHandler(realDeps()));
+Deno.serve(observed("stripe-webhook", makeHandler(realDeps())));

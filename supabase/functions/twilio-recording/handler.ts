@@ -6,6 +6,8 @@ import type postgres from "postgres";
 import { z } from "zod";
 import { supabaseEnv } from "../_shared/env.ts";
 import { backendSql } from "../_shared/sql.ts";
+import { jsonError } from "../_shared/http.ts";
+import { currentRequestId, log } from "../_shared/log.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 export const RecordingParams = z.object({
@@ -58,13 +60,18 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     const payload = { ...p, started_at: started && !isNaN(started.getTime()) ? started.toISOString() : null };
     let result: { call_id: string; job_id: number | null };
     try {
-      const sql = deps.sql();
-      [{ result }] = await sql<{ result: typeof result }[]>`select public.ingest_recording(${sql.json(payload)}) as result`;
+      // The request id is set for this transaction: the job it enqueues keeps it.
+      const requestId = currentRequestId();
+      [{ result }] = await deps.sql().begin(async (tx) => {
+        if (requestId) await tx`select set_config('request.id', ${requestId}, true)`;
+        return await tx<{ result: typeof result }[]>`select public.ingest_recording(${tx.json(payload)}) as result`;
+      });
     } catch (error) {
       // 500 makes Twilio retry the callback later: nothing is lost.
-      console.error("twilio-recording: ingest failed", error);
-      return new Response("Internal Server Error", { status: 500 });
+      log("error", "ingest failed", { error: (error as Error)?.message });
+      return jsonError(500, "internal_error", "Something went wrong on our side");
     }
+    log("info", "recording ingested", { call_id: result.call_id, job_id: result.job_id, call_sid: p.CallSid });
     if (result.job_id) deps.wakeWorker();
     return twiml("<Response/>");
   };

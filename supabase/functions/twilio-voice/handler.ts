@@ -6,6 +6,7 @@ import twilio from "twilio";
 import { z } from "zod";
 import { type Db, serviceClient } from "../_shared/clients.ts";
 import { callerCountry } from "../_shared/consent.ts";
+import { jsonError } from "../_shared/http.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
@@ -61,7 +62,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     });
     if (error) {
       console.error("twilio-voice: routing failed", error);
-      return new Response("Internal Server Error", { status: 500 });
+      return jsonError(500, "internal_error", "Something went wrong on our side");
     }
     const route = data as { known: boolean; recording_notice?: string | null; dial?: string | null };
     if (!route.known) {

@@ -15,7 +15,7 @@ async function get(path: string, headers: Record<string, string> = {}) {
 Deno.test("REST without an apikey is refused by the gateway", async () => {
   const r = await get("/rest/v1/");
   assert.equal(r.status, 401);
-  assert.match((r.body as { message: string }).message, /No API key/);
+  assert.deepEqual(r.body, { error: { code: "no_api_key", message: "No API key found in request" } });
 });
 
 Deno.test("REST with the key as ?apikey= works like the header: the gateway does not pass it on to PostgREST", async () => {
@@ -30,7 +30,7 @@ Deno.test("REST with the key as ?apikey= works like the header: the gateway does
 Deno.test("REST with an unknown apikey is refused", async () => {
   const r = await get("/rest/v1/", { apikey: "not-a-key" });
   assert.equal(r.status, 401);
-  assert.match((r.body as { message: string }).message, /Invalid API key/);
+  assert.deepEqual(r.body, { error: { code: "invalid_api_key", message: "Invalid API key" } });
 });
 
 Deno.test("REST with the anon key serves PostgREST's OpenAPI document", async () => {

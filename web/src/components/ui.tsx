@@ -2,6 +2,7 @@
 import { Component, type ErrorInfo, type ReactNode } from "react";
 import { errorMessage } from "../lib/errors";
 import { Link } from "../lib/router";
+import { reportError } from "../lib/sentry";
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
   return <div className="state" role="status" aria-live="polite"><span className="spinner" aria-hidden="true" /> {label}</div>;
@@ -54,6 +55,7 @@ export class RouteErrorBoundary extends Component<{ children: ReactNode }, { err
   }
   componentDidCatch(error: unknown, info: ErrorInfo) {
     console.error("screen crashed", error, info.componentStack);
+    reportError(error, { boundary: "route" });
   }
   render() {
     if (this.state.error) {

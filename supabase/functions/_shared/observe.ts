@@ -1,0 +1,81 @@
+// What every function is served through (index.ts, and the local functions
+// server): a request id for the request (answered as `x-request-id`), one
+// JSON log line per request with its status and duration, and — when
+// SENTRY_DSN is set — errors reported to Sentry with the official Deno SDK.
+// A handler that throws is answered with the one error shape, never a stack.
+import * as Sentry from "@sentry/deno";
+import { z } from "zod";
+import { jsonError } from "./http.ts";
+import { currentContext, log, requestIdOf, withContext } from "./log.ts";
+
+type Handler = (req: Request) => Response | Promise<Response>;
+
+let sentryReady: boolean | undefined;
+let sentryDsn: string | undefined;
+
+/** Sentry, set up once per isolate (and DSN) when SENTRY_DSN is set; false without it. */
+export function sentryEnabled(): boolean {
+  const raw = Deno.env.get("SENTRY_DSN") || undefined;
+  if (sentryReady !== undefined && raw === sentryDsn) return sentryReady;
+  sentryDsn = raw;
+  const dsn = z.url().optional().safeParse(raw);
+  if (!dsn.success) {
+    log("error", "SENTRY_DSN is not a URL: error tracking is off");
+    return (sentryReady = false);
+  }
+  if (!dsn.data) return (sentryReady = false);
+  Sentry.init({
+    dsn: dsn.data,
+    environment: Deno.env.get("SENTRY_ENVIRONMENT") || "development",
+    release: Deno.env.get("SENTRY_RELEASE") || undefined,
+    tracesSampleRate: 0,
+    // Requests are wrapped here; the SDK's own Deno.serve and global handlers are not needed.
+    defaultIntegrations: false,
+    integrations: [Sentry.dedupeIntegration(), Sentry.linkedErrorsIntegration()],
+  });
+  return (sentryReady = true);
+}
+
+/** Reports `err` (with the request's id, function and organization) and waits briefly for delivery. */
+export async function reportError(err: unknown, extra: Record<string, unknown> = {}): Promise<void> {
+  if (!sentryEnabled()) return;
+  const ctx = currentContext();
+  Sentry.withScope((scope) => {
+    if (ctx) {
+      scope.setTag("function", ctx.function);
+      scope.setTag("request_id", ctx.request_id);
+      if (ctx.org_id) scope.setTag("org_id", ctx.org_id);
+    }
+    scope.setExtras(extra);
+    Sentry.captureException(err);
+  });
+  await Sentry.flush(2000);
+}
+
+/** `handler` served with a request id, a log line per request and error reporting. */
+export function observed(name: string, handler: Handler): Handler {
+  return (req) => {
+    const requestId = requestIdOf(req);
+    return withContext({ request_id: requestId, function: name }, async () => {
+      const t0 = performance.now();
+      let res: Response;
+      try {
+        res = await handler(req);
+      } catch (err) {
+        log("error", "function threw", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        await reportError(err);
+        res = jsonError(500, "internal_error", "The function failed unexpectedly");
+      }
+      const headers = new Headers(res.headers);
+      headers.set("x-request-id", requestId);
+      const out = new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+      log(res.status >= 500 ? "error" : "info", "request", {
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status: res.status,
+        duration_ms: Math.round(performance.now() - t0),
+      });
+      return out;
+    });
+  };
+}

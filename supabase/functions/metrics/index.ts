@@ -1,0 +1,4 @@
+import { observed } from "../_shared/observe.ts";
+import { makeHandler, realDeps } from "./handler.ts";
+
+Deno.serve(observed("metrics", makeHandler(realDeps())));

@@ -1,0 +1,464 @@
+// The fault and soak suite: calls through the signed Twilio webhook (the
+// Twilio stand-in signs and delivers them) while the OpenAI stand-in injects
+// ~20 % provider faults (429 with Retry-After, 500, timeouts, malformed
+// bodies), the worker is killed mid-job, the functions server and PostgREST
+// are restarted, and Postgres is restarted once — then checks that no call
+// was lost, no insight duplicated, usage and costs counted once and every
+// dead letter explained. Plus Stripe: a subscription's lifecycle delivered
+// in many random orders with duplicates converges on the in-order state.
+//
+// `npm run soak` runs it on a fresh test instance (SOAK_CALLS, default
+// 10,000; SOAK_STRIPE_ORDERS, default 100) and writes .local/soak/report.json;
+// supabase/tests/api/soak.test.ts runs a short version in `npm test`.
+import { join } from "node:path";
+import postgres from "postgres";
+import { type Instance, PG_BIN, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
+import { run, sleep } from "./proc.ts";
+
+export interface SoakOptions {
+  calls: number;
+  /** Webhook deliveries in flight at once. */
+  concurrency?: number;
+  /** Share of provider requests that fail (0..1). */
+  faultRate?: number;
+  /** Fraction of the calls sent after which each disruption happens. */
+  disruptions?: Disruption[];
+  log?: (line: string) => void;
+}
+
+export type DisruptionKind = "kill_worker" | "restart_functions" | "restart_postgrest" | "restart_postgres";
+export interface Disruption {
+  at: number;
+  kind: DisruptionKind;
+}
+
+export const DEFAULT_DISRUPTIONS: Disruption[] = [
+  { at: 0.2, kind: "kill_worker" },
+  { at: 0.4, kind: "restart_postgrest" },
+  { at: 0.5, kind: "restart_functions" },
+  { at: 0.6, kind: "restart_postgres" },
+  { at: 0.8, kind: "kill_worker" },
+];
+
+export interface SoakReport {
+  calls_sent: number;
+  webhook_deliveries: number;
+  webhook_retries: number;
+  duplicate_deliveries: number;
+  analyzed: number;
+  failed: number;
+  lost: number;
+  duplicated: number;
+  usage_miscounted: number;
+  costs_miscounted: number;
+  dead_letters: { job_id: number; error: string }[];
+  dead_unexplained: number;
+  faults_injected: number;
+  faults_by_kind: Record<string, number>;
+  recovered: number;
+  disruptions: { kind: DisruptionKind; at_call: number; ms: number }[];
+  seconds: number;
+}
+
+const FAULT_MIX = [
+  { kind: "rate_limit", retryAfterSeconds: 1, share: 0.3 },
+  { kind: "server_error", share: 0.3 },
+  { kind: "malformed", share: 0.3 },
+  { kind: "timeout", share: 0.1 },
+];
+
+function stateOf(inst: Instance) {
+  return JSON.parse(Deno.readTextFileSync(join(inst.runDir, "state.json"))).services as Record<string, { pid?: number; restarts: number }>;
+}
+
+async function waitHttp(url: string, init: RequestInit, ms: number) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await fetch(url, init).catch(() => null);
+    await r?.body?.cancel();
+    if (r && r.status < 500) return;
+    if (Date.now() > until) throw new Error(`${url} did not come back within ${ms} ms`);
+    await sleep(200);
+  }
+}
+
+/** Kills a supervised service (SIGKILL, or SIGTERM to let it stop) and waits for the supervisor's new process. */
+async function restartService(inst: Instance, name: string, signal: Deno.Signal) {
+  const before = stateOf(inst)[name];
+  if (!before?.pid) throw new Error(`${name} has no pid`);
+  Deno.kill(before.pid, signal);
+  // A graceful stop waits for requests in flight (a worker run, a model call
+  // held by a timeout fault); after 90 s it is killed.
+  let until = Date.now() + (signal === "SIGKILL" ? 30_000 : 90_000);
+  let escalated = signal === "SIGKILL";
+  while (stateOf(inst)[name]?.pid === before.pid) {
+    if (Date.now() > until) {
+      if (escalated) throw new Error(`${name} was not restarted`);
+      escalated = true;
+      try {
+        Deno.kill(before.pid, "SIGKILL");
+      } catch { /* it has just exited */ }
+      until = Date.now() + 30_000;
+    }
+    await sleep(100);
+  }
+}
+
+async function disrupt(inst: Instance, kind: DisruptionKind, sql: postgres.Sql) {
+  const api = inst.apiUrl;
+  const kick = () => fetch(`${api}/functions/v1/process-jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+    body: "{}",
+  }).then((r) => r.body?.cancel()).catch(() => {});
+  if (kind === "kill_worker") {
+    // Wait until a job is running, then kill the process that runs it.
+    void kick();
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const [{ n }] = await sql`select count(*)::int as n from public.jobs where status = 'running'`;
+      if (n > 0) break;
+      await sleep(20);
+    }
+    await restartService(inst, "functions", "SIGKILL");
+  } else if (kind === "restart_functions") {
+    await restartService(inst, "functions", "SIGTERM");
+  } else if (kind === "restart_postgrest") {
+    await restartService(inst, "postgrest", "SIGTERM");
+  } else {
+    // -l: the new postmaster writes to its log, not to this pipe (which would never close).
+    const r = await run(join(PG_BIN, "pg_ctl"), ["-D", inst.pgData, "-l", inst.pgLog, "-m", "fast", "-w", "-t", "60", "restart"], { asPostgres: true });
+    if (r.code !== 0) throw new Error(`pg_ctl restart failed: ${r.stdout}${r.stderr}`);
+  }
+  await waitHttp(`${api}/rest/v1/`, { headers: { apikey: SERVICE_ROLE_KEY } }, 30_000);
+  await waitHttp(`${api}/functions/v1/health`, { headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}` } }, 30_000);
+}
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Calls through the signed webhook under faults and restarts; `to` is a provisioned number of an organization with room. */
+export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Promise<SoakReport> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const twilio = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
+  const openai = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
+  const demo = join(ROOT, "supabase/local/demo/calls");
+  const transcripts = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort()
+    .map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences);
+  const faultRate = o.faultRate ?? 0.2;
+  const random = rng(Number(Deno.env.get("SOAK_SEED") ?? 15));
+  const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {}, connection: { application_name: "soak" } });
+  const post = async (url: string, body: unknown) => {
+    const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, text, json: () => JSON.parse(text) };
+  };
+  const report: SoakReport = {
+    calls_sent: 0, webhook_deliveries: 0, webhook_retries: 0, duplicate_deliveries: 0, analyzed: 0, failed: 0, lost: 0,
+    duplicated: 0, usage_miscounted: 0, costs_miscounted: 0, dead_letters: [], dead_unexplained: 0, faults_injected: 0,
+    faults_by_kind: {}, recovered: 0, disruptions: [], seconds: 0,
+  };
+  const t0 = performance.now();
+  try {
+    await post(`${openai}/reset`, {});
+    const sids: string[] = [];
+    for (let i = 0; i < o.calls; i++) {
+      const r = await post(`${twilio}/calls`, { from: "+15550007000", to, duration: 60, transcript: { sentences: transcripts[i % transcripts.length] } });
+      if (r.status !== 201) throw new Error(`registering a call: ${r.status} ${r.text}`);
+      sids.push(r.json().call.sid);
+    }
+    /** Delivers the recording callback as Twilio would, retrying until it is acknowledged. */
+    const deliver = async (sid: string) => {
+      for (let attempt = 0;; attempt++) {
+        report.webhook_deliveries++;
+        const r = await post(`${twilio}/webhooks`, { event: "recording-status", call_sid: sid, url: `${inst.apiUrl}/functions/v1/twilio-recording` })
+          .then((r) => r.json()).catch(() => null);
+        if (r?.response?.status === 200) return;
+        if (attempt > 60) throw new Error(`the callback of ${sid} was never acknowledged`);
+        report.webhook_retries++;
+        await sleep(250 + attempt * 100);
+      }
+    };
+    const pendingDisruptions = [...(o.disruptions ?? DEFAULT_DISRUPTIONS)].sort((a, b) => a.at - b.at);
+    let next = 0;
+    let faultsPlanned = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= sids.length) return;
+        // Faults are added as the run goes, so they spread over it.
+        while (faultsPlanned < (i + 1) * faultRate) {
+          let pick = random();
+          const f = FAULT_MIX.find((m) => (pick -= m.share) < 0) ?? FAULT_MIX[0];
+          const { share: _share, ...spec } = f;
+          await post(`${openai}/faults`, { ...spec, path: "/v1/chat/completions", count: 1 });
+          report.faults_by_kind[f.kind] = (report.faults_by_kind[f.kind] ?? 0) + 1;
+          faultsPlanned++;
+        }
+        await deliver(sids[i]);
+        report.calls_sent++;
+        if (random() < 0.05) {
+          report.duplicate_deliveries++;
+          await deliver(sids[i]);
+        }
+      }
+    };
+    const senders = Array.from({ length: o.concurrency ?? 8 }, worker);
+    const disruptor = (async () => {
+      for (const d of pendingDisruptions) {
+        while (report.calls_sent < d.at * sids.length) await sleep(50);
+        const s = performance.now();
+        await disrupt(inst, d.kind, sql);
+        report.disruptions.push({ kind: d.kind, at_call: report.calls_sent, ms: Math.round(performance.now() - s) });
+        log(`soak: ${d.kind} after ${report.calls_sent} calls (${Math.round(performance.now() - s)} ms)`);
+      }
+    })();
+    await Promise.all([...senders, disruptor]);
+    log(`soak: ${report.calls_sent} calls sent; waiting for the pipeline…`);
+
+    // Drain: the cron sweep runs too; kicks make it quicker. Leases of killed
+    // workers expire and their jobs run again.
+    const until = Date.now() + 600_000 + o.calls * 200;
+    for (;;) {
+      const [{ open }] = await sql`
+        select count(*)::int as open from public.calls c
+         where c.twilio_call_sid = any (${sids}) and c.status not in ('analyzed', 'failed')
+           and not exists (select 1 from public.jobs j where j.payload->>'call_id' = c.id::text and j.status = 'dead')`;
+      if (open === 0) break;
+      if (Date.now() > until) {
+        log(`soak: gave up waiting with ${open} calls open`);
+        break;
+      }
+      await fetch(`${inst.apiUrl}/functions/v1/process-jobs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, "content-type": "application/json" },
+        body: "{}",
+      }).then((r) => r.body?.cancel()).catch(() => {});
+      await sleep(1000);
+    }
+
+    const [c] = await sql`
+      with mine as (select c.* from public.calls c where c.twilio_call_sid = any (${sids})),
+      ins as (select i.* from public.insights i join mine on mine.id = i.call_id)
+      select (select count(*) from mine)::int as ingested,
+             (select count(*) from mine where status = 'analyzed')::int as analyzed,
+             (select count(*) from mine where status = 'failed')::int as failed,
+             (select count(*) from ins)::int - (select count(distinct call_id) from ins)::int as duplicated,
+             (select count(*) from ins i where (select count(*) from public.usage_records u
+                where u.source_type = 'insight' and u.source_id = i.id) <> 1)::int as usage_miscounted,
+             (select count(*) from ins i where i.analyzer = 'openai' and i.cost_usd > 0 and (select count(*) from public.provider_costs p
+                where p.source_id = i.id and p.provider = 'openai') = 0)::int as costs_miscounted,
+             (select count(*) from mine m where m.status <> 'analyzed'
+                and not exists (select 1 from public.jobs j where j.payload->>'call_id' = m.id::text and j.status = 'dead'))::int as unfinished,
+             (select count(*) from public.jobs j join mine on j.payload->>'call_id' = mine.id::text
+               where j.kind = 'analyze_call' and j.status = 'succeeded' and j.attempts > 1)::int as recovered`;
+    const dead = await sql`select j.id, coalesce(j.last_error, '') as error from public.jobs j
+      join public.calls m on j.payload->>'call_id' = m.id::text where m.twilio_call_sid = any (${sids}) and j.status = 'dead'`;
+    const left = await (await fetch(`${openai}/faults`)).json().catch(() => null);
+    const remaining = Array.isArray(left?.faults)
+      ? left.faults.reduce((n: number, f: { remaining?: number | null }) => n + (f.remaining ?? 0), 0)
+      : 0;
+    report.analyzed = c.analyzed;
+    report.failed = c.failed;
+    report.lost = sids.length - c.ingested + c.unfinished;
+    report.duplicated = c.duplicated;
+    report.usage_miscounted = c.usage_miscounted;
+    report.costs_miscounted = c.costs_miscounted;
+    report.dead_letters = dead.map((d) => ({ job_id: Number(d.id), error: String(d.error).slice(0, 300) }));
+    report.dead_unexplained = dead.filter((d) => !String(d.error).trim()).length;
+    report.recovered = c.recovered;
+    report.faults_injected = faultsPlanned - remaining;
+    await post(`${openai}/reset`, {});
+  } finally {
+    report.seconds = Math.round((performance.now() - t0) / 1000);
+    await sql.end();
+  }
+  return report;
+}
+
+export interface StripeConvergence {
+  orders: number;
+  events: number;
+  converged: number;
+  diverged: { order: string[]; got: unknown }[];
+  expected: unknown;
+}
+
+const SUB_STATE = ["status", "plan_id", "seats", "cancel_at_period_end", "current_period_end", "stripe_subscription_id"];
+
+/**
+ * The lifecycle events of `orgId`'s subscription (held at the Stripe stand-in,
+ * oldest first) applied in order, then `orders` times from the same starting
+ * row in a random order with duplicates: each run must end in the in-order state.
+ */
+export async function stripeConverges(
+  inst: Instance,
+  orgId: string,
+  lifecycle: { eventIds: string[]; start: unknown },
+  orders: number,
+): Promise<StripeConvergence> {
+  const { eventIds, start } = lifecycle;
+  const sandbox = `http://127.0.0.1:${inst.ports.stripe}/_sandbox`;
+  const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${sandbox}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return await r.json();
+  };
+  const state = async () => {
+    const [s] = await sql`select to_jsonb(s) as row from public.subscriptions s where s.org_id = ${orgId}`;
+    return Object.fromEntries(SUB_STATE.map((k) => [k, s?.row?.[k] ?? null]));
+  };
+  const random = rng(Number(Deno.env.get("SOAK_SEED") ?? 15) + 1);
+  try {
+    const restore = async () => {
+      await sql`delete from public.stripe_events where id = any (${eventIds})`;
+      await sql`update public.subscriptions s set (status, plan_id, seats, cancel_at_period_end, current_period_end, stripe_subscription_id, updated_at)
+        = (r.status, r.plan_id, r.seats, r.cancel_at_period_end, r.current_period_end, r.stripe_subscription_id, r.updated_at)
+        from jsonb_populate_record(null::public.subscriptions, ${sql.json(start as postgres.JSONValue)}) r where s.org_id = ${orgId}`;
+    };
+    const deliver = async (order: string[]) => {
+      await post("webhooks/deliver", { events: order });
+      await post("webhooks/settle", {});
+    };
+    await restore();
+    await deliver(eventIds);
+    const expected = await state();
+    const result: StripeConvergence = { orders, events: eventIds.length, converged: 0, diverged: [], expected };
+    for (let k = 0; k < orders; k++) {
+      await restore();
+      const order = [...eventIds];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      // Stripe delivers at least once: some events come twice, anywhere.
+      for (const id of eventIds) if (random() < 0.3) order.splice(Math.floor(random() * (order.length + 1)), 0, id);
+      await deliver(order);
+      const got = await state();
+      if (JSON.stringify(got) === JSON.stringify(expected)) result.converged++;
+      else result.diverged.push({ order, got });
+    }
+    return result;
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * A subscription's lifecycle at the Stripe stand-in for `orgId` (whose owner's
+ * token is `token`): Checkout for 2 starter seats (delivered), then — held —
+ * a seat change, a failed payment (past_due), a paid invoice, a scheduled
+ * cancellation and the cancellation. Returns the held events, oldest first,
+ * and the subscription row they start from.
+ */
+export async function stripeLifecycle(inst: Instance, token: string, orgId: string): Promise<{ eventIds: string[]; start: unknown }> {
+  const sandbox = `http://127.0.0.1:${inst.ports.stripe}/_sandbox`;
+  const fn = async (name: string, body: unknown) => {
+    const r = await fetch(`${inst.apiUrl}/functions/v1/${name}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const out = await r.json();
+    if (!r.ok) throw new Error(`${name}: ${r.status} ${JSON.stringify(out)}`);
+    return out;
+  };
+  const post = async (path: string, body: unknown = {}) => {
+    const r = await fetch(`${sandbox}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.status === 204 ? null : await r.json();
+  };
+  const checkout = await fn("stripe-checkout", { org_id: orgId, plan: "starter", seats: 2 });
+  const html = await (await fetch(checkout.url)).text();
+  const action = /action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error("the Checkout page has no pay form");
+  const paid = await fetch(new URL(action.replaceAll("&amp;", "&"), checkout.url), { method: "POST", redirect: "manual" });
+  await paid.body?.cancel();
+  await post("webhooks/settle");
+  const sql = postgres(inst.dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const until = Date.now() + 15_000;
+    let sub: string | null = null;
+    while (!sub) {
+      const [s] = await sql`select stripe_subscription_id from public.subscriptions where org_id = ${orgId} and status = 'active'`;
+      sub = s?.stripe_subscription_id ?? null;
+      if (!sub && Date.now() > until) throw new Error("the subscription did not arrive");
+      if (!sub) await sleep(200);
+    }
+    const [{ row: start }] = await sql`select to_jsonb(s) as row from public.subscriptions s where s.org_id = ${orgId}`;
+    await post("webhooks/hold");
+    try {
+      const tick = () => post("clock", { advance_seconds: 5 });
+      await fn("stripe-subscription", { org_id: orgId, seats: 4 });
+      await tick();
+      await post("events/trigger", { type: "invoice.payment_failed", subscription: sub });
+      await tick();
+      await post("events/trigger", { type: "invoice.paid", subscription: sub });
+      await tick();
+      await post("events/trigger", { type: "customer.subscription.updated", subscription: sub, patch: { cancel_at_period_end: true } });
+      await tick();
+      await post("events/trigger", { type: "customer.subscription.deleted", subscription: sub });
+      const held = await (await fetch(`${sandbox}/webhooks/held`)).json();
+      return { eventIds: [...new Set((held.data as { event_id: string }[]).map((d) => d.event_id))], start };
+    } finally {
+      // Sent in order now; stripeConverges() starts again from `start`.
+      await post("webhooks/release", { order: "fifo" }).catch(() => null);
+      await post("webhooks/settle").catch(() => null);
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
+if (import.meta.main) {
+  const { instance, instanceEnv, LOCAL_DIR } = await import("./config.ts");
+  const { down, reset } = await import("./stack.ts");
+  const inst = instance("test");
+  for (const [k, v] of Object.entries(instanceEnv(inst))) Deno.env.set(k, v);
+  const { createOrg, createTenant } = await import("../tests/api/fixtures.ts");
+  const { accessToken } = await import("./tests/helpers.ts");
+  const calls = Number(Deno.env.get("SOAK_CALLS") ?? 10_000);
+  const orders = Number(Deno.env.get("SOAK_STRIPE_ORDERS") ?? 100);
+  await reset(inst);
+  let code = 1;
+  try {
+    console.log(`soak: ${calls} calls, ~20 % provider faults, ${DEFAULT_DISRUPTIONS.map((d) => d.kind).join(", ")}…`);
+    const tenant = await createTenant();
+    const twilio = await soakCalls(inst, tenant.number.e164, { calls, concurrency: Number(Deno.env.get("SOAK_CONCURRENCY") ?? 8) });
+    console.log(`soak: Stripe lifecycle in ${orders} random orders…`);
+    const org = await createOrg({ room: false });
+    const lifecycle = await stripeLifecycle(inst, await accessToken(org.owner.id), org.id);
+    const stripe = await stripeConverges(inst, org.id, lifecycle, orders);
+    const report = {
+      at: new Date().toISOString(),
+      calls_sent: twilio.calls_sent,
+      analyzed: twilio.analyzed,
+      lost: twilio.lost,
+      duplicated: twilio.duplicated,
+      faults_injected: twilio.faults_injected,
+      recovered: twilio.recovered,
+      twilio,
+      stripe: { orders: stripe.orders, events: stripe.events, converged: stripe.converged, diverged: stripe.diverged.slice(0, 5) },
+    };
+    const dir = join(LOCAL_DIR, "soak");
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(join(dir, "report.json"), JSON.stringify(report, null, 2));
+    console.log(JSON.stringify(report, null, 2));
+    const ok = twilio.lost === 0 && twilio.duplicated === 0 && twilio.usage_miscounted === 0 && twilio.costs_miscounted === 0 &&
+      twilio.dead_unexplained === 0 && stripe.converged === stripe.orders;
+    console.log(ok ? "soak: passed" : "soak: FAILED");
+    code = ok ? 0 : 1;
+  } finally {
+    if (!Deno.env.get("SOAK_KEEP")) await down(inst);
+  }
+  Deno.exit(code);
+}
