@@ -175,6 +175,9 @@ async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
     TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
     STRIPE_SANDBOX_URL: `http://127.0.0.1:${inst.ports.stripe}`,
     MAILGUN_SANDBOX_URL: `http://127.0.0.1:${inst.ports.mailgun}`,
+    ELEVENLABS_SANDBOX_URL: `http://127.0.0.1:${inst.ports.elevenlabs}`,
+    OPENROUTER_SANDBOX_URL: `http://127.0.0.1:${inst.ports.openrouter}`,
+    OPENAI_SANDBOX_URL: `http://127.0.0.1:${inst.ports.openai}`,
   });
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };
   if (code !== 0 && c.failed === 0) c.failed = 1;

@@ -3,6 +3,7 @@ import { isControl } from "../kernel/control.ts";
 import { FaultRegistry as Registry, sleep } from "../kernel/faults.ts";
 import { logCapped } from "../kernel/server.ts";
 import { transcription } from "./audio.ts";
+import { openaiVoice } from "./speech.ts";
 import { chatCompletion, type ChatMessage, promptChars, type State } from "./chat.ts";
 import {
   FaultSpecSchema,
@@ -40,6 +41,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
   const requests: RecordedRequest[] = [];
   const state: State = { replies: [], transcriptions: [] };
   const closing = new AbortController();
+  const voice = openaiVoice();
 
   const faults = new Registry<Fault, FaultSpec>(
     (spec) => {
@@ -67,6 +69,8 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     state.replies.length = 0;
     state.transcriptions.length = 0;
     requests.length = 0;
+    voice.faults.clear();
+    voice.taught.clear();
   };
 
   const control = (req: Request, url: URL) =>
@@ -166,6 +170,8 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
       ? "chat"
       : req.method === "POST" && url.pathname === "/v1/audio/transcriptions"
       ? "audio"
+      : req.method === "POST" && url.pathname === "/v1/audio/speech"
+      ? "speech"
       : req.method === "GET" && /^\/v1\/models(\/[^/]+)?$/.test(url.pathname)
       ? "models"
       : null;
@@ -176,6 +182,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
       }));
     }
     if (bodyError) return finish(bodyError);
+    if (route === "speech") return finish(await voice.speech(req, jsonBody, requestId));
 
     const promptTokens = isObj(jsonBody) && Array.isArray(jsonBody.messages)
       ? tokensOf(promptChars(jsonBody.messages as ChatMessage[]))
@@ -232,6 +239,9 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
           invalidRequest("Invalid Content-Type header (expected multipart/form-data)."),
         );
       }
+      const taught = await voice.beforeTranscription(req, form);
+      if (taught.res) return finish(taught.res);
+      if (taught.text !== null) state.transcriptions.unshift({ text: taught.text });
       const r = await transcription(form, state, okHeaders);
       entry.scripted = r.scripted;
       return finish(r.response, r.json);
@@ -266,6 +276,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
   }, async (req) => {
     const url = new URL(req.url);
+    if (voice.isVoiceControl(url)) return await voice.control(req, url);
     if (isControl(url)) {
       return await control(req, url);
     }
@@ -298,6 +309,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     close() {
       closed ??= (async () => {
         closing.abort();
+        voice.close();
         await server.shutdown();
       })();
       return closed;
