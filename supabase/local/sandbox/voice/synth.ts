@@ -47,12 +47,14 @@ async function run(cmd: string, args: string[], input?: Uint8Array): Promise<Uin
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Read while writing: a big input and output would otherwise fill both pipes and deadlock.
+  const output = child.output();
   if (input) {
     const w = child.stdin.getWriter();
     await w.write(input);
     await w.close();
   }
-  const out = await child.output();
+  const out = await output;
   if (!out.success) {
     throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
   }

@@ -38,10 +38,11 @@ async function decode(bytes: Uint8Array, type: string): Promise<Int16Array> {
     stdout: "piped",
     stderr: "null",
   }).spawn();
+  const output = child.output(); // read while writing (see synth.ts)
   const w = child.stdin.getWriter();
   await w.write(bytes).catch(() => {});
   await w.close().catch(() => {});
-  const out = await child.output();
+  const out = await output;
   if (!out.success) return new Int16Array(0);
   const b = out.stdout;
   return new Int16Array(b.buffer, b.byteOffset, Math.floor(b.byteLength / 2));
