@@ -36,7 +36,7 @@ function loadDotenv(file) {
 loadDotenv(join(ROOT, ".env"));
 
 // --- Debian packages ---------------------------------------------------------
-// PostgreSQL 15 with pg_cron, pgTAP (+ pg_prove) and plpgsql_check; Chromium
+// PostgreSQL 15 with pg_cron, pgTAP (+ pg_prove) and plpgsql_check; espeak-ng and sox; Chromium
 // for the browser tests.
 const PACKAGES = {
   "postgresql-15": "/usr/lib/postgresql/15/bin/postgres",
@@ -45,6 +45,10 @@ const PACKAGES = {
   "pgtap": "/usr/bin/pg_prove",
   "postgresql-15-plpgsql-check": "/usr/lib/postgresql/15/lib/plpgsql_check.so",
   "postgresql-client-15": "/usr/bin/psql",
+  // The voice stand-ins speak with espeak-ng and convert with sox (MP3 through libsox-fmt-mp3).
+  "espeak-ng": "/usr/bin/espeak-ng",
+  "sox": "/usr/bin/sox",
+  "libsox-fmt-mp3": "/usr/lib/x86_64-linux-gnu/sox/libsox_fmt_mp3.so",
 };
 const BROWSER = { chromium: "/usr/bin/chromium" };
 

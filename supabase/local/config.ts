@@ -41,6 +41,9 @@ export interface Instance {
     openai: number;
     stripe: number;
     mailgun: number;
+    /** The voice stand-ins (sandbox/elevenlabs.ts, sandbox/openrouter.ts). */
+    elevenlabs: number;
+    openrouter: number;
     auth: number;
     /** A second Auth, configured exactly as config.toml, that the Auth contract suite starts. */
     authContract: number;
@@ -104,6 +107,8 @@ export function instance(name: InstanceName): Instance {
     openai: 54341 + o,
     stripe: 54342 + o,
     mailgun: 54343 + o,
+    elevenlabs: 54335 + o,
+    openrouter: 54336 + o,
     auth: 54334 + o,
     authContract: 54344 + o,
     mail: 54324 + o,
@@ -132,6 +137,8 @@ export const SANDBOX_MAILGUN_API_KEY = "key-local-sandbox";
 export const SANDBOX_RECORDING_URL_SECRET = "local-recording-url-secret-not-for-production";
 export const SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY = "local-sandbox-mailgun-signing-key";
 export const SANDBOX_MAILGUN_DOMAIN = "mg.salespulse.test";
+export const SANDBOX_ELEVENLABS_API_KEY = "sk_local_sandbox_elevenlabs";
+export const SANDBOX_OPENROUTER_API_KEY = "sk-or-v1-local-sandbox";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -154,6 +161,12 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     MAILGUN_DOMAIN: SANDBOX_MAILGUN_DOMAIN,
     MAILGUN_WEBHOOK_SIGNING_KEY: SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
     MAILGUN_API_BASE_URL: `http://127.0.0.1:${i.ports.mailgun}`,
+    // Voice practice: ElevenLabs and OpenRouter always go to their stand-ins locally (the voice
+    // provider manager reads OPENAI_* for OpenAI's audio, as above).
+    ELEVENLABS_API_KEY: SANDBOX_ELEVENLABS_API_KEY,
+    ELEVENLABS_API_BASE_URL: `http://127.0.0.1:${i.ports.elevenlabs}`,
+    OPENROUTER_API_KEY: SANDBOX_OPENROUTER_API_KEY,
+    OPENROUTER_BASE_URL: `http://127.0.0.1:${i.ports.openrouter}/api/v1`,
     ...(i.name === "test"
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,

@@ -176,6 +176,9 @@ export function playwrightEnv(inst: Instance, report: string): Record<string, st
     TWILIO_SANDBOX_URL: `http://127.0.0.1:${inst.ports.twilio}`,
     STRIPE_SANDBOX_URL: `http://127.0.0.1:${inst.ports.stripe}`,
     MAILGUN_SANDBOX_URL: `http://127.0.0.1:${inst.ports.mailgun}`,
+    ELEVENLABS_SANDBOX_URL: `http://127.0.0.1:${inst.ports.elevenlabs}`,
+    OPENROUTER_SANDBOX_URL: `http://127.0.0.1:${inst.ports.openrouter}`,
+    OPENAI_SANDBOX_URL: `http://127.0.0.1:${inst.ports.openai}`,
   };
 }
 

@@ -87,6 +87,24 @@ export const mailgunInboundEnv = parser(z.object({
   MAILGUN_DOMAIN: z.string().min(3),
 }));
 
+/** Voice practice: providers (stand-ins locally), order, the deployment switch and TURN. */
+export const voiceEnv = parser(z.object({
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url.optional(),
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_API_BASE_URL: url.optional(),
+  ELEVENLABS_MODEL: z.string().min(1).default("eleven_flash_v2_5"),
+  OPENROUTER_API_KEY: z.string().min(1).optional(),
+  OPENROUTER_BASE_URL: url.optional(),
+  VOICE_TTS_PROVIDERS: z.string().default("elevenlabs,openai,openrouter"),
+  VOICE_STT_PROVIDERS: z.string().default("openai,openrouter"),
+  FEATURE_VOICE_AI_ENABLED: z.enum(["true", "false", "1", "0"]).default("false"),
+  TURN_URLS: z.string().optional(),
+  TURN_SECRET: z.string().min(16).optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  STUN_URLS: z.string().optional(),
+}));
+
 // --- the settings as the code that uses them takes them ----------------------
 
 const noTrailingSlash = (u: string) => u.replace(/\/+$/, "");

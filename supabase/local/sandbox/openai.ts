@@ -5,6 +5,8 @@
 //   POST /v1/chat/completions      incl. Structured Outputs (response_format json_schema, strict),
 //                                  json_object, plain text, n, max_completion_tokens, stream (SSE)
 //   POST /v1/audio/transcriptions  multipart; json | text | srt | vtt | verbose_json (segments, words)
+//   POST /v1/audio/speech          real speech (espeak-ng); taught transcripts and voice faults
+//                                  under /_sandbox/voice (openai/speech.ts)
 //   GET  /v1/models[/{id}]
 // with Bearer-key auth and OpenAI's error body `{ error: { message, type, param, code } }`.
 //

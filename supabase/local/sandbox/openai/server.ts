@@ -3,6 +3,7 @@ import { isControl } from "../kernel/control.ts";
 import { FaultRegistry as Registry, sleep } from "../kernel/faults.ts";
 import { logCapped } from "../kernel/server.ts";
 import { transcription } from "./audio.ts";
+import { openaiVoice } from "./speech.ts";
 import { chatCompletion, type ChatMessage, promptChars, type State } from "./chat.ts";
 import {
   FaultSpecSchema,
@@ -40,6 +41,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
   const requests: RecordedRequest[] = [];
   const state: State = { replies: [], transcriptions: [] };
   const closing = new AbortController();
+  const voice = openaiVoice();
 
   const faults = new Registry<Fault, FaultSpec>(
     (spec) => {
@@ -67,6 +69,8 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     state.replies.length = 0;
     state.transcriptions.length = 0;
     requests.length = 0;
+    voice.faults.clear();
+    voice.taught.clear();
   };
 
   const control = (req: Request, url: URL) =>
@@ -169,6 +173,8 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
       ? "chat"
       : req.method === "POST" && url.pathname === "/v1/audio/transcriptions"
       ? "audio"
+      : req.method === "POST" && url.pathname === "/v1/audio/speech"
+      ? "speech"
       : req.method === "GET" && /^\/v1\/models(\/[^/]+)?$/.test(url.pathname)
       ? "models"
       : null;
@@ -179,6 +185,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
       }));
     }
     if (bodyError) return finish(bodyError);
+    if (route === "speech") return finish(await voice.speech(req, jsonBody, requestId));
 
     const promptTokens = isObj(jsonBody) && Array.isArray(jsonBody.messages)
       ? tokensOf(promptChars(jsonBody.messages as ChatMessage[]))
@@ -235,6 +242,9 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
           invalidRequest("Invalid Content-Type header (expected multipart/form-data)."),
         );
       }
+      const taught = await voice.beforeTranscription(req, form);
+      if (taught.res) return finish(taught.res);
+      if (taught.text !== null) state.transcriptions.unshift({ text: taught.text });
       const r = await transcription(form, state, okHeaders);
       entry.scripted = r.scripted;
       return finish(r.response, r.json);
@@ -269,6 +279,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
   }, async (req) => {
     const url = new URL(req.url);
+    if (voice.isVoiceControl(url)) return await voice.control(req, url);
     if (isControl(url)) {
       return await control(req, url);
     }
@@ -301,6 +312,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     close() {
       closed ??= (async () => {
         closing.abort();
+        voice.close();
         await server.shutdown();
       })();
       return closed;
