@@ -65,6 +65,46 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"budget_caps": {
+                  Row: {
+                    "cheaper_model": string,"monthly_usd": number,"org_id": string,"set_by": string | null,"switch_at": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cheaper_model"?: string,"monthly_usd": number,"org_id": string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "cheaper_model"?: string,"monthly_usd"?: number,"org_id"?: string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_caps_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"budget_notices": {
+                  Row: {
+                    "cap_usd": number,"created_at": string,"id": string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cap_usd": number,"created_at"?: string,"id"?: string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  Update: {
+                    "cap_usd"?: number,"created_at"?: string,"id"?: string,"model"?: string,"month"?: string,"org_id"?: string,"spent_usd"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_notices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_comments": {
                   Row: {
                     "at_seconds": number,"author_id": string | null,"body": string,"call_id": string,"created_at": string,"id": string,"org_id": string,"updated_at": string
@@ -91,6 +131,64 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"call_consents": {
+                  Row: {
+                    "analysis_allowed": boolean | null,"call_id": string,"notice_played": boolean,"notice_text": string | null,"org_id": string,"recorded_at": string,"region": string,"rule": string,"source": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "analysis_allowed"?: never,"call_id": string,"notice_played": boolean,"notice_text"?: string | null,"org_id": string,"recorded_at"?: string,"region": string,"rule": string,"source": string
+                  }
+                  Update: {
+                    "analysis_allowed"?: never,"call_id"?: string,"notice_played"?: boolean,"notice_text"?: string | null,"org_id"?: string,"recorded_at"?: string,"region"?: string,"rule"?: string,"source"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_consents_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_consents_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"call_metrics": {
+                  Row: {
+                    "agent_id": string | null,"agent_questions": number,"agent_wpm": number | null,"call_id": string,"created_at": string,"customer_wpm": number | null,"interruptions": number,"longest_monologue_seconds": number,"metrics": NonNullable<Json>,"org_id": string,"silence_seconds": number,"talk_ratio": number | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id": string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id": string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id"?: string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id"?: string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_metrics_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_scripts": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
@@ -105,6 +203,26 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "call_scripts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"call_stats_daily": {
+                  Row: {
+                    "adherence_n": number,"adherence_sum": number,"agent_id": string,"analyzed": number,"calls": number,"converted": number,"day": string,"failed": number,"in_pipeline": number,"org_id": string,"sentiment_n": number,"sentiment_sum": number,"upsell_revenue": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id": string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day": string,"failed"?: number,"in_pipeline"?: number,"org_id": string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Update: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id"?: string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day"?: string,"failed"?: number,"in_pipeline"?: number,"org_id"?: string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_stats_daily_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -140,6 +258,60 @@ isOneToOne: false
       columns: ["phone_number_id"]
 isOneToOne: false
       referencedRelation: "phone_numbers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"consent_area_codes": {
+                  Row: {
+                    "npa": string,"region": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "npa": string,"region": string
+                  }
+                  Update: {
+                    "npa"?: string,"region"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "consent_area_codes_region_fkey"
+      columns: ["region"]
+isOneToOne: false
+      referencedRelation: "consent_regions"
+      referencedColumns: ["region"]
+    }
+                  ]
+                },"consent_regions": {
+                  Row: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  Update: {
+                    "note"?: string,"region"?: string,"rule"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"deletion_requests": {
+                  Row: {
+                    "completed_at": string | null,"id": string,"org_id": string,"pending_recording_sids": (string)[],"receipt": Json | null,"recordings_deleted": number,"requested_at": string,"requested_by": string | null,"status": string,"subject": string | null,"subject_kind": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"id"?: string,"org_id": string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind": string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"id"?: string,"org_id"?: string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "deletion_requests_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
       referencedColumns: ["id"]
     }
                   ]
@@ -301,14 +473,14 @@ isOneToOne: false
                   ]
                 },"insights": {
                   Row: {
-                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"request_id": string | null,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"model_reason": string | null,"org_id": string,"prompt_version": string,"request_id": string | null,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"request_id"?: string | null,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"model_reason"?: string | null,"org_id": string,"prompt_version": string,"request_id"?: string | null,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Update: {
-                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"request_id"?: string | null,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"model_reason"?: string | null,"org_id"?: string,"prompt_version"?: string,"request_id"?: string | null,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Relationships: [
                     {
@@ -391,6 +563,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"legal_holds": {
+                  Row: {
+                    "call_id": string | null,"created_at": string,"id": string,"org_id": string,"placed_at": string,"placed_by": string | null,"reason": string,"release_reason": string | null,"released_at": string | null,"released_by": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id": string,"placed_at"?: string,"placed_by"?: string | null,"reason": string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id"?: string,"placed_at"?: string,"placed_by"?: string | null,"reason"?: string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "legal_holds_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "legal_holds_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"memberships": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"org_id": string,"role": Database["public"]['Enums']["org_role"],"updated_at": string,"user_id": string
@@ -439,14 +637,14 @@ isOneToOne: false
                   ]
                 },"organizations": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"time_zone": string,"updated_at": string
+                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"suspended_at": string | null,"suspended_by": string | null,"suspended_reason": string | null,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -559,6 +757,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"purge_runs": {
+                  Row: {
+                    "action": string,"created_at": string,"cutoff": string,"id": number,"org_id": string,"rows": number,"table_name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"created_at"?: string,"cutoff": string,"id"?: never,"org_id": string,"rows": number,"table_name": string
+                  }
+                  Update: {
+                    "action"?: string,"created_at"?: string,"cutoff"?: string,"id"?: never,"org_id"?: string,"rows"?: number,"table_name"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "purge_runs_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"referrals": {
                   Row: {
                     "contacted_at": string | null,"created_at": string,"created_by": string | null,"deal_value": number | null,"email_key": string | null,"id": string,"lost_at": string | null,"notes": string | null,"org_id": string,"owner_id": string | null,"phone_key": string | null,"qualified_at": string | null,"referred_email": string | null,"referred_name": string,"referred_phone": string | null,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"submitted_at": string,"updated_at": string,"won_at": string | null
@@ -573,6 +791,168 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "referrals_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecard_answers": {
+                  Row: {
+                    "answer": string,"answered_by": string | null,"call_id": string | null,"created_at": string,"evidence_quote": string | null,"evidence_time": number | null,"id": string,"is_current": boolean,"item_id": string,"note": string | null,"org_id": string,"source": string,"user_sim_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "answer": string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id": string,"note"?: string | null,"org_id": string,"source": string,"user_sim_id"?: string | null
+                  }
+                  Update: {
+                    "answer"?: string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id"?: string,"note"?: string | null,"org_id"?: string,"source"?: string,"user_sim_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_answers_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_item_id_fkey"
+      columns: ["item_id"]
+isOneToOne: false
+      referencedRelation: "scorecard_items"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecard_items": {
+                  Row: {
+                    "archived": boolean,"created_at": string,"guidance": string | null,"id": string,"key": string,"org_id": string,"partial_credit": boolean,"position": number,"question": string,"scorecard_id": string,"updated_at": string,"weight": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key": string,"org_id": string,"partial_credit"?: boolean,"position"?: number,"question": string,"scorecard_id": string,"updated_at"?: string,"weight"?: number
+                  }
+                  Update: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key"?: string,"org_id"?: string,"partial_credit"?: boolean,"position"?: number,"question"?: string,"scorecard_id"?: string,"updated_at"?: string,"weight"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_items_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_items_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecards": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"is_builtin": boolean,"name": string,"org_id": string,"pass_score": number,"source_script_id": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name": string,"org_id": string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name"?: string,"org_id"?: string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecards_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecards_source_script_id_fkey"
+      columns: ["source_script_id"]
+isOneToOne: true
+      referencedRelation: "call_scripts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sim_templates": {
+                  Row: {
+                    "company": string,"created_at": string,"created_by": string | null,"difficulty": number,"id": string,"is_builtin": boolean,"max_attempts": number | null,"name": string,"objections": NonNullable<Json>,"objectives": (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament": string,"time_limit_minutes": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "company": string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name": string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "company"?: string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name"?: string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id"?: string,"persona_name"?: string,"persona_role"?: string,"scenario"?: string,"scorecard_id"?: string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sim_templates_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sim_templates_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sims": {
+                  Row: {
+                    "assigned_by": string | null,"created_at": string,"due_at": string | null,"focus_keys": (string)[],"id": string,"min_attempts": number,"note": string | null,"org_id": string,"template_id": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id": string,"template_id": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id"?: string,"template_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"staff_actions": {
+                  Row: {
+                    "action": string,"actor_id": string | null,"created_at": string,"detail": NonNullable<Json>,"id": number,"org_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "staff_actions_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -685,6 +1065,90 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"tracker_alerts": {
+                  Row: {
+                    "call_id": string,"created_at": string,"hits": number,"id": string,"org_id": string,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"hits": number,"id"?: string,"org_id": string,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"hits"?: number,"id"?: string,"org_id"?: string,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_alerts_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"tracker_hits": {
+                  Row: {
+                    "call_id": string,"created_at": string,"id": string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"id"?: string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"id"?: string,"org_id"?: string,"quote"?: string,"segment"?: number,"speaker"?: string,"term"?: string,"time_seconds"?: number,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_hits_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"trackers": {
+                  Row: {
+                    "alert": boolean,"created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"terms": (string)[],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"terms": (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"terms"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "trackers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -731,6 +1195,70 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"user_sim_turns": {
+                  Row: {
+                    "at_seconds": number,"content": string,"created_at": string,"id": number,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_seconds": number,"content": string,"created_at"?: string,"id"?: never,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  Update: {
+                    "at_seconds"?: number,"content"?: string,"created_at"?: string,"id"?: never,"org_id"?: string,"role"?: string,"seq"?: number,"user_id"?: string,"user_sim_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sim_turns_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sim_turns_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"user_sims": {
+                  Row: {
+                    "attempt": number,"buyer": string | null,"cost_usd": number,"created_at": string,"ended_at": string | null,"id": string,"model": string | null,"org_id": string,"passed": boolean | null,"score": number | null,"score_error": string | null,"scorecard_id": string,"scored_at": string | null,"scorer": string | null,"sim_id": string | null,"started_at": string,"status": string,"template_id": string,"time_limit_minutes": number,"tips": NonNullable<Json>,"tokens_in": number,"tokens_out": number,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempt": number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id": string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id": string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id": string,"time_limit_minutes": number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "attempt"?: number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id"?: string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id"?: string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id"?: string,"time_limit_minutes"?: number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_sim_id_fkey"
+      columns: ["sim_id"]
+isOneToOne: false
+      referencedRelation: "sims"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -760,16 +1288,30 @@ isOneToOne: false
             "accept_invitation":
 { Args: { "p_token": string }; Returns: string
                            },
+"agent_conversation_metrics":
+{ Args: { "p_from": string,"p_to": string }; Returns: {
+              "agent_id": string,"agent_name": string,"agent_wpm": number,"calls": number,"interruptions_per_call": number,"longest_monologue_seconds": number,"questions_per_call": number,"silence_seconds": number,"talk_ratio": number
+            }[]
+                           },
 "agent_leaderboard":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
             }[]
+                           },
+"analysis_model":
+{ Args: { "p_default": string,"p_org_id": string }; Returns: Json
                            },
 "apply_email_event":
 { Args: { "p": Json }; Returns: Json
                            },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
+                           },
+"budget_status":
+{ Args: { "p_org_id": string }; Returns: Json
+                           },
+"call_scorecard":
+{ Args: { "p_call_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -843,20 +1385,62 @@ isOneToOne: false
 "draft_referral_email":
 { Args: { "p_referral_id": string }; Returns: Json
                            },
+"duplicate_sim_template":
+{ Args: { "p_template_id": string }; Returns: string
+                           },
 "email_for_sending":
 { Args: { "p_domain": string,"p_message_id": string }; Returns: Json
                            },
 "email_template_preview":
 { Args: { "p_key": string,"p_org_id": string,"p_variables": Json }; Returns: Json
                            },
+"end_sim_session":
+{ Args: { "p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
 "ensure_billing_customer":
 { Args: { "p_customer_id": string,"p_org_id": string }; Returns: string
                            },
+"erase_person":
+{ Args: { "p_request_id": string }; Returns: Json
+                           },
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
+                           },
+"finish_deletion_request":
+{ Args: { "p_deleted_sids": (string)[],"p_request_id": string }; Returns: Json
                            },
 "goal_progress":
 { Args: { "p_as_of"?: string,"p_include_closed"?: boolean,"p_user_id"?: string }; Returns: {
@@ -902,14 +1486,43 @@ isOneToOne: false
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
                            },
+"note_insight_model":
+{ Args: { "p_insight_id": string,"p_reason": string }; Returns: undefined
+                           },
+"note_sim_score_error":
+{ Args: { "p_error": string,"p_session_id": string }; Returns: undefined
+                           },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
                            },
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
                            },
+"override_call_scorecard_item":
+{ Args: { "p_answer": string,"p_call_id": string,"p_item_id": string,"p_note"?: string }; Returns: string
+                           },
+"place_legal_hold":
+{ Args: { "p_call_id"?: string,"p_org_id": string,"p_reason": string }; Returns: string
+                           },
+"practice_effect":
+{ Args: { "p_org_id": string,"p_user_id"?: string,"p_window"?: number }; Returns: {
+              "after_calls": number,"after_rate": number,"assigned_at": string,"before_calls": number,"before_rate": number,"item_key": string,"practice_sessions": number,"practiced_at": string,"question": string,"sim_id": string,"template_name": string
+            }[]
+                           },
+"practice_weak_items":
+{ Args: { "p_due_at"?: string,"p_keys": (string)[],"p_org_id": string,"p_user_id": string }; Returns: string
+                           },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
+                           },
+"record_call_consent":
+{ Args: { "p_call_id": string,"p_country": string,"p_notice": string,"p_source"?: string }; Returns: Json
+                           },
+"record_call_consent_by_sid":
+{ Args: { "p_call_sid": string,"p_country": string,"p_notice": string }; Returns: Json
+                           },
+"record_call_metrics":
+{ Args: { "p": Json,"p_call_id": string }; Returns: undefined
                            },
 "record_email_result":
 { Args: { "p_error"?: string,"p_mailgun_id"?: string,"p_message_id": string,"p_status": Database["public"]['Enums']["email_status"] }; Returns: undefined
@@ -920,11 +1533,71 @@ isOneToOne: false
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
+"record_sim_score":
+{ Args: { "p": Json,"p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"record_sim_turn":
+{ Args: { "p_buyer"?: string,"p_content": string,"p_model"?: string,"p_role": string,"p_session_id": string,"p_tokens_in"?: number,"p_tokens_out"?: number }; Returns: {
+              "at_seconds": number,
+"content": string,
+"created_at": string,
+"id": number,
+"org_id": string,
+"role": string,
+"seq": number,
+"user_id": string,
+"user_sim_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sim_turns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"release_legal_hold":
+{ Args: { "p_hold_id": string,"p_reason"?: string }; Returns: undefined
+                           },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
+"request_deletion":
+{ Args: { "p_kind": string,"p_org_id": string,"p_subject": string }; Returns: string
+                           },
 "resolve_call_org":
 { Args: { "p_call_id": string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"retention_policy":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "retry_job":
 { Args: { "p_job_id": number }; Returns: undefined
@@ -950,7 +1623,7 @@ isOneToOne: false
 { Args: { "p_inputs": Json,"p_window_days"?: number }; Returns: Json
                            },
 "search_calls":
-{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
+{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string,"p_tracker_id"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
                            },
@@ -962,6 +1635,9 @@ isOneToOne: false
                            },
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"set_redaction_types":
+{ Args: { "p_org_id": string,"p_types": (string)[] }; Returns: Json
                            },
 "set_referral_status":
 { Args: { "p_deal_value"?: number,"p_referral_id": string,"p_status": Database["public"]['Enums']["referral_status"] }; Returns: {
@@ -994,16 +1670,85 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_retention_months":
+{ Args: { "p_months": number,"p_org_id": string }; Returns: undefined
+                           },
+"sim_assignments":
+{ Args: { "p_org_id": string }; Returns: {
+              "attempts": number,"best_score": number,"due_at": string,"focus_keys": (string)[],"id": string,"min_attempts": number,"scored": number,"status": string,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_leaderboard":
+{ Args: { "p_org_id": string,"p_template_id"?: string }; Returns: {
+              "attempts": number,"best_score": number,"first_score": number,"last_at": string,"passed": boolean,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_session":
+{ Args: { "p_session_id": string }; Returns: Json
+                           },
 "staff_metrics":
 { Args: Record<PropertyKey, never>; Returns: {
               "labels": Json,"metric": string,"value": number
             }[]
+                           },
+"staff_reactivate_tenant":
+{ Args: { "p_org_id": string }; Returns: number
+                           },
+"staff_retry_job":
+{ Args: { "p_job_id": number }; Returns: undefined
+                           },
+"staff_search_tenants":
+{ Args: { "p_limit"?: number,"p_query"?: string }; Returns: {
+              "calls": number,"created_at": string,"members": number,"name": string,"org_id": string,"plan_name": string,"slug": string,"subscription_status": string,"suspended_at": string
+            }[]
+                           },
+"staff_set_budget_cap":
+{ Args: { "p_monthly_usd": number,"p_org_id": string,"p_switch_at"?: number }; Returns: undefined
+                           },
+"staff_suspend_tenant":
+{ Args: { "p_org_id": string,"p_reason": string }; Returns: undefined
+                           },
+"staff_tenant_detail":
+{ Args: { "p_days"?: number,"p_org_id": string }; Returns: Json
                            },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
             }[]
                            },
+"start_sim_session":
+{ Args: { "p_sim_id"?: string,"p_template_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "submit_referral":
 { Args: { "p_deal_value"?: number,"p_notes"?: string,"p_org_id": string,"p_referred_email"?: string,"p_referred_name": string,"p_referred_phone"?: string,"p_referrer_kind": Database["public"]['Enums']["referrer_kind"],"p_referrer_name": string }; Returns: string
                            },
@@ -1014,10 +1759,15 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
             }[]
+                           },
+"weak_scorecard_items":
+{ Args: { "p_last_n"?: number,"p_org_id": string,"p_user_id"?: string }; Returns: {
+              "calls": number,"hit_rate": number,"item_key": string,"question": string
+            }[]
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","email_direction": "outbound"|"inbound","email_status": "queued"|"sent"|"delivered"|"failed"|"bounced"|"complained"|"received"|"canceled","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"not_analyzed"|"orphaned","email_direction": "outbound"|"inbound","email_status": "queued"|"sent"|"delivered"|"failed"|"bounced"|"complained"|"received"|"canceled","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1133,7 +1883,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"email_direction": ["outbound", "inbound"],"email_status": ["queued", "sent", "delivered", "failed", "bounced", "complained", "received", "canceled"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "not_analyzed", "orphaned"],"email_direction": ["outbound", "inbound"],"email_status": ["queued", "sent", "delivered", "failed", "bounced", "complained", "received", "canceled"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const
