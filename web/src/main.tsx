@@ -8,7 +8,7 @@ import { makeQueryClient } from "./lib/queryClient";
 import { initSentry } from "./lib/sentry";
 import "./styles.css";
 
-initSentry(import.meta.env.VITE_SENTRY_DSN as string | undefined, { environment: import.meta.env.MODE });
+void initSentry(import.meta.env.VITE_SENTRY_DSN as string | undefined, { environment: import.meta.env.MODE });
 const queryClient = makeQueryClient();
 
 createRoot(document.getElementById("root")!).render(

@@ -20,14 +20,14 @@ const server = createServer((req: IncomingMessage, res) => {
 beforeAll(() => new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r())));
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-it("is off without a DSN", () => {
-  expect(initSentry(undefined)).toBe(false);
-  expect(initSentry("")).toBe(false);
+it("is off without a DSN", async () => {
+  expect(await initSentry(undefined)).toBe(false);
+  expect(await initSentry("")).toBe(false);
 });
 
 it("reports a caught error as an envelope to the DSN's project", async () => {
   const { port } = server.address() as AddressInfo;
-  expect(initSentry(`http://0123456789abcdef0123456789abcdef@127.0.0.1:${port}/7`)).toBe(true);
+  expect(await initSentry(`http://0123456789abcdef0123456789abcdef@127.0.0.1:${port}/7`)).toBe(true);
   const marker = `spa-boom-${Math.random().toString(36).slice(2)}`;
   reportError(new Error(marker), { route: "/app/dashboard" });
   await flushSentry();
