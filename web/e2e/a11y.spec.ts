@@ -43,10 +43,11 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
   ["/app/messages", "acmeManager", "Messages"],
+  ["/app/messages?templates=1", "acmeManager", "Messages"],
   ["/staff", "staff", "Tenant margins"],
 ];
 for (const [path, who, heading] of SCREENS) {
-  test(`a11y: ${path.split("?")[0]} (${who})`, async ({ page }) => {
+  test(`a11y: ${path.replace(/\?from=.*$/, "")} (${who})`, async ({ page }) => {
     await signInAs(page, USERS[who], path);
     await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");
