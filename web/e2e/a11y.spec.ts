@@ -46,11 +46,12 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/sims", "acmeManager", "Practice"],
   ["/app/scorecards", "acmeManager", "Scorecards"],
   ["/app/messages", "acmeManager", "Messages"],
+  ["/app/messages?templates=1", "acmeManager", "Messages"],
   ["/staff", "staff", "Tenant margins"],
   ["/staff/tenants", "staff", "Tenants"],
 ];
 for (const [path, who, heading] of SCREENS) {
-  test(`a11y: ${path.split("?")[0]} (${who})`, async ({ page }) => {
+  test(`a11y: ${path.replace(/\?from=.*$/, "")} (${who})`, async ({ page }) => {
     await signInAs(page, USERS[who], path);
     await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");

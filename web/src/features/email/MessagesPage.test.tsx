@@ -82,4 +82,43 @@ describe("MessagesPage", () => {
       p_template_key: "call_follow_up", p_source_type: "call", p_source_id: "c1",
     }]));
   });
+
+  it("managers preview and save templates; a placeholder the template lacks is refused", async () => {
+    db.on("rpc:list_threads", () => ({ data: [], error: null }));
+    db.rows("email_templates", [{
+      org_id: "org-1", key: "goal_reached", name: "Goal reached", subject: "Goal reached: {{goal_name}}", body_text: "Well done {{member_name}}",
+      body_html: null, variables: ["member_name", "goal_name"], late_variables: [],
+    }]);
+    db.on("rpc:email_template_preview", () => ({ data: { subject: "Goal reached: [goal_name]", text: "Well done [member_name]", html: null }, error: null }));
+    let saves = 0;
+    db.on("rpc:save_email_template", () => (++saves === 1
+      ? { data: null, error: { code: "SP400", message: "the template uses variables it does not have" } }
+      : { data: null, error: null }));
+    renderScreen(<MessagesPage />, { url: "/app/messages?templates=1" });
+    const form = await screen.findByRole("form", { name: "Template: Goal reached" });
+    expect(within(form).getByText(/\{\{member_name\}\}, \{\{goal_name\}\}/)).toBeTruthy();
+    fireEvent.click(within(form).getByRole("button", { name: "Preview saved template" }));
+    expect((await within(form).findByTestId("template-preview")).textContent).toContain("Goal reached: [goal_name]");
+    expect(db.queries("email_template_preview", "rpc")[0].payload).toEqual({
+      p_org_id: "org-1", p_key: "goal_reached", p_variables: { member_name: "[member_name]", goal_name: "[goal_name]" },
+    });
+    fireEvent.change(within(form).getByLabelText("Text"), { target: { value: "Hi {{nope}}" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save template" }));
+    expect(await within(form).findByText(/does not have/)).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText("Text"), { target: { value: "Bravo {{member_name}}" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save template" }));
+    expect(await within(form).findByText("Template saved.")).toBeTruthy();
+    expect(db.queries("save_email_template", "rpc").at(-1)!.payload).toEqual({
+      p_org_id: "org-1", p_key: "goal_reached", p_subject: "Goal reached: {{goal_name}}", p_body_text: "Bravo {{member_name}}",
+    });
+  });
+
+  it("agents get no templates screen", async () => {
+    db.signIn("u-me", "agent");
+    db.on("rpc:list_threads", () => ({ data: [], error: null }));
+    renderScreen(<MessagesPage />, { url: "/app/messages?templates=1" });
+    expect(await screen.findByText("No conversations yet")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Templates" })).toBeNull();
+    expect(screen.queryByText("Email templates")).toBeNull();
+  });
 });

@@ -1,7 +1,8 @@
 // The messages screen (/app/messages): conversations with unread counts (and,
 // for managers, the organization's unmatched inbox), a thread view with
 // delivery status and replies, and composing — pre-filled when opened from a
-// call (?compose=call&call=<id>) or a referral (?compose=referral&referral=<id>).
+// call (?compose=call&call=<id>) or a referral (?compose=referral&referral=<id>);
+// managers edit and preview the templates (?templates=1).
 import { Card } from "../../../components/ui";
 import { QueryState } from "../../../components/QueryState";
 import { fmtDateTime } from "../../../lib/format";
@@ -10,6 +11,7 @@ import { useOrg } from "../../../lib/session";
 import type { DraftSource } from "../api/getDraft";
 import { type ThreadRow, useThreads } from "../api/listThreads";
 import { ComposeForm } from "./ComposeForm";
+import { TemplatesPanel } from "./TemplatesPanel";
 import { STATUS, ThreadView } from "./ThreadView";
 
 function ThreadList({ unmatched, selected, open }: { unmatched: boolean; selected: string | null; open: (id: string) => void }) {
@@ -62,7 +64,10 @@ export function MessagesPage() {
     <div className="mail-page">
       <header className="page-head">
         <h1>Messages</h1>
-        <button type="button" onClick={() => go({ compose: "new" })}>New email</button>
+        <div className="mail-actions">
+          {isManager && <button type="button" className="secondary" onClick={() => go({ templates: "1" })}>Templates</button>}
+          <button type="button" onClick={() => go({ compose: "new" })}>New email</button>
+        </div>
       </header>
       <div className="mail-layout">
         <Card className="mail-side">
@@ -75,7 +80,9 @@ export function MessagesPage() {
           <ThreadList unmatched={unmatched} selected={threadId} open={(id) => go({ ...box, thread: id })} />
         </Card>
         <Card className="mail-main">
-          {compose
+          {isManager && q.get("templates")
+            ? <TemplatesPanel />
+            : compose
             ? <ComposeForm key={`${compose}:${source?.id ?? ""}`} source={source} onSent={(id) => go({ thread: id })} onCancel={() => go(box)} />
             : threadId
             ? <ThreadView key={threadId} threadId={threadId} />
