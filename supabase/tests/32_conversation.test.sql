@@ -38,15 +38,21 @@ select is((select term from public.tracker_hits where call_id = tests.id('call')
 select is((select count(*)::int from public.tracker_alerts where call_id = tests.id('call')), 1, 'one alert: only the alerting tracker');
 select is((select metadata ->> 'tracker' from public.activities where source_type = 'tracker_alert'), 'Competitors', 'the alert is an activity');
 select is((select agent_id from public.activities where source_type = 'tracker_alert'), tests.id('agent_acme1'), 'of the call''s agent');
-select is((select count(*)::int from public.jobs where kind = 'send_tracker_alert_email' and payload ->> 'call_id' = tests.id('call')::text),
-          1, 'an email to the managers is queued');
+select is((select count(*)::int from public.messages where template_key = 'tracker_alert' and payload = '{}'::jsonb
+              and subject = 'Tracker "Competitors" fired on a call' and body_text like '%/app/calls/' || tests.id('call') || '%'),
+          (select count(distinct p.email)::int from public.memberships m join public.profiles p on p.id = m.user_id
+            where m.org_id = tests.id('acme') and m.role in ('owner', 'admin', 'manager')),
+          'an email to each of the managers is queued through the email path');
 
 -- saving again replaces the hits and does not alert twice
 select public.save_transcript(tests.id('call'), jsonb_build_object('source', 'twilio', 'language', 'en',
   'full_text', '', 'redactions', '{}'::jsonb, 'segments', jsonb_build_array(
     jsonb_build_object('start', 2, 'end', 4, 'speaker', 'customer', 'text', 'Initech called me too.'))));
 select is((select count(*)::int from public.tracker_hits where call_id = tests.id('call')), 1, 'hits replaced');
-select is((select count(*)::int from public.jobs where kind = 'send_tracker_alert_email'), 1, 'no second email for the same tracker and call');
+select is((select count(*)::int from public.messages where template_key = 'tracker_alert'),
+          (select count(distinct p.email)::int from public.memberships m join public.profiles p on p.id = m.user_id
+            where m.org_id = tests.id('acme') and m.role in ('owner', 'admin', 'manager')),
+          'no second email for the same tracker and call');
 
 -- metrics
 select tests.authenticate_as_service_role();

@@ -29,7 +29,7 @@ grant all on ids, results to authenticated, service_role;
 
 -- Templates --------------------------------------------------------------------------
 select is((select array_agg(key order by key) from public.email_templates where org_id = tests.id('acme')),
-  array['call_follow_up', 'goal_reached', 'invitation', 'referral_introduction', 'sim_assignment'],
+  array['call_follow_up', 'goal_reached', 'invitation', 'referral_introduction', 'sim_assignment', 'tracker_alert'],
   'a new organization starts with the default templates');
 select tests.authenticate_as('agent_a');
 select is(public.email_template_preview(tests.id('acme'), 'goal_reached',

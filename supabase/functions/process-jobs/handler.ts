@@ -14,7 +14,6 @@ import { backendSql } from "../_shared/sql.ts";
 import { analyzeCall } from "./insights.ts";
 import { deleteRecording, erasePerson } from "./privacy.ts";
 import { reportUsage } from "./report_usage.ts";
-import { sendTrackerAlertEmail } from "./send_tracker_alert_email.ts";
 import { sendEmailJob } from "./send_email.ts";
 import { type JobContext, type JobHandler, runWorker } from "./worker.ts";
 
@@ -23,7 +22,6 @@ export const HANDLERS: Record<string, JobHandler> = {
   delete_recording: deleteRecording,
   erase_person: erasePerson,
   report_usage: reportUsage,
-  send_tracker_alert_email: sendTrackerAlertEmail,
   send_email: sendEmailJob,
 };
 

@@ -46,7 +46,9 @@ export async function sendEmailJob(job: Job, ctx: JobContext) {
   const { sql } = ctx;
   const [{ m }] = await sql<{ m: Outgoing }[]>`select public.email_for_sending(${id}, ${env.domain}) as m`;
   if (m.status !== "queued") return { message_id: id, skipped: `already ${m.status}` };
-  const late: Record<string, string> = {};
+  // Late variables: filled in here, not by the sender — the SPA's address, and
+  // an invitation's single-use link.
+  const late: Record<string, string> = { site_url: ctx.siteUrl() };
   if (m.payload?.invitation_id) {
     const link = await invitationLink(job, ctx, m.payload.invitation_id);
     if (!link) {
