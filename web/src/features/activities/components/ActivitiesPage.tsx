@@ -22,6 +22,7 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour
 function Source({ a }: { a: Activity }) {
   if (a.source_type === "call" && a.source_id) return <Link to={`/app/calls/${a.source_id}`}>Open the call's coaching page</Link>;
   if (a.source_type?.startsWith("referral")) return <Link to="/app/referrals">Open referrals</Link>;
+  if (a.source_type === "user_sim" && a.source_id) return <Link to={`/app/sims/sessions/${a.source_id}`}>Open the practice session</Link>;
   return <span className="muted">Automatic</span>;
 }
 
