@@ -8,7 +8,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Banner, Card, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { Link } from "../../../lib/router";
-import { useOrg } from "../../../lib/session";
+import { useOrg, useSession } from "../../../lib/session";
 import { useEndSession } from "../api/endSession";
 import { sessionQueryOptions, type SessionTurn, type SessionView, useSimSession } from "../api/getSession";
 import { sayToBuyer } from "../api/sayToBuyer";
@@ -53,6 +53,7 @@ function Chat({ view, streaming }: { view: SessionView; streaming: string | null
 
 export function SimSessionPage({ sessionId }: { sessionId: string }) {
   const { orgId } = useOrg();
+  const { session: auth } = useSession();
   const qc = useQueryClient();
   const q = useSimSession(sessionId);
   const end = useEndSession(orgId, sessionId);
@@ -68,6 +69,8 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
   const s = view.session;
   const key = sessionQueryOptions(sessionId).queryKey;
   const lastIsRep = view.turns.at(-1)?.role === "rep";
+  // Managers may read a rep's session; only the rep practises in it.
+  const mine = auth?.user.id === s.user_id;
 
   async function send(line: string | null) {
     setSayError(null);
@@ -117,7 +120,8 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
         )}
         {hungUp && s.status === "active" && <Banner kind="info">The buyer ended the conversation. End the session to see your score.</Banner>}
         {timeUp && <Banner kind="info">Time is up. End the session to see your score.</Banner>}
-        {s.status === "active" && !timeUp && (
+        {!mine && <p className="muted">{view.user_name}'s session, read-only.</p>}
+        {mine && s.status === "active" && !timeUp && (
           <form className="sim-say" onSubmit={submit}>
             <label htmlFor="sim-line" className="sr-only">Your line</label>
             <textarea
@@ -139,7 +143,7 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
             <button type="submit" disabled={busy || !text.trim()}>Send</button>
           </form>
         )}
-        {s.status !== "scored" && (
+        {mine && s.status !== "scored" && (
           <div className="sim-actions">
             <button type="button" className={s.status === "active" ? "secondary" : ""} disabled={busy || end.isPending || view.turns.length === 0} onClick={() => end.mutate()}>
               {end.isPending ? "Scoring…" : s.status === "ended" ? "Score again" : "End and score"}
