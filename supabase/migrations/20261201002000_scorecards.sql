@@ -322,8 +322,17 @@ $$;
 comment on function public.override_call_scorecard_item(uuid, uuid, text, text) is
   'Managers (owners, admins) override one scorecard item of a call; the earlier answers (the AI''s included) stay as history with who and when. Errors: SP400, SP401, SP404.';
 
--- Existing organizations: their default call script becomes their first scorecard.
+-- Existing organizations: their default call script becomes their first
+-- scorecard, and their analyzed calls get its AI answers from their current insight.
 update public.call_scripts set items = items where is_default;
+insert into public.scorecard_answers (org_id, item_id, call_id, answer, evidence_quote, evidence_time, source, is_current)
+select ins.org_id, i.id, ins.call_id, case when (c ->> 'done')::boolean then 'yes' else 'no' end,
+       left(c #>> '{evidence,quote}', 1000), nullif(c #>> '{evidence,time}', '')::numeric, 'ai', true
+  from public.insights ins
+  join public.scorecards s on s.source_script_id = ins.script_id
+  join public.scorecard_items i on i.scorecard_id = s.id and not i.archived
+  join jsonb_array_elements(coalesce(ins.data #> '{script_adherence,checklist}', '[]'::jsonb)) c on c ->> 'item_id' = i.key
+ where ins.is_current;
 
 -- Grants -----------------------------------------------------------------------
 revoke execute on function private.scorecard_total(jsonb) from public, anon;

@@ -52,7 +52,7 @@ test("assign a SIM, practise it against the AI buyer, read the scored report, se
   await expect(agent.getByTestId("sim-score")).toBeVisible();
   await expect(agent.getByTestId("sim-item")).toHaveCount(5);
   const quoted = agent.locator(".sim-evidence");
-  expect(await quoted.count()).toBeGreaterThan(0);
+  await expect(quoted.first()).toBeVisible();
   // Each quote is words of the conversation itself.
   const turns = await agent.locator(".sim-turn p").allTextContents();
   for (const text of await quoted.allTextContents()) {
@@ -110,7 +110,7 @@ test("a real call's scorecard on its coaching page: the AI's answers, a manager'
   const card = page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Scorecard: Call script/ }) });
   await expect(card).toBeVisible();
   const items = card.getByTestId("scorecard-item");
-  expect(await items.count()).toBeGreaterThan(0);
+  await expect(items.first()).toBeVisible();
   await expect(card.getByTestId("scorecard-total")).toContainText("pass at 70");
   const first = items.first();
   const before = await first.getAttribute("data-answer");
@@ -134,7 +134,7 @@ test("the agent's weakest items on real calls, targeted practice, and the before
   await manager.waitForURL(/\/app\/sims\/people\//);
   await expect(manager.getByRole("heading", { name: "Weak spots: Alex Agent" })).toBeVisible();
   const weak = manager.getByTestId("weak-item");
-  expect(await weak.count()).toBeGreaterThan(0);
+  await expect(weak.first()).toBeVisible();
   await expect(weak.first().locator("td").nth(3)).not.toHaveText("0");
 
   const agent = await browser.newPage();

@@ -158,6 +158,16 @@ async function arrange() {
       await sql`insert into public.email_events (id, org_id, message_id, event, occurred_at)
                 values (${"ev-isolation-" + tag}, ${org}, ${message.id}, 'delivered', now())`;
       await sql`insert into public.thread_reads (thread_id, org_id, user_id) values (${thread.id}, ${org}, ${t.owner.id})`;
+      // Scorecards (the script's mirror and the built-in library come by trigger), a call's answer, an assignment, a session and a turn.
+      await sql`insert into public.scorecard_answers (org_id, item_id, call_id, answer, source)
+                select ${org}, i.id, ${id}, 'yes', 'ai' from public.scorecard_items i
+                  join public.scorecards s on s.id = i.scorecard_id where s.org_id = ${org} and s.source_script_id is not null limit 1`;
+      const [tpl] = await sql`select id, scorecard_id from public.sim_templates where org_id = ${org} and is_builtin limit 1`;
+      await sql`insert into public.sims (org_id, template_id, user_id) values (${org}, ${tpl.id}, ${t.agentUser.id})`;
+      const [session] = await sql`insert into public.user_sims (org_id, user_id, template_id, scorecard_id, attempt, time_limit_minutes)
+                values (${org}, ${t.agentUser.id}, ${tpl.id}, ${tpl.scorecard_id}, 1, 10) returning id`;
+      await sql`insert into public.user_sim_turns (org_id, user_sim_id, user_id, seq, role, content, at_seconds)
+                values (${org}, ${session.id}, ${t.agentUser.id}, 1, 'rep', 'Hello.', 0)`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;

@@ -6,6 +6,7 @@ import { renderScreen } from "../../testing/render";
 import type { SessionView } from "./api/getSession";
 import { ScoreReport } from "./components/ScoreReport";
 import { SimsPage } from "./components/SimsPage";
+import { parseObjections } from "./components/TemplateForm";
 
 vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
@@ -85,5 +86,16 @@ describe("ScoreReport", () => {
     expect(items.map((i) => i.getAttribute("data-answer"))).toEqual(["yes", "no"]);
     expect(within(items[0]).getByText(/Hi, this is Alex/).textContent).toContain("at 1:05");
     expect(within(screen.getByTestId("sim-tips")).getByText("Ask about the budget.")).toBeTruthy();
+  });
+});
+
+describe("parseObjections", () => {
+  it("reads one objection a line as 'rep turn | text' (turn 1 when none is given), at most ten", () => {
+    expect(parseObjections("0 | Not interested\n\n  Send me an email  \n3|Too expensive")).toEqual([
+      { after_turn: 0, text: "Not interested" },
+      { after_turn: 1, text: "Send me an email" },
+      { after_turn: 3, text: "Too expensive" },
+    ]);
+    expect(parseObjections(Array.from({ length: 12 }, (_, i) => `${i} | o${i}`).join("\n"))).toHaveLength(10);
   });
 });

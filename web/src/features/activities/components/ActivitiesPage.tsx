@@ -24,6 +24,7 @@ function Source({ a }: { a: Activity }) {
   if (a.source_type?.startsWith("referral")) return <Link to="/app/referrals">Open referrals</Link>;
   const thread = (a.metadata as { thread_id?: string } | null)?.thread_id;
   if (a.source_type?.startsWith("email_") && thread) return <Link to={`/app/messages?thread=${encodeURIComponent(thread)}`}>Open the conversation</Link>;
+  if (a.source_type === "user_sim" && a.source_id) return <Link to={`/app/sims/sessions/${a.source_id}`}>Open the practice session</Link>;
   return <span className="muted">Automatic</span>;
 }
 

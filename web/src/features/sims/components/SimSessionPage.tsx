@@ -3,18 +3,30 @@
 // conversation; the buyer's reply streams in —, then "End and score" and the
 // score report. A failed buyer reply or scoring can be retried: nothing is
 // half-written.
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Banner, Card, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { Link } from "../../../lib/router";
-import { useOrg } from "../../../lib/session";
+import { useOrg, useSession } from "../../../lib/session";
 import { useEndSession } from "../api/endSession";
 import { sessionQueryOptions, type SessionTurn, type SessionView, useSimSession } from "../api/getSession";
 import { sayToBuyer } from "../api/sayToBuyer";
 import { clock, ScoreReport } from "./ScoreReport";
 
 const MAX_TURN = 2000;
+
+/** Seconds left of the session's time limit, ticking; null once it is no longer active. */
+function useSecondsLeft(startedAt: string | undefined, limitMinutes: number | undefined, active: boolean): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  if (!active || !startedAt || !limitMinutes) return null;
+  return Math.max(0, Math.round((Date.parse(startedAt) + limitMinutes * 60_000 - now) / 1000));
+}
 
 function Chat({ view, streaming }: { view: SessionView; streaming: string | null }) {
   const t = view.template;
@@ -41,6 +53,7 @@ function Chat({ view, streaming }: { view: SessionView; streaming: string | null
 
 export function SimSessionPage({ sessionId }: { sessionId: string }) {
   const { orgId } = useOrg();
+  const { session: auth } = useSession();
   const qc = useQueryClient();
   const q = useSimSession(sessionId);
   const end = useEndSession(orgId, sessionId);
@@ -48,6 +61,7 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
   const [streaming, setStreaming] = useState<string | null>(null);
   const [sayError, setSayError] = useState<string | null>(null);
   const [hungUp, setHungUp] = useState(false);
+  const left = useSecondsLeft(q.data?.session.started_at, q.data?.session.time_limit_minutes, q.data?.session.status === "active");
 
   if (q.isPending) return <Spinner label="Loading the session…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
@@ -55,6 +69,8 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
   const s = view.session;
   const key = sessionQueryOptions(sessionId).queryKey;
   const lastIsRep = view.turns.at(-1)?.role === "rep";
+  // Managers may read a rep's session; only the rep practises in it.
+  const mine = auth?.user.id === s.user_id;
 
   async function send(line: string | null) {
     setSayError(null);
@@ -87,12 +103,13 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
   }
 
   const busy = streaming !== null;
+  const timeUp = left === 0;
   return (
     <div className="stack">
       <p><Link to="/app/sims">← Practice</Link></p>
       <h1>{view.template.name}</h1>
       <p className="muted">
-        Attempt {s.attempt} · {view.template.time_limit_minutes} minutes · difficulty {view.template.difficulty}/5 · judged on “{view.scorecard.name}”
+        Attempt {s.attempt} · {left != null ? <span data-testid="sim-time-left">{clock(left)} left</span> : `${view.template.time_limit_minutes} minutes`} · difficulty {view.template.difficulty}/5 · judged on “{view.scorecard.name}”
       </p>
       <Card title="Conversation">
         <Chat view={view} streaming={streaming} />
@@ -102,7 +119,9 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
           </Banner>
         )}
         {hungUp && s.status === "active" && <Banner kind="info">The buyer ended the conversation. End the session to see your score.</Banner>}
-        {s.status === "active" && (
+        {timeUp && <Banner kind="info">Time is up. End the session to see your score.</Banner>}
+        {!mine && <p className="muted">{view.user_name}'s session, read-only.</p>}
+        {mine && s.status === "active" && !timeUp && (
           <form className="sim-say" onSubmit={submit}>
             <label htmlFor="sim-line" className="sr-only">Your line</label>
             <textarea
@@ -124,7 +143,7 @@ export function SimSessionPage({ sessionId }: { sessionId: string }) {
             <button type="submit" disabled={busy || !text.trim()}>Send</button>
           </form>
         )}
-        {s.status !== "scored" && (
+        {mine && s.status !== "scored" && (
           <div className="sim-actions">
             <button type="button" className={s.status === "active" ? "secondary" : ""} disabled={busy || end.isPending || view.turns.length === 0} onClick={() => end.mutate()}>
               {end.isPending ? "Scoring…" : s.status === "ended" ? "Score again" : "End and score"}
