@@ -7,6 +7,7 @@ import { type Db, serviceClient, userClient } from "./clients.ts";
 import { siteUrl, stripeConfig } from "./env.ts";
 import { handleCors, jsonError, readBody } from "./http.ts";
 import { stripeClient } from "./providers/stripe.ts";
+import { log } from "./log.ts";
 
 /** What stripe-checkout, stripe-portal and stripe-subscription run on. */
 export interface BillingDeps {
@@ -73,7 +74,7 @@ export async function customerFor(deps: BillingDeps, orgId: string): Promise<str
 
 export function stripeErrorResponse(err: unknown): Response {
   const e = err as { type?: string; statusCode?: number; message?: string };
-  console.error("stripe error", e?.type, e?.statusCode, e?.message);
+  log("error", "stripe error", { type: e?.type, status: e?.statusCode, error: e?.message });
   if (e?.type === "StripeRateLimitError") return jsonError(503, "billing_busy", "Billing is busy, please retry in a moment");
   if (e?.type?.startsWith("Stripe")) return jsonError(502, "billing_unavailable", "The billing provider could not complete the request");
   return jsonError(500, "internal_error", "Something went wrong on our side");

@@ -6,6 +6,7 @@
 // HTTP 400 with `{ code: "SPnnn", message }` (PostgREST maps unknown SQLSTATEs
 // to 400); the SPA and Edge Functions map it with httpStatusFor().
 import { jsonError } from "./http.ts";
+import { log } from "./log.ts";
 
 export const SQL_ERRORS = {
   SP400: { status: 400, code: "invalid_input", meaning: "a parameter is malformed (name, slug, email, …)" },
@@ -52,12 +53,12 @@ export function dbErrorResponse(err: { code?: string; message?: string } | null 
   const status = httpStatusFor(err?.code);
   const known = err?.code && err.code in SQL_ERRORS ? SQL_ERRORS[err.code as SqlErrorCode] : null;
   if (status >= 500) {
-    console.error("database error", err);
+    log("error", "database error", { code: err?.code, error: err?.message });
     return jsonError(500, known?.code ?? "internal_error", "Something went wrong on our side");
   }
   if (known) return jsonError(status, known.code, err?.message ?? known.meaning);
   const standard = STANDARD_ERRORS[err?.code ?? ""];
   if (standard) return jsonError(status, standard.code, standard.message);
-  console.warn("database error answered as a bad request", err?.code, err?.message);
+  log("warn", "database error answered as a bad request", { code: err?.code, error: err?.message });
   return jsonError(status, "bad_request", "The request could not be completed");
 }

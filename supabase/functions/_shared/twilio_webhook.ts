@@ -7,6 +7,7 @@ import twilio from "twilio";
 import type { z } from "zod";
 import { publicFunctionUrl, twilioEnv } from "./env.ts";
 import { formFields, jsonError, readBounded } from "./http.ts";
+import { log } from "./log.ts";
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
@@ -38,7 +39,7 @@ export async function verifyTwilioWebhook(
   const params = formFields(raw);
   const url = `${deps.publicUrl(functionName)}${new URL(req.url).search}`;
   if (!signature || !twilio.validateRequest(deps.twilioAuthToken(), signature, url, params)) {
-    console.warn(`${functionName}: refused a request with a missing or invalid X-Twilio-Signature`);
+    log("warn", "refused a request with a missing or invalid X-Twilio-Signature", { webhook: functionName });
     return { ok: false, response: jsonError(403, "invalid_signature", "The X-Twilio-Signature does not match") };
   }
   return { ok: true, params };

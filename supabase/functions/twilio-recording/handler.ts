@@ -39,7 +39,7 @@ export async function kickWorker(): Promise<void> {
     });
     await res.body?.cancel();
   } catch (e) {
-    console.warn("twilio-recording: could not wake process-jobs (the cron sweep will):", (e as Error).message);
+    log("warn", "could not wake process-jobs (the cron sweep will)", { error: (e as Error).message });
   } finally {
     kickInFlight = false;
   }

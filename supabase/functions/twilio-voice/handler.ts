@@ -8,6 +8,7 @@ import { type Db, serviceClient } from "../_shared/clients.ts";
 import { callerCountry } from "../_shared/consent.ts";
 import { jsonError } from "../_shared/http.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
+import { log } from "../_shared/log.ts";
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const VoiceParams = z.object({
@@ -61,12 +62,12 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       p_direction: p.Direction ?? "inbound",
     });
     if (error) {
-      console.error("twilio-voice: routing failed", error);
+      log("error", "routing failed", { code: error.code, error: error.message });
       return jsonError(500, "internal_error", "Something went wrong on our side");
     }
     const route = data as { known: boolean; recording_notice?: string | null; dial?: string | null };
     if (!route.known) {
-      console.warn(`twilio-voice: call ${p.CallSid} to unknown number ${p.To}`);
+      log("warn", "call to an unknown number", { call_sid: p.CallSid, to: p.To });
       return twiml(unknownNumberTwiml());
     }
     // The consent ledger: the notice this TwiML plays (or none) and the caller's jurisdiction.
