@@ -13,6 +13,7 @@ const CallDetailPage = lazy(() =>
   import("../features/coaching/components/CallDetailPage").then((m) => ({ default: m.CallDetailPage }))
 );
 const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage").then((m) => ({ default: m.AgentsPage })));
+const PrivacyPage = lazy(() => import("../features/privacy/components/PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const TrackersPage = lazy(() => import("../features/trackers/components/TrackersPage").then((m) => ({ default: m.TrackersPage })));
 const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
@@ -94,6 +95,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
   ["/app/trackers", () => <TrackersPage />],
+  ["/app/privacy", () => <PrivacyPage />],
   ["/app/numbers", () => <NumbersPage />],
   ["/app/billing", () => <BillingPage />],
   ["/app/goals", () => <GoalsPage />],

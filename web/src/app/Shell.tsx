@@ -29,6 +29,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {isManager && <Link to="/app/members">Members</Link>}
           {isAdmin && <Link to="/app/numbers">Numbers</Link>}
           {isAdmin && <Link to="/app/billing">Billing</Link>}
+          {isAdmin && <Link to="/app/privacy">Privacy</Link>}
           {isStaff && <Link to="/staff">Staff</Link>}
         </nav>
         <div className="topbar-right">
