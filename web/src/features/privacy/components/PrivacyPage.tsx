@@ -21,7 +21,7 @@ export function PrivacyPage() {
       <Card title="Redacted from transcripts">
         {types.isPending ? <Spinner label="Loading the redaction settings…" /> : types.isError
           ? <ErrorState error={types.error} onRetry={() => types.refetch()} />
-          : <RedactionForm key={types.data.join()} orgId={orgId} initial={types.data} />}
+          : <RedactionForm key={orgId} orgId={orgId} initial={types.data} />}
       </Card>
     </>
   );
