@@ -86,31 +86,26 @@ interface Tally {
   right: number;
 }
 
-export async function evaluate(calls: Call[]) {
-  const pii = Object.fromEntries(
-    PII_TYPES.map((t) => [t, { labels: 0, recalled: 0, leakRecalled: 0, found: 0, right: 0 }]),
-  ) as Record<
-    PiiType,
-    Tally
-  >;
-  const misses: string[] = [];
-  const sentiment: [Label, Label][] = [];
-  const objections = { labels: 0, found: 0 }, steps = { labels: 0, found: 0 };
-  const conversion = { calls: 0, right: 0 }, upsell = { calls: 0, right: 0 };
-  const declined = { calls: 0, falseConverted: 0, falseUpsell: 0 };
-  let quotes = 0, verbatim = 0;
-  for (const c of calls) {
-    const segments = toSegments(c);
-    // PII
-    const found = findInSegments(segments);
-    const labels = c.labels.pii.map(([type, value, segment]) => {
-      const start = segments[segment].text.indexOf(value);
-      if (start < 0) throw new Error(`${c.id}: "${value}" is not in segment ${segment}`);
-      return { type, segment, start, end: start + value.length, value };
-    });
-    const overlap = (a: { segment: number; start: number; end: number }, b: typeof a) =>
-      a.segment === b.segment && a.start < b.end && b.start < a.end;
-    for (const l of labels) {
+const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : null);
+
+interface PiiCase {
+  id: string;
+  segments: { text: string; speaker?: string }[];
+  labels: { type: PiiType; segment: number; start: number; end: number; value: string }[];
+}
+type Finder = (
+  segments: PiiCase["segments"],
+) => { type: PiiType; segment: number; start: number; end: number }[];
+
+/** PII recall/precision per type of `find` over labelled segments; misses are pushed to `misses`. */
+export function piiScore(cases: PiiCase[], find: Finder, misses: string[] = []) {
+  const zero = (): Tally => ({ labels: 0, recalled: 0, leakRecalled: 0, found: 0, right: 0 });
+  const pii = Object.fromEntries(PII_TYPES.map((t) => [t, zero()])) as Record<PiiType, Tally>;
+  const overlap = (a: { segment: number; start: number; end: number }, b: typeof a) =>
+    a.segment === b.segment && a.start < b.end && b.start < a.end;
+  for (const c of cases) {
+    const found = find(c.segments);
+    for (const l of c.labels) {
       const t = pii[l.type];
       t.labels++;
       if (found.some((f) => f.type === l.type && overlap(f, l))) t.recalled++;
@@ -119,11 +114,89 @@ export async function evaluate(calls: Call[]) {
     }
     for (const f of found) {
       pii[f.type].found++;
-      if (labels.some((l) => l.type === f.type && overlap(f, l))) pii[f.type].right++;
+      if (c.labels.some((l) => l.type === f.type && overlap(f, l))) pii[f.type].right++;
       else {misses.push(
-          `${c.id}: false ${f.type} "${segments[f.segment].text.slice(f.start, f.end)}"`,
+          `${c.id}: false ${f.type} "${c.segments[f.segment].text.slice(f.start, f.end)}"`,
         );}
     }
+  }
+  const all = zero();
+  for (const t of Object.values(pii)) {
+    for (const k of Object.keys(all) as (keyof Tally)[]) all[k] += t[k];
+  }
+  const row = (t: Tally) => ({
+    labels: t.labels,
+    found: t.found,
+    recall: ratio(t.recalled, t.labels),
+    leak_recall: ratio(t.leakRecalled, t.labels),
+    precision: ratio(t.right, t.found),
+  });
+  return {
+    ...Object.fromEntries(
+      Object.entries(pii).filter(([, t]) => t.labels || t.found).map(([k, t]) => [k, row(t)]),
+    ),
+    overall: row(all),
+  };
+}
+
+const withSpoken: Finder = (s) => findInSegments(s);
+/** The baseline: the written-number rules alone, without the spoken-transcript pass. */
+const rulesOnly: Finder = (s) => findInSegments(s, { spoken: false });
+
+function labelledPii(calls: Call[]): PiiCase[] {
+  return calls.map((c) => {
+    const segments = toSegments(c);
+    return {
+      id: c.id,
+      segments,
+      labels: c.labels.pii.map(([type, value, segment]) => {
+        const start = segments[segment].text.indexOf(value);
+        if (start < 0) throw new Error(`${c.id}: "${value}" is not in segment ${segment}`);
+        return { type, segment, start, end: start + value.length, value };
+      }),
+    };
+  });
+}
+
+/** The redaction unit tests' labelled snippets (synthetic written and spoken numbers), as a second PII set. */
+export function snippetCases(): PiiCase[] {
+  const file = join(
+    import.meta.dirname!,
+    "../functions/_shared/insights/testdata/redaction_labelled.json",
+  );
+  const { cases } = JSON.parse(Deno.readTextFileSync(file)) as {
+    cases: {
+      id: string;
+      text?: string;
+      segments?: { speaker: string; text: string }[];
+      pii: { type: PiiType; value: string; start: number; segment?: number }[];
+    }[];
+  };
+  return cases.map((c) => ({
+    id: c.id,
+    segments: c.segments ?? [{ text: c.text! }],
+    labels: c.pii.map((l) => ({
+      type: l.type,
+      value: l.value,
+      segment: l.segment ?? 0,
+      start: l.start,
+      end: l.start + l.value.length,
+    })),
+  }));
+}
+
+export async function evaluate(calls: Call[]) {
+  const misses: string[] = [];
+  const sentiment: [Label, Label][] = [];
+  const objections = { labels: 0, found: 0 }, steps = { labels: 0, found: 0 };
+  const conversion = { calls: 0, right: 0 }, upsell = { calls: 0, right: 0 };
+  const declined = { calls: 0, falseConverted: 0, falseUpsell: 0 };
+  let quotes = 0, verbatim = 0;
+  const cases = labelledPii(calls);
+  const pii = piiScore(cases, withSpoken, misses);
+  const piiBaseline = piiScore(cases, rulesOnly);
+  for (const c of calls) {
+    const segments = toSegments(c);
     // redact → analyze → evidence check
     const redacted = redactSegments(segments).segments;
     const result = await analyzeOffline({ segments: redacted, script: [], currency: "USD" });
@@ -171,35 +244,14 @@ export async function evaluate(calls: Call[]) {
     quotes += all.length;
     verbatim += all.filter((e) => texts.some((t) => t.includes(normalize(e.quote)))).length;
   }
-  const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : null);
   const counts = new Map<Label, number>();
   for (const [gold] of sentiment) counts.set(gold, (counts.get(gold) ?? 0) + 1);
   const majority = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "neutral";
-  const all = Object.values(pii).reduce(
-    (s, t) => ({
-      labels: s.labels + t.labels,
-      recalled: s.recalled + t.recalled,
-      leakRecalled: s.leakRecalled + t.leakRecalled,
-      found: s.found + t.found,
-      right: s.right + t.right,
-    }),
-    { labels: 0, recalled: 0, leakRecalled: 0, found: 0, right: 0 },
-  );
-  const piiRow = (t: Tally) => ({
-    labels: t.labels,
-    found: t.found,
-    recall: ratio(t.recalled, t.labels),
-    leak_recall: ratio(t.leakRecalled, t.labels),
-    precision: ratio(t.right, t.found),
-  });
   return {
     calls: calls.length,
-    pii: {
-      ...Object.fromEntries(
-        Object.entries(pii).filter(([, t]) => t.labels || t.found).map(([k, t]) => [k, piiRow(t)]),
-      ),
-      overall: piiRow(all),
-    },
+    pii,
+    /** The same spans with the written-number rules alone: what the spoken-transcript pass adds. */
+    pii_baseline_rules_only: piiBaseline,
     sentiment: {
       agreement: ratio(sentiment.filter(([a, b]) => a === b).length, sentiment.length),
       kappa: Math.round(kappa(sentiment) * 1000) / 1000,
@@ -227,6 +279,11 @@ if (import.meta.main) {
     dev: await evaluate(calls.filter((c) => c.split === "dev")),
     heldout: await evaluate(calls.filter((c) => c.split === "heldout")),
     all: await evaluate(calls),
+    /** The 218 labelled snippets of the redaction unit tests (synthetic), for a larger PII sample. */
+    pii_snippets: {
+      spoken: piiScore(snippetCases(), withSpoken),
+      baseline_rules_only: piiScore(snippetCases(), rulesOnly),
+    },
   };
   const out = join(LOCAL_DIR, "eval");
   Deno.mkdirSync(out, { recursive: true });
@@ -235,6 +292,9 @@ if (import.meta.main) {
     const r = report[split];
     console.log(`\n== ${split}: ${r.calls} calls`);
     console.table(r.pii);
+    console.log(
+      `PII baseline (written-number rules only): recall ${r.pii_baseline_rules_only.overall.recall}, precision ${r.pii_baseline_rules_only.overall.precision}`,
+    );
     console.log(
       `sentiment agreement ${r.sentiment.agreement} (majority "${r.sentiment.majority_label}" ${r.sentiment.majority_baseline}), kappa ${r.sentiment.kappa}`,
     );
@@ -250,6 +310,11 @@ if (import.meta.main) {
       }% of ${r.evidence.quotes}`,
     );
   }
+  console.log(`\n== PII on the redaction tests' ${snippetCases().length} labelled snippets`);
+  console.table(report.pii_snippets.spoken);
+  console.log(
+    `baseline (rules only): recall ${report.pii_snippets.baseline_rules_only.overall.recall}, precision ${report.pii_snippets.baseline_rules_only.overall.precision}`,
+  );
   if (Deno.args.includes("--misses")) console.log("\n" + report.all.misses.join("\n"));
   console.log(`\nreport: ${join(out, "report.json")}`);
 }

@@ -50,3 +50,26 @@ test("a manager adds a tracker with synonyms; the dashboard shows talk metrics p
   await expect(page.getByTestId("conversation-metrics")).toBeVisible();
   await expect(page.getByTestId("conversation-metrics").getByRole("row")).not.toHaveCount(1);
 });
+
+test("an owner chooses what is redacted from transcripts", async ({ page }) => {
+  const [before] = await rest<{ settings: Record<string, unknown> }[]>(`organizations?select=settings&id=eq.${ACME}`);
+  try {
+    await signInAs(page, USERS.acmeOwner, "/app/privacy");
+    const name = page.getByRole("checkbox", { name: /The customer's name/ });
+    await expect(name).toBeChecked();
+    await name.uncheck();
+    await expect(page.getByText(/stay readable/)).toBeVisible();
+    await page.getByRole("button", { name: "Save redaction" }).click();
+    await expect(page.getByText(/Saved\. New calls are redacted this way/)).toBeVisible();
+    const [after] = await rest<{ settings: { redact_types: string[] } }[]>(`organizations?select=settings&id=eq.${ACME}`);
+    expect(after.settings.redact_types).toEqual(["CARD", "CVV", "SSN", "ACCOUNT", "PHONE", "EMAIL", "DOB", "ADDRESS"]);
+    await page.reload();
+    await expect(page.getByRole("checkbox", { name: /The customer's name/ })).not.toBeChecked();
+  } finally {
+    await rest(`organizations?id=eq.${ACME}`, {
+      method: "PATCH",
+      body: JSON.stringify({ settings: before.settings }),
+      headers: { prefer: "return=representation" },
+    });
+  }
+});

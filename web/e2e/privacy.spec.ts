@@ -20,7 +20,7 @@ test("an owner sees the retention policy and next purge, changes the window, hol
     await page.getByLabel("Months to keep data").fill("0");
     await expect(page.getByText("Choose 1 to 120 months.")).toBeVisible();
     await page.getByLabel("Months to keep data").fill("18");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save retention" }).click();
     await expect(page.getByTestId("retention-months")).toHaveText("18 months");
     const [saved] = await rest<{ retention_months: number }[]>(`organizations?select=retention_months&id=eq.${ACME}`);
     expect(saved.retention_months).toBe(18);

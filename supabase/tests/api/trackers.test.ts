@@ -7,17 +7,10 @@
 import assert from "node:assert/strict";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { accessToken, ANON_KEY, API_URL, db, kickWorker as kick, poll } from "../../local/tests/helpers.ts";
-import { addMember, createOrg, createTenant } from "./fixtures.ts";
+import { addMember, createOrg, createTenant, postRecordedCall } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
-const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
 const MAILGUN = `http://127.0.0.1:${inst.ports.mailgun}/_sandbox`;
-
-async function control(url: string, body: unknown) {
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${url}: ${r.status} ${await r.text()}`);
-  return r.status === 204 ? null : await r.json();
-}
 
 async function rest(user: string, path: string, init: RequestInit = {}) {
   const token = await accessToken(user);
@@ -42,30 +35,17 @@ Deno.test("a tracker fires on a new call: hits with times, talk metrics, an aler
   });
   assert.equal(refused.status, 403, "agents do not manage trackers");
 
-  const { call } = await control(`${TWILIO}/calls`, {
-    from: "+15553334444",
-    to: tenant.number.e164,
-    duration: 60,
-    transcript: {
-      sentences: [
-        { media_channel: 2, start_time: 0, end_time: 5, transcript: "Thanks for calling, this is Alex. What can I do for you?" },
-        { media_channel: 1, start_time: 4, end_time: 12, transcript: "Globex offered me the same panels for less." },
-        { media_channel: 2, start_time: 15, end_time: 20, transcript: "I see. Did they include installation?" },
-        { media_channel: 1, start_time: 20.5, end_time: 26, transcript: "No, the other company charges extra for that." },
-      ],
-    },
-  });
-  const delivery = await control(`${TWILIO}/webhooks`, {
-    event: "recording-status",
-    call_sid: call.sid,
-    url: `${API_URL}/functions/v1/twilio-recording`,
-  });
-  assert.equal(delivery.response.status, 200, JSON.stringify(delivery));
+  const sid = await postRecordedCall(tenant.number.e164, [
+    { media_channel: 2, start_time: 0, end_time: 5, transcript: "Thanks for calling, this is Alex. What can I do for you?" },
+    { media_channel: 1, start_time: 4, end_time: 12, transcript: "Globex offered me the same panels for less." },
+    { media_channel: 2, start_time: 15, end_time: 20, transcript: "I see. Did they include installation?" },
+    { media_channel: 1, start_time: 20.5, end_time: 26, transcript: "No, the other company charges extra for that." },
+  ]);
   await kick();
   const sql = db();
   try {
     const callId = await poll("the analyzed call", async () => {
-      const [c] = await sql`select id, status from public.calls where twilio_call_sid = ${call.sid}`;
+      const [c] = await sql`select id, status from public.calls where twilio_call_sid = ${sid}`;
       if (c?.status !== "analyzed") await kick();
       return c?.status === "analyzed" ? c.id as string : null;
     }, 60_000, 500);

@@ -19,12 +19,12 @@ const CallDetailPage = lazy(() =>
   import("../features/coaching/components/CallDetailPage").then((m) => ({ default: m.CallDetailPage }))
 );
 const AgentsPage = lazy(() => import("../features/agents/components/AgentsPage").then((m) => ({ default: m.AgentsPage })));
+const PrivacyPage = lazy(() => import("../features/privacy/components/PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const TrackersPage = lazy(() => import("../features/trackers/components/TrackersPage").then((m) => ({ default: m.TrackersPage })));
 const ScriptPage = lazy(() => import("../features/script/components/ScriptPage").then((m) => ({ default: m.ScriptPage })));
 const NumbersPage = lazy(() => import("../features/numbers/components/NumbersPage").then((m) => ({ default: m.NumbersPage })));
 const BillingPage = lazy(() => import("../features/billing/components/BillingPage").then((m) => ({ default: m.BillingPage })));
 const MembersPage = lazy(() => import("../features/tenancy/components/MembersPage").then((m) => ({ default: m.MembersPage })));
-const PrivacyPage = lazy(() => import("../features/privacy/components/PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const StaffPage = lazy(() => import("../features/staff/components/StaffPage").then((m) => ({ default: m.StaffPage })));
 const TenantsPage = lazy(() => import("../features/staff/components/TenantsPage").then((m) => ({ default: m.TenantsPage })));
 const TenantPage = lazy(() => import("../features/staff/components/TenantPage").then((m) => ({ default: m.TenantPage })));
@@ -117,6 +117,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/agents", () => <AgentsPage />],
   ["/app/script", () => <ScriptPage />],
   ["/app/trackers", () => <TrackersPage />],
+  ["/app/privacy", () => <PrivacyPage />],
   ["/app/numbers", () => <NumbersPage />],
   ["/app/billing", () => <BillingPage />],
   ["/app/goals", () => <GoalsPage />],
@@ -129,7 +130,6 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
   ["/app/messages", () => <MessagesPage />],
   ["/app/members", () => <MembersPage />],
-  ["/app/privacy", () => <PrivacyPage />],
 ];
 
 export function App() {

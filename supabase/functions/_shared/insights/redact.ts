@@ -40,6 +40,8 @@ export const PII_TYPES: readonly PiiType[] = [
 /** Options of an organization: which types it redacts (all by default). */
 export interface RedactOptions {
   types?: readonly PiiType[];
+  /** false: the written-number rules only, without spoken.ts (the eval's baseline). */
+  spoken?: boolean;
 }
 
 /** A finding; offsets are UTF-16 indexes into the input text, end exclusive. */
@@ -104,7 +106,7 @@ export function findInSegments<T extends { text: string }>(
     segment: unit,
     id,
   }));
-  return merge(rules, findSpoken(segments, rules))
+  return merge(rules, opts.spoken === false ? [] : findSpoken(segments, rules))
     .filter((f) => !opts.types || opts.types.includes(f.type))
     .sort((a, b) => a.segment - b.segment || a.start - b.start);
 }

@@ -56,7 +56,7 @@ function seed({ status = "analyzed", analyzer = "openai", error = null as string
     twilio_recording_sid: "RE" + "a".repeat(32),
     agent: { id: "1a000000-0000-4000-8000-000000000001", name: "Alex Agent" },
   }]);
-  db.rows("transcripts", [{ call_id: CALL, segments: SEGMENTS, language: "en" }]);
+  db.rows("transcripts", [{ call_id: CALL, segments: SEGMENTS, language: "en", redactions: { CARD: 1, SSN: 0, PHONE: 2 } }]);
   db.rows("insights", status === "analyzed"
     ? [{
       id: "i1",
@@ -367,6 +367,7 @@ describe("CallDetailPage conversation", () => {
     expect(within(metrics).getByText("Questions asked").nextSibling?.textContent).toBe("5");
     expect(metrics.textContent).toContain("152 wpm");
     expect(metrics.textContent).toContain("improving, ends positive");
+    expect((await screen.findByTestId("redaction-counts")).textContent).toBe("Redacted before analysis: 1 × [CARD], 2 × [PHONE]");
     const hits = await screen.findByTestId("tracker-hits");
     expect(hits.textContent).toContain("Add-ons: “battery” (agent)");
     fireEvent.click(within(hits).getByTestId("tracker-hit"));

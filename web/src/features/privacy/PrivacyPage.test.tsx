@@ -68,7 +68,7 @@ describe("PrivacyPage", () => {
     fireEvent.change(input, { target: { value: "0" } });
     expect(screen.getByText("Choose 1 to 120 months.")).toBeTruthy();
     fireEvent.change(input, { target: { value: "24" } });
-    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save retention" }));
     await waitFor(() => expect(screen.getByTestId("retention-months").textContent).toBe("24 months"));
   });
 

@@ -61,25 +61,33 @@ export function Transcript({ callId, processing }: { callId: string; processing:
       </EmptyState>
     );
   }
+  const redacted = Object.entries(transcript.data.redactions ?? {});
   return (
-    <ol className="coach-transcript" ref={listRef} aria-label="Transcript">
-      {segments.map((s, i) => (
-        <li key={`${s.start}-${i}`} className={`coach-line coach-${s.speaker}`}>
-          <button
-            type="button"
-            data-testid="transcript-sentence"
-            data-start={s.start}
-            data-index={i}
-            aria-current={i === active ? "true" : undefined}
-            className={`coach-sentence${i === active ? " coach-active" : ""}`}
-            onClick={() => seek(s.start)}
-          >
-            <span className="coach-speaker">{SPEAKER_LABEL[s.speaker] ?? s.speaker}</span>
-            <Timestamp time={s.start} />
-            <span className="coach-text">{s.text}</span>
-          </button>
-        </li>
-      ))}
-    </ol>
+    <>
+      {redacted.length > 0 && (
+        <p className="muted" data-testid="redaction-counts">
+          Redacted before analysis: {redacted.map(([type, n]) => `${n} × [${type}]`).join(", ")}
+        </p>
+      )}
+      <ol className="coach-transcript" ref={listRef} aria-label="Transcript">
+        {segments.map((s, i) => (
+          <li key={`${s.start}-${i}`} className={`coach-line coach-${s.speaker}`}>
+            <button
+              type="button"
+              data-testid="transcript-sentence"
+              data-start={s.start}
+              data-index={i}
+              aria-current={i === active ? "true" : undefined}
+              className={`coach-sentence${i === active ? " coach-active" : ""}`}
+              onClick={() => seek(s.start)}
+            >
+              <span className="coach-speaker">{SPEAKER_LABEL[s.speaker] ?? s.speaker}</span>
+              <Timestamp time={s.start} />
+              <span className="coach-text">{s.text}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

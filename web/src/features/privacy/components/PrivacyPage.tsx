@@ -1,4 +1,4 @@
-// Data & privacy (owners and admins): how long the organization's data is
+// Data & privacy (owners and admins): what is redacted from transcripts, how long the organization's data is
 // kept and when the purge next runs, legal holds that suspend it, and (owners)
 // deletion requests for a person with their receipts. SQL decides who may do
 // what; the roles here only shape the screen.
@@ -15,6 +15,7 @@ import { REASON_MAX, usePlaceLegalHold } from "../api/placeLegalHold";
 import { useReleaseLegalHold } from "../api/releaseLegalHold";
 import { SUBJECT_MAX, type SubjectKind, useRequestDeletion } from "../api/requestDeletion";
 import { useSetRetentionMonths } from "../api/setRetentionMonths";
+import { RedactionCard } from "./RedactionCard";
 
 const TABLE_LABELS: Record<string, string> = {
   transcripts: "Transcripts",
@@ -30,6 +31,7 @@ export function PrivacyPage() {
   return (
     <div className="privacy">
       <h1>Data &amp; privacy for {org.name}</h1>
+      <RedactionCard />
       {policy.isPending && <Spinner label="Loading the retention policy…" />}
       {policy.isError && <ErrorState error={policy.error} onRetry={() => policy.refetch()} />}
       {policy.data && (
@@ -87,7 +89,7 @@ function RetentionCard({ orgId, policy, canEdit }: { orgId: string; policy: Rete
             />
             {invalid && <span id={`${id}-months-err`} className="members-error">{invalid}</span>}
           </div>
-          <button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save"}</button>
+          <button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save retention"}</button>
         </form>
       )}
       {save.isSuccess && <Banner kind="success">Saved: data is kept for {policy.retention_months} months.</Banner>}
