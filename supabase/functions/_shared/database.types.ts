@@ -613,6 +613,164 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"voice_personas": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"persona": string,"voices": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"persona": string,"voices"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"persona"?: string,"voices"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_personas_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_prices": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"effective_from": string,"id": string,"org_id": string | null,"price_per_minute": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute": number
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_prices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_scenarios": {
+                  Row: {
+                    "brief": string,"created_at": string,"created_by": string | null,"id": string,"org_id": string,"persona_id": string,"sim_template_id": string | null,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id": string,"persona_id": string,"sim_template_id"?: string | null,"title": string
+                  }
+                  Update: {
+                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id"?: string,"persona_id"?: string,"sim_template_id"?: string | null,"title"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_scenarios_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_scenarios_persona_id_fkey"
+      columns: ["persona_id"]
+isOneToOne: false
+      referencedRelation: "voice_personas"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_sessions": {
+                  Row: {
+                    "billable_minutes": number | null,"cost_usd": number | null,"created_at": string,"end_reason": string | null,"ended_at": string | null,"id": string,"last_event_seq": number,"max_seconds": number,"org_id": string,"provider_cost_usd": number,"recording_path": string | null,"scenario_id": string | null,"score": Json | null,"seconds": number,"started_at": string,"status": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds": number,"org_id": string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds"?: number,"org_id"?: string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_sessions_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_sessions_scenario_id_fkey"
+      columns: ["scenario_id"]
+isOneToOne: false
+      referencedRelation: "voice_scenarios"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_settings": {
+                  Row: {
+                    "max_session_seconds": number,"org_id": string,"recording_enabled": boolean,"retention_days": number,"stt_providers": (string)[],"tts_providers": (string)[],"turn_enabled": boolean,"updated_at": string,"updated_by": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "max_session_seconds"?: number,"org_id": string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
+                  }
+                  Update: {
+                    "max_session_seconds"?: number,"org_id"?: string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_settings_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_turns": {
+                  Row: {
+                    "at": string,"provider": string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at"?: string,"provider"?: string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                  }
+                  Update: {
+                    "at"?: string,"provider"?: string | null,"seq"?: number,"session_id"?: string,"speaker"?: string,"text"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_turns_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "voice_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_usage_records": {
+                  Row: {
+                    "audio_seconds": number,"error": string | null,"id": string,"kind": string,"latency_ms": number | null,"model": string | null,"occurred_at": string,"ok": boolean,"org_id": string,"provider": string,"provider_cost_usd": number,"session_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind": string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id": string,"provider": string,"provider_cost_usd"?: number,"session_id": string
+                  }
+                  Update: {
+                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind"?: string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id"?: string,"provider"?: string,"provider_cost_usd"?: number,"session_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_usage_records_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_usage_records_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "voice_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -855,7 +1013,59 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
             }[]
-                           }
+                           },
+"voice_end_session":
+{ Args: { "p_ended_at": string,"p_reason"?: string,"p_session_id": string,"p_status"?: string }; Returns: {
+              "billable_minutes": number | null,
+"cost_usd": number | null,
+"created_at": string,
+"end_reason": string | null,
+"ended_at": string | null,
+"id": string,
+"last_event_seq": number,
+"max_seconds": number,
+"org_id": string,
+"provider_cost_usd": number,
+"recording_path": string | null,
+"scenario_id": string | null,
+"score": Json | null,
+"seconds": number,
+"started_at": string,
+"status": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "voice_sessions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"voice_start_session":
+{ Args: { "p_org_id": string,"p_scenario_id"?: string }; Returns: {
+              "billable_minutes": number | null,
+"cost_usd": number | null,
+"created_at": string,
+"end_reason": string | null,
+"ended_at": string | null,
+"id": string,
+"last_event_seq": number,
+"max_seconds": number,
+"org_id": string,
+"provider_cost_usd": number,
+"recording_path": string | null,
+"scenario_id": string | null,
+"score": Json | null,
+"seconds": number,
+"started_at": string,
+"status": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "voice_sessions"
+        isOneToOne: true
+        isSetofReturn: false
+      } }
           }
           Enums: {
             "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
