@@ -162,6 +162,8 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     ELEVENLABS_API_BASE_URL: `http://127.0.0.1:${i.ports.elevenlabs}`,
     OPENROUTER_API_KEY: SANDBOX_OPENROUTER_API_KEY,
     OPENROUTER_BASE_URL: `http://127.0.0.1:${i.ports.openrouter}/api/v1`,
+    FEATURE_VOICE_AI_ENABLED: "true",
+    VOICE_SESSION_SECRET: "local-voice-session-secret-0123456789abcdef",
     ...(i.name === "test"
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,
