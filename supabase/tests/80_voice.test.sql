@@ -3,7 +3,7 @@
 -- settings and the append-only price history, the retention purge and deletion of a user.
 begin;
 \ir fixtures.sql
-select plan(27);
+select plan(30);
 select tests.create_tenants();
 
 -- Feature and plan limits --------------------------------------------------------------
@@ -99,6 +99,20 @@ select throws_ok($$update public.voice_prices set price_per_minute = 0 where org
   '42501', null, 'prices are a history: not changed');
 select tests.authenticate_as('globex_owner');
 select is((select count(*)::int from public.voice_sessions), 0, 'another organization reads none');
+select tests.clear_authentication();
+
+-- The providers side by side (admins) ------------------------------------------------------------
+select tests.authenticate_as('acme_admin');
+select results_eq(
+  $$select kind, provider, calls, errors, audio_minutes, cost_per_minute_usd
+      from public.voice_provider_comparison(tests.id('acme'))$$,
+  $$values ('stt'::text, 'openai'::text, 1::bigint, 0::bigint, 0.500::numeric, 0.003000::numeric),
+           ('tts', 'elevenlabs', 1, 0, 0.333, 0.037500)$$,
+  'an admin compares the providers: calls, errors, minutes, cost per minute');
+select tests.authenticate_as('acme_agent2');
+select throws_ok($$select * from public.voice_provider_comparison(tests.id('acme'))$$, 'SP403', null, 'agents do not');
+select tests.authenticate_as('globex_owner');
+select throws_ok($$select * from public.voice_provider_comparison(tests.id('acme'))$$, 'SP403', null, 'nor other organizations');
 select tests.clear_authentication();
 
 -- Retention purge and deletion of a user ---------------------------------------------------------

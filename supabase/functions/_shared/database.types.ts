@@ -1040,6 +1040,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"voice_provider_comparison":
+{ Args: { "p_days"?: number,"p_org_id": string }; Returns: {
+              "audio_minutes": number,"calls": number,"cost_per_minute_usd": number,"error_rate": number,"errors": number,"kind": string,"p50_latency_ms": number,"provider": string,"provider_cost_usd": number
+            }[]
+                           },
 "voice_start_session":
 { Args: { "p_org_id": string,"p_scenario_id"?: string }; Returns: {
               "billable_minutes": number | null,
