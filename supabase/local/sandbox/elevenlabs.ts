@@ -12,13 +12,12 @@
 // Control API under /_sandbox: GET /health, POST /reset, GET /requests, POST/GET/DELETE /faults
 // (voice/faults.ts: 429, 500, 503, slow_first_byte, cut, timeout), POST /voices {voice_id, name}.
 //
-//   deno run -A supabase/local/sandbox/elevenlabs.ts --port 54345 [--api-key K]
-//   → ELEVENLABS_API_BASE_URL=http://127.0.0.1:54345
-import { parseArgs } from "node:util";
+//   deno run -A supabase/local/sandbox/elevenlabs.ts --port 54335 [--api-key K]
+//   → ELEVENLABS_API_BASE_URL=http://127.0.0.1:54335
 import { control, type ControlRoute, isControl, parse, readJson } from "./kernel/control.ts";
 import { Hangs, sleep } from "./kernel/faults.ts";
 import { json, noContent } from "./kernel/http.ts";
-import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry } from "./kernel/server.ts";
+import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
 import { z } from "zod";
 import { audioStream, type VoiceFault, VoiceFaults } from "./voice/faults.ts";
 import { type AudioFormat, mp3Format, pcmFormat, synthesize, ulawFormat } from "./voice/synth.ts";
@@ -231,15 +230,7 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
 export type ElevenLabsStandIn = ReturnType<typeof startElevenLabsStandIn>;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
-  });
-  const standIn = startElevenLabsStandIn({
-    port: Number(values.port ?? Deno.env.get("ELEVENLABS_STAND_IN_PORT") ?? 54345),
-    apiKey: values["api-key"] ?? Deno.env.get("ELEVENLABS_API_KEY") ?? undefined,
-    hostname: values.hostname,
-  });
+  const standIn = startElevenLabsStandIn(scriptOptions({ port: "ELEVENLABS_STAND_IN_PORT", apiKey: "ELEVENLABS_API_KEY" }, 54335));
   console.log(`ElevenLabs stand-in: ELEVENLABS_API_BASE_URL=${standIn.url}`);
   exitOnSignal(standIn);
 }

@@ -13,13 +13,12 @@
 // Control API under /_sandbox: GET /health, POST /reset, GET /requests, POST/GET/DELETE
 // /transcripts (voice/taught.ts), POST/GET/DELETE /faults (voice/faults.ts).
 //
-//   deno run -A supabase/local/sandbox/openrouter.ts --port 54346 [--api-key K]
-//   → OPENROUTER_BASE_URL=http://127.0.0.1:54346/api/v1
-import { parseArgs } from "node:util";
+//   deno run -A supabase/local/sandbox/openrouter.ts --port 54336 [--api-key K]
+//   → OPENROUTER_BASE_URL=http://127.0.0.1:54336/api/v1
 import { control, type ControlRoute, isControl } from "./kernel/control.ts";
 import { Hangs } from "./kernel/faults.ts";
 import { bearer, json, noContent } from "./kernel/http.ts";
-import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry } from "./kernel/server.ts";
+import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
 import { z } from "zod";
 import { VoiceFaults } from "./voice/faults.ts";
 import { speech } from "./voice/speech.ts";
@@ -175,15 +174,7 @@ export function startOpenRouterStandIn(opts: { port: number; apiKey?: string; ho
 export type OpenRouterStandIn = ReturnType<typeof startOpenRouterStandIn>;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
-  });
-  const standIn = startOpenRouterStandIn({
-    port: Number(values.port ?? Deno.env.get("OPENROUTER_STAND_IN_PORT") ?? 54346),
-    apiKey: values["api-key"] ?? Deno.env.get("OPENROUTER_API_KEY") ?? undefined,
-    hostname: values.hostname,
-  });
+  const standIn = startOpenRouterStandIn(scriptOptions({ port: "OPENROUTER_STAND_IN_PORT", apiKey: "OPENROUTER_API_KEY" }, 54336));
   console.log(`OpenRouter stand-in: OPENROUTER_BASE_URL=${standIn.baseURL}`);
   exitOnSignal(standIn);
 }

@@ -4,6 +4,8 @@
 // bypasses the detector: the client says when the turn ends. `speechStarted` is what barge-in
 // listens to (the rep speaking while the buyer's audio plays).
 
+import { pcm16MonoWav } from "../wav.ts";
+
 export const MIC_SAMPLE_RATE = 16_000;
 const FRAME_SAMPLES = 320; // 20 ms
 
@@ -89,23 +91,4 @@ export class EnergyVad {
 }
 
 /** A mono 16-bit PCM WAV of `pcm` at `rate` (what the STT providers are sent). */
-export function wavOf(pcm: Int16Array, rate = MIC_SAMPLE_RATE): Uint8Array {
-  const out = new Uint8Array(44 + pcm.length * 2);
-  const dv = new DataView(out.buffer);
-  const text = (o: number, s: string) => [...s].forEach((c, i) => dv.setUint8(o + i, c.charCodeAt(0)));
-  text(0, "RIFF");
-  dv.setUint32(4, 36 + pcm.length * 2, true);
-  text(8, "WAVE");
-  text(12, "fmt ");
-  dv.setUint32(16, 16, true);
-  dv.setUint16(20, 1, true);
-  dv.setUint16(22, 1, true);
-  dv.setUint32(24, rate, true);
-  dv.setUint32(28, rate * 2, true);
-  dv.setUint16(32, 2, true);
-  dv.setUint16(34, 16, true);
-  text(36, "data");
-  dv.setUint32(40, pcm.length * 2, true);
-  for (let i = 0; i < pcm.length; i++) dv.setInt16(44 + i * 2, pcm[i], true);
-  return out;
-}
+export const wavOf = (pcm: Int16Array, rate = MIC_SAMPLE_RATE) => pcm16MonoWav(pcm, rate);
