@@ -60,7 +60,7 @@ function session(s: Awaited<ReturnType<typeof stack>>, buyer: Buyer, extra: Part
     sessionId: "s1",
     manager: s.manager,
     buyer,
-    store: { appendTurn: async (t) => void stored.push(t) },
+    store: { appendTurn: (t) => Promise.resolve(void stored.push(t)) },
     send: (e) => (events.push(e), listeners.forEach((l) => l(e))),
     startedAt: Date.now(),
     maxSeconds: 600,
