@@ -10,14 +10,14 @@ import { startOpenAIStandIn } from "../../local/sandbox/openai.ts";
 import { API_URL, SERVICE_ROLE_KEY } from "../../local/tests/helpers.ts";
 import { addMember, createOrg, withDb } from "../../tests/api/fixtures.ts";
 import type { VoiceDeps } from "../_shared/voice/deps.ts";
-import { createVoiceManager, voiceProviders } from "../_shared/voice/manager.ts";
+import { createVoiceManager, inOrder, voiceProviders } from "../_shared/voice/manager.ts";
 import { ProviderStats } from "../_shared/voice/stats.ts";
 import { signVoiceToken } from "../_shared/voice/token.ts";
 import { makeHandler } from "./handler.ts";
 
 const SECRET = "a-test-voice-session-secret-0123456789";
 
-Deno.test("voice-stream-audio: typed turns answered with audio, stored as they happen; resume from the last event", async () => {
+Deno.test("voice-stream-audio: typed turns answered with audio, stored as they happen; resume from the last event; the settings' provider order and the persona's voice", async () => {
   const el = startElevenLabsStandIn({ port: 0, apiKey: "el" });
   const oa = await startOpenAIStandIn({ port: 0, apiKey: "oa" });
   const db = createClient<Database>(API_URL, SERVICE_ROLE_KEY, { auth: { persistSession: false } });
@@ -29,16 +29,19 @@ Deno.test("voice-stream-audio: typed turns answered with audio, stored as they h
     sessionSecret: () => SECRET,
     turn: () => ({ turnUrls: [], stunUrls: [], ttlSeconds: 60 }),
     streamUrl: () => "ws://unused",
-    manager: (onCall) =>
-      createVoiceManager({
-        ...voiceProviders({
-          ELEVENLABS_API_KEY: "el", ELEVENLABS_API_BASE_URL: el.url, ELEVENLABS_MODEL: "eleven_flash_v2_5",
-          OPENAI_API_KEY: "oa", OPENAI_BASE_URL: oa.baseURL,
-          VOICE_TTS_PROVIDERS: "elevenlabs,openai", VOICE_STT_PROVIDERS: "openai",
-        }),
+    manager: (onCall, order) => {
+      const { tts, stt } = voiceProviders({
+        ELEVENLABS_API_KEY: "el", ELEVENLABS_API_BASE_URL: el.url, ELEVENLABS_MODEL: "eleven_flash_v2_5",
+        OPENAI_API_KEY: "oa", OPENAI_BASE_URL: oa.baseURL,
+        VOICE_TTS_PROVIDERS: "elevenlabs,openai", VOICE_STT_PROVIDERS: "openai",
+      });
+      return createVoiceManager({
+        tts: inOrder(tts, order?.tts),
+        stt: inOrder(stt, order?.stt),
         stats: new ProviderStats(onCall),
         firstByteTimeoutMs: 10_000,
-      }),
+      });
+    },
     buyer: () => ({
       async *reply(turns) {
         yield `You said: ${turns.at(-1)?.text}`;
@@ -102,6 +105,27 @@ Deno.test("voice-stream-audio: typed turns answered with audio, stored as they h
     const closedB = new Promise((r) => (b.ws.onclose = r));
     b.ws.close();
     await closedB;
+
+    // The organization's provider order and the persona's voice for that provider.
+    const [persona] = await withDb((sql) => sql`insert into public.voice_personas (org_id, name, persona, voices)
+      values (${org.id}, 'Cautious CFO', 'Asks about cost.', ${sql.json({ openai: "ash" })}) returning id`);
+    const [scenario] = await withDb((sql) => sql`insert into public.voice_scenarios (org_id, persona_id, title)
+      values (${org.id}, ${persona.id}, 'Budget call') returning id`);
+    await withDb((sql) => sql`insert into public.voice_settings (org_id, tts_providers) values (${org.id}, '{openai}')`);
+    const [second] = await withDb((sql) => sql`insert into public.voice_sessions (org_id, user_id, scenario_id, max_seconds)
+      values (${org.id}, ${agent.id}, ${scenario.id}, 600) returning id`);
+    const c = open(`ws://127.0.0.1:${server.addr.port}/?token=${
+      await signVoiceToken({ sid: second.id, sub: agent.id, org: org.id }, SECRET, 600, Date.now())
+    }`);
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: "text", text: "What is the budget?" }));
+    await c.until((e) => e.type === "buyer_done");
+    const closedC = new Promise((r) => (c.ws.onclose = r));
+    c.ws.close();
+    await closedC;
+    const speech = oa.requests.filter((r) => r.path === "/v1/audio/speech");
+    assert.deepEqual(speech.map((r) => (r.body as { voice: string }).voice), ["ash"], "OpenAI first, in the persona's voice");
+    assert.equal(el.requests.length, 2, "ElevenLabs only spoke in the first session (two replies)");
 
     const forged = open(`ws://127.0.0.1:${server.addr.port}/?token=${token.slice(0, -2)}xx`);
     await assert.rejects(forged.opened);

@@ -11,6 +11,7 @@
 // worker while the socket is open, and a client that lost its socket opens a new one with the
 // same token and resumes from the last event it saw (`resume`: the turns after last_seq).
 import { type VoiceDeps, voiceDeps } from "../_shared/voice/deps.ts";
+import type { TtsName } from "../_shared/voice/providers.ts";
 import { type SessionEvent, type Turn, VoiceSession } from "../_shared/voice/session.ts";
 import { verifyVoiceToken } from "../_shared/voice/token.ts";
 import { jsonError } from "../_shared/http.ts";
@@ -36,6 +37,13 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
       .eq("session_id", row.id).order("seq");
     const turns: Turn[] = (stored ?? []).map((t) => ({ seq: t.seq, speaker: t.speaker as Turn["speaker"], text: t.text, provider: t.provider ?? undefined }));
 
+    const { data: settings } = await db.from("voice_settings").select("tts_providers, stt_providers")
+      .eq("org_id", row.org_id).maybeSingle();
+    const { data: scenario } = row.scenario_id
+      ? await db.from("voice_scenarios").select("voice_personas (voices)").eq("id", row.scenario_id).maybeSingle()
+      : { data: null };
+    const voices = ((scenario?.voice_personas as { voices?: unknown } | null)?.voices ?? {}) as Partial<Record<TtsName, string>>;
+
     const { socket, response } = Deno.upgradeWebSocket(req);
     const closed = Promise.withResolvers<void>();
     if (typeof EdgeRuntime !== "undefined") EdgeRuntime.waitUntil(closed.promise);
@@ -60,12 +68,12 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
         audio_seconds: Math.round(c.audioSeconds * 1000) / 1000, latency_ms: Math.round(c.latencyMs),
         provider_cost_usd: Math.round(c.costUsd * 1e6) / 1e6, error: c.error?.slice(0, 500) ?? null,
         occurred_at: new Date(c.at).toISOString(),
-      }))
-    );
+      })), { tts: settings?.tts_providers, stt: settings?.stt_providers });
     const session = new VoiceSession({
       sessionId: row.id,
       manager,
       buyer,
+      voices,
       turns,
       startedAt: Date.parse(row.started_at),
       maxSeconds: row.max_seconds,

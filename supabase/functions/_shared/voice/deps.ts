@@ -5,7 +5,7 @@
 import { type Db, serviceClient, userClient } from "../clients.ts";
 import { ConfigError, publicFunctionUrl, voiceEnv } from "../env.ts";
 import type { Database } from "../database.types.ts";
-import { createVoiceManager, type VoiceManager, voiceProviders } from "./manager.ts";
+import { createVoiceManager, inOrder, type VoiceManager, voiceProviders } from "./manager.ts";
 import type { Buyer, Scorer } from "./session.ts";
 import { ProviderStats, type ProviderCall } from "./stats.ts";
 import { splitUrls, type TurnConfig } from "./turn.ts";
@@ -23,7 +23,7 @@ export interface VoiceDeps {
   /** The WebSocket URL of voice-stream-audio. */
   streamUrl(): string;
   /** A provider manager whose every call is passed to `onCall` (usage written as it happens). */
-  manager(onCall: (c: ProviderCall) => void): VoiceManager;
+  manager(onCall: (c: ProviderCall) => void, order?: { tts?: string[] | null; stt?: string[] | null }): VoiceManager;
   buyer(session: VoiceSessionRow): Buyer | null;
   scorer(): Scorer | null;
 }
@@ -44,7 +44,10 @@ export function voiceDeps(): VoiceDeps {
       return { turnUrls: splitUrls(e.TURN_URLS), secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS, stunUrls: splitUrls(e.STUN_URLS) };
     },
     streamUrl: () => publicFunctionUrl("voice-stream-audio").replace(/^http/, "ws"),
-    manager: (onCall) => createVoiceManager({ ...voiceProviders(voiceEnv()), stats: new ProviderStats(onCall) }),
+    manager: (onCall, order) => {
+      const { tts, stt } = voiceProviders(voiceEnv());
+      return createVoiceManager({ tts: inOrder(tts, order?.tts), stt: inOrder(stt, order?.stt), stats: new ProviderStats(onCall) });
+    },
     // The SIM engine's buyer and scorer: not bound yet (the SIM engine is not in this branch).
     buyer: () => null,
     scorer: () => null,
