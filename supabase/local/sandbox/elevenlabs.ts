@@ -14,12 +14,13 @@
 //
 //   deno run -A supabase/local/sandbox/elevenlabs.ts --port 54335 [--api-key K]
 //   → ELEVENLABS_API_BASE_URL=http://127.0.0.1:54335
-import { control, type ControlRoute, isControl, parse, readJson } from "./kernel/control.ts";
-import { Hangs, sleep } from "./kernel/faults.ts";
+import { type ControlRoute, parse, readJson } from "./kernel/control.ts";
+import { sleep } from "./kernel/faults.ts";
 import { json, noContent } from "./kernel/http.ts";
-import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
+import { exitOnSignal, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
 import { z } from "zod";
 import { audioStream, type VoiceFault, VoiceFaults } from "./voice/faults.ts";
+import { serveVoiceStandIn, voiceLifecycle } from "./voice/server.ts";
 import { type AudioFormat, mp3Format, pcmFormat, synthesize, ulawFormat } from "./voice/synth.ts";
 
 export const DEFAULT_ELEVENLABS_KEY = "sk_local_sandbox_elevenlabs";
@@ -75,8 +76,8 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
   const apiKey = opts.apiKey ?? DEFAULT_ELEVENLABS_KEY;
   const requests: ElevenLabsRequest[] = [];
   const faults = new VoiceFaults();
-  const hangs = new Hangs();
-  const closing = new AbortController();
+  const life = voiceLifecycle();
+  const { hangs, closing } = life;
   const voices = new Map(Object.entries(PREMADE_VOICES));
   let historyN = 0;
 
@@ -190,10 +191,13 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
     return json({ detail: "Not Found" }, 404);
   }
 
-  async function handler(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    if (isControl(url)) return await control("elevenlabs", controlRoutes, req, url);
-    const entry: ElevenLabsRequest = {
+  const { url, server } = serveVoiceStandIn({
+    name: "elevenlabs",
+    port: opts.port,
+    hostname: opts.hostname,
+    controlRoutes,
+    log: requests,
+    entry: (req, url): ElevenLabsRequest => ({
       ...requestEntry(req, url, 0),
       request_id: crypto.randomUUID().replaceAll("-", ""),
       voice_id: null,
@@ -201,30 +205,11 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
       model_id: null,
       output_format: null,
       fault: null,
-    };
-    logCapped(requests, entry, 500);
-    try {
-      const res = await api(req, url, entry);
-      entry.status = res.status;
-      return res;
-    } catch (e) {
-      console.error("elevenlabs stand-in:", e);
-      entry.status = 500;
-      return detail(500, "internal_server_error", String(e));
-    }
-  }
-
-  const { server, url } = listen(opts.port, opts.hostname ?? "127.0.0.1", handler);
-  return {
-    url,
-    requests,
-    faults,
-    async close() {
-      closing.abort();
-      hangs.releaseAll();
-      await server.shutdown();
-    },
-  };
+    }),
+    api,
+    fail: (status, message) => detail(status, "internal_server_error", message),
+  });
+  return { url, requests, faults, close: () => life.close(server) };
 }
 
 export type ElevenLabsStandIn = ReturnType<typeof startElevenLabsStandIn>;
