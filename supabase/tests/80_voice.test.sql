@@ -3,7 +3,7 @@
 -- settings and the append-only price history, the retention purge and deletion of a user.
 begin;
 \ir fixtures.sql
-select plan(30);
+select plan(33);
 select tests.create_tenants();
 
 -- Feature and plan limits --------------------------------------------------------------
@@ -32,7 +32,7 @@ select throws_ok($$select public.voice_start_session(tests.id('acme'))$$, 'SP404
 select tests.clear_authentication();
 
 -- 9 minutes used: one minute left caps the next session at 60 seconds.
-update public.voice_sessions set started_at = now() - interval '9 minutes' where org_id = tests.id('acme');
+update public.voice_sessions set started_at = now() - interval '9 minutes', max_seconds = 900 where org_id = tests.id('acme');
 select tests.authenticate_as('acme_agent2');
 select is((select max_seconds from public.voice_start_session(tests.id('acme'))), 60, 'the minutes left cap the length');
 select tests.clear_authentication();
@@ -114,6 +114,14 @@ select throws_ok($$select * from public.voice_provider_comparison(tests.id('acme
 select tests.authenticate_as('globex_owner');
 select throws_ok($$select * from public.voice_provider_comparison(tests.id('acme'))$$, 'SP403', null, 'nor other organizations');
 select tests.clear_authentication();
+
+-- Abandoned sessions -------------------------------------------------------------------------------
+insert into public.voice_sessions (id, org_id, user_id, started_at, max_seconds)
+values ('00000000-0000-4000-8000-00000000a003', tests.id('globex'), tests.id('globex_owner'), now() - interval '1 hour', 120);
+select is(private.voice_minutes_used(tests.id('globex')), 2::numeric, 'a session nobody ended counts up to its maximum only');
+select is(private.end_stale_voice_sessions(), 2, 'the sweep ends the abandoned sessions (this one and agent2''s 60-second one)');
+select is((select seconds from public.voice_sessions where id = '00000000-0000-4000-8000-00000000a003'), 120.000::numeric(10,3),
+  'billed up to its maximum');
 
 -- Retention purge and deletion of a user ---------------------------------------------------------
 update public.voice_sessions set started_at = now() - interval '400 days', ended_at = now() - interval '400 days'
