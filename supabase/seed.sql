@@ -100,7 +100,7 @@ insert into public.plans (key, name, description, stripe_price_monthly, stripe_p
    '{"analyzed_minutes_per_month": 1000, "phone_numbers": 3, "sim_sessions_per_month": 100}', '{call_insights,coaching}', 1),
   ('pro', 'Pro', 'For sales floors: coaching, SIMs and more numbers; overage per minute.',
    'price_pro_monthly', 'price_pro_yearly', 'price_analyzed_minutes_pro', 'analyzed_minutes', 9900, 99000, 10,
-   '{"analyzed_minutes_per_month": 5000, "phone_numbers": 10, "sim_sessions_per_month": 1000}', '{call_insights,coaching,sims,voice}', 2);
+   '{"analyzed_minutes_per_month": 5000, "phone_numbers": 10, "sim_sessions_per_month": 1000, "voice_minutes_per_month": 600}', '{call_insights,coaching,sims,voice_ai}', 2);
 
 -- Acme is a design partner on the free plan with staff overrides (so the demo
 -- and the test suites have room); Globex is a plain free organization.

@@ -139,6 +139,7 @@ export const SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY = "local-sandbox-mailgun-signin
 export const SANDBOX_MAILGUN_DOMAIN = "mg.salespulse.test";
 export const SANDBOX_ELEVENLABS_API_KEY = "sk_local_sandbox_elevenlabs";
 export const SANDBOX_OPENROUTER_API_KEY = "sk-or-v1-local-sandbox";
+export const SANDBOX_TURN_SECRET = "local-turn-secret-0123456789";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -167,6 +168,12 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
     ELEVENLABS_API_BASE_URL: `http://127.0.0.1:${i.ports.elevenlabs}`,
     OPENROUTER_API_KEY: SANDBOX_OPENROUTER_API_KEY,
     OPENROUTER_BASE_URL: `http://127.0.0.1:${i.ports.openrouter}/api/v1`,
+    FEATURE_VOICE_AI_ENABLED: "true",
+    VOICE_SESSION_SECRET: "local-voice-session-secret-0123456789abcdef",
+    // No TURN server runs locally; these let the credentials be minted and checked.
+    TURN_URLS: "turn:127.0.0.1:3478?transport=udp",
+    TURN_SECRET: SANDBOX_TURN_SECRET,
+    STUN_URLS: "stun:127.0.0.1:3478",
     ...(i.name === "test"
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,

@@ -153,6 +153,16 @@ export function authEnv(
   return env;
 }
 
+/** A voice stand-in (supabase/local/sandbox/<name>.ts) with its key. */
+const voiceStandIn = (name: string, port: number, apiKey: string, env: Record<string, string>): ServiceSpec => ({
+  name,
+  cmd: deno,
+  args: ["run", "-A", "--quiet", join(ROOT, `supabase/local/sandbox/${name}.ts`), "--port", String(port), "--api-key", apiKey],
+  port,
+  health: `http://127.0.0.1:${port}/_sandbox/health`,
+  env,
+});
+
 export function services(i: Instance): ServiceSpec[] {
   const common = { ...instanceEnv(i), NO_COLOR: "1" };
   const auth = recordedAuth(i);
@@ -249,22 +259,8 @@ export function services(i: Instance): ServiceSpec[] {
       health: `http://127.0.0.1:${i.ports.mailgun}/_sandbox/health`,
       env: { ...common, MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY, MAILGUN_WEBHOOK_SIGNING_KEY: SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY },
     },
-    {
-      name: "elevenlabs",
-      cmd: deno,
-      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/elevenlabs.ts"), "--port", String(i.ports.elevenlabs), "--api-key", SANDBOX_ELEVENLABS_API_KEY],
-      port: i.ports.elevenlabs,
-      health: `http://127.0.0.1:${i.ports.elevenlabs}/_sandbox/health`,
-      env: common,
-    },
-    {
-      name: "openrouter",
-      cmd: deno,
-      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/openrouter.ts"), "--port", String(i.ports.openrouter), "--api-key", SANDBOX_OPENROUTER_API_KEY],
-      port: i.ports.openrouter,
-      health: `http://127.0.0.1:${i.ports.openrouter}/_sandbox/health`,
-      env: common,
-    },
+    voiceStandIn("elevenlabs", i.ports.elevenlabs, SANDBOX_ELEVENLABS_API_KEY, common),
+    voiceStandIn("openrouter", i.ports.openrouter, SANDBOX_OPENROUTER_API_KEY, common),
     {
       name: "functions",
       cmd: deno,

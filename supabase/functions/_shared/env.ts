@@ -99,6 +99,8 @@ export const voiceEnv = parser(z.object({
   VOICE_TTS_PROVIDERS: z.string().default("elevenlabs,openai,openrouter"),
   VOICE_STT_PROVIDERS: z.string().default("openai,openrouter"),
   FEATURE_VOICE_AI_ENABLED: z.enum(["true", "false", "1", "0"]).default("false"),
+  /** Signs the voice session tokens (voice-start-session → voice-stream-audio). */
+  VOICE_SESSION_SECRET: z.string().min(32).optional(),
   TURN_URLS: z.string().optional(),
   TURN_SECRET: z.string().min(16).optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),

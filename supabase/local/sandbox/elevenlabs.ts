@@ -12,15 +12,15 @@
 // Control API under /_sandbox: GET /health, POST /reset, GET /requests, POST/GET/DELETE /faults
 // (voice/faults.ts: 429, 500, 503, slow_first_byte, cut, timeout), POST /voices {voice_id, name}.
 //
-//   deno run -A supabase/local/sandbox/elevenlabs.ts --port 54345 [--api-key K]
-//   → ELEVENLABS_API_BASE_URL=http://127.0.0.1:54345
-import { parseArgs } from "node:util";
-import { control, type ControlRoute, isControl, parse, readJson } from "./kernel/control.ts";
-import { Hangs, sleep } from "./kernel/faults.ts";
+//   deno run -A supabase/local/sandbox/elevenlabs.ts --port 54335 [--api-key K]
+//   → ELEVENLABS_API_BASE_URL=http://127.0.0.1:54335
+import { type ControlRoute, parse, readJson } from "./kernel/control.ts";
+import { sleep } from "./kernel/faults.ts";
 import { json, noContent } from "./kernel/http.ts";
-import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry } from "./kernel/server.ts";
+import { exitOnSignal, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
 import { z } from "zod";
 import { audioStream, type VoiceFault, VoiceFaults } from "./voice/faults.ts";
+import { serveVoiceStandIn, voiceLifecycle } from "./voice/server.ts";
 import { type AudioFormat, mp3Format, pcmFormat, synthesize, ulawFormat } from "./voice/synth.ts";
 
 export const DEFAULT_ELEVENLABS_KEY = "sk_local_sandbox_elevenlabs";
@@ -76,8 +76,8 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
   const apiKey = opts.apiKey ?? DEFAULT_ELEVENLABS_KEY;
   const requests: ElevenLabsRequest[] = [];
   const faults = new VoiceFaults();
-  const hangs = new Hangs();
-  const closing = new AbortController();
+  const life = voiceLifecycle();
+  const { hangs, closing } = life;
   const voices = new Map(Object.entries(PREMADE_VOICES));
   let historyN = 0;
 
@@ -191,10 +191,13 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
     return json({ detail: "Not Found" }, 404);
   }
 
-  async function handler(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    if (isControl(url)) return await control("elevenlabs", controlRoutes, req, url);
-    const entry: ElevenLabsRequest = {
+  const { url, server } = serveVoiceStandIn({
+    name: "elevenlabs",
+    port: opts.port,
+    hostname: opts.hostname,
+    controlRoutes,
+    log: requests,
+    entry: (req, url): ElevenLabsRequest => ({
       ...requestEntry(req, url, 0),
       request_id: crypto.randomUUID().replaceAll("-", ""),
       voice_id: null,
@@ -202,44 +205,17 @@ export function startElevenLabsStandIn(opts: { port: number; apiKey?: string; ho
       model_id: null,
       output_format: null,
       fault: null,
-    };
-    logCapped(requests, entry, 500);
-    try {
-      const res = await api(req, url, entry);
-      entry.status = res.status;
-      return res;
-    } catch (e) {
-      console.error("elevenlabs stand-in:", e);
-      entry.status = 500;
-      return detail(500, "internal_server_error", String(e));
-    }
-  }
-
-  const { server, url } = listen(opts.port, opts.hostname ?? "127.0.0.1", handler);
-  return {
-    url,
-    requests,
-    faults,
-    async close() {
-      closing.abort();
-      hangs.releaseAll();
-      await server.shutdown();
-    },
-  };
+    }),
+    api,
+    fail: (status, message) => detail(status, "internal_server_error", message),
+  });
+  return { url, requests, faults, close: () => life.close(server) };
 }
 
 export type ElevenLabsStandIn = ReturnType<typeof startElevenLabsStandIn>;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
-  });
-  const standIn = startElevenLabsStandIn({
-    port: Number(values.port ?? Deno.env.get("ELEVENLABS_STAND_IN_PORT") ?? 54345),
-    apiKey: values["api-key"] ?? Deno.env.get("ELEVENLABS_API_KEY") ?? undefined,
-    hostname: values.hostname,
-  });
+  const standIn = startElevenLabsStandIn(scriptOptions({ port: "ELEVENLABS_STAND_IN_PORT", apiKey: "ELEVENLABS_API_KEY" }, 54335));
   console.log(`ElevenLabs stand-in: ELEVENLABS_API_BASE_URL=${standIn.url}`);
   exitOnSignal(standIn);
 }

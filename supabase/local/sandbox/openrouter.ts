@@ -13,15 +13,14 @@
 // Control API under /_sandbox: GET /health, POST /reset, GET /requests, POST/GET/DELETE
 // /transcripts (voice/taught.ts), POST/GET/DELETE /faults (voice/faults.ts).
 //
-//   deno run -A supabase/local/sandbox/openrouter.ts --port 54346 [--api-key K]
-//   → OPENROUTER_BASE_URL=http://127.0.0.1:54346/api/v1
-import { parseArgs } from "node:util";
-import { control, type ControlRoute, isControl } from "./kernel/control.ts";
-import { Hangs } from "./kernel/faults.ts";
+//   deno run -A supabase/local/sandbox/openrouter.ts --port 54336 [--api-key K]
+//   → OPENROUTER_BASE_URL=http://127.0.0.1:54336/api/v1
+import type { ControlRoute } from "./kernel/control.ts";
 import { bearer, json, noContent } from "./kernel/http.ts";
-import { exitOnSignal, listen, logCapped, type RequestEntry, requestEntry } from "./kernel/server.ts";
+import { exitOnSignal, type RequestEntry, requestEntry, scriptOptions } from "./kernel/server.ts";
 import { z } from "zod";
 import { VoiceFaults } from "./voice/faults.ts";
+import { serveVoiceStandIn, voiceLifecycle } from "./voice/server.ts";
 import { speech } from "./voice/speech.ts";
 import { TaughtTranscripts } from "./voice/taught.ts";
 
@@ -65,8 +64,8 @@ export function startOpenRouterStandIn(opts: { port: number; apiKey?: string; ho
   const requests: OpenRouterRequest[] = [];
   const faults = new VoiceFaults();
   const taught = new TaughtTranscripts();
-  const hangs = new Hangs();
-  const closing = new AbortController();
+  const life = voiceLifecycle();
+  const { hangs, closing } = life;
 
   const controlRoutes: ControlRoute[] = [
     ["GET /health", () => json({ ok: true })],
@@ -136,54 +135,35 @@ export function startOpenRouterStandIn(opts: { port: number; apiKey?: string; ho
     }, 200, { "x-generation-id": entry.generation_id });
   }
 
-  async function handler(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    if (isControl(url)) return await control("openrouter", controlRoutes, req, url);
-    const entry: OpenRouterRequest = {
+  const { url, server } = serveVoiceStandIn({
+    name: "openrouter",
+    port: opts.port,
+    hostname: opts.hostname,
+    controlRoutes,
+    log: requests,
+    entry: (req, url): OpenRouterRequest => ({
       ...requestEntry(req, url, 0),
       model: null,
       fault: null,
       generation_id: `gen-tts-${Date.now()}-${crypto.randomUUID().slice(0, 8)}`,
-    };
-    logCapped(requests, entry, 500);
-    try {
-      const res = await api(req, url, entry);
-      entry.status = res.status;
-      return res;
-    } catch (e) {
-      console.error("openrouter stand-in:", e);
-      entry.status = 500;
-      return orError(500, String(e));
-    }
-  }
-
-  const { server, url } = listen(opts.port, opts.hostname ?? "127.0.0.1", handler);
+    }),
+    api,
+    fail: (status, message) => orError(status, message),
+  });
   return {
     url,
     baseURL: `${url}/api/v1`,
     requests,
     faults,
     taught,
-    async close() {
-      closing.abort();
-      hangs.releaseAll();
-      await server.shutdown();
-    },
+    close: () => life.close(server),
   };
 }
 
 export type OpenRouterStandIn = ReturnType<typeof startOpenRouterStandIn>;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
-  });
-  const standIn = startOpenRouterStandIn({
-    port: Number(values.port ?? Deno.env.get("OPENROUTER_STAND_IN_PORT") ?? 54346),
-    apiKey: values["api-key"] ?? Deno.env.get("OPENROUTER_API_KEY") ?? undefined,
-    hostname: values.hostname,
-  });
+  const standIn = startOpenRouterStandIn(scriptOptions({ port: "OPENROUTER_STAND_IN_PORT", apiKey: "OPENROUTER_API_KEY" }, 54336));
   console.log(`OpenRouter stand-in: OPENROUTER_BASE_URL=${standIn.baseURL}`);
   exitOnSignal(standIn);
 }

@@ -35,6 +35,9 @@ const PROVIDER_WEBHOOKS = new Set([
   "twilio-recording",
   "stripe-webhook",
   "mailgun-inbound",
+  // Not a webhook: a browser WebSocket cannot send Authorization, so it checks its own
+  // short-lived session token (from voice-start-session).
+  "voice-stream-audio",
 ]);
 
 let deployment: Promise<CliDeploy> | undefined;

@@ -8,6 +8,7 @@ import { toFile } from "openai";
 import type { TwilioClient } from "../providers/twilio.ts";
 import { rewriteTwilioUrl } from "../providers/twilio.ts";
 import type { Segment, Speaker } from "./schema.ts";
+import { pcm16MonoWav } from "../wav.ts";
 
 export interface RawTranscript {
   source: "twilio" | "openai";
@@ -62,26 +63,9 @@ export function splitWavChannels(wav: Uint8Array): Uint8Array[] {
   if (channels === 1) return [wav];
   const frames = Math.floor(dataLen / (2 * channels));
   return Array.from({ length: channels }, (_, ch) => {
-    const out = new Uint8Array(44 + frames * 2);
-    const w = new DataView(out.buffer);
-    const put = (off: number, s: string) => [...s].forEach((c, i) => (out[off + i] = c.charCodeAt(0)));
-    put(0, "RIFF");
-    w.setUint32(4, 36 + frames * 2, true);
-    put(8, "WAVE");
-    put(12, "fmt ");
-    w.setUint32(16, 16, true);
-    w.setUint16(20, 1, true);
-    w.setUint16(22, 1, true);
-    w.setUint32(24, rate, true);
-    w.setUint32(28, rate * 2, true);
-    w.setUint16(32, 2, true);
-    w.setUint16(34, 16, true);
-    put(36, "data");
-    w.setUint32(40, frames * 2, true);
-    for (let f = 0; f < frames; f++) {
-      w.setInt16(44 + f * 2, v.getInt16(dataStart + (f * channels + ch) * 2, true), true);
-    }
-    return out;
+    const pcm = new Int16Array(frames);
+    for (let f = 0; f < frames; f++) pcm[f] = v.getInt16(dataStart + (f * channels + ch) * 2, true);
+    return pcm16MonoWav(pcm, rate);
   });
 }
 

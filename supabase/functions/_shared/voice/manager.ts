@@ -181,6 +181,15 @@ export interface VoiceProviderEnv {
   VOICE_STT_PROVIDERS: string;
 }
 
+/**
+ * `providers` in the organization's order (voice_settings); ones it leaves out are not used,
+ * unless it names none that is configured (then the deployment's order stands).
+ */
+export function inOrder<P extends { name: string }>(providers: P[], names: readonly string[] | null | undefined): P[] {
+  const picked = (names ?? []).map((n) => providers.find((p) => p.name === n)).filter((p): p is P => !!p);
+  return picked.length ? picked : providers;
+}
+
 /** The configured providers (those with a key), in the order the env names them. */
 export function voiceProviders(env: VoiceProviderEnv, sttModel = "gpt-4o-mini-transcribe") {
   const order = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);

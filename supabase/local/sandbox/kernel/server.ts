@@ -1,4 +1,5 @@
 // Starting a stand-in: listen, name its URL, and stop cleanly on SIGINT/SIGTERM in script mode.
+import { parseArgs } from "node:util";
 
 export function listen(
   port: number,
@@ -12,6 +13,19 @@ export function listen(
     ? "127.0.0.1"
     : hostname;
   return { server, url: `http://${host}:${server.addr.port}` };
+}
+
+/** Script mode's `--port`, `--api-key`, `--hostname`, with env fallbacks for port and key. */
+export function scriptOptions(env: { port: string; apiKey: string }, defaultPort: number) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
+  });
+  return {
+    port: Number(values.port ?? Deno.env.get(env.port) ?? defaultPort),
+    apiKey: values["api-key"] ?? Deno.env.get(env.apiKey) ?? undefined,
+    hostname: values.hostname,
+  };
 }
 
 /** Script mode: close the stand-in, then exit, on SIGINT or SIGTERM. */

@@ -1,0 +1,96 @@
+// Voice practice through the real stack: voice-start-session (gateway → functions server →
+// PostgREST under the caller's JWT → SQL's feature and minutes checks), the stream's WebSocket
+// (straight to the functions server: the local gateway does not proxy WebSockets), and
+// voice-end-session (minutes, cost, billable usage; no score while the SIM scorer is unbound).
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { instance, type InstanceName, SANDBOX_TURN_SECRET } from "../../local/config.ts";
+import { accessToken, ANON_KEY, API_URL } from "../../local/tests/helpers.ts";
+import { addMember, createOrg, withDb } from "./fixtures.ts";
+
+const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
+
+async function call(fn: string, user: string, body: unknown) {
+  const res = await fetch(`${API_URL}/functions/v1/${fn}`, {
+    method: "POST",
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${await accessToken(user)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function voiceOrg(minutes = 30) {
+  const org = await createOrg();
+  await withDb((sql) => sql`insert into public.feature_flags (org_id, key, enabled, limit_value, note) values
+    (${org.id}, 'voice_ai', true, null, 'tests'), (${org.id}, 'voice_minutes_per_month', null, ${minutes}, 'tests')`);
+  return org;
+}
+
+Deno.test("voice-start-session: refused without the plan's voice_ai (402) and for non-members (404)", async () => {
+  const free = await createOrg({ room: false });
+  const r = await call("voice-start-session", free.owner.id, { org_id: free.id });
+  assert.equal(r.status, 402);
+  assert.equal(r.body.error.code, "plan_limit");
+  const org = await voiceOrg();
+  const outsider = (await addMember(await createOrg(), "agent")).id;
+  assert.equal((await call("voice-start-session", outsider, { org_id: org.id })).status, 404);
+});
+
+Deno.test("voice-start-session: a member gets a session, a stream URL, a token and TURN REST credentials", async () => {
+  const org = await voiceOrg();
+  const agent = await addMember(org, "agent");
+  const r = await call("voice-start-session", agent.id, { org_id: org.id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.max_seconds, 900);
+  assert.match(r.body.stream_url, /^ws:\/\/.*\/functions\/v1\/voice-stream-audio$/);
+  const turn = r.body.ice_servers.find((s: { username?: string }) => s.username);
+  const [expiry, user] = turn.username.split(":");
+  assert.equal(user, agent.id);
+  assert.ok(Number(expiry) > Date.now() / 1000);
+  assert.equal(turn.credential, createHmac("sha1", SANDBOX_TURN_SECRET).update(turn.username).digest("base64"));
+});
+
+Deno.test("voice-stream-audio: a WebSocket only, with a valid token; says the buyer is not bound yet", async () => {
+  const org = await voiceOrg();
+  const start = await call("voice-start-session", org.owner.id, { org_id: org.id });
+  const base = `http://127.0.0.1:${inst.ports.functions}/voice-stream-audio`;
+  const plain = await fetch(`${base}?token=${start.body.token}`);
+  assert.equal(plain.status, 426);
+  await plain.body?.cancel();
+  const ws = new WebSocket(`${base.replace("http", "ws")}?token=${start.body.token}`);
+  const got = await new Promise<{ message: unknown; code: number }>((resolve) => {
+    let message: unknown = null;
+    ws.onmessage = (e) => (message = JSON.parse(e.data));
+    ws.onclose = (e) => resolve({ message, code: e.code });
+  });
+  assert.deepEqual(got, {
+    message: { type: "notice", code: "voice_unavailable", message: "The AI buyer is not available yet." },
+    code: 1011,
+  });
+  const bad = new WebSocket(`${base.replace("http", "ws")}?token=forged`);
+  const failed = await new Promise<boolean>((resolve) => {
+    bad.onerror = () => resolve(true);
+    bad.onopen = () => (bad.close(), resolve(false));
+  });
+  assert.ok(failed, "a forged token is refused before the upgrade");
+});
+
+Deno.test("voice-end-session: the owner ends it: minutes, cost and billable usage; others cannot", async () => {
+  const org = await voiceOrg();
+  const agent = await addMember(org, "agent");
+  const other = await addMember(org, "agent");
+  const start = await call("voice-start-session", agent.id, { org_id: org.id });
+  // 90 seconds of session, at the platform's default price.
+  await withDb((sql) => sql`update public.voice_sessions set started_at = now() - interval '90 seconds' where id = ${start.body.session_id}`);
+  assert.equal((await call("voice-end-session", other.id, { session_id: start.body.session_id })).status, 404);
+  const r = await call("voice-end-session", agent.id, { session_id: start.body.session_id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.status, "ended");
+  assert.ok(r.body.seconds >= 90 && r.body.seconds < 120);
+  assert.equal(r.body.billable_minutes, 2);
+  assert.ok(Math.abs(r.body.cost_usd - (r.body.seconds / 60) * 0.12) < 0.0002);
+  assert.deepEqual([r.body.score, r.body.scored], [null, false]);
+  const [usage] = await withDb((sql) => sql`select quantity::float8 as q from public.usage_records
+    where source_type = 'voice_session' and source_id = ${start.body.session_id}`);
+  assert.equal(usage.q, 2);
+});
