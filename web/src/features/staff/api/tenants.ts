@@ -40,6 +40,7 @@ export interface TenantDetail {
   cost_usd: number;
   margin: number | null;
   goal: number;
+  budget: { cap_usd: number | null; switch_at: number | null; spent_usd: number; notice: { model: string; created_at: string } | null };
   dead_jobs: { id: number; kind: string; attempts: number; last_error: string | null; finished_at: string | null }[];
   actions: { action: string; at: string; by: string | null; detail: Record<string, unknown> }[];
 }
@@ -74,6 +75,17 @@ export function useReactivateTenant(orgId: string) {
 export function useRetryJob(orgId: string) {
   return useInvalidatingMutation(async (jobId: number) => {
     const { error } = await supabase.rpc("staff_retry_job", { p_job_id: jobId });
+    if (error) throw error;
+  }, keys(orgId));
+}
+
+export function useSetBudgetCap(orgId: string) {
+  return useInvalidatingMutation(async (v: { monthlyUsd: number | null; switchAt: number }) => {
+    const { error } = await supabase.rpc("staff_set_budget_cap", {
+      p_org_id: orgId,
+      p_monthly_usd: v.monthlyUsd as number,
+      p_switch_at: v.switchAt,
+    });
     if (error) throw error;
   }, keys(orgId));
 }
