@@ -245,14 +245,14 @@ isOneToOne: false
                   ]
                 },"deletion_requests": {
                   Row: {
-                    "completed_at": string | null,"id": string,"org_id": string,"pending_recording_sids": (string)[],"receipt": Json | null,"recordings_deleted": number,"requested_at": string,"requested_by": string | null,"status": string,"subject": string | null,"subject_kind": string
+                    "completed_at": string | null,"id": string,"org_id": string,"pending_recording_sids": (string)[],"receipt": Json | null,"recordings_deleted": number,"requested_at": string,"requested_by": string | null,"status": string,"subject_kind": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "completed_at"?: string | null,"id"?: string,"org_id": string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind": string
+                    "completed_at"?: string | null,"id"?: string,"org_id": string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject_kind": string
                   }
                   Update: {
-                    "completed_at"?: string | null,"id"?: string,"org_id"?: string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject"?: string | null,"subject_kind"?: string
+                    "completed_at"?: string | null,"id"?: string,"org_id"?: string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject_kind"?: string
                   }
                   Relationships: [
                     {

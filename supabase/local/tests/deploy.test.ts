@@ -29,12 +29,14 @@ const tomlFunctions = (
 const ownImports = (slug: string) =>
   readJson(join(FUNCTIONS, slug, "deno.json")).imports as Record<string, string>;
 
-// Verified by signature, not by JWT (the provider endpoints named in the architecture).
+// Verified by signature, not by JWT (the provider endpoints named in the
+// architecture, and call-recording, whose signed URLs carry no token).
 const PROVIDER_WEBHOOKS = new Set([
   "twilio-voice",
   "twilio-recording",
   "stripe-webhook",
   "mailgun-inbound",
+  "call-recording",
 ]);
 
 let deployment: Promise<CliDeploy> | undefined;
