@@ -6,7 +6,11 @@ import { Link } from "../../../lib/router";
 import { Banner, Card, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtMoney, fmtNum, fmtPct } from "../../../lib/format";
-import { REASON_MAX, type TenantDetail, useReactivateTenant, useRetryJob, useSetBudgetCap, useSuspendTenant, useTenant } from "../api/tenants";
+import { type TenantDetail, useTenant } from "../api/getTenant";
+import { useReactivateTenant } from "../api/reactivateTenant";
+import { useRetryJob } from "../api/retryJob";
+import { useSetBudgetCap } from "../api/setBudgetCap";
+import { REASON_MAX, useSuspendTenant } from "../api/suspendTenant";
 import { StaffFrame } from "./StaffFrame";
 
 export function TenantPage({ orgId }: { orgId: string }) {
