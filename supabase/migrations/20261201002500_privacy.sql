@@ -71,9 +71,6 @@ create table public.deletion_requests (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id) on delete cascade,
   subject_kind text not null check (subject_kind in ('member', 'phone', 'email')),
-  -- The person (user id, E.164 number or email) while the request is pending;
-  -- cleared when it completes, so the receipt keeps no personal data.
-  subject text check (char_length(subject) <= 320),
   -- pending -> erased (rows gone, provider recordings being deleted) -> completed
   status text not null default 'pending' check (status in ('pending', 'erased', 'completed')),
   requested_by uuid references auth.users (id) on delete set null,
@@ -82,11 +79,18 @@ create table public.deletion_requests (
   -- {table: rows} removed or anonymised, plus recordings deleted at the provider.
   receipt jsonb,
   pending_recording_sids text[] not null default '{}',
-  recordings_deleted integer not null default 0,
-  check (status = 'pending' or subject is null)
+  recordings_deleted integer not null default 0
 );
 comment on table public.deletion_requests is
-  'Requests to erase a person (a member, or a caller by phone or email) from an organization, processed by the erase_person job. When done, subject is cleared and receipt says what was removed (counts per table), when and at whose request.';
+  'Requests to erase a person (a member, or a caller by phone or email) from an organization, processed by the erase_person job. The person is named only in private.deletion_subjects, until erased; the receipt says what was removed (counts per table), when and at whose request.';
+
+create table private.deletion_subjects (
+  request_id uuid primary key references public.deletion_requests (id) on delete cascade,
+  -- The person (user id, E.164 number or email), kept only until the erasure runs.
+  subject text not null check (char_length(subject) <= 320)
+);
+comment on table private.deletion_subjects is
+  'Who a pending deletion request is about; deleted by erase_person, so nothing names the person afterwards. Not exposed.';
 
 -- Indexes ------------------------------------------------------------------------
 create index legal_holds_org_id_idx on public.legal_holds (org_id) where released_at is null;
@@ -129,8 +133,9 @@ create policy "Owners read their organization's deletion requests" on public.del
 revoke all on private.data_rules from anon, authenticated;
 revoke all on public.legal_holds, public.purge_runs, public.deletion_requests from anon, authenticated;
 grant select on public.legal_holds, public.purge_runs to authenticated;
-grant select (id, org_id, subject_kind, status, requested_by, requested_at, completed_at, receipt, recordings_deleted)
-  on public.deletion_requests to authenticated;
+grant select on public.deletion_requests to authenticated;
+alter table private.deletion_subjects enable row level security;
+revoke all on private.deletion_subjects from anon, authenticated;
 
 -- The registry: every table of tenant data in this schema ----------------------
 insert into private.data_rules
@@ -167,7 +172,7 @@ insert into private.data_rules
   ('memberships', 110, 'org_id', null, 'keep', null, '{}', 'delete',
    '{user_id}', 'delete', '{}', null, 'An erased member leaves the organization.'),
   ('deletion_requests', 120, 'org_id', null, 'keep', null, '{}', 'delete',
-   '{}', 'nullify', '{}', null, 'Receipts keep no personal data (the subject is cleared on completion).'),
+   '{}', 'nullify', '{}', null, 'Receipts keep no personal data (the subject lives in private.deletion_subjects until erased).'),
   ('audit_logs', 1000, 'org_id', null, 'keep', null, '{old_values,new_values}', 'anonymise',
    '{actor_id}', 'nullify', '{"old_values": "''{\"redacted\": true}''::jsonb", "new_values": "''{\"redacted\": true}''::jsonb"}', null,
    'Audit rows that carried the person''s data keep who/when/what table, not the values.');
@@ -474,8 +479,9 @@ begin
   if private.org_on_hold(p_org_id) then
     raise exception 'the organization is on legal hold; nothing can be erased until it is released' using errcode = 'SP409';
   end if;
-  insert into public.deletion_requests (org_id, subject_kind, subject, requested_by)
-  values (p_org_id, p_kind, v_subject, v_uid) returning id into v_id;
+  insert into public.deletion_requests (org_id, subject_kind, requested_by)
+  values (p_org_id, p_kind, v_uid) returning id into v_id;
+  insert into private.deletion_subjects (request_id, subject) values (v_id, v_subject);
   perform public.enqueue_job('erase_person', p_org_id, jsonb_build_object('request_id', v_id), 'erase_person:' || v_id);
   return v_id;
 end;
@@ -499,6 +505,7 @@ set search_path = ''
 as $$
 declare
   v_req public.deletion_requests;
+  v_subject text;
   v_uid uuid;
   v_tokens text[];
   v_patterns text[];
@@ -523,9 +530,10 @@ begin
   if v_req.status <> 'pending' then
     return jsonb_build_object('status', v_req.status, 'recording_sids', to_jsonb(v_req.pending_recording_sids));
   end if;
+  select d.subject into v_subject from private.deletion_subjects d where d.request_id = p_request_id;
 
   if v_req.subject_kind = 'member' then
-    v_uid := v_req.subject::uuid;
+    v_uid := v_subject::uuid;
     select array_remove(array[p.email, case when char_length(p.full_name) >= 5 then p.full_name end, v_uid::text], null)
       into v_tokens from public.profiles p where p.id = v_uid;
     v_tokens := coalesce(v_tokens, array[v_uid::text])
@@ -533,9 +541,9 @@ begin
                      unnest(array[a.phone, case when char_length(a.name) >= 5 then a.name end]) x
                     where a.org_id = v_req.org_id and a.user_id = v_uid and x is not null), '{}');
   elsif v_req.subject_kind = 'phone' then
-    v_tokens := array[v_req.subject, substr(v_req.subject, 2)];
+    v_tokens := array[v_subject, substr(v_subject, 2)];
   else
-    v_tokens := array[v_req.subject];
+    v_tokens := array[v_subject];
   end if;
   select array_agg(private.like_pattern(t)) into v_patterns from unnest(v_tokens) t where t is not null;
   v_held := private.held_call_ids(v_req.org_id);
@@ -627,8 +635,9 @@ begin
   end loop;
 
   select coalesce(array_agg(distinct s), '{}') into v_sids from unnest(v_sids) s;
+  delete from private.deletion_subjects d where d.request_id = p_request_id;
   update public.deletion_requests r
-     set status = 'erased', subject = null, pending_recording_sids = v_sids,
+     set status = 'erased', pending_recording_sids = v_sids,
          receipt = jsonb_build_object('rows', v_receipt, 'account_deleted', v_account,
                                       'calls_on_hold_kept', cardinality(v_held), 'recordings_to_delete', cardinality(v_sids))
    where r.id = p_request_id;
@@ -636,7 +645,7 @@ begin
 end;
 $$;
 comment on function public.erase_person(uuid) is
-  'Backend only (erase_person job): erases the request''s person from every table of the registry (calls on legal hold excepted), clears the subject and returns the provider recordings still to delete. A second run returns the recordings still pending.';
+  'Backend only (erase_person job): erases the request''s person from every table of the registry (calls on legal hold excepted), drops the subject and returns the provider recordings still to delete. A second run returns the recordings still pending.';
 
 create function public.finish_deletion_request(p_request_id uuid, p_deleted_sids text[])
 returns jsonb

@@ -46,7 +46,7 @@ test("a tenant's owner is told the staff console is not theirs", async ({ page }
   await expect(page.getByTestId("tenant-row")).toHaveCount(0);
 });
 
-test("staff search a tenant, open it, retry a dead job, suspend and reactivate it — every action logged", async ({ page }) => {
+test("staff search a tenant, open it, retry a dead job, suspend and reactivate it, cap its budget — every action logged", async ({ page }) => {
   const tag = Math.random().toString(36).slice(2, 8);
   const [org] = await rest<{ id: string }[]>("organizations", {
     method: "POST",
@@ -80,9 +80,13 @@ test("staff search a tenant, open it, retry a dead job, suspend and reactivate i
   await page.getByRole("button", { name: "Reactivate" }).click();
   await expect(page.getByTestId("tenant-state")).toHaveText("Active.");
 
-  await expect(page.getByTestId("staff-action")).toHaveCount(3);
+  await page.getByLabel("Monthly cap (USD, empty for none)").fill("50");
+  await page.getByRole("button", { name: "Save cap" }).click();
+  await expect(page.getByTestId("budget-spent")).toContainText("of $50.00");
+
+  await expect(page.getByTestId("staff-action")).toHaveCount(4);
   const actions = await rest<{ action: string }[]>(`staff_actions?select=action&org_id=eq.${org.id}&action=neq.view_tenant&order=id`);
-  expect(actions.map((a) => a.action)).toEqual(["retry_job", "suspend", "reactivate"]);
+  expect(actions.map((a) => a.action)).toEqual(["retry_job", "suspend", "reactivate", "set_budget_cap"]);
 });
 
 test("a tenant's owner cannot open a tenant page", async ({ page }) => {

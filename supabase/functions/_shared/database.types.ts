@@ -65,6 +65,46 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"budget_caps": {
+                  Row: {
+                    "cheaper_model": string,"monthly_usd": number,"org_id": string,"set_by": string | null,"switch_at": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cheaper_model"?: string,"monthly_usd": number,"org_id": string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "cheaper_model"?: string,"monthly_usd"?: number,"org_id"?: string,"set_by"?: string | null,"switch_at"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_caps_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"budget_notices": {
+                  Row: {
+                    "cap_usd": number,"created_at": string,"id": string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cap_usd": number,"created_at"?: string,"id"?: string,"model": string,"month": string,"org_id": string,"spent_usd": number
+                  }
+                  Update: {
+                    "cap_usd"?: number,"created_at"?: string,"id"?: string,"model"?: string,"month"?: string,"org_id"?: string,"spent_usd"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "budget_notices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_comments": {
                   Row: {
                     "at_seconds": number,"author_id": string | null,"body": string,"call_id": string,"created_at": string,"id": string,"org_id": string,"updated_at": string
@@ -85,6 +125,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     },{
       foreignKeyName: "call_comments_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"call_consents": {
+                  Row: {
+                    "analysis_allowed": boolean | null,"call_id": string,"notice_played": boolean,"notice_text": string | null,"org_id": string,"recorded_at": string,"region": string,"rule": string,"source": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "analysis_allowed"?: never,"call_id": string,"notice_played": boolean,"notice_text"?: string | null,"org_id": string,"recorded_at"?: string,"region": string,"rule": string,"source": string
+                  }
+                  Update: {
+                    "analysis_allowed"?: never,"call_id"?: string,"notice_played"?: boolean,"notice_text"?: string | null,"org_id"?: string,"recorded_at"?: string,"region"?: string,"rule"?: string,"source"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_consents_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_consents_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -140,6 +206,60 @@ isOneToOne: false
       columns: ["phone_number_id"]
 isOneToOne: false
       referencedRelation: "phone_numbers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"consent_area_codes": {
+                  Row: {
+                    "npa": string,"region": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "npa": string,"region": string
+                  }
+                  Update: {
+                    "npa"?: string,"region"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "consent_area_codes_region_fkey"
+      columns: ["region"]
+isOneToOne: false
+      referencedRelation: "consent_regions"
+      referencedColumns: ["region"]
+    }
+                  ]
+                },"consent_regions": {
+                  Row: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "note": string,"region": string,"rule": string
+                  }
+                  Update: {
+                    "note"?: string,"region"?: string,"rule"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"deletion_requests": {
+                  Row: {
+                    "completed_at": string | null,"id": string,"org_id": string,"pending_recording_sids": (string)[],"receipt": Json | null,"recordings_deleted": number,"requested_at": string,"requested_by": string | null,"status": string,"subject_kind": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"id"?: string,"org_id": string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject_kind": string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"id"?: string,"org_id"?: string,"pending_recording_sids"?: (string)[],"receipt"?: Json | null,"recordings_deleted"?: number,"requested_at"?: string,"requested_by"?: string | null,"status"?: string,"subject_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "deletion_requests_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
       referencedColumns: ["id"]
     }
                   ]
@@ -255,14 +375,14 @@ isOneToOne: false
                   ]
                 },"insights": {
                   Row: {
-                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"model_reason": string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"model_reason"?: string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Update: {
-                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"model_reason"?: string | null,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Relationships: [
                     {
@@ -345,6 +465,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"legal_holds": {
+                  Row: {
+                    "call_id": string | null,"created_at": string,"id": string,"org_id": string,"placed_at": string,"placed_by": string | null,"reason": string,"release_reason": string | null,"released_at": string | null,"released_by": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id": string,"placed_at"?: string,"placed_by"?: string | null,"reason": string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "call_id"?: string | null,"created_at"?: string,"id"?: string,"org_id"?: string,"placed_at"?: string,"placed_by"?: string | null,"reason"?: string,"release_reason"?: string | null,"released_at"?: string | null,"released_by"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "legal_holds_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "legal_holds_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"memberships": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"org_id": string,"role": Database["public"]['Enums']["org_role"],"updated_at": string,"user_id": string
@@ -367,14 +513,14 @@ isOneToOne: false
                   ]
                 },"organizations": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"time_zone": string,"updated_at": string
+                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"suspended_at": string | null,"suspended_by": string | null,"suspended_reason": string | null,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"time_zone"?: string,"updated_at"?: string
+                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -487,6 +633,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"purge_runs": {
+                  Row: {
+                    "action": string,"created_at": string,"cutoff": string,"id": number,"org_id": string,"rows": number,"table_name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"created_at"?: string,"cutoff": string,"id"?: never,"org_id": string,"rows": number,"table_name": string
+                  }
+                  Update: {
+                    "action"?: string,"created_at"?: string,"cutoff"?: string,"id"?: never,"org_id"?: string,"rows"?: number,"table_name"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "purge_runs_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"referrals": {
                   Row: {
                     "contacted_at": string | null,"created_at": string,"created_by": string | null,"deal_value": number | null,"email_key": string | null,"id": string,"lost_at": string | null,"notes": string | null,"org_id": string,"owner_id": string | null,"phone_key": string | null,"qualified_at": string | null,"referred_email": string | null,"referred_name": string,"referred_phone": string | null,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"submitted_at": string,"updated_at": string,"won_at": string | null
@@ -501,6 +667,26 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "referrals_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"staff_actions": {
+                  Row: {
+                    "action": string,"actor_id": string | null,"created_at": string,"detail": NonNullable<Json>,"id": number,"org_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string | null,"created_at"?: string,"detail"?: NonNullable<Json>,"id"?: never,"org_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "staff_actions_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -613,164 +799,6 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"voice_personas": {
-                  Row: {
-                    "created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"persona": string,"voices": NonNullable<Json>
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"persona": string,"voices"?: NonNullable<Json>
-                  }
-                  Update: {
-                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"persona"?: string,"voices"?: NonNullable<Json>
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_personas_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_prices": {
-                  Row: {
-                    "created_at": string,"created_by": string | null,"effective_from": string,"id": string,"org_id": string | null,"price_per_minute": number
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute": number
-                  }
-                  Update: {
-                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute"?: number
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_prices_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_scenarios": {
-                  Row: {
-                    "brief": string,"created_at": string,"created_by": string | null,"id": string,"org_id": string,"persona_id": string,"sim_template_id": string | null,"title": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id": string,"persona_id": string,"sim_template_id"?: string | null,"title": string
-                  }
-                  Update: {
-                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id"?: string,"persona_id"?: string,"sim_template_id"?: string | null,"title"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_scenarios_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "voice_scenarios_persona_id_fkey"
-      columns: ["persona_id"]
-isOneToOne: false
-      referencedRelation: "voice_personas"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_sessions": {
-                  Row: {
-                    "billable_minutes": number | null,"cost_usd": number | null,"created_at": string,"end_reason": string | null,"ended_at": string | null,"id": string,"last_event_seq": number,"max_seconds": number,"org_id": string,"provider_cost_usd": number,"recording_path": string | null,"scenario_id": string | null,"score": Json | null,"seconds": number,"started_at": string,"status": string,"user_id": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds": number,"org_id": string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
-                  }
-                  Update: {
-                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds"?: number,"org_id"?: string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_sessions_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "voice_sessions_scenario_id_fkey"
-      columns: ["scenario_id"]
-isOneToOne: false
-      referencedRelation: "voice_scenarios"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_settings": {
-                  Row: {
-                    "max_session_seconds": number,"org_id": string,"recording_enabled": boolean,"retention_days": number,"stt_providers": (string)[],"tts_providers": (string)[],"turn_enabled": boolean,"updated_at": string,"updated_by": string | null
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "max_session_seconds"?: number,"org_id": string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
-                  }
-                  Update: {
-                    "max_session_seconds"?: number,"org_id"?: string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_settings_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: true
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_turns": {
-                  Row: {
-                    "at": string,"provider": string | null,"seq": number,"session_id": string,"speaker": string,"text": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "at"?: string,"provider"?: string | null,"seq": number,"session_id": string,"speaker": string,"text": string
-                  }
-                  Update: {
-                    "at"?: string,"provider"?: string | null,"seq"?: number,"session_id"?: string,"speaker"?: string,"text"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_turns_session_id_fkey"
-      columns: ["session_id"]
-isOneToOne: false
-      referencedRelation: "voice_sessions"
-      referencedColumns: ["id"]
-    }
-                  ]
-                },"voice_usage_records": {
-                  Row: {
-                    "audio_seconds": number,"error": string | null,"id": string,"kind": string,"latency_ms": number | null,"model": string | null,"occurred_at": string,"ok": boolean,"org_id": string,"provider": string,"provider_cost_usd": number,"session_id": string
-                  }
-                  ComputedFields: never
-                  Insert: {
-                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind": string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id": string,"provider": string,"provider_cost_usd"?: number,"session_id": string
-                  }
-                  Update: {
-                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind"?: string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id"?: string,"provider"?: string,"provider_cost_usd"?: number,"session_id"?: string
-                  }
-                  Relationships: [
-                    {
-      foreignKeyName: "voice_usage_records_org_id_fkey"
-      columns: ["org_id"]
-isOneToOne: false
-      referencedRelation: "organizations"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "voice_usage_records_session_id_fkey"
-      columns: ["session_id"]
-isOneToOne: false
-      referencedRelation: "voice_sessions"
-      referencedColumns: ["id"]
-    }
-                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -805,8 +833,14 @@ isOneToOne: false
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
             }[]
                            },
+"analysis_model":
+{ Args: { "p_default": string,"p_org_id": string }; Returns: Json
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
+                           },
+"budget_status":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -879,8 +913,14 @@ isOneToOne: false
 "ensure_billing_customer":
 { Args: { "p_customer_id": string,"p_org_id": string }; Returns: string
                            },
+"erase_person":
+{ Args: { "p_request_id": string }; Returns: Json
+                           },
 "fail_job":
 { Args: { "p_error": string,"p_job_id": number,"p_retryable"?: boolean,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
+                           },
+"finish_deletion_request":
+{ Args: { "p_deleted_sids": (string)[],"p_request_id": string }; Returns: Json
                            },
 "goal_progress":
 { Args: { "p_as_of"?: string,"p_include_closed"?: boolean,"p_user_id"?: string }; Returns: {
@@ -915,14 +955,26 @@ isOneToOne: false
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
                            },
+"note_insight_model":
+{ Args: { "p_insight_id": string,"p_reason": string }; Returns: undefined
+                           },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
                            },
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
                            },
+"place_legal_hold":
+{ Args: { "p_call_id"?: string,"p_org_id": string,"p_reason": string }; Returns: string
+                           },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
+                           },
+"record_call_consent":
+{ Args: { "p_call_id": string,"p_country": string,"p_notice": string,"p_source"?: string }; Returns: Json
+                           },
+"record_call_consent_by_sid":
+{ Args: { "p_call_sid": string,"p_country": string,"p_notice": string }; Returns: Json
                            },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
@@ -930,11 +982,20 @@ isOneToOne: false
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
+"release_legal_hold":
+{ Args: { "p_hold_id": string,"p_reason"?: string }; Returns: undefined
+                           },
 "remove_member":
 { Args: { "p_org_id": string,"p_user_id": string }; Returns: undefined
                            },
+"request_deletion":
+{ Args: { "p_kind": string,"p_org_id": string,"p_subject": string }; Returns: string
+                           },
 "resolve_call_org":
 { Args: { "p_call_id": string,"p_from": string,"p_to": string }; Returns: Json
+                           },
+"retention_policy":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "retry_job":
 { Args: { "p_job_id": number }; Returns: undefined
@@ -998,6 +1059,29 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_retention_months":
+{ Args: { "p_months": number,"p_org_id": string }; Returns: undefined
+                           },
+"staff_reactivate_tenant":
+{ Args: { "p_org_id": string }; Returns: number
+                           },
+"staff_retry_job":
+{ Args: { "p_job_id": number }; Returns: undefined
+                           },
+"staff_search_tenants":
+{ Args: { "p_limit"?: number,"p_query"?: string }; Returns: {
+              "calls": number,"created_at": string,"members": number,"name": string,"org_id": string,"plan_name": string,"slug": string,"subscription_status": string,"suspended_at": string
+            }[]
+                           },
+"staff_set_budget_cap":
+{ Args: { "p_monthly_usd": number,"p_org_id": string,"p_switch_at"?: number }; Returns: undefined
+                           },
+"staff_suspend_tenant":
+{ Args: { "p_org_id": string,"p_reason": string }; Returns: undefined
+                           },
+"staff_tenant_detail":
+{ Args: { "p_days"?: number,"p_org_id": string }; Returns: Json
+                           },
 "staff_tenant_margins":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
@@ -1013,67 +1097,10 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
             }[]
-                           },
-"voice_end_session":
-{ Args: { "p_ended_at": string,"p_reason"?: string,"p_session_id": string,"p_status"?: string }; Returns: {
-              "billable_minutes": number | null,
-"cost_usd": number | null,
-"created_at": string,
-"end_reason": string | null,
-"ended_at": string | null,
-"id": string,
-"last_event_seq": number,
-"max_seconds": number,
-"org_id": string,
-"provider_cost_usd": number,
-"recording_path": string | null,
-"scenario_id": string | null,
-"score": Json | null,
-"seconds": number,
-"started_at": string,
-"status": string,
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "voice_sessions"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
-"voice_provider_comparison":
-{ Args: { "p_days"?: number,"p_org_id": string }; Returns: {
-              "audio_minutes": number,"calls": number,"cost_per_minute_usd": number,"error_rate": number,"errors": number,"kind": string,"p50_latency_ms": number,"provider": string,"provider_cost_usd": number
-            }[]
-                           },
-"voice_start_session":
-{ Args: { "p_org_id": string,"p_scenario_id"?: string }; Returns: {
-              "billable_minutes": number | null,
-"cost_usd": number | null,
-"created_at": string,
-"end_reason": string | null,
-"ended_at": string | null,
-"id": string,
-"last_event_seq": number,
-"max_seconds": number,
-"org_id": string,
-"provider_cost_usd": number,
-"recording_path": string | null,
-"scenario_id": string | null,
-"score": Json | null,
-"seconds": number,
-"started_at": string,
-"status": string,
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "voice_sessions"
-        isOneToOne: true
-        isSetofReturn: false
-      } }
+                           }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"not_analyzed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1189,7 +1216,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "not_analyzed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const

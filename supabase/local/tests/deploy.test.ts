@@ -29,7 +29,8 @@ const tomlFunctions = (
 const ownImports = (slug: string) =>
   readJson(join(FUNCTIONS, slug, "deno.json")).imports as Record<string, string>;
 
-// Verified by signature, not by JWT (the provider endpoints named in the architecture).
+// Verified by signature, not by JWT (the provider endpoints named in the
+// architecture, and call-recording, whose signed URLs carry no token).
 const PROVIDER_WEBHOOKS = new Set([
   "twilio-voice",
   "twilio-recording",
@@ -38,6 +39,7 @@ const PROVIDER_WEBHOOKS = new Set([
   // Not a webhook: a browser WebSocket cannot send Authorization, so it checks its own
   // short-lived session token (from voice-start-session).
   "voice-stream-audio",
+  "call-recording",
 ]);
 
 let deployment: Promise<CliDeploy> | undefined;

@@ -22,9 +22,11 @@ const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "cur
 // Tables that belong to no tenant (staff-only); no tenant user may see a row.
 const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices", "stripe_refused_events"]);
 // Tenant tables only staff read (internal margins): the positive control reads them as staff.
-const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events"]);
+const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events", "staff_actions"]);
 // The public catalog: everyone reads it, no tenant writes it.
 const PUBLIC_TABLES = new Set(["plans"]);
+// Reference data every signed-in user reads and no tenant writes (the consent rules).
+const REFERENCE_TABLES = new Set(["consent_regions", "consent_area_codes"]);
 
 interface TableInfo {
   name: string;
@@ -168,6 +170,13 @@ async function arrange() {
                 values (${org}, ${t.agentUser.id}, ${tpl.id}, ${tpl.scorecard_id}, 1, 10) returning id`;
       await sql`insert into public.user_sim_turns (org_id, user_sim_id, user_id, seq, role, content, at_seconds)
                 values (${org}, ${session.id}, ${t.agentUser.id}, 1, 'rep', 'Hello.', 0)`;
+      await sql`insert into public.legal_holds (org_id, call_id, reason) values (${org}, ${id}, 'isolation fixture')`;
+      await sql`insert into public.purge_runs (org_id, table_name, action, cutoff, rows) values (${org}, 'transcripts', 'delete', now(), 1)`;
+      await sql`insert into public.deletion_requests (org_id, subject_kind, status, receipt) values (${org}, 'email', 'completed', '{}'::jsonb)`;
+      await sql`insert into public.call_consents (call_id, org_id, region, rule, notice_played, source) values (${id}, ${org}, 'US', 'one_party', false, 'analyzer')`;
+      await sql`insert into public.budget_caps (org_id, monthly_usd) values (${org}, 100)`;
+      await sql`insert into public.budget_notices (org_id, month, spent_usd, cap_usd, model) values (${org}, '2026-01-01', 90, 100, 'gpt-4o-mini')`;
+      await sql`insert into public.staff_actions (actor_id, action, org_id) values (${STAFF}, 'view_tenant', ${org})`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;
@@ -180,7 +189,7 @@ await arrange();
 const tables = await exposedTables();
 
 Deno.test("every exposed table is tenant-scoped or declared global", () => {
-  const unscoped = tables.filter((t) => !t.orgColumn && !GLOBAL_TABLES.has(t.name) && !PUBLIC_TABLES.has(t.name))
+  const unscoped = tables.filter((t) => !t.orgColumn && !GLOBAL_TABLES.has(t.name) && !PUBLIC_TABLES.has(t.name) && !REFERENCE_TABLES.has(t.name))
     .map((t) => t.name);
   assert.deepEqual(unscoped, [], "tables without org_id: add the column, or declare them in this test");
   assert.ok(tables.length >= 6, "the catalog lists the tenancy tables");
@@ -287,6 +296,23 @@ Deno.test("public tables: every tenant reads them, none writes them", async () =
   } finally {
     await sql`delete from public.plans where key like ${key + "%"}`;
     await sql.end();
+  }
+});
+
+Deno.test("reference tables: every tenant reads them, none writes them", async () => {
+  for (const name of REFERENCE_TABLES) {
+    for (const uid of [USERS.acme.agent, USERS.globex.owner]) {
+      const token = await accessToken(uid);
+      const r = await api(token, "GET", `${name}?select=*&limit=1`);
+      assert.equal(r.status, 200);
+      const row = (r.body as Record<string, unknown>[])[0];
+      assert.ok(row, `${name} is readable`);
+      const key = Object.keys(row)[0];
+      assertNothing(await api(token, "PATCH", `${name}?${key}=eq.${row[key]}`, { [key]: row[key] }), `${uid} update ${name}`);
+      assertNothing(await api(token, "DELETE", `${name}?${key}=eq.${row[key]}`), `${uid} delete ${name}`);
+      const ins = await api(token, "POST", name, row);
+      assert.ok([401, 403].includes(ins.status), `${uid} insert into ${name}: ${ins.status}`);
+    }
   }
 });
 

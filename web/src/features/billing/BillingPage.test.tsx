@@ -206,6 +206,20 @@ describe("BillingPage", () => {
     expect(q.filters).toContainEqual(["order", "last_event_at", { ascending: false }]);
   });
 
+  it("near the budget cap staff set, says analyses use the cheaper model; without a notice, says nothing", async () => {
+    db.on("rpc:budget_status", () => ({
+      data: { cap_usd: 50, switch_at: 0.8, cheaper_model: "gpt-4o-mini", spent_usd: 42, notice: { created_at: "2026-12-01T10:00:00Z", model: "gpt-4o-mini", spent_usd: 40.5, cap_usd: 50 } },
+      error: null,
+    }));
+    renderPage();
+    expect((await screen.findByTestId("budget-notice")).textContent).toContain("reached $40.5 of your $50 budget: calls are now analyzed with gpt-4o-mini");
+    cleanup();
+    db.on("rpc:budget_status", () => ({ data: { cap_usd: null, spent_usd: 1, notice: null }, error: null }));
+    renderPage();
+    await screen.findByTestId("current-plan");
+    expect(screen.queryByTestId("budget-notice")).toBeNull();
+  });
+
   it("no invoices yet says so", async () => {
     renderPage();
     expect(await screen.findByText("No invoices yet")).toBeTruthy();

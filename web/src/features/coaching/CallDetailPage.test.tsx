@@ -142,6 +142,15 @@ describe("CallDetailPage", () => {
     expect(init.headers).toMatchObject({ authorization: "Bearer user-access-token", apikey: env.supabaseAnonKey });
   });
 
+  it("a call kept without the consent its jurisdiction requires shows its status, the reason and the ledger's line", async () => {
+    seed({ status: "not_analyzed", error: "Not analyzed: US-CA requires every party's consent and no recording notice played" });
+    db.rows("call_consents", [{ call_id: CALL, region: "US-CA", rule: "all_party", notice_played: false, notice_text: null, source: "analyzer", recorded_at: "2026-11-20T15:05:00Z", analysis_allowed: false }]);
+    await openPage();
+    expect(screen.getByTestId("call-status").textContent).toBe("Not analyzed: consent");
+    expect(screen.getByTestId("consent-reason").textContent).toContain("US-CA requires every party's consent");
+    expect((await screen.findByTestId("call-consent")).textContent).toContain("US-CA · every party must consent · no notice played");
+  });
+
   it("asks for a new signed URL once when the media fails (an expired link)", async () => {
     seed();
     const { audio } = await openPage();

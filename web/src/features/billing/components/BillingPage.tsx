@@ -2,6 +2,7 @@
 // plan's limits, the plans on sale (Stripe Checkout), the Billing Portal,
 // paid seats, the latest invoice — and the return from Checkout, where the
 // page polls until the webhook has moved the organization to the new plan.
+import { useBudgetStatus } from "../api/getBudgetStatus";
 import { useEffect, useRef, useState } from "react";
 import { useRouter } from "../../../lib/router";
 import { useOrg } from "../../../lib/session";
@@ -54,6 +55,20 @@ export function BillingPage({ redirect = (url: string) => window.location.assign
     return <EmptyState title="Owners and admins only">Ask an owner or admin of your organization about its plan and billing.</EmptyState>;
   }
   return <BillingScreen key={orgId} orgId={orgId} redirect={redirect} />;
+}
+
+/** Near the budget cap staff set, analyses use a cheaper model: say so. */
+function BudgetNotice({ orgId }: { orgId: string }) {
+  const budget = useBudgetStatus(orgId);
+  const n = budget.data?.notice;
+  if (!n) return null;
+  return (
+    <Banner kind="warning">
+      <span data-testid="budget-notice">
+        This month's provider costs reached ${n.spent_usd} of your ${n.cap_usd} budget: calls are now analyzed with {n.model}.
+      </span>
+    </Banner>
+  );
 }
 
 /** The plan a Checkout started from this browser is buying (for this organization), if known. */
@@ -141,6 +156,7 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
         {hasCustomer && !pastDue && manage()}
       </div>
 
+      <BudgetNotice orgId={orgId} />
       {arrivedPlan && <Banner kind="success">Payment received — you are now on the {arrivedPlan} plan.</Banner>}
       {checkout === "success" && !arrivedPlan && (
         arrived

@@ -6,7 +6,11 @@ import { Link } from "../../../lib/router";
 import { Banner, Card, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { fmtDateTime, fmtMoney, fmtNum, fmtPct } from "../../../lib/format";
-import { REASON_MAX, type TenantDetail, useReactivateTenant, useRetryJob, useSuspendTenant, useTenant } from "../api/tenants";
+import { type TenantDetail, useTenant } from "../api/getTenant";
+import { useReactivateTenant } from "../api/reactivateTenant";
+import { useRetryJob } from "../api/retryJob";
+import { useSetBudgetCap } from "../api/setBudgetCap";
+import { REASON_MAX, useSuspendTenant } from "../api/suspendTenant";
 import { StaffFrame } from "./StaffFrame";
 
 export function TenantPage({ orgId }: { orgId: string }) {
@@ -52,6 +56,7 @@ function TenantView({ orgId, t }: { orgId: string; t: TenantDetail }) {
       <Card title={`Numbers (${t.numbers.length})`}>
         {t.numbers.length === 0 ? <p>No numbers.</p> : <ul>{t.numbers.map((n) => <li key={n.e164}>{n.e164} <span className="muted">{n.status}</span></li>)}</ul>}
       </Card>
+      <BudgetCard orgId={orgId} t={t} />
       <DeadJobsCard orgId={orgId} t={t} />
       <Card title="Staff actions">
         {t.actions.length === 0 ? <p>None yet.</p> : (
@@ -113,6 +118,37 @@ function DeadJobsCard({ orgId, t }: { orgId: string; t: TenantDetail }) {
         </table>
       )}
       {retry.isError && <Banner kind="error">{errorMessage(retry.error)}</Banner>}
+    </Card>
+  );
+}
+
+function BudgetCard({ orgId, t }: { orgId: string; t: TenantDetail }) {
+  const id = useId();
+  const [cap, setCap] = useState(t.budget.cap_usd ? String(t.budget.cap_usd) : "");
+  const save = useSetBudgetCap(orgId);
+  const n = Number(cap);
+  const invalid = cap !== "" && (!Number.isFinite(n) || n <= 0 || n > 1_000_000) ? "A cap above $0, at most $1,000,000." : null;
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!invalid) save.mutate({ monthlyUsd: cap === "" ? null : n, switchAt: t.budget.switch_at ?? 0.8 });
+  };
+  return (
+    <Card title="Provider budget (this month)">
+      <p data-testid="budget-spent">
+        {fmtMoney(t.budget.spent_usd, "USD", 2)} spent{t.budget.cap_usd ? ` of ${fmtMoney(t.budget.cap_usd, "USD", 2)}` : " · no cap"}
+        {t.budget.cap_usd && t.budget.switch_at ? ` · cheaper model from ${fmtPct(t.budget.switch_at)}` : ""}
+      </p>
+      {t.budget.notice && <Banner kind="warning">Analyses switched to {t.budget.notice.model} on {fmtDateTime(t.budget.notice.created_at)}.</Banner>}
+      <form onSubmit={onSubmit} aria-label="Budget cap" noValidate className="members-invite">
+        <div className="members-field">
+          <label htmlFor={`${id}-cap`}>Monthly cap (USD, empty for none)</label>
+          <input id={`${id}-cap`} inputMode="decimal" maxLength={12} value={cap} onChange={(e) => setCap(e.target.value)}
+            aria-invalid={invalid ? true : undefined} />
+          {invalid && <span className="members-error">{invalid}</span>}
+        </div>
+        <button type="submit" disabled={save.isPending || Boolean(invalid)}>Save cap</button>
+      </form>
+      {save.isError && <Banner kind="error">{errorMessage(save.error)}</Banner>}
     </Card>
   );
 }

@@ -2,7 +2,7 @@
 import { Link, useRouter } from "../../../lib/router";
 import { QueryState } from "../../../components/QueryState";
 import { fmtDateTime, fmtNum } from "../../../lib/format";
-import { SEARCH_MAX, useTenants } from "../api/tenants";
+import { SEARCH_MAX, useTenants } from "../api/searchTenants";
 import { StaffFrame } from "./StaffFrame";
 
 export function TenantsPage() {
