@@ -32,7 +32,9 @@ export async function signInWithForm(page: Page, email: string, password: string
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/app/);
+  // Staff without an organization are sent on from /app to /staff at once:
+  // wait for either, not for /app alone (which may never be seen).
+  await page.waitForURL(/\/(app|staff)(\/|\?|$)/);
 }
 
 /** The newest email the mail catcher holds for `to` (Auth's emails land there). */

@@ -1,9 +1,10 @@
 // The management flows on the real stack, each in a tenant of its own (so the
 // tests hold alone and in any order): members (role change, removal,
-// invitation revoke), agents (add, edit), the call script, reassigning a
+// invitation revoke, leaving), agents (add, edit), the call script, reassigning a
 // number, seats and the Billing Portal, the leaderboard and the dashboard's
-// filters, and re-analysis. Every user signs in through the form; every
-// change is read back from the database.
+// filters, the call list's filters and what an agent sees, and re-analysis.
+// Every user signs in through the form; every change is read back from the
+// database.
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
 import { addMember, analyzed, createAgent, createNumber, createOrg, postCall, type Sentence } from "./fixtures";
@@ -195,4 +196,41 @@ test("re-analysis: a manager re-runs a call's analysis from its page; the histor
   )).map((i) => i.is_current), { timeout: 45_000 }).toEqual([false, true]);
   await expect(page.getByTestId("call-status")).toHaveText(/analyzed/i, { timeout: 20_000 });
   await expect(page.getByRole("button", { name: "Re-analyze" })).toBeEnabled();
+});
+
+test("calls: a manager filters the list by outcome; an agent sees only their own calls", async ({ page, browser }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const sellerUser = await addMember(org.id, "agent");
+  const seller = await createAgent(org.id, "Sam Seller", sellerUser);
+  const other = await createAgent(org.id, "Olga Other");
+  await analyzed(await postCall((await createNumber(org.id, seller.id)).e164, SALE));
+  await analyzed(await postCall((await createNumber(org.id, other.id)).e164, NO_SALE));
+
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/calls");
+  const rows = page.getByTestId("call-row");
+  await expect(rows).toHaveCount(2);
+  await page.getByRole("region", { name: "Filter calls" }).locator("select[name=outcome]").selectOption("converted");
+  await expect(page).toHaveURL(/outcome=converted/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Sam Seller");
+
+  const agent = await browser.newPage();
+  await signInWithForm(agent, sellerUser.email, DEMO_PASSWORD);
+  await agent.goto("/app/calls");
+  await expect(agent.getByTestId("call-row")).toHaveCount(1);
+  await expect(agent.getByTestId("call-row").first()).toContainText("Sam Seller");
+  await agent.close();
+});
+
+test("members: a member leaves the organization and lands on the welcome screen", async ({ page }) => {
+  const org = await createOrg();
+  const leaver = await addMember(org.id, "manager");
+  await signInWithForm(page, leaver.email, DEMO_PASSWORD);
+  await page.goto("/app/members");
+  await page.getByRole("button", { name: "Leave organization" }).click();
+  await page.getByRole("button", { name: `Leave ${org.name}` }).click();
+  await expect(page.getByRole("heading", { name: "Create your organization" })).toBeVisible();
+  expect(await rest(`memberships?select=role&org_id=eq.${org.id}&user_id=eq.${leaver.id}`)).toEqual([]);
 });
