@@ -3,7 +3,7 @@
 -- organization's, other tenants and removed members nothing), the backend-only
 -- turn and score RPCs, whole-or-nothing scores, attempts, and assignment status.
 begin;
-select plan(32);
+select plan(33);
 \ir fixtures.sql
 select tests.create_tenants();
 
@@ -39,6 +39,11 @@ insert into public.sims (org_id, template_id, user_id, due_at, min_attempts)
 values (tests.id('acme'), (select id from ids where name = 'tpl'), tests.id('acme_agent1'), now() + interval '7 days', 1);
 select is((select status from public.sim_assignments(tests.id('acme'))), 'not_started', 'a new assignment is not started');
 select is((select assigned_by from public.sims), tests.id('acme_manager')::uuid, 'assigned_by is the manager');
+select tests.clear_authentication();
+select is((select count(*)::int from public.messages m
+            where m.template_key = 'sim_assignment' and m.to_address = tests.email('acme_agent1')
+              and m.subject like 'New practice session: %' and m.body_text like '%{{site_url}}/app/sims%'),
+          1, 'the assignee is emailed a notice through the email path');
 select tests.authenticate_as('acme_agent2');
 select is((select count(*)::int from public.sims), 0, 'another agent does not see it');
 select throws_ok($$insert into public.sims (org_id, template_id, user_id) values (tests.id('acme'), (select id from ids where name = 'tpl'), tests.id('acme_agent2'))$$,

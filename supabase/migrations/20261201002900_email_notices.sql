@@ -1,7 +1,8 @@
--- Tracker alerts go through the one email path (templates, messages, the
--- send_email job): a `tracker_alert` template for every organization, and one
--- templated message per manager instead of a job of their own. The send job
--- fills {{site_url}} (a late variable) with the SPA's address.
+-- The product's notices go through the one email path (templates, messages,
+-- the send_email job): tracker alerts (a `tracker_alert` template for every
+-- organization, one message per manager) and SIM assignment notices (the
+-- assignee gets `sim_assignment`). The send job fills {{site_url}} (a late
+-- variable) with the SPA's address, so templates link into the app.
 
 create or replace function private.default_email_templates()
 returns table (key text, name text, subject text, body_text text, variables text[], late_variables text[])
@@ -17,8 +18,8 @@ as $$
      E'Hi {{referred_name}},\n\n{{referrer_name}} thought you might like to hear from {{org_name}}. Would you have a few minutes for a call this week?\n\nBest regards,\n{{sender_name}}',
      array['referred_name', 'referrer_name', 'org_name', 'sender_name'], '{}'::text[]),
     ('sim_assignment', 'SIM assignment', 'New practice session: {{sim_name}}',
-     E'Hi {{assignee_name}},\n\n{{assigner_name}} assigned you the practice session "{{sim_name}}" (due {{due_date}}).\n\nStart it here: {{link}}',
-     array['assignee_name', 'assigner_name', 'sim_name', 'due_date', 'link'], '{}'::text[]),
+     E'Hi {{assignee_name}},\n\n{{assigner_name}} assigned you the practice session "{{sim_name}}" (due {{due_date}}).\n\nStart it here: {{site_url}}/app/sims',
+     array['assignee_name', 'assigner_name', 'sim_name', 'due_date'], array['site_url']),
     ('goal_reached', 'Goal reached', 'Goal reached: {{goal_name}}',
      E'Congratulations {{member_name}}!\n\nYou reached your goal "{{goal_name}}": {{actual}} of {{target}}.',
      array['member_name', 'goal_name', 'actual', 'target'], '{}'::text[]),
@@ -35,6 +36,12 @@ select o.id, d.key, d.name, d.subject, d.body_text, d.variables, d.late_variable
   from public.organizations o cross join private.default_email_templates() d
  where d.key = 'tracker_alert'
 on conflict (org_id, key) do nothing;
+-- The SIM assignment template links into the app now (organizations that have
+-- not edited it get the new text).
+update public.email_templates e
+   set body_text = d.body_text, variables = d.variables, late_variables = d.late_variables
+  from private.default_email_templates() d
+ where d.key = 'sim_assignment' and e.key = 'sim_assignment' and e.updated_by is null;
 
 -- The one place a tracker alert email is queued: the organization's owners,
 -- admins and managers each get the template with the hits (time, speaker,
@@ -74,3 +81,34 @@ begin
   end loop;
 end;
 $$;
+
+-- SIM assignment notices: the assignee is emailed when a SIM is assigned.
+create or replace function private.sim_assignment_notice()
+returns trigger
+language plpgsql
+-- security definer: reads the assignee's and the assigner's profiles.
+security definer
+set search_path = ''
+as $$
+declare
+  v record;
+begin
+  select p.email,
+         coalesce(nullif(btrim(p.full_name), ''), p.email) as assignee,
+         t.name as sim_name,
+         coalesce((select coalesce(nullif(btrim(a.full_name), ''), a.email) from public.profiles a where a.id = new.assigned_by),
+                  'Your manager') as assigner
+    into v
+    from public.profiles p, public.sim_templates t
+   where p.id = new.user_id and t.id = new.template_id;
+  if v.email is not null then
+    perform private.send_email(new.org_id, v.email, 'sim_assignment',
+      jsonb_build_object('assignee_name', v.assignee, 'assigner_name', v.assigner, 'sim_name', v.sim_name,
+                         'due_date', coalesce(to_char(new.due_at at time zone 'UTC', 'FMDay, DD Mon YYYY'), 'no due date')),
+      p_source_type => 'sim', p_source_id => new.id, p_dedupe_key => 'sim-assignment:' || new.id::text);
+  end if;
+  return null;
+end;
+$$;
+comment on function private.sim_assignment_notice() is
+  'AFTER INSERT on sims: emails the assignee the sim_assignment template (through private.send_email).';
