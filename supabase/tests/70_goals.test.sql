@@ -22,8 +22,11 @@ insert into public.memberships (org_id, user_id, role) values
   ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000003', 'agent'),
   ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000004', 'agent'),
   ('e7000000-0000-4000-8000-0000000000bb', 'e7000000-0000-4000-8000-000000000005', 'owner');
-update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000aa' where email like '%@goals.test' and email <> 'outsider@goals.test';
-update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000bb' where email = 'outsider@goals.test';
+-- By id, not by address: other suites' users (the API tests) may share the domain.
+update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000aa'
+ where id in ('e7000000-0000-4000-8000-000000000001', 'e7000000-0000-4000-8000-000000000002',
+              'e7000000-0000-4000-8000-000000000003', 'e7000000-0000-4000-8000-000000000004');
+update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000bb' where id = 'e7000000-0000-4000-8000-000000000005';
 insert into public.agents (id, org_id, name, user_id) values
   ('e7000000-0000-4000-8000-0000000000a1', 'e7000000-0000-4000-8000-0000000000aa', 'Ann Agent', 'e7000000-0000-4000-8000-000000000003'),
   ('e7000000-0000-4000-8000-0000000000a2', 'e7000000-0000-4000-8000-0000000000aa', 'Bob Agent', 'e7000000-0000-4000-8000-000000000004');

@@ -18,7 +18,9 @@ insert into public.memberships (org_id, user_id, role) values
   ('e7200000-0000-4000-8000-0000000000aa', 'e7200000-0000-4000-8000-000000000002', 'agent'),
   ('e7200000-0000-4000-8000-0000000000aa', 'e7200000-0000-4000-8000-000000000003', 'agent'),
   ('e7200000-0000-4000-8000-0000000000bb', 'e7200000-0000-4000-8000-000000000004', 'owner');
-update public.profiles set current_org_id = 'e7200000-0000-4000-8000-0000000000aa' where email like '%@referrals.test' and email <> 'outsider@referrals.test';
+-- Only this file's members: other suites' users (the API tests) may share the domain.
+update public.profiles set current_org_id = 'e7200000-0000-4000-8000-0000000000aa' where email like '%@referrals.test' and email <> 'outsider@referrals.test'
+   and id in (select user_id from public.memberships where org_id = 'e7200000-0000-4000-8000-0000000000aa');
 update public.profiles set current_org_id = 'e7200000-0000-4000-8000-0000000000bb' where email = 'outsider@referrals.test';
 insert into public.agents (id, org_id, name, user_id) values
   ('e7200000-0000-4000-8000-0000000000a1', 'e7200000-0000-4000-8000-0000000000aa', 'Ann', 'e7200000-0000-4000-8000-000000000002');
