@@ -1,6 +1,7 @@
 -- The data registry (private.data_rules) for the domains that landed beside
--- data protection: email, conversation (metrics, trackers), scorecards and
--- SIMs. Each table says how retention ages it out and how a person is erased
+-- data protection: email, conversation (metrics, trackers), scorecards, SIMs
+-- and voice practice (whose turns, keyed by session, are purged by the voice
+-- domain's own retention job and go with their session). Each table says how retention ages it out and how a person is erased
 -- from it; children come before the rows they reference. Aggregates without
 -- personal data (call_stats_daily) are kept: they hold counts and sums only.
 
@@ -42,4 +43,42 @@ insert into private.data_rules
   ('sims', 19, 'org_id', null, 'keep', null, '{note}', 'delete',
    '{user_id}', 'delete', '{}', null, 'Assignments to the member are erased with them.'),
   ('sim_templates', 21, 'org_id', null, 'keep', null, '{}', 'delete',
-   '{created_by}', 'nullify', '{}', null, 'SIM templates stay without their author.');
+   '{created_by}', 'nullify', '{}', null, 'SIM templates stay without their author.'),
+  -- Voice: a member's sessions (with their turns and usage) go with them.
+  ('voice_usage_records', 22, 'org_id', null, 'keep', null, '{error}', 'delete',
+   '{}', 'nullify', '{}', null, 'Provider usage stays for costs; it goes with its session.'),
+  ('voice_sessions', 23, 'org_id', null, 'keep', null, '{end_reason}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'A member''s voice sessions (turns and usage with them) are erased with them.'),
+  ('voice_scenarios', 24, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Scenarios stay without their author.'),
+  ('voice_personas', 25, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Personas stay without their author.'),
+  ('voice_settings', 26, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{updated_by}', 'nullify', '{}', null, 'Settings stay without their editor.');
+
+-- A suspended organization's members create nothing in the tables added after
+-- suspension landed either (the same trigger as every tenant table).
+do $$
+declare
+  t text;
+begin
+  for t in
+    select c.table_name from information_schema.columns c
+      join information_schema.tables x on x.table_schema = c.table_schema and x.table_name = c.table_name
+     where c.table_schema = 'public' and c.column_name = 'org_id' and x.table_type = 'BASE TABLE'
+       and not exists (select 1 from pg_trigger g where g.tgrelid = format('public.%I', c.table_name)::regclass
+                                                    and g.tgname = c.table_name || '_suspended')
+       and c.table_name not in ('audit_logs', 'staff_actions', 'jobs', 'deletion_requests', 'legal_holds')
+     order by 1
+  loop
+    execute format('create trigger %I before insert on public.%I for each row execute function private.refuse_when_suspended()',
+                   t || '_suspended', t);
+  end loop;
+end;
+$$;
+
+-- Voice scenarios practise a SIM template.
+alter table public.voice_scenarios
+  add constraint voice_scenarios_sim_template_id_fkey foreign key (sim_template_id)
+  references public.sim_templates (id) on delete set null;
+create index voice_scenarios_sim_template_id_idx on public.voice_scenarios (sim_template_id);

@@ -157,6 +157,38 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"call_metrics": {
+                  Row: {
+                    "agent_id": string | null,"agent_questions": number,"agent_wpm": number | null,"call_id": string,"created_at": string,"customer_wpm": number | null,"interruptions": number,"longest_monologue_seconds": number,"metrics": NonNullable<Json>,"org_id": string,"silence_seconds": number,"talk_ratio": number | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id": string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id": string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "agent_id"?: string | null,"agent_questions"?: number,"agent_wpm"?: number | null,"call_id"?: string,"created_at"?: string,"customer_wpm"?: number | null,"interruptions"?: number,"longest_monologue_seconds"?: number,"metrics"?: NonNullable<Json>,"org_id"?: string,"silence_seconds"?: number,"talk_ratio"?: number | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_metrics_agent_id_fkey"
+      columns: ["agent_id"]
+isOneToOne: false
+      referencedRelation: "agents"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: true
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "call_metrics_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"call_scripts": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"is_default": boolean,"items": NonNullable<Json>,"name": string,"org_id": string,"updated_at": string
@@ -171,6 +203,26 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "call_scripts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"call_stats_daily": {
+                  Row: {
+                    "adherence_n": number,"adherence_sum": number,"agent_id": string,"analyzed": number,"calls": number,"converted": number,"day": string,"failed": number,"in_pipeline": number,"org_id": string,"sentiment_n": number,"sentiment_sum": number,"upsell_revenue": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id": string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day": string,"failed"?: number,"in_pipeline"?: number,"org_id": string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Update: {
+                    "adherence_n"?: number,"adherence_sum"?: number,"agent_id"?: string,"analyzed"?: number,"calls"?: number,"converted"?: number,"day"?: string,"failed"?: number,"in_pipeline"?: number,"org_id"?: string,"sentiment_n"?: number,"sentiment_sum"?: number,"upsell_revenue"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "call_stats_daily_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -257,6 +309,52 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "deletion_requests_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_events": {
+                  Row: {
+                    "created_at": string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason": string | null,"severity": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"event": string,"id": string,"message_id": string,"occurred_at": string,"org_id": string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"event"?: string,"id"?: string,"message_id"?: string,"occurred_at"?: string,"org_id"?: string,"reason"?: string | null,"severity"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_events_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "body_html": string | null,"body_text": string,"created_at": string,"id": string,"key": string,"late_variables": (string)[],"name": string,"org_id": string,"subject": string,"updated_at": string,"updated_by": string | null,"variables": (string)[]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body_html"?: string | null,"body_text": string,"created_at"?: string,"id"?: string,"key": string,"late_variables"?: (string)[],"name": string,"org_id": string,"subject": string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Update: {
+                    "body_html"?: string | null,"body_text"?: string,"created_at"?: string,"id"?: string,"key"?: string,"late_variables"?: (string)[],"name"?: string,"org_id"?: string,"subject"?: string,"updated_at"?: string,"updated_by"?: string | null,"variables"?: (string)[]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_templates_org_id_fkey"
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
@@ -375,14 +473,14 @@ isOneToOne: false
                   ]
                 },"insights": {
                   Row: {
-                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"model_reason": string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
+                    "adherence_score": number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd": number,"created_at": string,"data": NonNullable<Json>,"dropped_claims": number,"id": string,"is_current": boolean,"latency_ms": number,"model": string,"model_reason": string | null,"org_id": string,"prompt_version": string,"request_id": string | null,"run_key": string,"script_id": string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in": number,"tokens_out": number,"upsell_amount": number,"upsell_currency": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"model_reason"?: string | null,"org_id": string,"prompt_version": string,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer": string,"call_id": string,"converted": boolean,"cost_usd"?: number,"created_at"?: string,"data": NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model": string,"model_reason"?: string | null,"org_id": string,"prompt_version": string,"request_id"?: string | null,"run_key": string,"script_id"?: string | null,"sentiment_label": string,"sentiment_score": number,"summary": string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Update: {
-                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"model_reason"?: string | null,"org_id"?: string,"prompt_version"?: string,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
+                    "adherence_score"?: number | null,"analyzer"?: string,"call_id"?: string,"converted"?: boolean,"cost_usd"?: number,"created_at"?: string,"data"?: NonNullable<Json>,"dropped_claims"?: number,"id"?: string,"is_current"?: boolean,"latency_ms"?: number,"model"?: string,"model_reason"?: string | null,"org_id"?: string,"prompt_version"?: string,"request_id"?: string | null,"run_key"?: string,"script_id"?: string | null,"sentiment_label"?: string,"sentiment_score"?: number,"summary"?: string,"tokens_in"?: number,"tokens_out"?: number,"upsell_amount"?: number,"upsell_currency"?: string
                   }
                   Relationships: [
                     {
@@ -447,14 +545,14 @@ isOneToOne: false
                   ]
                 },"jobs": {
                   Row: {
-                    "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
+                    "attempts": number,"created_at": string,"dedupe_key": string | null,"finished_at": string | null,"id": number,"kind": string,"last_error": string | null,"locked_by": string | null,"locked_until": string | null,"max_attempts": number,"org_id": string | null,"payload": NonNullable<Json>,"request_id": string | null,"result": Json | null,"run_after": string,"status": Database["public"]['Enums']["job_status"],"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind": string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind": string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"request_id"?: string | null,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
                   }
                   Update: {
-                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind"?: string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
+                    "attempts"?: number,"created_at"?: string,"dedupe_key"?: string | null,"finished_at"?: string | null,"id"?: never,"kind"?: string,"last_error"?: string | null,"locked_by"?: string | null,"locked_until"?: string | null,"max_attempts"?: number,"org_id"?: string | null,"payload"?: NonNullable<Json>,"request_id"?: string | null,"result"?: Json | null,"run_after"?: string,"status"?: Database["public"]['Enums']["job_status"],"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -508,6 +606,32 @@ isOneToOne: false
       columns: ["org_id"]
 isOneToOne: false
       referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"messages": {
+                  Row: {
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string,"created_at": string,"direction": Database["public"]['Enums']["email_direction"],"error": string | null,"from_address": string,"id": string,"in_reply_to": string | null,"mailgun_id": string | null,"matched_by": string | null,"message_id_header": string | null,"org_id": string,"payload": NonNullable<Json>,"references_header": string | null,"reply_to": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["email_status"],"status_at": string,"stripped_text": string | null,"subject": string,"template_key": string | null,"thread_id": string | null,"to_address": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text": string,"created_at"?: string,"direction": Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address": string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id": string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status": Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject": string,"template_key"?: string | null,"thread_id"?: string | null,"to_address": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string,"created_at"?: string,"direction"?: Database["public"]['Enums']["email_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"in_reply_to"?: string | null,"mailgun_id"?: string | null,"matched_by"?: string | null,"message_id_header"?: string | null,"org_id"?: string,"payload"?: NonNullable<Json>,"references_header"?: string | null,"reply_to"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"status_at"?: string,"stripped_text"?: string | null,"subject"?: string,"template_key"?: string | null,"thread_id"?: string | null,"to_address"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "messages_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
       referencedColumns: ["id"]
     }
                   ]
@@ -673,6 +797,148 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"scorecard_answers": {
+                  Row: {
+                    "answer": string,"answered_by": string | null,"call_id": string | null,"created_at": string,"evidence_quote": string | null,"evidence_time": number | null,"id": string,"is_current": boolean,"item_id": string,"note": string | null,"org_id": string,"source": string,"user_sim_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "answer": string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id": string,"note"?: string | null,"org_id": string,"source": string,"user_sim_id"?: string | null
+                  }
+                  Update: {
+                    "answer"?: string,"answered_by"?: string | null,"call_id"?: string | null,"created_at"?: string,"evidence_quote"?: string | null,"evidence_time"?: number | null,"id"?: string,"is_current"?: boolean,"item_id"?: string,"note"?: string | null,"org_id"?: string,"source"?: string,"user_sim_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_answers_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_item_id_fkey"
+      columns: ["item_id"]
+isOneToOne: false
+      referencedRelation: "scorecard_items"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_answers_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecard_items": {
+                  Row: {
+                    "archived": boolean,"created_at": string,"guidance": string | null,"id": string,"key": string,"org_id": string,"partial_credit": boolean,"position": number,"question": string,"scorecard_id": string,"updated_at": string,"weight": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key": string,"org_id": string,"partial_credit"?: boolean,"position"?: number,"question": string,"scorecard_id": string,"updated_at"?: string,"weight"?: number
+                  }
+                  Update: {
+                    "archived"?: boolean,"created_at"?: string,"guidance"?: string | null,"id"?: string,"key"?: string,"org_id"?: string,"partial_credit"?: boolean,"position"?: number,"question"?: string,"scorecard_id"?: string,"updated_at"?: string,"weight"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecard_items_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecard_items_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"scorecards": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"id": string,"is_builtin": boolean,"name": string,"org_id": string,"pass_score": number,"source_script_id": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name": string,"org_id": string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"is_builtin"?: boolean,"name"?: string,"org_id"?: string,"pass_score"?: number,"source_script_id"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "scorecards_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "scorecards_source_script_id_fkey"
+      columns: ["source_script_id"]
+isOneToOne: true
+      referencedRelation: "call_scripts"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sim_templates": {
+                  Row: {
+                    "company": string,"created_at": string,"created_by": string | null,"difficulty": number,"id": string,"is_builtin": boolean,"max_attempts": number | null,"name": string,"objections": NonNullable<Json>,"objectives": (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament": string,"time_limit_minutes": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "company": string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name": string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id": string,"persona_name": string,"persona_role": string,"scenario": string,"scorecard_id": string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "company"?: string,"created_at"?: string,"created_by"?: string | null,"difficulty"?: number,"id"?: string,"is_builtin"?: boolean,"max_attempts"?: number | null,"name"?: string,"objections"?: NonNullable<Json>,"objectives"?: (string)[],"org_id"?: string,"persona_name"?: string,"persona_role"?: string,"scenario"?: string,"scorecard_id"?: string,"temperament"?: string,"time_limit_minutes"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sim_templates_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sim_templates_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"sims": {
+                  Row: {
+                    "assigned_by": string | null,"created_at": string,"due_at": string | null,"focus_keys": (string)[],"id": string,"min_attempts": number,"note": string | null,"org_id": string,"template_id": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id": string,"template_id": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "assigned_by"?: string | null,"created_at"?: string,"due_at"?: string | null,"focus_keys"?: (string)[],"id"?: string,"min_attempts"?: number,"note"?: string | null,"org_id"?: string,"template_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"staff_actions": {
                   Row: {
                     "action": string,"actor_id": string | null,"created_at": string,"detail": NonNullable<Json>,"id": number,"org_id": string | null
@@ -753,6 +1019,136 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"thread_reads": {
+                  Row: {
+                    "org_id": string,"read_at": string,"thread_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "org_id": string,"read_at"?: string,"thread_id": string,"user_id": string
+                  }
+                  Update: {
+                    "org_id"?: string,"read_at"?: string,"thread_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "thread_reads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "thread_reads_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"threads": {
+                  Row: {
+                    "contact_email": string,"contact_name": string | null,"created_at": string,"created_by": string | null,"id": string,"last_message_at": string,"org_id": string,"reply_token": string,"source_id": string | null,"source_type": string | null,"subject": string,"unmatched": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "contact_email": string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id": string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject": string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "contact_email"?: string,"contact_name"?: string | null,"created_at"?: string,"created_by"?: string | null,"id"?: string,"last_message_at"?: string,"org_id"?: string,"reply_token"?: string,"source_id"?: string | null,"source_type"?: string | null,"subject"?: string,"unmatched"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "threads_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"tracker_alerts": {
+                  Row: {
+                    "call_id": string,"created_at": string,"hits": number,"id": string,"org_id": string,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"hits": number,"id"?: string,"org_id": string,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"hits"?: number,"id"?: string,"org_id"?: string,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_alerts_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_alerts_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"tracker_hits": {
+                  Row: {
+                    "call_id": string,"created_at": string,"id": string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "call_id": string,"created_at"?: string,"id"?: string,"org_id": string,"quote": string,"segment": number,"speaker": string,"term": string,"time_seconds": number,"tracker_id": string
+                  }
+                  Update: {
+                    "call_id"?: string,"created_at"?: string,"id"?: string,"org_id"?: string,"quote"?: string,"segment"?: number,"speaker"?: string,"term"?: string,"time_seconds"?: number,"tracker_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tracker_hits_call_id_fkey"
+      columns: ["call_id"]
+isOneToOne: false
+      referencedRelation: "calls"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "tracker_hits_tracker_id_fkey"
+      columns: ["tracker_id"]
+isOneToOne: false
+      referencedRelation: "trackers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"trackers": {
+                  Row: {
+                    "alert": boolean,"created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"terms": (string)[],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"terms": (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "alert"?: boolean,"created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"terms"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "trackers_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"transcripts": {
                   Row: {
                     "call_id": string,"created_at": string,"full_text": string,"id": string,"language": string | null,"org_id": string,"original_text": string | null,"redactions": NonNullable<Json>,"search": unknown,"segments": NonNullable<Json>,"source": string,"updated_at": string
@@ -799,6 +1195,234 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"user_sim_turns": {
+                  Row: {
+                    "at_seconds": number,"content": string,"created_at": string,"id": number,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_seconds": number,"content": string,"created_at"?: string,"id"?: never,"org_id": string,"role": string,"seq": number,"user_id": string,"user_sim_id": string
+                  }
+                  Update: {
+                    "at_seconds"?: number,"content"?: string,"created_at"?: string,"id"?: never,"org_id"?: string,"role"?: string,"seq"?: number,"user_id"?: string,"user_sim_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sim_turns_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sim_turns_user_sim_id_fkey"
+      columns: ["user_sim_id"]
+isOneToOne: false
+      referencedRelation: "user_sims"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"user_sims": {
+                  Row: {
+                    "attempt": number,"buyer": string | null,"cost_usd": number,"created_at": string,"ended_at": string | null,"id": string,"model": string | null,"org_id": string,"passed": boolean | null,"score": number | null,"score_error": string | null,"scorecard_id": string,"scored_at": string | null,"scorer": string | null,"sim_id": string | null,"started_at": string,"status": string,"template_id": string,"time_limit_minutes": number,"tips": NonNullable<Json>,"tokens_in": number,"tokens_out": number,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempt": number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id": string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id": string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id": string,"time_limit_minutes": number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "attempt"?: number,"buyer"?: string | null,"cost_usd"?: number,"created_at"?: string,"ended_at"?: string | null,"id"?: string,"model"?: string | null,"org_id"?: string,"passed"?: boolean | null,"score"?: number | null,"score_error"?: string | null,"scorecard_id"?: string,"scored_at"?: string | null,"scorer"?: string | null,"sim_id"?: string | null,"started_at"?: string,"status"?: string,"template_id"?: string,"time_limit_minutes"?: number,"tips"?: NonNullable<Json>,"tokens_in"?: number,"tokens_out"?: number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_sims_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_scorecard_id_fkey"
+      columns: ["scorecard_id"]
+isOneToOne: false
+      referencedRelation: "scorecards"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_sim_id_fkey"
+      columns: ["sim_id"]
+isOneToOne: false
+      referencedRelation: "sims"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "user_sims_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_personas": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"id": string,"name": string,"org_id": string,"persona": string,"voices": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name": string,"org_id": string,"persona": string,"voices"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"id"?: string,"name"?: string,"org_id"?: string,"persona"?: string,"voices"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_personas_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_prices": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"effective_from": string,"id": string,"org_id": string | null,"price_per_minute": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute": number
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"effective_from"?: string,"id"?: string,"org_id"?: string | null,"price_per_minute"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_prices_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_scenarios": {
+                  Row: {
+                    "brief": string,"created_at": string,"created_by": string | null,"id": string,"org_id": string,"persona_id": string,"sim_template_id": string | null,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id": string,"persona_id": string,"sim_template_id"?: string | null,"title": string
+                  }
+                  Update: {
+                    "brief"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"org_id"?: string,"persona_id"?: string,"sim_template_id"?: string | null,"title"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_scenarios_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_scenarios_persona_id_fkey"
+      columns: ["persona_id"]
+isOneToOne: false
+      referencedRelation: "voice_personas"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_scenarios_sim_template_id_fkey"
+      columns: ["sim_template_id"]
+isOneToOne: false
+      referencedRelation: "sim_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_sessions": {
+                  Row: {
+                    "billable_minutes": number | null,"cost_usd": number | null,"created_at": string,"end_reason": string | null,"ended_at": string | null,"id": string,"last_event_seq": number,"max_seconds": number,"org_id": string,"provider_cost_usd": number,"recording_path": string | null,"scenario_id": string | null,"score": Json | null,"seconds": number,"started_at": string,"status": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds": number,"org_id": string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "billable_minutes"?: number | null,"cost_usd"?: number | null,"created_at"?: string,"end_reason"?: string | null,"ended_at"?: string | null,"id"?: string,"last_event_seq"?: number,"max_seconds"?: number,"org_id"?: string,"provider_cost_usd"?: number,"recording_path"?: string | null,"scenario_id"?: string | null,"score"?: Json | null,"seconds"?: number,"started_at"?: string,"status"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_sessions_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_sessions_scenario_id_fkey"
+      columns: ["scenario_id"]
+isOneToOne: false
+      referencedRelation: "voice_scenarios"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_settings": {
+                  Row: {
+                    "max_session_seconds": number,"org_id": string,"recording_enabled": boolean,"retention_days": number,"stt_providers": (string)[],"tts_providers": (string)[],"turn_enabled": boolean,"updated_at": string,"updated_by": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "max_session_seconds"?: number,"org_id": string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
+                  }
+                  Update: {
+                    "max_session_seconds"?: number,"org_id"?: string,"recording_enabled"?: boolean,"retention_days"?: number,"stt_providers"?: (string)[],"tts_providers"?: (string)[],"turn_enabled"?: boolean,"updated_at"?: string,"updated_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_settings_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: true
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_turns": {
+                  Row: {
+                    "at": string,"provider": string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at"?: string,"provider"?: string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                  }
+                  Update: {
+                    "at"?: string,"provider"?: string | null,"seq"?: number,"session_id"?: string,"speaker"?: string,"text"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_turns_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "voice_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"voice_usage_records": {
+                  Row: {
+                    "audio_seconds": number,"error": string | null,"id": string,"kind": string,"latency_ms": number | null,"model": string | null,"occurred_at": string,"ok": boolean,"org_id": string,"provider": string,"provider_cost_usd": number,"session_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind": string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id": string,"provider": string,"provider_cost_usd"?: number,"session_id": string
+                  }
+                  Update: {
+                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind"?: string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id"?: string,"provider"?: string,"provider_cost_usd"?: number,"session_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_usage_records_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_usage_records_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "voice_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"what_if_scenarios": {
                   Row: {
                     "created_at": string,"created_by": string | null,"id": string,"inputs": NonNullable<Json>,"name": string,"notes": string | null,"org_id": string,"updated_at": string,"window_days": number
@@ -828,6 +1452,11 @@ isOneToOne: false
             "accept_invitation":
 { Args: { "p_token": string }; Returns: string
                            },
+"agent_conversation_metrics":
+{ Args: { "p_from": string,"p_to": string }; Returns: {
+              "agent_id": string,"agent_name": string,"agent_wpm": number,"calls": number,"interruptions_per_call": number,"longest_monologue_seconds": number,"questions_per_call": number,"silence_seconds": number,"talk_ratio": number
+            }[]
+                           },
 "agent_leaderboard":
 { Args: { "p_from": string,"p_to": string }; Returns: {
               "agent_id": string,"agent_name": string,"analyzed": number,"avg_adherence": number,"avg_sentiment": number,"calls": number,"conversion_rate": number,"converted": number,"upsell_revenue": number
@@ -836,11 +1465,17 @@ isOneToOne: false
 "analysis_model":
 { Args: { "p_default": string,"p_org_id": string }; Returns: Json
                            },
+"apply_email_event":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "apply_stripe_event":
 { Args: { "p_event": Json }; Returns: string
                            },
 "budget_status":
 { Args: { "p_org_id": string }; Returns: Json
+                           },
+"call_scorecard":
+{ Args: { "p_call_id": string }; Returns: Json
                            },
 "change_member_role":
 { Args: { "p_org_id": string,"p_role": Database["public"]['Enums']["org_role"],"p_user_id": string }; Returns: undefined
@@ -862,6 +1497,7 @@ isOneToOne: false
 "max_attempts": number,
 "org_id": string | null,
 "payload": NonNullable<Json>,
+"request_id": string | null,
 "result": Json | null,
 "run_after": string,
 "status": Database["public"]['Enums']["job_status"],
@@ -907,6 +1543,54 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"draft_call_follow_up":
+{ Args: { "p_call_id": string }; Returns: Json
+                           },
+"draft_referral_email":
+{ Args: { "p_referral_id": string }; Returns: Json
+                           },
+"duplicate_sim_template":
+{ Args: { "p_template_id": string }; Returns: string
+                           },
+"email_for_sending":
+{ Args: { "p_domain": string,"p_message_id": string }; Returns: Json
+                           },
+"email_template_preview":
+{ Args: { "p_key": string,"p_org_id": string,"p_variables": Json }; Returns: Json
+                           },
+"end_sim_session":
+{ Args: { "p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "enqueue_job":
 { Args: { "p_dedupe_key"?: string,"p_kind": string,"p_max_attempts"?: number,"p_org_id": string,"p_payload"?: Json,"p_run_after"?: string }; Returns: number
                            },
@@ -933,6 +1617,9 @@ isOneToOne: false
 "gross_margin_goal":
 { Args: Record<PropertyKey, never>; Returns: number
                            },
+"ingest_inbound_email":
+{ Args: { "p": Json }; Returns: Json
+                           },
 "ingest_recording":
 { Args: { "p": Json }; Returns: Json
                            },
@@ -952,11 +1639,22 @@ isOneToOne: false
               "contacted_at": string,"deal_value": number,"id": string,"lost_at": string,"next_statuses": (Database["public"]['Enums']["referral_status"])[],"notes": string,"owner_id": string,"owner_name": string,"qualified_at": string,"referred_email": string,"referred_name": string,"referred_phone": string,"referrer_kind": Database["public"]['Enums']["referrer_kind"],"referrer_name": string,"reward_status": Database["public"]['Enums']["reward_status"],"status": Database["public"]['Enums']["referral_status"],"status_counts": Json,"submitted_at": string,"total_count": number,"won_at": string
             }[]
                            },
+"list_threads":
+{ Args: { "p_limit"?: number,"p_org_id": string,"p_unmatched"?: boolean }; Returns: {
+              "contact_email": string,"contact_name": string,"created_by": string,"id": string,"last_direction": Database["public"]['Enums']["email_direction"],"last_message_at": string,"last_snippet": string,"last_status": Database["public"]['Enums']["email_status"],"message_count": number,"source_id": string,"source_type": string,"subject": string,"unmatched": boolean,"unread": number
+            }[]
+                           },
+"mark_thread_read":
+{ Args: { "p_thread_id": string }; Returns: undefined
+                           },
 "mark_usage_reported":
 { Args: { "p_ids": (string)[] }; Returns: number
                            },
 "note_insight_model":
 { Args: { "p_insight_id": string,"p_reason": string }; Returns: undefined
+                           },
+"note_sim_score_error":
+{ Args: { "p_error": string,"p_session_id": string }; Returns: undefined
                            },
 "org_entitlements":
 { Args: { "p_org_id": string }; Returns: Json
@@ -964,8 +1662,19 @@ isOneToOne: false
 "org_seats_in_use":
 { Args: { "p_org_id": string }; Returns: number
                            },
+"override_call_scorecard_item":
+{ Args: { "p_answer": string,"p_call_id": string,"p_item_id": string,"p_note"?: string }; Returns: string
+                           },
 "place_legal_hold":
 { Args: { "p_call_id"?: string,"p_org_id": string,"p_reason": string }; Returns: string
+                           },
+"practice_effect":
+{ Args: { "p_org_id": string,"p_user_id"?: string,"p_window"?: number }; Returns: {
+              "after_calls": number,"after_rate": number,"assigned_at": string,"before_calls": number,"before_rate": number,"item_key": string,"practice_sessions": number,"practiced_at": string,"question": string,"sim_id": string,"template_name": string
+            }[]
+                           },
+"practice_weak_items":
+{ Args: { "p_due_at"?: string,"p_keys": (string)[],"p_org_id": string,"p_user_id": string }; Returns: string
                            },
 "reanalyze_call":
 { Args: { "p_call_id": string }; Returns: number
@@ -976,12 +1685,69 @@ isOneToOne: false
 "record_call_consent_by_sid":
 { Args: { "p_call_sid": string,"p_country": string,"p_notice": string }; Returns: Json
                            },
+"record_call_metrics":
+{ Args: { "p": Json,"p_call_id": string }; Returns: undefined
+                           },
+"record_email_result":
+{ Args: { "p_error"?: string,"p_mailgun_id"?: string,"p_message_id": string,"p_status": Database["public"]['Enums']["email_status"] }; Returns: undefined
+                           },
 "record_insight":
 { Args: { "p": Json,"p_call_id": string,"p_run_key": string }; Returns: string
                            },
 "record_refused_stripe_event":
 { Args: { "p_payload": Json,"p_reason": string }; Returns: undefined
                            },
+"record_sim_score":
+{ Args: { "p": Json,"p_session_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"record_sim_turn":
+{ Args: { "p_buyer"?: string,"p_content": string,"p_model"?: string,"p_role": string,"p_session_id": string,"p_tokens_in"?: number,"p_tokens_out"?: number }; Returns: {
+              "at_seconds": number,
+"content": string,
+"created_at": string,
+"id": number,
+"org_id": string,
+"role": string,
+"seq": number,
+"user_id": string,
+"user_sim_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sim_turns"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "release_legal_hold":
 { Args: { "p_hold_id": string,"p_reason"?: string }; Returns: undefined
                            },
@@ -1003,6 +1769,9 @@ isOneToOne: false
 "revoke_invitation":
 { Args: { "p_invitation_id": string }; Returns: undefined
                            },
+"save_email_template":
+{ Args: { "p_body_html"?: string,"p_body_text": string,"p_key": string,"p_org_id": string,"p_subject": string }; Returns: undefined
+                           },
 "save_transcript":
 { Args: { "p": Json,"p_call_id": string }; Returns: string
                            },
@@ -1018,15 +1787,21 @@ isOneToOne: false
 { Args: { "p_inputs": Json,"p_window_days"?: number }; Returns: Json
                            },
 "search_calls":
-{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string }; Returns: {
+{ Args: { "p_agent_id"?: string,"p_from"?: string,"p_limit"?: number,"p_offset"?: number,"p_outcome"?: string,"p_query"?: string,"p_sentiment"?: string,"p_status"?: string,"p_to"?: string,"p_tracker_id"?: string }; Returns: {
               "adherence_score": number,"agent_id": string,"agent_name": string,"converted": boolean,"duration_seconds": number,"error": string,"from_number": string,"id": string,"sentiment_label": string,"sentiment_score": number,"snippet": string,"started_at": string,"status": Database["public"]['Enums']["call_status"],"summary": string,"total_count": number,"upsell_amount": number
             }[]
+                           },
+"send_email_message":
+{ Args: { "p_body": string,"p_contact_name"?: string,"p_org_id": string,"p_source_id"?: string,"p_source_type"?: string,"p_subject": string,"p_template_key"?: string,"p_thread_id"?: string,"p_to": string }; Returns: Json
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined
                            },
 "set_current_organization":
 { Args: { "p_org_id": string }; Returns: undefined
+                           },
+"set_redaction_types":
+{ Args: { "p_org_id": string,"p_types": (string)[] }; Returns: Json
                            },
 "set_referral_status":
 { Args: { "p_deal_value"?: number,"p_referral_id": string,"p_status": Database["public"]['Enums']["referral_status"] }; Returns: {
@@ -1062,6 +1837,24 @@ isOneToOne: false
 "set_retention_months":
 { Args: { "p_months": number,"p_org_id": string }; Returns: undefined
                            },
+"sim_assignments":
+{ Args: { "p_org_id": string }; Returns: {
+              "attempts": number,"best_score": number,"due_at": string,"focus_keys": (string)[],"id": string,"min_attempts": number,"scored": number,"status": string,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_leaderboard":
+{ Args: { "p_org_id": string,"p_template_id"?: string }; Returns: {
+              "attempts": number,"best_score": number,"first_score": number,"last_at": string,"passed": boolean,"template_id": string,"template_name": string,"user_id": string,"user_name": string
+            }[]
+                           },
+"sim_session":
+{ Args: { "p_session_id": string }; Returns: Json
+                           },
+"staff_metrics":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "labels": Json,"metric": string,"value": number
+            }[]
+                           },
 "staff_reactivate_tenant":
 { Args: { "p_org_id": string }; Returns: number
                            },
@@ -1087,6 +1880,39 @@ isOneToOne: false
               "analyzed_minutes": number,"calls": number,"gross_margin": number,"meets_goal": boolean,"org_id": string,"org_name": string,"plan_name": string,"provider_cost_usd": number,"revenue_usd": number,"subscription_status": string
             }[]
                            },
+"start_sim_session":
+{ Args: { "p_sim_id"?: string,"p_template_id": string }; Returns: {
+              "attempt": number,
+"buyer": string | null,
+"cost_usd": number,
+"created_at": string,
+"ended_at": string | null,
+"id": string,
+"model": string | null,
+"org_id": string,
+"passed": boolean | null,
+"score": number | null,
+"score_error": string | null,
+"scorecard_id": string,
+"scored_at": string | null,
+"scorer": string | null,
+"sim_id": string | null,
+"started_at": string,
+"status": string,
+"template_id": string,
+"time_limit_minutes": number,
+"tips": NonNullable<Json>,
+"tokens_in": number,
+"tokens_out": number,
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "user_sims"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "submit_referral":
 { Args: { "p_deal_value"?: number,"p_notes"?: string,"p_org_id": string,"p_referred_email"?: string,"p_referred_name": string,"p_referred_phone"?: string,"p_referrer_kind": Database["public"]['Enums']["referrer_kind"],"p_referrer_name": string }; Returns: string
                            },
@@ -1097,10 +1923,72 @@ isOneToOne: false
 { Args: { "p_limit"?: number,"p_org_id": string }; Returns: {
               "customer": string,"id": string,"meter_event": string,"occurred_at": string,"quantity": number
             }[]
+                           },
+"voice_end_session":
+{ Args: { "p_ended_at": string,"p_reason"?: string,"p_session_id": string,"p_status"?: string }; Returns: {
+              "billable_minutes": number | null,
+"cost_usd": number | null,
+"created_at": string,
+"end_reason": string | null,
+"ended_at": string | null,
+"id": string,
+"last_event_seq": number,
+"max_seconds": number,
+"org_id": string,
+"provider_cost_usd": number,
+"recording_path": string | null,
+"scenario_id": string | null,
+"score": Json | null,
+"seconds": number,
+"started_at": string,
+"status": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "voice_sessions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"voice_provider_comparison":
+{ Args: { "p_days"?: number,"p_org_id": string }; Returns: {
+              "audio_minutes": number,"calls": number,"cost_per_minute_usd": number,"error_rate": number,"errors": number,"kind": string,"p50_latency_ms": number,"provider": string,"provider_cost_usd": number
+            }[]
+                           },
+"voice_start_session":
+{ Args: { "p_org_id": string,"p_scenario_id"?: string }; Returns: {
+              "billable_minutes": number | null,
+"cost_usd": number | null,
+"created_at": string,
+"end_reason": string | null,
+"ended_at": string | null,
+"id": string,
+"last_event_seq": number,
+"max_seconds": number,
+"org_id": string,
+"provider_cost_usd": number,
+"recording_path": string | null,
+"scenario_id": string | null,
+"score": Json | null,
+"seconds": number,
+"started_at": string,
+"status": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "voice_sessions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"weak_scorecard_items":
+{ Args: { "p_last_n"?: number,"p_org_id": string,"p_user_id"?: string }; Returns: {
+              "calls": number,"hit_rate": number,"item_key": string,"question": string
+            }[]
                            }
           }
           Enums: {
-            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"not_analyzed"|"orphaned","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
+            "call_status": "in_progress"|"received"|"transcribing"|"analyzing"|"analyzed"|"failed"|"not_analyzed"|"orphaned","email_direction": "outbound"|"inbound","email_status": "queued"|"sent"|"delivered"|"failed"|"bounced"|"complained"|"received"|"canceled","goal_metric": "calls_handled"|"analyzed_calls"|"conversions"|"conversion_rate"|"upsell_revenue"|"activities"|"sim_score"|"script_adherence"|"referrals_won","goal_period": "week"|"month"|"quarter"|"custom","goal_scope": "member"|"team"|"organization","job_status": "queued"|"running"|"succeeded"|"dead","org_role": "owner"|"admin"|"manager"|"agent","referral_status": "submitted"|"contacted"|"qualified"|"won"|"lost","referrer_kind": "customer"|"partner"|"employee","reward_status": "none"|"pending"|"paid"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1216,7 +2104,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "not_analyzed", "orphaned"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
+            "call_status": ["in_progress", "received", "transcribing", "analyzing", "analyzed", "failed", "not_analyzed", "orphaned"],"email_direction": ["outbound", "inbound"],"email_status": ["queued", "sent", "delivered", "failed", "bounced", "complained", "received", "canceled"],"goal_metric": ["calls_handled", "analyzed_calls", "conversions", "conversion_rate", "upsell_revenue", "activities", "sim_score", "script_adherence", "referrals_won"],"goal_period": ["week", "month", "quarter", "custom"],"goal_scope": ["member", "team", "organization"],"job_status": ["queued", "running", "succeeded", "dead"],"org_role": ["owner", "admin", "manager", "agent"],"referral_status": ["submitted", "contacted", "qualified", "won", "lost"],"referrer_kind": ["customer", "partner", "employee"],"reward_status": ["none", "pending", "paid"]
           }
         }
 } as const
