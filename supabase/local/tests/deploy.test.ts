@@ -150,13 +150,13 @@ Deno.test("functions server: loads a function only when it resolves through its 
     cpSync(FUNCTIONS, join(work, "supabase/functions"), { recursive: true });
     const config = join(work, "supabase/functions/process-jobs/deno.json");
     const cfg = readJson(config);
-    delete cfg.imports.sentiment;
+    delete cfg.imports["words-to-numbers"];
     cfg.imports.zod = "npm:zod@4.0.0";
     Deno.writeTextFileSync(config, JSON.stringify(cfg, null, 2));
     const problems =
       (await ownConfigProblems(join(work, "supabase"), "process-jobs", toml["process-jobs"], here))
         .join("\n");
-    assert.match(problems, /Import "sentiment" not a dependency and not in import map/);
+    assert.match(problems, /Import "words-to-numbers" not a dependency and not in import map/);
     assert.match(
       problems,
       /"zod" loads file:\/\/\S+ here but npm:zod@4\.0\.0 through functions\/process-jobs\/deno\.json/,

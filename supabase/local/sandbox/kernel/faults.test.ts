@@ -40,7 +40,7 @@ Deno.test("mailgun stand-in: a 500 for one recipient leaves another's message al
       form.set("text", "t");
       return fetch(`${mg.url}/v3/mg.test/messages`, { method: "POST", headers: { authorization: `Basic ${btoa("api:key-test")}` }, body: form });
     };
-    const f = await fetch(`${mg.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ kind: "500", match: "b@x.test" }) });
+    const f = await fetch(`${mg.url}/_sandbox/faults`, { method: "POST", body: JSON.stringify({ kind: "500", count: 1, match: "b@x.test" }) });
     assert.equal(f.status, 201);
     await f.body?.cancel();
     const a = await send("a@x.test");
