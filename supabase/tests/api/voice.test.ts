@@ -1,7 +1,7 @@
 // Voice practice through the real stack: voice-start-session (gateway → functions server →
 // PostgREST under the caller's JWT → SQL's feature and minutes checks), the stream's WebSocket
-// (straight to the functions server: the local gateway does not proxy WebSockets), and
-// voice-end-session (minutes, cost, billable usage; no score while the SIM scorer is unbound).
+// (straight to the functions server), where the SIM engine's buyer answers in a voice, and
+// voice-end-session (minutes, cost, billable usage, and the SIM scorer's scorecard).
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { instance, type InstanceName, SANDBOX_TURN_SECRET } from "../../local/config.ts";
@@ -50,7 +50,7 @@ Deno.test("voice-start-session: a member gets a session, a stream URL, a token a
   assert.equal(turn.credential, createHmac("sha1", SANDBOX_TURN_SECRET).update(turn.username).digest("base64"));
 });
 
-Deno.test("voice-stream-audio: a WebSocket only, with a valid token; says the buyer is not bound yet", async () => {
+Deno.test("voice-stream-audio: a WebSocket only, with a valid token; the SIM buyer answers a typed turn in a voice", async () => {
   const org = await voiceOrg();
   const start = await call("voice-start-session", org.owner.id, { org_id: org.id });
   const base = `http://127.0.0.1:${inst.ports.functions}/voice-stream-audio`;
@@ -58,15 +58,29 @@ Deno.test("voice-stream-audio: a WebSocket only, with a valid token; says the bu
   assert.equal(plain.status, 426);
   await plain.body?.cancel();
   const ws = new WebSocket(`${base.replace("http", "ws")}?token=${start.body.token}`);
-  const got = await new Promise<{ message: unknown; code: number }>((resolve) => {
-    let message: unknown = null;
-    ws.onmessage = (e) => (message = JSON.parse(e.data));
-    ws.onclose = (e) => resolve({ message, code: e.code });
+  ws.binaryType = "arraybuffer";
+  const events: { type: string; speaker?: string; text?: string }[] = [];
+  let audio = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    ws.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) return void (audio += e.data.byteLength);
+      const ev = JSON.parse(e.data);
+      events.push(ev);
+      if (ev.type === "buyer_done") resolve();
+      if (ev.type === "notice" && ev.code === "voice_unavailable") reject(new Error(JSON.stringify(ev)));
+    };
+    ws.onclose = () => reject(new Error(`closed early: ${JSON.stringify(events)}`));
   });
-  assert.deepEqual(got, {
-    message: { type: "notice", code: "voice_unavailable", message: "The AI buyer is not available yet." },
-    code: 1011,
-  });
+  await new Promise<void>((r) => (ws.onopen = () => r()));
+  ws.send(JSON.stringify({ type: "text", text: "Hi, this is Sam from Acme Solar. Is now a good time to talk about your energy bills?" }));
+  await done;
+  ws.onclose = null;
+  ws.close();
+  const buyer = events.find((e) => e.type === "transcript" && e.speaker === "buyer");
+  assert.ok(buyer?.text && buyer.text.length > 0, "the buyer (the organization's built-in SIM persona) replied");
+  assert.ok(audio > 1000, "and its reply arrived as audio");
+  const turns = await withDb((sql) => sql`select speaker from public.voice_turns where session_id = ${start.body.session_id} order by seq`);
+  assert.deepEqual(turns.map((t) => t.speaker), ["rep", "buyer"], "both turns stored as they happened");
   const bad = new WebSocket(`${base.replace("http", "ws")}?token=forged`);
   const failed = await new Promise<boolean>((resolve) => {
     bad.onerror = () => resolve(true);
@@ -82,6 +96,9 @@ Deno.test("voice-end-session: the owner ends it: minutes, cost and billable usag
   const start = await call("voice-start-session", agent.id, { org_id: org.id });
   // 90 seconds of session, at the platform's default price.
   await withDb((sql) => sql`update public.voice_sessions set started_at = now() - interval '90 seconds' where id = ${start.body.session_id}`);
+  await withDb((sql) => sql`insert into public.voice_turns (session_id, seq, speaker, text) values
+    (${start.body.session_id}, 1, 'rep', 'Hi, I am Sam from Acme Solar. What do you spend on energy each month?'),
+    (${start.body.session_id}, 2, 'buyer', 'About two hundred dollars, but I am not looking to change anything.')`);
   assert.equal((await call("voice-end-session", other.id, { session_id: start.body.session_id })).status, 404);
   const r = await call("voice-end-session", agent.id, { session_id: start.body.session_id });
   assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -89,7 +106,8 @@ Deno.test("voice-end-session: the owner ends it: minutes, cost and billable usag
   assert.ok(r.body.seconds >= 90 && r.body.seconds < 120);
   assert.equal(r.body.billable_minutes, 2);
   assert.ok(Math.abs(r.body.cost_usd - (r.body.seconds / 60) * 0.12) < 0.0002);
-  assert.deepEqual([r.body.score, r.body.scored], [null, false]);
+  assert.equal(r.body.scored, true, "scored by the SIM scorer on the template's scorecard");
+  assert.ok(Array.isArray(r.body.score.items) && r.body.score.items.length > 0, JSON.stringify(r.body.score));
   const [usage] = await withDb((sql) => sql`select quantity::float8 as q from public.usage_records
     where source_type = 'voice_session' and source_id = ${start.body.session_id}`);
   assert.equal(usage.q, 2);

@@ -1,9 +1,10 @@
 // What the voice Edge Functions run on (their `realDeps()`), from the environment.
-// The buyer and the scorer are the SIM engine's. Until it is bound here they are null and the
-// functions say so (voice-stream-audio refuses to start a conversation; voice-end-session
-// returns no score) — see README, "Voice practice".
+// The buyer and the scorer are the SIM engine's (sim_engine.ts): the persona of the SIM
+// template the session practises, by the model when OPENAI_API_KEY is set, scripted otherwise.
 import { type Db, serviceClient, userClient } from "../clients.ts";
-import { ConfigError, publicFunctionUrl, voiceEnv } from "../env.ts";
+import { ConfigError, openaiEnv, publicFunctionUrl, voiceEnv } from "../env.ts";
+import { openaiClient } from "../providers/openai.ts";
+import { type SimAi, simBuyer, simScorer } from "./sim_engine.ts";
 import type { Database } from "../database.types.ts";
 import { createVoiceManager, inOrder, type VoiceManager, voiceProviders } from "./manager.ts";
 import type { Buyer, Scorer } from "./session.ts";
@@ -48,8 +49,14 @@ export function voiceDeps(): VoiceDeps {
       const { tts, stt } = voiceProviders(voiceEnv());
       return createVoiceManager({ tts: inOrder(tts, order?.tts), stt: inOrder(stt, order?.stt), stats: new ProviderStats(onCall) });
     },
-    // The SIM engine's buyer and scorer: not bound yet (the SIM engine is not in this branch).
-    buyer: () => null,
-    scorer: () => null,
+    buyer: (session) => simBuyer(serviceClient(), session.id, simAi),
+    scorer: () => simScorer(serviceClient(), simAi),
   };
+}
+
+/** The model behind the buyer and the scorer, when OPENAI_API_KEY is set (else the offline engine). */
+function simAi(): SimAi | null {
+  const env = openaiEnv();
+  if (!env.OPENAI_API_KEY) return null;
+  return { model: env.OPENAI_MODEL, client: openaiClient({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, timeoutMs: 30_000, maxRetries: 2 }) };
 }
