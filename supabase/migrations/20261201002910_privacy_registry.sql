@@ -82,3 +82,32 @@ alter table public.voice_scenarios
   add constraint voice_scenarios_sim_template_id_fkey foreign key (sim_template_id)
   references public.sim_templates (id) on delete set null;
 create index voice_scenarios_sim_template_id_idx on public.voice_scenarios (sim_template_id);
+
+-- Voice turns carry their organization like every tenant table (tenant
+-- isolation, the registry, suspension): set from the session on insert.
+alter table public.voice_turns add column org_id uuid references public.organizations (id) on delete cascade;
+update public.voice_turns t set org_id = s.org_id from public.voice_sessions s where s.id = t.session_id;
+alter table public.voice_turns alter column org_id set not null;
+create index voice_turns_org_id_idx on public.voice_turns (org_id);
+
+create function private.set_voice_turn_org()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.org_id := (select s.org_id from public.voice_sessions s where s.id = new.session_id);
+  return new;
+end;
+$$;
+comment on function private.set_voice_turn_org() is 'voice_turns: the organization is the session''s.';
+create trigger voice_turns_org before insert on public.voice_turns
+  for each row execute function private.set_voice_turn_org();
+create trigger voice_turns_suspended before insert on public.voice_turns
+  for each row execute function private.refuse_when_suspended();
+
+insert into private.data_rules
+  (table_name, position, org_column, time_column, retention_action, call_column, match_columns, erase_action,
+   user_columns, user_action, anonymise, recording_column, note) values
+  ('voice_turns', 21, 'org_id', 'at', 'delete', null, '{text}', 'delete',
+   '{}', 'nullify', '{}', null, 'Voice transcripts go with the window and with their session.');

@@ -1379,17 +1379,23 @@ isOneToOne: true
                   ]
                 },"voice_turns": {
                   Row: {
-                    "at": string,"provider": string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                    "at": string,"org_id": string,"provider": string | null,"seq": number,"session_id": string,"speaker": string,"text": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "at"?: string,"provider"?: string | null,"seq": number,"session_id": string,"speaker": string,"text": string
+                    "at"?: string,"org_id": string,"provider"?: string | null,"seq": number,"session_id": string,"speaker": string,"text": string
                   }
                   Update: {
-                    "at"?: string,"provider"?: string | null,"seq"?: number,"session_id"?: string,"speaker"?: string,"text"?: string
+                    "at"?: string,"org_id"?: string,"provider"?: string | null,"seq"?: number,"session_id"?: string,"speaker"?: string,"text"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "voice_turns_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "voice_turns_session_id_fkey"
       columns: ["session_id"]
 isOneToOne: false

@@ -72,8 +72,17 @@ Deno.test("every function answers bad input with one error shape and a stable co
     ["call-recording: no call id", `${FN}/call-recording`, { headers: { authorization: `Bearer ${token}` } }, 400],
     ["call-recording: call id not a uuid", `${FN}/call-recording?call_id=1%27%20or%201=1`, { headers: { authorization: `Bearer ${token}` } }, 400],
     ["call-recording: unknown call", `${FN}/call-recording?call_id=${crypto.randomUUID()}`, { headers: { authorization: `Bearer ${token}` } }, 404],
-    ["call-recording: POST", `${FN}/call-recording`, json(token, {}), 405],
+    ["call-recording: POST without a call id (minting a signed URL)", `${FN}/call-recording`, json(token, {}), 400],
+    ["call-recording: PUT", `${FN}/call-recording`, { method: "PUT", headers: { authorization: `Bearer ${token}` } }, 405],
     ["health: bad probe", `${FN}/health`, json(token, { probe: 42 }), 400],
+    ["email-draft: wrong fields", `${FN}/email-draft`, json(token, { call_id: 7 }), 0],
+    ["email-draft: no JWT", `${FN}/email-draft`, json(null, { call_id: crypto.randomUUID() }), 401],
+    ["sims: unknown action", `${FN}/sims`, json(token, { action: "explode" }), 400],
+    ["sims: not JSON", `${FN}/sims`, json(token, "{not json"), 400],
+    ["voice-start-session: org id not a uuid", `${FN}/voice-start-session`, json(token, { org_id: "x'; select 1 --" }), 400],
+    ["voice-end-session: session id not a uuid", `${FN}/voice-end-session`, json(token, { session_id: "nope" }), 400],
+    ["voice-stream-audio: no token", `${FN}/voice-stream-audio`, {}, 0],
+    ["metrics: not staff", `${FN}/metrics`, { headers: { authorization: `Bearer ${token}` } }, 403],
     // Backend-only.
     ["process-jobs: a user's JWT", `${FN}/process-jobs`, json(token, {}), 403],
     // Provider webhooks (no JWT; the provider's signature).
@@ -82,6 +91,7 @@ Deno.test("every function answers bad input with one error shape and a stable co
     ["twilio-recording: unsigned", `${FN}/twilio-recording`, { method: "POST", body: "CallSid=CA1" }, 403],
     ["twilio-recording: too large", `${FN}/twilio-recording`, { method: "POST", body: "x=" + "y".repeat(100_000) }, 413],
     ["stripe-webhook: unsigned", `${FN}/stripe-webhook`, { method: "POST", body: '{"type":"invoice.paid"}' }, 400],
+    ["mailgun-inbound: unsigned", `${FN}/mailgun-inbound`, { method: "POST", body: "recipient=a%40b.test", headers: { "content-type": "application/x-www-form-urlencoded" } }, 0],
     // The functions server and the gateway.
     ["functions server: unknown function", `${FN}/no-such-function`, json(token, {}), 404],
     ["gateway: unknown route", `${API_URL}/nowhere`, {}, 404],

@@ -177,6 +177,14 @@ async function arrange() {
       await sql`insert into public.budget_caps (org_id, monthly_usd) values (${org}, 100)`;
       await sql`insert into public.budget_notices (org_id, month, spent_usd, cap_usd, model) values (${org}, '2026-01-01', 90, 100, 'gpt-4o-mini')`;
       await sql`insert into public.staff_actions (actor_id, action, org_id) values (${STAFF}, 'view_tenant', ${org})`;
+      // Voice: a persona, a scenario, settings, an org price, a session with a turn and a usage record.
+      const [persona] = await sql`insert into public.voice_personas (org_id, name, persona) values (${org}, 'Fixture buyer', 'Asks about cost.') returning id`;
+      await sql`insert into public.voice_scenarios (org_id, persona_id, title) values (${org}, ${persona.id}, 'Fixture scenario')`;
+      await sql`insert into public.voice_settings (org_id) values (${org}) on conflict (org_id) do nothing`;
+      await sql`insert into public.voice_prices (org_id, price_per_minute) values (${org}, 0.1)`;
+      const [vs] = await sql`insert into public.voice_sessions (org_id, user_id, max_seconds) values (${org}, ${t.agentUser.id}, 600) returning id`;
+      await sql`insert into public.voice_turns (session_id, seq, speaker, text) values (${vs.id}, 1, 'rep', 'Hello.')`;
+      await sql`insert into public.voice_usage_records (session_id, org_id, kind, provider) values (${vs.id}, ${org}, 'tts', 'elevenlabs')`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;
