@@ -111,3 +111,7 @@ insert into private.data_rules
    user_columns, user_action, anonymise, recording_column, note) values
   ('voice_turns', 21, 'org_id', 'at', 'delete', null, '{text}', 'delete',
    '{}', 'nullify', '{}', null, 'Voice transcripts go with the window and with their session.');
+
+-- Organizations created by any caller (the service role's REST included) get
+-- their built-in SIM library: the trigger runs as its owner.
+alter function private.organization_sim_library() security definer;

@@ -80,7 +80,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
       now: deps.now,
       store: {
         appendTurn: (t) =>
-          write(() => db.from("voice_turns").insert({ session_id: row.id, seq: t.seq, speaker: t.speaker, text: t.text, provider: t.provider ?? null }))
+          write(() => db.from("voice_turns").insert({ session_id: row.id, org_id: row.org_id, seq: t.seq, speaker: t.speaker, text: t.text, provider: t.provider ?? null }))
             .then(() => write(() => db.from("voice_sessions").update({ last_event_seq: t.seq }).eq("id", row.id))),
       },
       send: (e: SessionEvent) => {
