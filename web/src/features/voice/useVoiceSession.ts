@@ -78,11 +78,15 @@ export function useVoiceSession() {
     else if (e.type === "ended") setNotice((n) => n ?? "The session reached its time limit.");
   }, []);
 
-  const connect = useCallback((s: StartedVoice, resume: boolean) => {
+  /** Opens the stream; resolves once it is open (the microphone starts then, so no speech is lost). */
+  const connect = useCallback((s: StartedVoice, resume: boolean) => new Promise<void>((opened) => {
     const socket = new WebSocket(`${s.stream_url}?token=${encodeURIComponent(s.token)}`);
     socket.binaryType = "arraybuffer";
     ws.current = socket;
+    let wasOpen = false;
     socket.onopen = () => {
+      wasOpen = true;
+      opened();
       reconnects.current = 0;
       if (resume) socket.send(JSON.stringify({ type: "resume", last_seq: lastSeq.current }));
       setPhase((p) => (p === "starting" ? "live" : p));
@@ -102,14 +106,22 @@ export function useVoiceSession() {
     socket.onclose = (c) => {
       if (ws.current !== socket || closing.current) return;
       ws.current = null;
+      if (!wasOpen && !resume) {
+        closing.current = true;
+        setError(new Error("Could not connect to the voice stream. Try again in a moment."));
+        setPhase("idle");
+        micRef.current?.stop();
+        opened();
+        return;
+      }
       if (c.reason === "limit reached" || reconnects.current >= MAX_RECONNECTS) {
         if (c.reason !== "limit reached") setNotice("The connection to the buyer was lost. End the session to see your score.");
         return;
       }
       reconnects.current++;
-      setTimeout(() => !closing.current && connect(s, true), 500 * reconnects.current);
+      setTimeout(() => !closing.current && void connect(s, true), 500 * reconnects.current);
     };
-  }, [onEvent]);
+  }), [onEvent]);
 
   const startMic = useCallback(async () => {
     try {
@@ -140,8 +152,8 @@ export function useVoiceSession() {
     try {
       const s = await startVoiceSession(orgId, scenarioId);
       setStarted(s);
-      connect(s, false);
-      await startMic();
+      await connect(s, false);
+      if (!closing.current) await startMic();
     } catch (e) {
       teardown();
       setError(e);
