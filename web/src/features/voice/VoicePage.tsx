@@ -2,10 +2,11 @@
 // Pick a scenario (or the organization's default SIM), start (the microphone when allowed,
 // typed lines always), hear the buyer as the audio arrives, read the live transcript, watch the
 // timer and the running cost, end, and read the minutes, the cost and the score.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Banner, Card, ErrorState, Spinner, UpgradePrompt } from "../../components/ui";
 import { errorMessage } from "../../lib/errors";
 import { useFeature } from "../../lib/session";
+import { useNow } from "../../lib/useNow";
 import { type EndedVoice, useScoreItems, useVoicePrice, useVoiceScenarios } from "./api";
 import { MAX_TEXT, useVoiceSession, type VoiceTurn } from "./useVoiceSession";
 
@@ -19,12 +20,7 @@ const START_ERRORS = {
 };
 
 function useElapsed(startedAt: string | undefined, active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
+  const now = useNow(active);
   return startedAt ? Math.max(0, (now - Date.parse(startedAt)) / 1000) : 0;
 }
 
