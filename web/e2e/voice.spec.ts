@@ -84,6 +84,7 @@ test("voice practice: speak through the microphone, type a turn, hear the buyer,
 
 test("voice practice: with the primary TTS failing, the buyer still answers in a voice from the fallback provider", async ({ page }) => {
   test.setTimeout(90_000);
+  await page.setViewportSize({ width: 390, height: 844 }); // a phone
   await signInAs(page, USERS.acmeManager, "/app/voice");
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByTestId("voice-timer")).toBeVisible();
@@ -108,6 +109,8 @@ test("voice practice: with the primary TTS failing, the buyer still answers in a
   );
   expect(usage.some((u) => u.provider === "elevenlabs" && !u.ok)).toBe(true);
   expect(usage.some((u) => u.provider !== "elevenlabs" && u.ok)).toBe(true);
+
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing wider than the phone").toBe(true);
 
   await page.getByRole("button", { name: "End and score" }).click();
   await expect(page.getByTestId("voice-cost")).toBeVisible();
