@@ -108,7 +108,9 @@ insert into public.feature_flags (org_id, key, limit_value, enabled, note) value
   ('0a000000-0000-4000-8000-000000000001', 'seats', 25, null, 'Design partner'),
   ('0a000000-0000-4000-8000-000000000001', 'phone_numbers', 10, null, 'Design partner'),
   ('0a000000-0000-4000-8000-000000000001', 'analyzed_minutes_per_month', 100000, null, 'Design partner'),
-  ('0a000000-0000-4000-8000-000000000001', 'coaching', null, true, 'Design partner');
+  ('0a000000-0000-4000-8000-000000000001', 'coaching', null, true, 'Design partner'),
+  ('0a000000-0000-4000-8000-000000000001', 'voice_ai', null, true, 'Design partner'),
+  ('0a000000-0000-4000-8000-000000000001', 'voice_minutes_per_month', 600, null, 'Design partner');
 
 insert into public.memberships (org_id, user_id, role) values
   ('0a000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'owner'),

@@ -85,7 +85,45 @@ function keyAuth(req: Request, url: URL): Response | null {
   return null;
 }
 
+/**
+ * A WebSocket to a function (voice-stream-audio), as Kong passes one on: the client's socket is
+ * accepted here and bridged frame by frame to the function's; what the client sends before the
+ * function's socket is open is held, and either side closing closes the other.
+ */
+function proxyWebSocket(req: Request, target: string): Response {
+  const { socket: client, response } = Deno.upgradeWebSocket(req);
+  const upstream = new WebSocket(target.replace(/^http/, "ws"));
+  upstream.binaryType = "arraybuffer";
+  client.binaryType = "arraybuffer";
+  const held: (string | ArrayBuffer)[] = [];
+  client.onmessage = (e) => (upstream.readyState === WebSocket.OPEN ? upstream.send(e.data) : held.push(e.data));
+  upstream.onopen = () => held.splice(0).forEach((m) => upstream.send(m));
+  upstream.onmessage = (e) => client.readyState === WebSocket.OPEN && client.send(e.data);
+  const closeBoth = (code: number, reason: string) => {
+    const c = code === 1005 || code === 1006 || code < 1000 ? 1011 : code;
+    for (const s of [client, upstream]) {
+      if (s.readyState === WebSocket.OPEN || s.readyState === WebSocket.CONNECTING) {
+        try {
+          s.close(c, reason.slice(0, 120));
+        } catch {
+          // already closing
+        }
+      }
+    }
+  };
+  upstream.onclose = (e) => closeBoth(e.code, e.reason || "upstream closed");
+  upstream.onerror = () => log("error", "upstream websocket failed", { target: target.replace(/\?.*$/, "") });
+  client.onclose = (e) => closeBoth(e.code, e.reason);
+  return response;
+}
+
 export function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
+  const url = new URL(req.url);
+  if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && url.pathname.startsWith("/functions/v1/")) {
+    // The 101 response is handed back as is (a copy would not upgrade).
+    log("info", "gateway websocket", { source: "gateway", path: url.pathname });
+    return Promise.resolve(proxyWebSocket(req, `http://127.0.0.1:${inst.ports.functions}${url.pathname.slice("/functions/v1".length)}${url.search}`));
+  }
   // The id is minted once here; proxy() forwards it.
   const id = requestIdOf(req);
   const fn = /^\/functions\/v1\/([^/?]+)/.exec(new URL(req.url).pathname)?.[1] ?? null;

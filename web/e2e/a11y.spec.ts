@@ -44,6 +44,7 @@ const SCREENS: [string, keyof typeof USERS, string][] = [
   ["/app/referrals", "acmeManager", "Referrals"],
   ["/app/what-if", "acmeManager", "What-if"],
   ["/app/sims", "acmeManager", "Practice"],
+  ["/app/voice", "acmeManager", "Voice practice"],
   ["/app/scorecards", "acmeManager", "Scorecards"],
   ["/app/messages", "acmeManager", "Messages"],
   ["/app/messages?templates=1", "acmeManager", "Messages"],

@@ -112,3 +112,30 @@ Deno.test("voice-end-session: the owner ends it: minutes, cost and billable usag
     where source_type = 'voice_session' and source_id = ${start.body.session_id}`);
   assert.equal(usage.q, 2);
 });
+
+Deno.test("voice-stream-audio through the gateway: the stream_url a browser gets carries the session both ways", async () => {
+  const org = await voiceOrg();
+  const start = await call("voice-start-session", org.owner.id, { org_id: org.id });
+  assert.ok(start.body.stream_url.startsWith(API_URL.replace("http", "ws")), start.body.stream_url);
+  const ws = new WebSocket(`${start.body.stream_url}?token=${start.body.token}`);
+  ws.binaryType = "arraybuffer";
+  let audio = 0;
+  const texts: string[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    ws.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) return void (audio += e.data.byteLength);
+      const ev = JSON.parse(e.data);
+      if (ev.type === "transcript") texts.push(`${ev.speaker}: ${ev.text}`);
+      if (ev.type === "buyer_done") resolve();
+    };
+    ws.onclose = (c) => reject(new Error(`closed early (${c.code} ${c.reason}): ${texts.join(" | ")}`));
+  });
+  await new Promise<void>((r) => (ws.onopen = () => r()));
+  ws.send(JSON.stringify({ type: "text", text: "Hi, this is Sam from Acme Solar. Do you have a minute?" }));
+  await done;
+  ws.onclose = null;
+  ws.close();
+  assert.equal(texts[0], "rep: Hi, this is Sam from Acme Solar. Do you have a minute?");
+  assert.ok(texts.some((t) => t.startsWith("buyer: ")), texts.join(" | "));
+  assert.ok(audio > 1000, "the buyer's audio came back through the gateway");
+});

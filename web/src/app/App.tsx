@@ -40,6 +40,7 @@ const ScorecardsPage = lazy(() => import("../features/scorecards/components/Scor
 const SimsPage = lazy(() => import("../features/sims/components/SimsPage").then((m) => ({ default: m.SimsPage })));
 const SimSessionPage = lazy(() => import("../features/sims/components/SimSessionPage").then((m) => ({ default: m.SimSessionPage })));
 const PracticeLoopPage = lazy(() => import("../features/sims/components/PracticeLoopPage").then((m) => ({ default: m.PracticeLoopPage })));
+const VoicePage = lazy(() => import("../features/voice/VoicePage").then((m) => ({ default: m.VoicePage })));
 const AcceptInvitePage = lazy(() =>
   import("../features/tenancy/components/AcceptInvitePage").then((m) => ({ default: m.AcceptInvitePage }))
 );
@@ -128,6 +129,7 @@ const APP_ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ["/app/scorecards", () => <ScorecardsPage />],
   ["/app/sims/sessions/:id", (p) => <SimSessionPage sessionId={p.id} />],
   ["/app/sims/people/:userId", (p) => <PracticeLoopPage userId={p.userId} />],
+  ["/app/voice", () => <VoicePage />],
   ["/app/messages", () => <MessagesPage />],
   ["/app/members", () => <MembersPage />],
 ];

@@ -23,6 +23,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Link to="/app/activities">Activities</Link>
           <Link to="/app/referrals">Referrals</Link>
           <Link to="/app/sims">Practice</Link>
+          <Link to="/app/voice">Voice practice</Link>
           <Link to="/app/messages">Messages</Link>
           {isManager && <Link to="/app/what-if">What-if</Link>}
           {isManager && <Link to="/app/agents">Agents</Link>}

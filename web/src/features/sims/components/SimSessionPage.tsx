@@ -3,11 +3,12 @@
 // conversation; the buyer's reply streams in —, then "End and score" and the
 // score report. A failed buyer reply or scoring can be retried: nothing is
 // half-written.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Banner, Card, ErrorState, Spinner } from "../../../components/ui";
 import { errorMessage } from "../../../lib/errors";
 import { Link } from "../../../lib/router";
+import { useNow } from "../../../lib/useNow";
 import { useOrg, useSession } from "../../../lib/session";
 import { useEndSession } from "../api/endSession";
 import { sessionQueryOptions, type SessionTurn, type SessionView, useSimSession } from "../api/getSession";
@@ -18,12 +19,7 @@ const MAX_TURN = 2000;
 
 /** Seconds left of the session's time limit, ticking; null once it is no longer active. */
 function useSecondsLeft(startedAt: string | undefined, limitMinutes: number | undefined, active: boolean): number | null {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
+  const now = useNow(active);
   if (!active || !startedAt || !limitMinutes) return null;
   return Math.max(0, Math.round((Date.parse(startedAt) + limitMinutes * 60_000 - now) / 1000));
 }

@@ -1,0 +1,117 @@
+// Voice practice in Debian's Chromium against the real test stack, with a fake microphone: the
+// WAV it plays is made here with espeak-ng + sox (16 kHz mono, silence around the line so the
+// stream's VAD ends the turn), and the speech-to-text stand-in (OpenAI's) is taught its
+// transcript. The rep speaks one turn and types another; the SIM buyer answers each in a voice
+// (its transcript and audio frames arrive); ending shows the minutes, the cost and the score.
+// Then the primary TTS (the ElevenLabs stand-in) fails and the session carries on with the
+// fallback provider.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { rest, signInAs, USERS } from "./helpers";
+
+const SPOKEN = "Hello, this is Sam from Acme, do you have a minute to talk about your team";
+const TYPED = "What does your team use today for its sales calls?";
+const OPENAI = process.env.OPENAI_SANDBOX_URL ?? "http://127.0.0.1:55330";
+const ELEVENLABS = process.env.ELEVENLABS_SANDBOX_URL ?? "http://127.0.0.1:55335";
+
+const dir = mkdtempSync(join(tmpdir(), "salespulse-voice-"));
+const wav = join(dir, "rep.wav");
+execFileSync("espeak-ng", ["-v", "en-us", "-s", "150", "-w", join(dir, "raw.wav"), SPOKEN]);
+// 16 kHz mono 16-bit, 1.5 s of silence before (the microphone starts) and 3 s after (end of turn).
+execFileSync("sox", [join(dir, "raw.wav"), "-r", "16000", "-c", "1", "-b", "16", wav, "pad", "1.5", "3"]);
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+      "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}%noloop`,
+    ],
+  },
+});
+
+async function teach() {
+  const res = await fetch(`${OPENAI}/_sandbox/voice/transcripts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text: SPOKEN, audio_base64: readFileSync(wav).toString("base64"), format: "wav" }),
+  });
+  expect(res.status, await res.text()).toBe(201);
+}
+
+const chunks = async (page: Page) => Number(await page.getByTestId("voice-audio-chunks").getAttribute("data-count"));
+
+async function typeLine(page: Page, text: string) {
+  await page.getByLabel("Your line").fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("voice-turn-rep").filter({ hasText: text })).toBeVisible();
+}
+
+test.afterEach(async () => {
+  await fetch(`${ELEVENLABS}/_sandbox/faults`, { method: "DELETE" });
+});
+
+test("voice practice: speak through the microphone, type a turn, hear the buyer, end and read minutes, cost and score", async ({ page }) => {
+  test.setTimeout(120_000);
+  await teach();
+  await signInAs(page, USERS.acmeManager, "/app/voice");
+  await expect(page.getByRole("heading", { name: "Voice practice" })).toBeVisible();
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByTestId("voice-timer")).toBeVisible();
+  await expect(page.getByTestId("voice-rep-speaking")).toHaveText(/Microphone on|You are speaking/);
+
+  // The spoken turn: the fake microphone's WAV → VAD → the taught transcript → the buyer.
+  await expect(page.getByTestId("voice-turn-rep").first()).toHaveText(new RegExp(SPOKEN.slice(0, 30)), { timeout: 30_000 });
+  await expect(page.getByTestId("voice-turn-buyer").first()).toBeVisible({ timeout: 30_000 });
+  expect(await chunks(page)).toBeGreaterThan(0);
+  const afterSpoken = await chunks(page);
+
+  // A typed turn in the same session.
+  await typeLine(page, TYPED);
+  await expect(page.getByTestId("voice-turn-buyer")).toHaveCount(2, { timeout: 30_000 });
+  expect(await chunks(page)).toBeGreaterThan(afterSpoken);
+
+  await page.getByRole("button", { name: "End and score" }).click();
+  await expect(page.getByTestId("voice-minutes")).toHaveText(/^\d+ billable minutes?$/);
+  await expect(page.getByTestId("voice-cost")).toHaveText(/^\$\d+\.\d{2,3}$/);
+  await expect(page.getByTestId("voice-score")).toHaveText(/\d+ of \d+ scorecard items met/);
+  expect(await page.getByTestId("voice-score-item").count()).toBeGreaterThan(0);
+});
+
+test("voice practice: with the primary TTS failing, the buyer still answers in a voice from the fallback provider", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 390, height: 844 }); // a phone
+  await signInAs(page, USERS.acmeManager, "/app/voice");
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByTestId("voice-timer")).toBeVisible();
+  // Until removed: every ElevenLabs text-to-speech call answers 500.
+  const f = await fetch(`${ELEVENLABS}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ kind: "500", path: "/v1/text-to-speech/*" }),
+  });
+  expect(f.status, await f.text()).toBe(201);
+  await typeLine(page, TYPED);
+  await expect(page.getByTestId("voice-turn-buyer").first()).toBeVisible({ timeout: 30_000 });
+  expect(await chunks(page)).toBeGreaterThan(0);
+
+  const url = new URL(page.url());
+  expect(url.pathname).toBe("/app/voice");
+  const sessions = await rest<{ id: string }[]>(
+    `voice_sessions?select=id&user_id=eq.${USERS.acmeManager.id}&ended_at=is.null&order=started_at.desc&limit=1`,
+  );
+  const usage = await rest<{ kind: string; provider: string; ok: boolean }[]>(
+    `voice_usage_records?select=kind,provider,ok&session_id=eq.${sessions[0].id}&kind=eq.tts`,
+  );
+  expect(usage.some((u) => u.provider === "elevenlabs" && !u.ok)).toBe(true);
+  expect(usage.some((u) => u.provider !== "elevenlabs" && u.ok)).toBe(true);
+
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing wider than the phone").toBe(true);
+
+  await page.getByRole("button", { name: "End and score" }).click();
+  await expect(page.getByTestId("voice-cost")).toBeVisible();
+});
