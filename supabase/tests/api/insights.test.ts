@@ -118,8 +118,9 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
 
   const [insight] = await rows((sql) => sql`select * from public.insights where call_id = ${call.id} and is_current`);
   assert.equal(insight.analyzer, "openai");
-  assert.equal(insight.model, "gpt-4o");
-  assert.equal(insight.prompt_version, "call-insight-v1");
+  assert.equal(insight.model, "gpt-4o-mini", "the plan's default: a mini-class model");
+  assert.equal(insight.model_reason, null);
+  assert.equal(insight.prompt_version, "call-insight-v2");
   assert.ok(Number(insight.tokens_in) > 0 && Number(insight.tokens_out) > 0);
   assert.ok(Number(insight.cost_usd) > 0, "the LLM cost is priced");
 
@@ -138,7 +139,7 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
     select provider, item from public.provider_costs
      where source_id in (${call.id}, ${insight.id}) order by provider, item`);
   assert.deepEqual(costs.map((c) => `${c.provider}:${c.item}`), [
-    "openai:gpt-4o:input_tokens", "openai:gpt-4o:output_tokens",
+    "openai:gpt-4o-mini:input_tokens", "openai:gpt-4o-mini:output_tokens",
     "twilio:recording_minutes", "twilio:transcription_minutes", "twilio:voice_minutes",
   ]);
 });
