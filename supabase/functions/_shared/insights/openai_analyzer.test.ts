@@ -112,7 +112,7 @@ Deno.test("an invalid reply from the larger model too is a permanent InvalidMode
     s.faults.add({ kind: "schema_violation", count: 3 });
     await assert.rejects(
       analyzeWithOpenAI(input, { client: client(s.baseURL), model: "gpt-4o-mini", escalation: "gpt-4o" }),
-      InvalidModelOutput,
+      (e: unknown) => e instanceof InvalidModelOutput && /^invalid model output twice from gpt-4o-mini, then from gpt-4o: /.test(e.message),
     );
     assert.deepEqual(chats(s).map((b) => b.model), ["gpt-4o-mini", "gpt-4o-mini", "gpt-4o"]);
   });

@@ -150,7 +150,16 @@ export async function analyzeWithOpenAI(
     spent = { tokensIn: e.tokensIn, tokensOut: e.tokensOut, tokensCached: e.tokensCached };
     escalation = `escalated: ${model} output failed validation (${e.message.slice(0, 160)}); ${opts.escalation} instead`;
     model = opts.escalation;
-    r = await ask(model, 1);
+    try {
+      r = await ask(model, 1);
+    } catch (e2) {
+      if (!(e2 instanceof InvalidModelOutput)) throw e2;
+      const failed = new InvalidModelOutput(
+        `invalid model output twice from ${opts.model}, then from ${model}: ${e2.message.replace(/^invalid model output: /, "")}`,
+      );
+      Object.assign(failed, { tokensIn: e.tokensIn + e2.tokensIn, tokensOut: e.tokensOut + e2.tokensOut });
+      throw failed;
+    }
   }
   return {
     insight: restoreQuotes(r.value, input.segments),
