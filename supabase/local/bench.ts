@@ -477,8 +477,18 @@ async function benchPipeline(ackRps: number) {
     }
     return { sids, seconds: (performance.now() - t0) / 1000 };
   };
+  const openaiLog = `http://127.0.0.1:${inst.ports.openai}/_sandbox/requests`;
+  /** The OpenAI stand-in's chat completions since the last call: requests and cached prompt tokens per call. */
+  const usage = async (calls: number) => {
+    const r = await fetch(`${openaiLog}?path=/v1/chat/completions&limit=1000`);
+    const logged = (await r.json()).requests as { response?: { usage?: { prompt_tokens_details?: { cached_tokens?: number } } } }[];
+    await fetch(openaiLog, { method: "DELETE" }).then((x) => x.body?.cancel());
+    const cached = logged.reduce((n, q) => n + (q.response?.usage?.prompt_tokens_details?.cached_tokens ?? 0), 0);
+    return { requests_per_call: +(logged.length / calls).toFixed(2), prompt_tokens_cached: Math.round(cached / calls) };
+  };
   try {
     await sql`delete from public.jobs`;
+    await fetch(openaiLog, { method: "DELETE" }).then((x) => x.body?.cancel());
     // The plan's default model (mini-class) analyzes the throughput run.
     const [{ model: defaultModel }] = await sql`
       select public.analysis_model(n.org_id) ->> 'model' as model from public.phone_numbers n where n.e164 = ${TO}`;
@@ -486,13 +496,14 @@ async function benchPipeline(ackRps: number) {
     const [{ failed, analyzed }] = await sql`
       select count(*) filter (where status = 'failed')::int as failed, count(*) filter (where status = 'analyzed')::int as analyzed
         from public.calls where twilio_call_sid = any (${sids})`;
-    const small = await llmPerCall(sql, sids, defaultModel);
+    const small = { ...await llmPerCall(sql, sids, defaultModel), ...await usage(sids.length) };
     // The same calls' kind analyzed by the larger model (the organization's setting), for its tokens and cost.
     await sql`update public.organizations set analysis_model = ${LARGER_MODEL}
                where id = (select org_id from public.phone_numbers where e164 = ${TO})`;
     let large;
     try {
-      large = await llmPerCall(sql, (await batch(PIPELINE_LARGER_CALLS)).sids, LARGER_MODEL);
+      const larger = await batch(PIPELINE_LARGER_CALLS);
+      large = { ...await llmPerCall(sql, larger.sids, LARGER_MODEL), ...await usage(larger.sids.length) };
     } finally {
       await sql`update public.organizations set analysis_model = null
                  where id = (select org_id from public.phone_numbers where e164 = ${TO})`;
