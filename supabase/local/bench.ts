@@ -9,7 +9,9 @@
 //  3. Pipeline: calls/s from signed webhook to stored insight (Twilio
 //     transcript + redaction + GPT-4o via the OpenAI stand-in answering at
 //     once + bookkeeping), against the webhook ack rate of step 1 — can the
-//     analysis keep up with ingestion? Plus tokens and cost per call.
+//     analysis keep up with ingestion? Plus LLM tokens and cost per call for
+//     the plan's default (mini-class) model and, on a smaller batch of the same
+//     calls with the organization set to it, the larger model (the ratio).
 //  4. SQL on a generated 1M-call data set: dashboard_kpis and goal_progress
 //     through PostgREST with RLS, against the same computation run by the
 //     table owner without RLS or HTTP.
@@ -407,21 +409,55 @@ async function spaSize() {
   return { route: "/app (dashboard)", files: scripts.length, js_bytes: raw, js_gzip_bytes: gz };
 }
 
+/** LLM tokens and cost per analyzed call of one model, from the insights of `sids`. */
+async function llmPerCall(sql: postgres.Sql, sids: string[], model: string) {
+  const [m] = await sql`
+    select count(*)::int as calls,
+           avg(i.tokens_in)::float as tokens_in, avg(i.tokens_out)::float as tokens_out,
+           avg(i.cost_usd)::float as llm_cost_usd,
+           avg(i.cost_usd * 300.0 / nullif(c.duration_seconds, 0))::float as llm_cost_per_5_min_usd,
+           avg(c.duration_seconds)::float as call_seconds,
+           avg((select sum(pc.cost_usd) from public.provider_costs pc where pc.source_id in (i.id, i.call_id)))::float as provider_cost_usd,
+           avg(i.latency_ms)::float as llm_latency_ms,
+           count(*) filter (where i.model_reason like 'escalated:%')::int as escalated
+      from public.insights i join public.calls c on c.id = i.call_id
+     where c.twilio_call_sid = any (${sids}) and i.is_current and i.model = ${model}`;
+  const n = (v: unknown, digits: number) => v === null ? null : +Number(v).toFixed(digits);
+  return {
+    model,
+    calls: m.calls,
+    escalated: m.escalated,
+    tokens_in: Math.round(m.tokens_in ?? 0),
+    tokens_out: Math.round(m.tokens_out ?? 0),
+    llm_cost_usd: n(m.llm_cost_usd, 6),
+    llm_cost_per_5_min_usd: n(m.llm_cost_per_5_min_usd, 6),
+    call_seconds: Math.round(m.call_seconds ?? 0),
+    provider_cost_usd: n(m.provider_cost_usd, 5),
+    llm_latency_ms: Math.round(m.llm_latency_ms ?? 0),
+  };
+}
+
+/** The LLM cost target per 5-minute call (USD). */
+const LLM_COST_TARGET_PER_5_MIN = 0.004;
+const LARGER_MODEL = "gpt-4o";
+const PIPELINE_LARGER_CALLS = Number(Deno.env.get("BENCH_PIPELINE_LARGER_CALLS") ?? 20);
+
 async function benchPipeline(ackRps: number) {
   const demo = join(LOCAL_DIR, "..", "supabase/local/demo/calls");
   const files = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort();
   const sentences = files.map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences);
   const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
-  try {
-    await sql`delete from public.jobs`;
-    const sandbox = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
+  const TO = "+14155550100";
+  const sandbox = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
+  /** `count` calls from signed webhook to insight; seconds until all settled. */
+  const batch = async (count: number) => {
     const sids: string[] = [];
-    for (let i = 0; i < PIPELINE_CALLS; i++) {
+    for (let i = 0; i < count; i++) {
       const s = sentences[i % sentences.length];
       const r = await fetch(`${sandbox}/calls`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ from: "+15550004321", to: "+14155550100", transcript: { sentences: s } }),
+        body: JSON.stringify({ from: "+15550004321", to: TO, transcript: { sentences: s } }),
       });
       sids.push((await r.json()).call.sid);
     }
@@ -439,30 +475,56 @@ async function benchPipeline(ackRps: number) {
       if (performance.now() - t0 > 600_000) throw new Error(`pipeline stalled at ${done}/${sids.length}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const [m] = await sql`
-      select count(*)::int as calls,
-             avg(i.tokens_in)::float as tokens_in, avg(i.tokens_out)::float as tokens_out,
-             avg(i.cost_usd)::float as llm_cost_usd,
-             avg((select sum(pc.cost_usd) from public.provider_costs pc where pc.source_id in (i.id, i.call_id)))::float as provider_cost_usd,
-             avg(i.latency_ms)::float as llm_latency_ms
-        from public.insights i join public.calls c on c.id = i.call_id
-       where c.twilio_call_sid = any (${sids}) and i.is_current`;
-    const [{ failed }] = await sql`select count(*)::int as failed from public.calls where twilio_call_sid = any (${sids}) and status = 'failed'`;
+    return { sids, seconds: (performance.now() - t0) / 1000 };
+  };
+  const openaiLog = `http://127.0.0.1:${inst.ports.openai}/_sandbox/requests`;
+  /** The OpenAI stand-in's chat completions since the last call: requests and cached prompt tokens per call. */
+  const usage = async (calls: number) => {
+    const r = await fetch(`${openaiLog}?path=/v1/chat/completions&limit=1000`);
+    const logged = (await r.json()).requests as { response?: { usage?: { prompt_tokens_details?: { cached_tokens?: number } } } }[];
+    await fetch(openaiLog, { method: "DELETE" }).then((x) => x.body?.cancel());
+    const cached = logged.reduce((n, q) => n + (q.response?.usage?.prompt_tokens_details?.cached_tokens ?? 0), 0);
+    return { requests_per_call: +(logged.length / calls).toFixed(2), prompt_tokens_cached: Math.round(cached / calls) };
+  };
+  try {
+    await sql`delete from public.jobs`;
+    await fetch(openaiLog, { method: "DELETE" }).then((x) => x.body?.cancel());
+    // The plan's default model (mini-class) analyzes the throughput run.
+    const [{ model: defaultModel }] = await sql`
+      select public.analysis_model(n.org_id) ->> 'model' as model from public.phone_numbers n where n.e164 = ${TO}`;
+    const { sids, seconds } = await batch(PIPELINE_CALLS);
+    const [{ failed, analyzed }] = await sql`
+      select count(*) filter (where status = 'failed')::int as failed, count(*) filter (where status = 'analyzed')::int as analyzed
+        from public.calls where twilio_call_sid = any (${sids})`;
+    const small = { ...await llmPerCall(sql, sids, defaultModel), ...await usage(sids.length) };
+    // The same calls' kind analyzed by the larger model (the organization's setting), for its tokens and cost.
+    await sql`update public.organizations set analysis_model = ${LARGER_MODEL}
+               where id = (select org_id from public.phone_numbers where e164 = ${TO})`;
+    let large;
+    try {
+      const larger = await batch(PIPELINE_LARGER_CALLS);
+      large = { ...await llmPerCall(sql, larger.sids, LARGER_MODEL), ...await usage(larger.sids.length) };
+    } finally {
+      await sql`update public.organizations set analysis_model = null
+                 where id = (select org_id from public.phone_numbers where e164 = ${TO})`;
+    }
     const rate = PIPELINE_CALLS / seconds;
+    const ratio = (a: number | null, b: number | null) => a !== null && b ? +(a / b).toFixed(3) : null;
     return {
       calls: PIPELINE_CALLS,
-      analyzed: m.calls,
+      analyzed,
       failed,
       seconds: +seconds.toFixed(2),
       calls_per_s: +rate.toFixed(2),
       ratio_vs_ack_rps: +(rate / ackRps).toFixed(3),
-      per_call: {
-        tokens_in: Math.round(m.tokens_in),
-        tokens_out: Math.round(m.tokens_out),
-        llm_cost_usd: +Number(m.llm_cost_usd).toFixed(5),
-        provider_cost_usd: +Number(m.provider_cost_usd).toFixed(5),
-        llm_latency_ms: Math.round(m.llm_latency_ms),
+      per_call: small,
+      per_call_larger_model: large,
+      llm_cost: {
+        default_model: defaultModel,
+        ratio_vs_larger_model: ratio(small.llm_cost_usd, large.llm_cost_usd),
+        per_5_min_usd: small.llm_cost_per_5_min_usd,
+        target_per_5_min_usd: LLM_COST_TARGET_PER_5_MIN,
+        meets_target: small.llm_cost_per_5_min_usd !== null && small.llm_cost_per_5_min_usd <= LLM_COST_TARGET_PER_5_MIN,
       },
     };
   } finally {
@@ -471,6 +533,15 @@ async function benchPipeline(ackRps: number) {
 }
 
 const ONLY = Deno.env.get("BENCH_ONLY");
+if (ONLY === "pipeline") {
+  await reset(inst);
+  try {
+    console.log(JSON.stringify(await benchPipeline(NaN), null, 2));
+  } finally {
+    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
+  }
+  Deno.exit(0);
+}
 if (ONLY === "dashboard" || ONLY === "goals") {
   await reset(inst);
   try {
@@ -506,7 +577,9 @@ try {
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nwebhook ack vs bare Deno.serve: p50 ×${webhook.ratio_p50}, p99 ×${webhook.ratio_p99}, throughput ×${webhook.ratio_throughput} (p99 ${webhook.twilio_recording.p99_ms} ms)`);
   console.log(`queue vs graphile-worker: throughput ×${queue.ratio_throughput}`);
-  console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); per call ${pipeline.per_call.tokens_in}+${pipeline.per_call.tokens_out} tokens, LLM $${pipeline.per_call.llm_cost_usd}, all providers $${pipeline.per_call.provider_cost_usd}`);
+  const llm = (m: typeof pipeline.per_call) =>
+    `${m.model} ${m.tokens_in}+${m.tokens_out} tokens, $${m.llm_cost_usd} (≈ $${m.llm_cost_per_5_min_usd} per 5 minutes)`;
+  console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); LLM per call ${llm(pipeline.per_call)} vs ${llm(pipeline.per_call_larger_model)} (×${pipeline.llm_cost.ratio_vs_larger_model}); all providers $${pipeline.per_call.provider_cost_usd}`);
   console.log(`dashboard KPIs through PostgREST with RLS (from call_stats_daily) vs the owner's aggregate over the rows: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (p95 ${dashboard.rpc_through_postgrest_with_rls.p95_ms} ms on ${dashboard.calls_total} calls); vs the owner summing the aggregates: p95 ×${dashboard.ratio_p95_vs_aggregates_as_owner}`);
   console.log(`goal progress (${goals.goals} goals) through PostgREST with RLS vs the owner's computation: p50 ×${goals.ratio_p50}, p95 ×${goals.ratio_p95} (${goals.rpc_through_postgrest_with_rls.p50_ms} ms on ${goals.calls_total} calls)`);
   console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);

@@ -1,7 +1,7 @@
 // The management flows on the real stack, each in a tenant of its own (so the
 // tests hold alone and in any order): members (role change, removal,
 // invitation revoke, leaving), agents (add, edit), the call script, reassigning a
-// number, seats and the Billing Portal, the leaderboard and the dashboard's
+// number, seats and the Billing Portal, the analysis model, the leaderboard and the dashboard's
 // filters, the call list's filters and what an agent sees, and re-analysis.
 // Every user signs in through the form; every change is read back from the
 // database.
@@ -98,6 +98,28 @@ test("script: an owner writes the call script and saves it", async ({ page }) =>
   );
   expect(scripts.map((s) => ({ name: s.name, is_default: s.is_default, labels: s.items.map((i) => i.label) })))
     .toEqual([{ name: "E2E inbound", is_default: true, labels: ["Greet the caller", "Offer the battery"] }]);
+});
+
+test("analysis model: an owner chooses the larger model on the billing screen; the next call is analyzed with it", async ({ page }) => {
+  const org = await createOrg();
+  const agent = await createAgent(org.id, "Morgan Model");
+  const line = await createNumber(org.id, agent.id);
+  const before = await analyzed(await postCall(line.e164, SALE));
+  await signInWithForm(page, org.owner.email, DEMO_PASSWORD);
+  await page.goto("/app/billing");
+  const select = page.getByLabel("Model for call analysis");
+  await expect(select).toHaveValue("");
+  await expect(select.locator("option:checked")).toHaveText("Plan default (gpt-4o-mini)");
+  await select.selectOption("gpt-4o");
+  await expect.poll(async () => (await rest<{ analysis_model: string | null }[]>(
+    `organizations?select=analysis_model&id=eq.${org.id}`,
+  ))[0].analysis_model).toBe("gpt-4o");
+  await page.reload();
+  await expect(page.getByLabel("Model for call analysis")).toHaveValue("gpt-4o");
+  const after = await analyzed(await postCall(line.e164, SALE));
+  const modelOf = async (callId: string) =>
+    (await rest<{ model: string }[]>(`insights?select=model&call_id=eq.${callId}&is_current=eq.true`))[0].model;
+  expect([await modelOf(before.id), await modelOf(after.id)]).toEqual(["gpt-4o-mini", "gpt-4o"]);
 });
 
 test("numbers: an owner moves a line to another agent", async ({ page }) => {

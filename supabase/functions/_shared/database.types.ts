@@ -637,14 +637,14 @@ isOneToOne: false
                   ]
                 },"organizations": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"suspended_at": string | null,"suspended_by": string | null,"suspended_reason": string | null,"time_zone": string,"updated_at": string
+                    "analysis_model": string | null,"created_at": string,"created_by": string | null,"currency": string,"id": string,"name": string,"recording_notice": string | null,"retention_months": number,"settings": NonNullable<Json>,"slug": string,"suspended_at": string | null,"suspended_by": string | null,"suspended_reason": string | null,"time_zone": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
+                    "analysis_model"?: string | null,"created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name": string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug": string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
+                    "analysis_model"?: string | null,"created_at"?: string,"created_by"?: string | null,"currency"?: string,"id"?: string,"name"?: string,"recording_notice"?: string | null,"retention_months"?: number,"settings"?: NonNullable<Json>,"slug"?: string,"suspended_at"?: string | null,"suspended_by"?: string | null,"suspended_reason"?: string | null,"time_zone"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -1469,7 +1469,10 @@ isOneToOne: false
             }[]
                            },
 "analysis_model":
-{ Args: { "p_default": string,"p_org_id": string }; Returns: Json
+{ Args: { "p_org_id": string }; Returns: Json
+                           },
+"analysis_model_options":
+{ Args: { "p_org_id": string }; Returns: Json
                            },
 "apply_email_event":
 { Args: { "p": Json }; Returns: Json
@@ -1799,6 +1802,9 @@ isOneToOne: false
                            },
 "send_email_message":
 { Args: { "p_body": string,"p_contact_name"?: string,"p_org_id": string,"p_source_id"?: string,"p_source_type"?: string,"p_subject": string,"p_template_key"?: string,"p_thread_id"?: string,"p_to": string }; Returns: Json
+                           },
+"set_analysis_model":
+{ Args: { "p_model": string,"p_org_id": string }; Returns: undefined
                            },
 "set_call_status":
 { Args: { "p_call_id": string,"p_error"?: string,"p_status": Database["public"]['Enums']["call_status"] }; Returns: undefined

@@ -5,8 +5,10 @@
 //  2. transcribing: Twilio's transcript, or OpenAI speech-to-text per channel
 //     (organization setting, or when Twilio has none); PII redacted before it
 //     is stored or sent to any LLM.
-//  3. analyzing: GPT-4o Structured Outputs (or the offline analyzer without
-//     OPENAI_API_KEY), evidence-checked against the transcript.
+//  3. analyzing: OpenAI Structured Outputs with the organization's model
+//     (analysis_model: plan default, organization setting, budget cap; the
+//     larger model once when the output fails validation), or the offline
+//     analyzer without OPENAI_API_KEY; evidence-checked against the transcript.
 //  4. record_call_metrics: talk metrics and sentiment per turn; record_insight:
 //     current insight + history, call analyzed; bookkeeping
 //     by trigger. Idempotent per job (run_key): a re-run adds nothing.
@@ -187,15 +189,17 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
     const input = { segments, script, currency: org.currency };
     const openai = ctx.openai();
-    // Near the tenant's budget cap the cap's cheaper model analyzes instead (and the insight says so).
+    // The model: the plan's default, the organization's setting, or the budget
+    // cap's cheaper one near the tenant's cap; the larger model once if its output fails validation.
     const choice = openai
-      ? await must(db.rpc("analysis_model", { p_org_id: call.org_id!, p_default: openai.model }), "analysis_model") as
-        { model: string; reason: string | null }
+      ? await must(db.rpc("analysis_model", { p_org_id: call.org_id! }), "analysis_model") as
+        { model: string; reason: string | null; escalation_model: string | null }
       : null;
-    const ai = openai && choice ? { ...openai, model: choice.model } : openai;
-    let result: AnalysisResult;
+    let result: AnalysisResult & { escalation?: string | null };
     try {
-      result = ai ? await analyzeWithOpenAI(input, ai) : await analyzeOffline(input);
+      result = openai && choice
+        ? await analyzeWithOpenAI(input, { client: openai.client, model: choice.model, escalation: choice.escalation_model })
+        : await analyzeOffline(input);
     } catch (e) {
       throw e instanceof APIError || e instanceof APIConnectionError ? providerError(e, "OpenAI analysis") : e;
     }
@@ -228,8 +232,9 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       }),
       "record_insight",
     );
-    if (choice?.reason) {
-      await must(db.rpc("note_insight_model", { p_insight_id: insightId as string, p_reason: choice.reason }), "note_insight_model");
+    const reason = [choice?.reason, result.escalation].filter(Boolean).join("; ");
+    if (reason) {
+      await must(db.rpc("note_insight_model", { p_insight_id: insightId as string, p_reason: reason }), "note_insight_model");
     }
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {

@@ -118,8 +118,9 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
 
   const [insight] = await rows((sql) => sql`select * from public.insights where call_id = ${call.id} and is_current`);
   assert.equal(insight.analyzer, "openai");
-  assert.equal(insight.model, "gpt-4o");
-  assert.equal(insight.prompt_version, "call-insight-v1");
+  assert.equal(insight.model, "gpt-4o-mini", "the plan's default: a mini-class model");
+  assert.equal(insight.model_reason, null);
+  assert.equal(insight.prompt_version, "call-insight-v2");
   assert.ok(Number(insight.tokens_in) > 0 && Number(insight.tokens_out) > 0);
   assert.ok(Number(insight.cost_usd) > 0, "the LLM cost is priced");
 
@@ -138,7 +139,7 @@ Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async
     select provider, item from public.provider_costs
      where source_id in (${call.id}, ${insight.id}) order by provider, item`);
   assert.deepEqual(costs.map((c) => `${c.provider}:${c.item}`), [
-    "openai:gpt-4o:input_tokens", "openai:gpt-4o:output_tokens",
+    "openai:gpt-4o-mini:input_tokens", "openai:gpt-4o-mini:output_tokens",
     "twilio:recording_minutes", "twilio:transcription_minutes", "twilio:voice_minutes",
   ]);
 });
@@ -197,13 +198,29 @@ Deno.test("an OpenAI 500 is retried through the queue with backoff", async () =>
   assert.deepEqual((await chatRequests(tag)).map((r) => r.fault), ["server_error", null], "the 500 hit this call, then its retry");
 });
 
-Deno.test("invalid model output twice fails the call with the reason; nothing half-written", async () => {
+Deno.test("the mini model's output invalid twice: the larger model analyzes once, recorded on the insight and priced as it", async () => {
   const tag = newTag();
   await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2, match: tag });
   const sid = await newCall(tag);
   const call = await settled(sid);
+  assert.equal(call.status, "analyzed", call.error);
+  assert.deepEqual((await chatRequests(tag)).map((r) => [(r.body as { model?: string }).model, r.fault]), [
+    ["gpt-4o-mini", "invalid_json"], ["gpt-4o-mini", "invalid_json"], ["gpt-4o", null],
+  ]);
+  const [insight] = await rows((sql) => sql`select * from public.insights where call_id = ${call.id} and is_current`);
+  assert.equal(insight.model, "gpt-4o");
+  assert.match(String(insight.model_reason), /^escalated: gpt-4o-mini output failed validation \(invalid model output twice: .+\); gpt-4o instead$/);
+  const costs = await rows((sql) => sql`select item from public.provider_costs where source_id = ${insight.id} order by item`);
+  assert.deepEqual(costs.map((c) => c.item), ["gpt-4o:input_tokens", "gpt-4o:output_tokens"]);
+});
+
+Deno.test("invalid model output from both models fails the call with the reason; nothing half-written", async () => {
+  const tag = newTag();
+  await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 3, match: tag });
+  const sid = await newCall(tag);
+  const call = await settled(sid);
   assert.equal(call.status, "failed");
-  assert.match(call.error, /invalid model output twice/);
+  assert.match(call.error, /invalid model output twice from gpt-4o-mini, then from gpt-4o/);
   const [job] = await rows((sql) => sql`select status from public.jobs where payload->>'call_id' = ${call.id}`);
   assert.equal(job.status, "dead");
   assert.equal((await rows((sql) => sql`select id from public.insights where call_id = ${call.id}`)).length, 0);
@@ -215,7 +232,7 @@ Deno.test("a failed re-analysis keeps the previous insight current and says why"
   const sid = await newCall(tag);
   const call = await settled(sid);
   assert.equal(call.status, "analyzed", call.error);
-  const [fault] = (await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 2, match: tag })).faults;
+  const [fault] = (await control(`${OPENAI}/faults`, { kind: "invalid_json", path: "/v1/chat/completions", count: 3, match: tag })).faults;
   try {
     const r = await rpc(MANAGER, "reanalyze_call", { p_call_id: call.id });
     assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -67,6 +67,11 @@ Deno.test("a budget cap switches the analyzer to the cheaper model near the cap,
   const set = await rpc(staff.email, "staff_set_budget_cap", { p_org_id: capped.org, p_monthly_usd: 1, p_switch_at: 0.8 });
   assert.equal(set.status, 204, JSON.stringify(set.body));
   assert.equal((await rpc(staff.email, "staff_set_budget_cap", { p_org_id: capped.org, p_monthly_usd: -1 })).body.code, "SP400");
+  // Both organizations chose the larger model (the plans default to the mini one, the cap's cheaper model).
+  for (const t of [capped, free]) {
+    const chose = await rpc(t.manager, "set_analysis_model", { p_org_id: t.org, p_model: "gpt-4o" });
+    assert.equal(chose.status, 204, JSON.stringify(chose.body));
+  }
   // Below the threshold: the default model.
   const first = await postCall(capped.e164);
   assert.equal(first.status, "analyzed", first.error);

@@ -58,6 +58,32 @@ export function defaultRefusal(): string {
 export interface State {
   replies: ScriptedReply[];
   transcriptions: ScriptedTranscription[];
+  /** Recent prompts per model, for prompt caching (cached_tokens). */
+  prompts?: Map<string, string[]>;
+}
+
+// Prompt caching as OpenAI does it: prompts of 1,024 tokens or more whose
+// beginning matches a recent prompt to the same model get that prefix from
+// the cache, in 128-token steps from 1,024 on (usage.prompt_tokens_details.cached_tokens).
+const CACHE_MIN_TOKENS = 1024;
+const CACHE_STEP_TOKENS = 128;
+const CACHE_PROMPTS_PER_MODEL = 32;
+
+export function cachedTokens(state: State, model: string, messages: ChatMessage[], promptTokens: number): number {
+  const text = messages.map((m) => `${String(m.role)}\n${messageText(m)}\n`).join("");
+  state.prompts ??= new Map();
+  const seen = state.prompts.get(model) ?? [];
+  let common = 0;
+  for (const p of seen) {
+    let i = 0;
+    const n = Math.min(p.length, text.length);
+    while (i < n && p.charCodeAt(i) === text.charCodeAt(i)) i++;
+    common = Math.max(common, i);
+  }
+  state.prompts.set(model, [text, ...seen.filter((p) => p !== text)].slice(0, CACHE_PROMPTS_PER_MODEL));
+  if (promptTokens < CACHE_MIN_TOKENS) return 0;
+  const tokens = Math.min(promptTokens, Math.floor(common / 4));
+  return tokens < CACHE_MIN_TOKENS ? 0 : Math.floor(tokens / CACHE_STEP_TOKENS) * CACHE_STEP_TOKENS;
 }
 
 export function chatCompletion(body: Obj, fault: Fault | null, state: State): Response | {
@@ -262,7 +288,10 @@ export function chatCompletion(body: Obj, fault: Fault | null, state: State): Re
     prompt_tokens,
     completion_tokens,
     total_tokens: prompt_tokens + completion_tokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: {
+      cached_tokens: result.usageOverride ? 0 : cachedTokens(state, model, messages, prompt_tokens),
+      audio_tokens: 0,
+    },
     completion_tokens_details: {
       reasoning_tokens: 0,
       audio_tokens: 0,

@@ -68,6 +68,7 @@ export async function startOpenAIStandIn(opts: StartOptions): Promise<OpenAIStan
     faults.clear();
     state.replies.length = 0;
     state.transcriptions.length = 0;
+    state.prompts?.clear();
     requests.length = 0;
     voice.faults.clear();
     voice.taught.clear();

@@ -59,6 +59,7 @@ beforeEach(() => {
   db.on("rpc:org_entitlements", () => ({ data: ent, error: null }));
   db.on("plans", () => ({ data: PLANS, error: null }));
   db.on("subscriptions", () => ({ data: sub, error: null }));
+  db.on("rpc:analysis_model_options", () => ({ data: { models: ["gpt-4o-mini", "gpt-4o"], plan_default: "gpt-4o-mini", selected: null }, error: null }));
 });
 afterEach(() => {
   cleanup();

@@ -1,6 +1,6 @@
 // Billing (owners/admins): the current plan and its status, usage against the
 // plan's limits, the plans on sale (Stripe Checkout), the Billing Portal,
-// paid seats, the latest invoice — and the return from Checkout, where the
+// paid seats, the model for call analysis, the latest invoice — and the return from Checkout, where the
 // page polls until the webhook has moved the organization to the new plan.
 import { useBudgetStatus } from "../api/getBudgetStatus";
 import { useEffect, useRef, useState } from "react";
@@ -16,6 +16,7 @@ import { isRunning, type Subscription, useSubscription } from "../api/getSubscri
 import { useOpenBillingPortal } from "../api/openBillingPortal";
 import { CHECKOUT_KEY, useStartCheckout } from "../api/startCheckout";
 import { useUpdateSeats } from "../api/updateSeats";
+import { AnalysisModel } from "./AnalysisModel";
 
 const POLL_MS = 2_000;
 const POLL_FOR_MS = 30_000;
@@ -206,6 +207,7 @@ function BillingScreen({ orgId, redirect }: { orgId: string; redirect: (url: str
       <Usage e={e} />
       {isRunning(s) && <Seats orgId={orgId} current={s!.seats} inUse={e.usage.members + e.usage.pending_invitations} />}
       <Plans orgId={orgId} e={e} s={s} plans={plans} redirect={redirect} />
+      <AnalysisModel orgId={orgId} />
       <Invoices query={invoices} />
     </>
   );
