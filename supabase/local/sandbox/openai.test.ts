@@ -600,3 +600,20 @@ Deno.test("openai stand-in: the analyzer's line prefix '[m:ss | t=…]' is not p
   assert.equal(s.speaker, "Customer");
   assert.equal(s.time, 15);
 });
+
+Deno.test("openai stand-in: with a 'Transcript:' heading, quotes come only from what follows it", async () => {
+  const { extractSentences } = await import("./openai/transcript.ts");
+  const message = [
+    "Currency: upsell is additional revenue beyond the base purchase, in USD.",
+    "Call script:",
+    "- greet: Greet the customer and introduce yourself.",
+    "Transcript:",
+    "0s A: Thanks for calling Acme Solar, how can I help?",
+    "4s C: I would like a quote for panels on my roof.",
+  ].join("\n");
+  const sentences = extractSentences(message);
+  assert.deepEqual(sentences.map((s) => [s.speaker, s.time, s.text]), [
+    ["A", 0, "Thanks for calling Acme Solar, how can I help?"],
+    ["C", 4, "I would like a quote for panels on my roof."],
+  ]);
+});

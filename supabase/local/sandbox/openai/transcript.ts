@@ -189,7 +189,12 @@ export function splitSentences(
 export function extractSentences(text: string): Sentence[] {
   const labelled: Omit<Sentence, "index">[] = [];
   const plain: Omit<Sentence, "index">[] = [];
-  for (const raw of text.split(/\r?\n/)) {
+  // A message with a "Transcript:" heading quotes only what follows it (a
+  // model reads the instructions and the script above it as context, not as
+  // what was said).
+  const lines = text.split(/\r?\n/);
+  const heading = lines.findIndex((l) => /^\s*transcript\s*:\s*$/i.test(l));
+  for (const raw of heading >= 0 ? lines.slice(heading + 1) : lines) {
     let rest = raw.trim().replace(/^[-*•]\s+/, "");
     if (!rest) continue;
     let time: number | null = null;
