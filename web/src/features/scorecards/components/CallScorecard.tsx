@@ -66,7 +66,12 @@ function Item({ callId, item, canOverride }: { callId: string; item: CallScoreca
           </ul>
         </details>
       )}
-      {canOverride && !editing && <button type="button" className="link" onClick={() => setEditing(true)}>Override</button>}
+      {canOverride && !editing && (
+        <>
+          {" "}
+          <button type="button" className="link" onClick={() => setEditing(true)}>Override</button>
+        </>
+      )}
       {editing && <Override callId={callId} item={item} onDone={() => setEditing(false)} />}
     </li>
   );
