@@ -115,3 +115,27 @@ insert into private.data_rules
 -- Organizations created by any caller (the service role's REST included) get
 -- their built-in SIM library: the trigger runs as its owner.
 alter function private.organization_sim_library() security definer;
+
+-- Suspension is about what members create: the check reads the caller's role
+-- first, so the service role's inserts (webhooks, the worker: the hot path)
+-- skip the row's serialization and the organization lookup.
+create or replace function private.refuse_when_suspended()
+returns trigger
+language plpgsql
+-- security definer: reads organizations whatever the caller's RLS.
+security definer
+set search_path = ''
+as $$
+begin
+  if coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role', '') = 'authenticated'
+     and not private.is_platform_admin()
+     and exists (select 1 from public.organizations o
+                  where o.id = (to_jsonb(new) ->> 'org_id')::uuid and o.suspended_at is not null) then
+    raise exception 'this organization is suspended: you can read its data but not add to it' using errcode = 'SP403';
+  end if;
+  return new;
+end;
+$$;
+-- The dashboard's aggregates are written by triggers on calls and insights,
+-- never by a member: no suspension check on every call's bookkeeping.
+drop trigger call_stats_daily_suspended on public.call_stats_daily;

@@ -7,32 +7,6 @@ begin;
 select plan(48);
 \ir fixtures.sql
 
--- A search across every text, varchar, json and array column of every table
--- in public (information_schema, so tables added later are covered too).
-create function pg_temp.traces(p_needle text)
-returns table (table_name text, column_name text, n bigint)
-language plpgsql
-as $$
-declare
-  r record;
-  v bigint;
-begin
-  for r in
-    select c.table_name, c.column_name
-      from information_schema.columns c
-      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-     where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
-       and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'tsvector')
-  loop
-    execute format('select count(*) from public.%I t where t.%I::text ilike $1', r.table_name, r.column_name)
-      into v using '%' || p_needle || '%';
-    if v > 0 then
-      table_name := r.table_name; column_name := r.column_name; n := v;
-      return next;
-    end if;
-  end loop;
-end;
-$$;
 
 select tests.create_user('owner_p', 'Olive Owner');
 select tests.create_user('agent_p', 'Quentin Quagmire', 'quentin.quagmire@privacy.test');
@@ -136,7 +110,7 @@ update public.calls set from_number = '+15557770002' where id = tests.id('old2')
 insert into public.referrals (org_id, referrer_kind, referrer_name, referred_name, referred_phone)
 values (tests.id('privacy'), 'customer', 'Someone Else', 'Phil Caller', '+1 (555) 777-0001');
 
-select ok((select count(*) from pg_temp.traces('5557770001')) >= 2, 'before: the search finds the caller in calls and referrals');
+select ok((select count(*) from tests.traces('5557770001')) >= 2, 'before: the search finds the caller in calls and referrals');
 select tests.authenticate_as('agent_p');
 select throws_ok($$ select public.request_deletion(tests.id('privacy'), 'phone', '+15557770001') $$, 'SP403', null,
   'agents cannot file deletion requests');
@@ -158,7 +132,7 @@ select tests.authenticate_as_service_role();
 select is(jsonb_array_length(public.erase_person(tests.id('req_phone')) -> 'recording_sids'), 2,
   'erasing returns both of the caller''s recordings to delete at the provider');
 select tests.clear_authentication();
-select is((select count(*)::int from pg_temp.traces('5557770001')), 0, 'no column of any public table holds the caller''s number');
+select is((select count(*)::int from tests.traces('5557770001')), 0, 'no column of any public table holds the caller''s number');
 select is((select count(*)::int from public.calls where id = tests.id('old2')), 1, 'another caller''s call stays');
 select tests.authenticate_as_service_role();
 select is(public.finish_deletion_request(tests.id('req_phone'),
@@ -175,7 +149,7 @@ insert into public.call_comments (org_id, call_id, author_id, at_seconds, body)
 values (tests.id('privacy'), tests.id('old2'), tests.id('agent_p'), 2, 'Quentin Quagmire here');
 insert into public.activities (org_id, user_id, type, title, contact)
 values (tests.id('privacy'), tests.id('agent_p'), 'meeting', 'Lunch', 'quentin.quagmire@privacy.test');
-select ok((select count(*) from pg_temp.traces('quentin.quagmire@privacy.test')) >= 2, 'before: the search finds the member''s email');
+select ok((select count(*) from tests.traces('quentin.quagmire@privacy.test')) >= 2, 'before: the search finds the member''s email');
 select tests.authenticate_as('owner_p');
 select set_config('privacy.req_member', public.request_deletion(tests.id('privacy'), 'member', tests.id('agent_p')::text)::text, true);
 select tests.clear_authentication();
@@ -184,9 +158,9 @@ select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_member'));
 select public.finish_deletion_request(tests.id('req_member'), '{}');
 select tests.clear_authentication();
-select is((select count(*)::int from pg_temp.traces('quentin.quagmire@privacy.test')), 0, 'nothing holds the member''s email');
-select is((select count(*)::int from pg_temp.traces('Quentin Quagmire')), 0, 'or their name');
-select is((select count(*)::int from pg_temp.traces(tests.id('agent_p')::text)), 0, 'or their user id');
+select is((select count(*)::int from tests.traces('quentin.quagmire@privacy.test')), 0, 'nothing holds the member''s email');
+select is((select count(*)::int from tests.traces('Quentin Quagmire')), 0, 'or their name');
+select is((select count(*)::int from tests.traces(tests.id('agent_p')::text)), 0, 'or their user id');
 select is((select status from public.deletion_requests where id = tests.id('req_member')), 'completed', 'the request is completed');
 select ok((select receipt::text not ilike '%quagmire%' from public.deletion_requests where id = tests.id('req_member'))
           and not exists (select 1 from private.deletion_subjects where request_id = tests.id('req_member')),

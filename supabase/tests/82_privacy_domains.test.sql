@@ -7,33 +7,6 @@ begin;
 select plan(8);
 \ir fixtures.sql
 
--- The same search the privacy suite uses: every text, json and array column of
--- every public table (information_schema, so tables added later are covered).
-create function pg_temp.traces(p_needle text)
-returns table (table_name text, column_name text, n bigint)
-language plpgsql
-as $$
-declare
-  r record;
-  v bigint;
-begin
-  for r in
-    select c.table_name, c.column_name
-      from information_schema.columns c
-      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-     where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
-       and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'tsvector')
-  loop
-    execute format('select count(*) from public.%I t where t.%I::text ilike $1', r.table_name, r.column_name)
-      into v using '%' || p_needle || '%';
-    if v > 0 then
-      table_name := r.table_name; column_name := r.column_name; n := v;
-      return next;
-    end if;
-  end loop;
-end;
-$$;
-
 select tests.create_user('owner_d', 'Dora Owner');
 select tests.create_user('rep_d', 'Zebulon Zappa', 'zebulon.zappa@domains.test');
 select tests.create_org('domains', 'owner_d');
@@ -66,7 +39,7 @@ select tests.id('domains'), s.id, tests.id('rep_d'), 1, 'rep', 'Hi, Zebulon Zapp
 insert into public.thread_reads (thread_id, org_id, user_id)
 select id, org_id, tests.id('rep_d') from public.threads where org_id = tests.id('domains');
 
-select ok((select count(distinct table_name) from pg_temp.traces('yolanda.yarrow@caller.test')) >= 2,
+select ok((select count(distinct table_name) from tests.traces('yolanda.yarrow@caller.test')) >= 2,
   'before: the search finds the caller in threads and messages');
 select tests.authenticate_as('owner_d');
 select set_config('privacy.req', public.request_deletion(tests.id('domains'), 'email', 'yolanda.yarrow@caller.test')::text, true);
@@ -75,10 +48,10 @@ select tests.remember('req_caller', current_setting('privacy.req')::uuid);
 select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_caller'));
 select tests.clear_authentication();
-select is((select count(*)::int from pg_temp.traces('yolanda.yarrow@caller.test')), 0, 'nothing holds the caller''s email');
+select is((select count(*)::int from tests.traces('yolanda.yarrow@caller.test')), 0, 'nothing holds the caller''s email');
 select is((select count(*)::int from public.threads where org_id = tests.id('domains')), 0, 'their conversation is gone');
 
-select ok((select count(distinct table_name) from pg_temp.traces('Zebulon Zappa')) >= 2,
+select ok((select count(distinct table_name) from tests.traces('Zebulon Zappa')) >= 2,
   'before: the search finds the member in their practice and assignment');
 select tests.authenticate_as('owner_d');
 select set_config('privacy.req', public.request_deletion(tests.id('domains'), 'member', tests.id('rep_d')::text)::text, true);
@@ -87,7 +60,7 @@ select tests.remember('req_member', current_setting('privacy.req')::uuid);
 select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_member'));
 select tests.clear_authentication();
-select is((select count(*)::int from pg_temp.traces('Zebulon Zappa')), 0, 'nothing holds the member''s name');
+select is((select count(*)::int from tests.traces('Zebulon Zappa')), 0, 'nothing holds the member''s name');
 select is((select count(*)::int from public.user_sims where user_id = tests.id('rep_d'))
           + (select count(*)::int from public.sims where user_id = tests.id('rep_d')), 0,
   'their practice sessions and assignments are gone');

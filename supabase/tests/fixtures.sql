@@ -18,6 +18,9 @@
 --   tests.create_tenants()                        two tenants with every role (see below)
 --   tests.authenticate_as(user_key), tests.authenticate_as_service_role(),
 --   tests.authenticate_as_anon(), tests.clear_authentication()
+--   tests.traces(needle)                          where a text occurs in any text, json or array
+--                                                 column of any public table (information_schema,
+--                                                 so tables added later are searched too)
 create schema tests;
 grant usage on schema tests to anon, authenticated, service_role;
 
@@ -272,5 +275,33 @@ returns void
 language sql
 set search_path = ''
 as $$ select tests.act_as('none', null) $$;
+
+-- Where a text occurs: every text, varchar, json and array column of every
+-- table in public (information_schema, so tables added later are covered too).
+create function tests.traces(p_needle text)
+returns table (table_name text, column_name text, n bigint)
+language plpgsql
+set search_path = ''
+as $$
+declare
+  r record;
+  v bigint;
+begin
+  for r in
+    select c.table_name, c.column_name
+      from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+     where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+       and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'tsvector')
+  loop
+    execute format('select count(*) from public.%I t where t.%I::text ilike $1', r.table_name, r.column_name)
+      into v using '%' || p_needle || '%';
+    if v > 0 then
+      table_name := r.table_name; column_name := r.column_name; n := v;
+      return next;
+    end if;
+  end loop;
+end;
+$$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
