@@ -14,6 +14,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { type Instance, PG_BIN, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
 import { run, sleep } from "./proc.ts";
+import { seededRandom } from "./random.ts";
 
 export interface SoakOptions {
   calls: number;
@@ -134,17 +135,6 @@ async function disrupt(inst: Instance, kind: DisruptionKind, sql: postgres.Sql) 
   await waitHttp(`${api}/functions/v1/health`, { headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}` } }, 30_000);
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Calls through the signed webhook under faults and restarts; `to` is a provisioned number of an organization with room. */
 export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Promise<SoakReport> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -154,7 +144,7 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
   const transcripts = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort()
     .map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences);
   const faultRate = o.faultRate ?? 0.2;
-  const random = rng(Number(Deno.env.get("SOAK_SEED") ?? 15));
+  const random = seededRandom(Number(Deno.env.get("SOAK_SEED") ?? 15));
   const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {}, connection: { application_name: "soak" } });
   const post = async (url: string, body: unknown) => {
     const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -317,7 +307,7 @@ export async function stripeConverges(
     const [s] = await sql`select to_jsonb(s) as row from public.subscriptions s where s.org_id = ${orgId}`;
     return Object.fromEntries(SUB_STATE.map((k) => [k, s?.row?.[k] ?? null]));
   };
-  const random = rng(Number(Deno.env.get("SOAK_SEED") ?? 15) + 1);
+  const random = seededRandom(Number(Deno.env.get("SOAK_SEED") ?? 15) + 1);
   try {
     const restore = async () => {
       await sql`delete from public.stripe_events where id = any (${eventIds})`;

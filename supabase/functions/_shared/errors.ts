@@ -44,12 +44,24 @@ const STANDARD_ERRORS: Record<string, { code: string; message: string }> = {
   "22P02": { code: "invalid_input", message: "A value has the wrong format" },
 };
 
+/** A Postgres/PostgREST error as supabase-js reports it. */
+export interface DbError {
+  code?: string;
+  message?: string;
+}
+
+/** What a supabase-js query resolves to. */
+export interface DbResult<T> {
+  data: T | null;
+  error: DbError | null;
+}
+
 /**
  * A Response for a database error. Only the messages of our own SPnnn codes
  * (written for users) reach the client; any other database error is answered
  * with a generic message and a stable code, never Postgres' message, detail or hint.
  */
-export function dbErrorResponse(err: { code?: string; message?: string } | null | undefined): Response {
+export function dbErrorResponse(err: DbError | null | undefined): Response {
   const status = httpStatusFor(err?.code);
   const known = err?.code && err.code in SQL_ERRORS ? SQL_ERRORS[err.code as SqlErrorCode] : null;
   if (status >= 500) {

@@ -19,7 +19,7 @@ import { z } from "zod";
 import type { Caller } from "../_shared/auth.ts";
 import type { Tables, TablesInsert } from "../_shared/database.types.ts";
 import { ConfigError } from "../_shared/env.ts";
-import { dbErrorResponse } from "../_shared/errors.ts";
+import { type DbError, dbErrorResponse, type DbResult } from "../_shared/errors.ts";
 import { handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 
 export type PhoneNumberRow = Tables<"phone_numbers">;
@@ -47,14 +47,7 @@ export interface NumbersProvider {
   release(sid: string): Promise<void>;
 }
 
-export interface DbError {
-  code?: string;
-  message?: string;
-}
-export interface DbResult<T> {
-  data: T | null;
-  error: DbError | null;
-}
+export type { DbError, DbResult };
 
 export type ExistingNumber = Pick<
   PhoneNumberRow,

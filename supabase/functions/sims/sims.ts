@@ -19,17 +19,10 @@ import { offlineBuyerReply, openaiBuyerReply } from "../_shared/sims/buyer.ts";
 import type { BuyerReply, ScoreItem, SimScoreResult, SimTemplate, Turn } from "../_shared/sims/schema.ts";
 import { scoreOffline, scoreWithOpenAI } from "../_shared/sims/scorer.ts";
 import { ConfigError } from "../_shared/env.ts";
-import { dbErrorResponse } from "../_shared/errors.ts";
+import { type DbError, dbErrorResponse, type DbResult } from "../_shared/errors.ts";
 import { corsHeaders, handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 
-export interface DbError {
-  code?: string;
-  message?: string;
-}
-export interface DbResult<T> {
-  data: T | null;
-  error: DbError | null;
-}
+export type { DbError, DbResult };
 
 export interface SessionRow {
   id: string;

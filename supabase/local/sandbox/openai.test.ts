@@ -4,6 +4,7 @@
 // replies, every fault kind as the SDK surfaces it, transcriptions, auth, and the control API.
 // Run: DENO_DIR=.local/deno node_modules/.bin/deno test -A supabase/local/sandbox/openai.test.ts
 import assert from "node:assert/strict";
+import { sandboxCall, withServer } from "./kernel/testing.ts";
 import {
   APIConnectionTimeoutError,
   AuthenticationError,
@@ -46,17 +47,10 @@ const TRANSCRIPT = [
 
 const PROMPT = `Analyze this sales call. Return JSON.\n\nTranscript:\n${TRANSCRIPT}`;
 
-async function withStandIn(
+const withStandIn = (
   fn: (oa: OpenAIStandIn) => Promise<void>,
   apiKey: string | undefined = KEY,
-) {
-  const oa = await startOpenAIStandIn({ port: 0, apiKey });
-  try {
-    await fn(oa);
-  } finally {
-    await oa.close();
-  }
-}
+) => withServer(() => startOpenAIStandIn({ port: 0, apiKey }), fn);
 
 const client = (oa: OpenAIStandIn, extra: { timeoutMs?: number; apiKey?: string } = {}) =>
   openaiClient({ apiKey: extra.apiKey ?? KEY, baseUrl: oa.baseURL, timeoutMs: extra.timeoutMs });
@@ -72,14 +66,8 @@ const analyze = (oa: OpenAIStandIn, extra: { timeoutMs?: number; apiKey?: string
     response_format: zodResponseFormat(CallAnalysis, "call_analysis"),
   });
 
-async function control(oa: OpenAIStandIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${oa.url}/_sandbox${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const control = (oa: OpenAIStandIn, method: string, path: string, body?: unknown) =>
+  sandboxCall(oa.url, method, path, body);
 
 Deno.test("structured output: parses with zod 4, quotes are exact substrings, values plausible, usage reported", async () => {
   await withStandIn(async (oa) => {

@@ -3,6 +3,7 @@
 // browser would), signed webhooks received by a local server and checked with
 // verifyStripeWebhook, and the /_sandbox control API over HTTP.
 import assert from "node:assert/strict";
+import { sandboxCall, withServer } from "./kernel/testing.ts";
 import {
   Stripe,
   stripeClient,
@@ -19,29 +20,16 @@ import {
 const KEY = DEFAULT_SECRET_KEY;
 const SECRET = "whsec_stripe_test_receiver";
 
-async function withStandIn(fn: (s: StripeStandIn) => Promise<void>) {
-  const s = startStripeStandIn({ port: 0 });
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
-}
+const withStandIn = (fn: (s: StripeStandIn) => Promise<void>) =>
+  withServer(() => startStripeStandIn({ port: 0 }), fn);
 
 const client = (
   s: StripeStandIn,
   extra: { secretKey?: string; timeoutMs?: number; maxNetworkRetries?: number } = {},
 ) => stripeClient({ secretKey: KEY, baseUrl: s.url, maxNetworkRetries: 0, ...extra });
 
-async function control(s: StripeStandIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${s.url}/_sandbox${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const control = (s: StripeStandIn, method: string, path: string, body?: unknown) =>
+  sandboxCall(s.url, method, path, body);
 
 async function rejection(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
   try {

@@ -2,6 +2,7 @@
 // real `twilio` SDK through supabase/functions/_shared/providers/twilio.ts,
 // plain fetch for recording media, and the /_sandbox control API over HTTP.
 import assert from "node:assert/strict";
+import { sandboxCall, withServer } from "./kernel/testing.ts";
 import twilio from "twilio";
 import { rewriteTwilioUrl, twilioClient } from "../../functions/_shared/providers/twilio.ts";
 import {
@@ -15,14 +16,8 @@ const SID = DEFAULT_ACCOUNT_SID;
 const TOKEN = DEFAULT_AUTH_TOKEN;
 const BASIC = "Basic " + btoa(`${SID}:${TOKEN}`);
 
-async function withStandIn(fn: (s: TwilioStandIn) => Promise<void>) {
-  const s = startTwilioStandIn({ port: 0, accountSid: SID, authToken: TOKEN });
-  try {
-    await fn(s);
-  } finally {
-    await s.close();
-  }
-}
+const withStandIn = (fn: (s: TwilioStandIn) => Promise<void>) =>
+  withServer(() => startTwilioStandIn({ port: 0, accountSid: SID, authToken: TOKEN }), fn);
 
 const client = (
   s: TwilioStandIn,
@@ -30,15 +25,8 @@ const client = (
 ) =>
   twilioClient({ accountSid: SID, authToken: extra.authToken ?? TOKEN, baseUrl: s.url, ...extra });
 
-async function control(s: TwilioStandIn, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${s.url}/_sandbox${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const control = (s: TwilioStandIn, method: string, path: string, body?: unknown) =>
+  sandboxCall(s.url, method, path, body);
 
 const SENTENCES = [
   {

@@ -18,21 +18,15 @@ import {
 } from "../../local/config.ts";
 import { mailgunSignature } from "../../functions/_shared/providers/mailgun.ts";
 import { API_URL, db } from "../../local/tests/helpers.ts";
+import { seededRandom } from "../../local/random.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261201);
 const CASES = Number(Deno.env.get("FUZZ_CASES") ?? 1000);
 const PUBLIC = `${API_URL}/functions/v1`;
 
-/** mulberry32: small, seedable, good enough to pick cases. */
+/** Seeded case picking: the same FUZZ_SEED gives the same cases. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

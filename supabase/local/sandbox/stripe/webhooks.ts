@@ -13,18 +13,7 @@ import {
   type WebhookEndpoint,
 } from "./specs.ts";
 import type { StripeState } from "./state.ts";
-
-/** Seeded RNG (mulberry32) for reproducible shuffles. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../random.ts";
 
 /** Webhook endpoints, delivery (in order, held, replayed, reordered) and its log. */
 export class Webhooks {
@@ -185,7 +174,7 @@ export class Webhooks {
     this.holding = spec.keep_holding;
     if (spec.order === "reverse") batch.reverse();
     if (spec.order === "shuffle") {
-      const rand = seeded(spec.seed ?? Date.now());
+      const rand = seededRandom(spec.seed ?? Date.now());
       for (let i = batch.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
         [batch[i], batch[j]] = [batch[j], batch[i]];
