@@ -6,9 +6,14 @@
 // and shows in the same thread in /app/messages and as an activity; a forged
 // or replayed forward changes nothing.
 import { expect, test } from "@playwright/test";
-import { API_URL, rest, SERVICE_KEY, shot, signInAs, USERS } from "./helpers";
+import { API_URL, SERVICE_KEY, shot, signInAs } from "./helpers";
+import { analyzed, createTeam, postCall, type Sentence } from "./fixtures";
 
-const ACME = "0a000000-0000-4000-8000-000000000001";
+const CALL: Sentence[] = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Robin. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Robin, I'm ready to order the panels we discussed." },
+  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. I'll email the paperwork to you today and we'll schedule the install." },
+];
 const MAILGUN = process.env.MAILGUN_SANDBOX_URL!;
 
 async function kick() {
@@ -20,14 +25,10 @@ async function kick() {
 }
 
 test("a follow-up from a call's page; the reply lands in the same thread and as an activity", async ({ page }) => {
-  let callId = "";
-  await expect.poll(async () => {
-    const calls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}&status=eq.analyzed&order=started_at.desc&limit=1`);
-    callId = calls[0]?.id ?? "";
-    return callId;
-  }, { timeout: 60_000 }).not.toBe("");
+  const team = await createTeam();
+  const call = await analyzed(await postCall(team.line, CALL));
 
-  await signInAs(page, USERS.acmeManager, `/app/calls/${callId}`);
+  await signInAs(page, team.manager, `/app/calls/${call.id}`);
   await page.getByRole("link", { name: "Send follow-up email" }).click();
   await expect(page).toHaveURL(/\/app\/messages\?compose=call/);
   const form = page.getByRole("form", { name: "New email" });

@@ -17,30 +17,34 @@ const insert = async <T>(table: string, row: unknown): Promise<T> =>
   (await rest<T[]>(table, { method: "POST", headers: { prefer: "return=representation" }, body: JSON.stringify(row) }))[0];
 
 /** A confirmed user who signs in with DEMO_PASSWORD. */
-export async function createUser(label = "user"): Promise<User> {
+export async function createUser(label = "user", fullName?: string): Promise<User> {
   const email = `${label}.${tag()}@e2e.test`;
   const res = await fetch(`${API_URL}/auth/v1/admin/users`, {
     method: "POST",
     headers: { apikey: SERVICE_KEY, authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD, email_confirm: true }),
+    body: JSON.stringify({ email, password: DEMO_PASSWORD, email_confirm: true, user_metadata: fullName ? { full_name: fullName } : {} }),
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`creating ${email}: ${res.status} ${JSON.stringify(body)}`);
   return { id: body.id, email };
 }
 
-/** An organization with a new owner; `room` lifts the free plan's seat, number and minute limits. */
+/**
+ * An organization with a new owner; `room` lifts the free plan's seat, number, minute and
+ * practice limits and turns on coaching and SIMs (a paid plan's features).
+ */
 export async function createOrg(opts: { name?: string; room?: boolean } = {}): Promise<Org> {
   const owner = await createUser("owner");
   const name = opts.name ?? `E2E ${tag()}`;
   const org = await insert<{ id: string }>("organizations", { name, slug: `e2e-${tag()}` });
   if (opts.room ?? true) {
+    const limits = { seats: 25, phone_numbers: 10, analyzed_minutes_per_month: 100000, sim_sessions_per_month: 1000 };
     await rest("feature_flags", {
       method: "POST",
-      body: JSON.stringify(["seats:25", "phone_numbers:10", "analyzed_minutes_per_month:100000"].map((kv) => {
-        const [key, limit] = kv.split(":");
-        return { org_id: org.id, key, limit_value: Number(limit), note: "e2e" };
-      })),
+      body: JSON.stringify([
+        ...Object.entries(limits).map(([key, limit]) => ({ org_id: org.id, key, enabled: null, limit_value: limit, note: "e2e" })),
+        ...["coaching", "sims"].map((key) => ({ org_id: org.id, key, enabled: true, limit_value: null, note: "e2e" })),
+      ]),
     });
   }
   await addMember(org.id, "owner", owner);
@@ -48,8 +52,8 @@ export async function createOrg(opts: { name?: string; room?: boolean } = {}): P
 }
 
 /** A member of `orgId` with `role` (a new user unless given); their current organization if they had none. */
-export async function addMember(orgId: string, role: Role, user?: User): Promise<User> {
-  const u = user ?? await createUser(role);
+export async function addMember(orgId: string, role: Role, user?: User, fullName?: string): Promise<User> {
+  const u = user ?? await createUser(role, fullName);
   await rest("memberships", { method: "POST", body: JSON.stringify({ org_id: orgId, user_id: u.id, role }) });
   await rest(`profiles?id=eq.${u.id}&current_org_id=is.null`, { method: "PATCH", body: JSON.stringify({ current_org_id: orgId }) });
   return u;
@@ -66,6 +70,37 @@ export async function createNumber(orgId: string, agentId: string | null): Promi
     org_id: orgId, e164, provider_sid: "PN" + crypto.randomUUID().replaceAll("-", ""), friendly_name: "E2E line", agent_id: agentId,
   });
   return { id: n.id, e164 };
+}
+
+export interface Team {
+  org: Org;
+  manager: User;
+  agentUser: User;
+  agent: { id: string; name: string };
+  /** The number that rings the agent. */
+  line: string;
+}
+
+const SCRIPT = [
+  { id: "greet", label: "Greet and introduce yourself", description: "Thank the caller, say the company and your name." },
+  { id: "needs", label: "Ask about the customer's needs", description: "Ask open questions about their goals." },
+  { id: "close", label: "Ask for the sale", description: "Ask clearly whether the customer wants to go ahead." },
+  { id: "next_steps", label: "Confirm next steps", description: "Agree on paperwork, a date or a follow-up call." },
+];
+
+/**
+ * An organization with a default call script (so its calls have a scorecard), a manager
+ * ("Maya Manager") and an agent ("Alex Agent": a member, their agent record and the number
+ * that rings them).
+ */
+export async function createTeam(opts: { name?: string; room?: boolean } = {}): Promise<Team> {
+  const org = await createOrg(opts);
+  await rest("call_scripts", { method: "POST", body: JSON.stringify({ org_id: org.id, name: "Sales call", is_default: true, items: SCRIPT }) });
+  const manager = await addMember(org.id, "manager", undefined, "Maya Manager");
+  const agentUser = await addMember(org.id, "agent", undefined, "Alex Agent");
+  const agent = await createAgent(org.id, "Alex Agent", agentUser);
+  const { e164 } = await createNumber(org.id, agent.id);
+  return { org, manager, agentUser, agent, line: e164 };
 }
 
 export type Sentence = { media_channel: 1 | 2; start_time: number; end_time: number; transcript: string };

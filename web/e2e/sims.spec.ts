@@ -5,9 +5,8 @@
 // midway (the turns are still there), ends it and reads the scored report
 // with its quotes; the manager sees it on the leaderboard.
 import { expect, test } from "@playwright/test";
-import { API_URL, rest, shot, signInAs, USERS } from "./helpers";
-
-const AGENT = { id: "a0000000-0000-4000-8000-000000000004", email: "agent1@acme.test" };
+import { rest, shot, signInAs } from "./helpers";
+import { analyzed, createTeam, postCall, type Sentence } from "./fixtures";
 const LINES = [
   "Hi Dana, this is Alex from Acme. How do you handle your team's calls today?",
   "I understand. What budget have you set aside for this?",
@@ -15,20 +14,20 @@ const LINES = [
 ];
 
 test("assign a SIM, practise it against the AI buyer, read the scored report, see it on the leaderboard", async ({ browser }) => {
+  const team = await createTeam();
   const manager = await browser.newPage();
-  await signInAs(manager, USERS.acmeManager, "/app/sims");
+  await signInAs(manager, team.manager, "/app/sims");
   await expect(manager.getByRole("heading", { name: "Practice" })).toBeVisible();
   const discovery = manager.getByTestId("sim-template").filter({ hasText: "Discovery: the curious operations manager" });
   await discovery.getByRole("button", { name: "Assign" }).click();
   const form = manager.getByRole("form", { name: /Assign Discovery/ });
   await form.locator("select[name=member]").selectOption({ label: "Alex Agent (agent)" });
   await form.getByRole("button", { name: "Assign" }).click();
-  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" }).first()).toBeVisible();
+  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" })).toHaveCount(1);
 
   const agent = await browser.newPage();
-  await signInAs(agent, AGENT, "/app/sims");
-  // The assignment just made (earlier runs on the same database may have left others).
-  const assignment = agent.getByTestId("sim-assignment").filter({ hasText: "Discovery" }).filter({ hasText: "Not started" }).last();
+  await signInAs(agent, team.agentUser, "/app/sims");
+  const assignment = agent.getByTestId("sim-assignment").filter({ hasText: "Discovery" }).filter({ hasText: "Not started" });
   await expect(assignment).toBeVisible();
   await assignment.getByRole("button", { name: "Start" }).click();
   await agent.waitForURL(/\/app\/sims\/sessions\//);
@@ -71,42 +70,19 @@ test("assign a SIM, practise it against the AI buyer, read the scored report, se
   await manager.reload();
   const row = manager.getByTestId("sim-leaderboard-row").filter({ hasText: "Alex Agent" }).filter({ hasText: "Discovery" });
   await expect(row).toBeVisible();
-  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" }).filter({ hasText: "Completed" }).first()).toBeVisible();
+  await expect(manager.getByTestId("sim-assignment").filter({ hasText: "Alex Agent" }).filter({ hasText: "Completed" })).toHaveCount(1);
 });
 
-const TWILIO = `${process.env.TWILIO_SANDBOX_URL}/_sandbox`;
-/** The number that rings Alex Agent (seed). */
-const ALEX_LINE = "+14155550100";
-
-async function twilio(path: string, body: unknown) {
-  const r = await fetch(`${TWILIO}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return await r.json();
-}
-
-/** A call to Alex's line through the signed webhook, analyzed; its id. */
-async function analyzedCall(sentences: { media_channel: number; start_time: number; end_time: number; transcript: string }[]): Promise<string> {
-  const { call } = await twilio("calls", { from: "+15553334444", to: ALEX_LINE, duration: 15, transcript: { sentences } });
-  const delivery = await twilio("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
-  expect(delivery.response.status).toBe(200);
-  let id = "";
-  await expect.poll(async () => {
-    const rows = await rest<{ id: string; status: string }[]>(`calls?select=id,status&twilio_call_sid=eq.${call.sid}`);
-    id = rows[0]?.id ?? "";
-    return rows[0]?.status;
-  }, { timeout: 60_000 }).toBe("analyzed");
-  return id;
-}
-
-const SENTENCES = [
+const SENTENCES: Sentence[] = [
   { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
   { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'd like a quote for solar panels." },
   { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Happy to help. Shall I book an installer visit for Tuesday?" },
 ];
 
 test("a real call's scorecard on its coaching page: the AI's answers, a manager's override with history", async ({ page }) => {
-  const id = await analyzedCall(SENTENCES);
-  await signInAs(page, USERS.acmeManager, `/app/calls/${id}`);
+  const team = await createTeam();
+  const { id } = await analyzed(await postCall(team.line, SENTENCES));
+  await signInAs(page, team.manager, `/app/calls/${id}`);
   const card = page.locator(".card").filter({ has: page.getByRole("heading", { name: /^Scorecard: Call script/ }) });
   await expect(card).toBeVisible();
   const items = card.getByTestId("scorecard-item");
@@ -127,9 +103,10 @@ test("a real call's scorecard on its coaching page: the AI's answers, a manager'
 });
 
 test("the agent's weakest items on real calls, targeted practice, and the before/after figures", async ({ browser }) => {
-  await analyzedCall(SENTENCES);
+  const team = await createTeam();
+  await analyzed(await postCall(team.line, SENTENCES));
   const manager = await browser.newPage();
-  await signInAs(manager, USERS.acmeManager, "/app/sims");
+  await signInAs(manager, team.manager, "/app/sims");
   await manager.getByLabel("Member's weak spots").selectOption({ label: "Alex Agent" });
   await manager.waitForURL(/\/app\/sims\/people\//);
   await expect(manager.getByRole("heading", { name: "Weak spots: Alex Agent" })).toBeVisible();
@@ -138,7 +115,7 @@ test("the agent's weakest items on real calls, targeted practice, and the before
   await expect(weak.first().locator("td").nth(3)).not.toHaveText("0");
 
   const agent = await browser.newPage();
-  await signInAs(agent, AGENT, "/app/sims");
+  await signInAs(agent, team.agentUser, "/app/sims");
   await agent.getByRole("link", { name: /Your weak spots/ }).click();
   await expect(agent.getByRole("heading", { name: "Your weak spots" })).toBeVisible();
   const first = agent.getByTestId("weak-item").first();
@@ -157,7 +134,7 @@ test("the agent's weakest items on real calls, targeted practice, and the before
 
 test("a manager builds a scorecard and a SIM judged on it, then edits the SIM", async ({ page }) => {
   const tag = Date.now().toString(36);
-  await signInAs(page, USERS.acmeManager, "/app/scorecards");
+  await signInAs(page, (await createTeam()).manager, "/app/scorecards");
   await expect(page.getByRole("heading", { name: "Scorecards", exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Call script" })).toBeVisible();
   await page.getByRole("button", { name: "New scorecard" }).click();
