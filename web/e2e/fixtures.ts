@@ -29,6 +29,13 @@ export async function createUser(label = "user", fullName?: string): Promise<Use
   return { id: body.id, email };
 }
 
+/** A SalesPulse staff member (a platform admin, in no organization). */
+export async function createStaff(): Promise<User> {
+  const u = await createUser("staff", "Sam Staff");
+  await rest("platform_admins", { method: "POST", body: JSON.stringify({ user_id: u.id, note: "e2e" }) });
+  return u;
+}
+
 /**
  * An organization with a new owner; `room` lifts the free plan's seat, number, minute and
  * practice limits and turns on coaching and SIMs (a paid plan's features).

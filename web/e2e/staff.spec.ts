@@ -1,29 +1,35 @@
 // The staff console in a real browser against the test stack: staff land on
 // it, and its figures are the database's; tenants can't open it.
 import { expect, test } from "@playwright/test";
-import { rest, shot, signInAs, USERS } from "./helpers";
-
-const ACME = "0a000000-0000-4000-8000-000000000001";
+import { rest, shot, signInAs } from "./helpers";
+import { analyzed, createOrg, createStaff, createTeam, postCall } from "./fixtures";
 
 test("staff land on the tenant margins, whose figures match the database", async ({ page }) => {
-  await signInAs(page, USERS.staff, "/app");
+  // A tenant with provider costs of its own: one analyzed call.
+  const team = await createTeam();
+  const ORG = team.org.id;
+  await analyzed(await postCall(team.line, [
+    { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help?" },
+    { media_channel: 1, start_time: 4.5, end_time: 8, transcript: "I'd like to order the panels, please." },
+  ]));
+  await signInAs(page, await createStaff(), "/app");
   await expect(page).toHaveURL(/\/staff/);
   await expect(page.getByRole("heading", { name: "Tenant margins" })).toBeVisible();
   await page.getByLabel("Period").selectOption("365");
   await expect(page).toHaveURL(/days=365/);
 
   const since = new Date(Date.now() - 364 * 864e5).toISOString().slice(0, 10);
-  const costs = await rest<{ cost_usd: string }[]>(`provider_costs?select=cost_usd&org_id=eq.${ACME}&occurred_at=gte.${since}`);
+  const costs = await rest<{ cost_usd: string }[]>(`provider_costs?select=cost_usd&org_id=eq.${ORG}&occurred_at=gte.${since}`);
   const orgs = await rest<{ id: string }[]>("organizations?select=id");
   expect(costs.length).toBeGreaterThan(0);
-  const row = page.locator(`[data-testid=tenant-row][data-org="${ACME}"]`);
+  const row = page.locator(`[data-testid=tenant-row][data-org="${ORG}"]`);
   await expect(row).toBeVisible();
   await expect(page.getByTestId("tenant-row")).toHaveCount(orgs.length);
   const cost = costs.reduce((a, c) => a + Number(c.cost_usd), 0);
   expect(Number(await row.getByTestId("tenant-cost").getAttribute("data-value"))).toBeCloseTo(cost, 4);
-  // Revenue is what Acme's paid invoices say (the billing e2e may have bought a plan).
+  // Revenue is what the tenant's paid invoices say.
   const invoices = await rest<{ amount_paid_cents: number }[]>(
-    `invoices?select=amount_paid_cents&org_id=eq.${ACME}&status=eq.paid&paid_at=gte.${since}`,
+    `invoices?select=amount_paid_cents&org_id=eq.${ORG}&status=eq.paid&paid_at=gte.${since}`,
   );
   const revenue = invoices.reduce((a, i) => a + i.amount_paid_cents, 0) / 100;
   expect(Number(await row.getByTestId("tenant-revenue").getAttribute("data-value"))).toBeCloseTo(revenue, 2);
@@ -41,25 +47,21 @@ test("staff land on the tenant margins, whose figures match the database", async
 });
 
 test("a tenant's owner is told the staff console is not theirs", async ({ page }) => {
-  await signInAs(page, USERS.acmeOwner, "/staff");
+  await signInAs(page, (await createOrg()).owner, "/staff");
   await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
   await expect(page.getByTestId("tenant-row")).toHaveCount(0);
 });
 
 test("staff search a tenant, open it, retry a dead job, suspend and reactivate it, cap its budget — every action logged", async ({ page }) => {
   const tag = Math.random().toString(36).slice(2, 8);
-  const [org] = await rest<{ id: string }[]>("organizations", {
-    method: "POST",
-    body: JSON.stringify({ name: `Staff E2E ${tag}`, slug: `staff-e2e-${tag}` }),
-    headers: { prefer: "return=representation" },
-  });
+  const org = await createOrg({ name: `Staff E2E ${tag}`, room: false });
   await rest("jobs", {
     method: "POST",
     body: JSON.stringify({ kind: "analyze_call", org_id: org.id, status: "dead", attempts: 5, last_error: "e2e: provider down", finished_at: new Date().toISOString() }),
     headers: { prefer: "return=representation" },
   });
 
-  await signInAs(page, USERS.staff, "/staff");
+  await signInAs(page, await createStaff(), "/staff");
   await page.getByRole("navigation", { name: "Staff" }).getByRole("link", { name: "Tenants" }).click();
   await expect(page).toHaveURL(/\/staff\/tenants/);
   await page.getByLabel("Search").fill(`Staff E2E ${tag}`);
@@ -90,6 +92,7 @@ test("staff search a tenant, open it, retry a dead job, suspend and reactivate i
 });
 
 test("a tenant's owner cannot open a tenant page", async ({ page }) => {
-  await signInAs(page, USERS.acmeOwner, `/staff/tenants/${ACME}`);
+  const { id, owner } = await createOrg();
+  await signInAs(page, owner, `/staff/tenants/${id}`);
   await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
 });
