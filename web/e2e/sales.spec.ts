@@ -1,16 +1,13 @@
 // Sales performance as a new user would try it, in a real browser against the
-// real test stack: the demo manager sets a monthly conversions goal for an
-// agent, a call that converts arrives through the signed Twilio webhook and
+// real test stack, each test on a tenant of its own: the manager sets a
+// monthly conversions goal for an agent, a call that converts arrives through the signed Twilio webhook and
 // the goal moves without a reload; a meeting logged by hand; a referral added
 // and moved to won; what-if pre-filled from measured figures, adherence
 // raised, the projection with its interval.
 import { expect, type Page, test } from "@playwright/test";
-import { rest, shot, signInAs, USERS } from "./helpers";
-import { postCall, type Sentence } from "./fixtures";
+import { rest, shot, signInAs } from "./helpers";
+import { analyzed, createTeam, postCall, type Sentence, type Team } from "./fixtures";
 
-const ACME = "0a000000-0000-4000-8000-000000000001";
-/** The number that rings Alex Agent (seed). */
-const ALEX_LINE = "+14155550100";
 const SENTENCES: Sentence[] = [
   { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
   { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
@@ -19,13 +16,25 @@ const SENTENCES: Sentence[] = [
   { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
 ];
 
+/** A monthly conversions goal for the team's agent, starting today. */
+async function conversionsGoal(team: Team) {
+  await rest("goals", {
+    method: "POST",
+    body: JSON.stringify({
+      org_id: team.org.id, name: "Alex: conversions", metric: "conversions", scope: "member",
+      agent_id: team.agent.id, target: 4, period: "month", period_start: new Date().toISOString().slice(0, 10),
+    }),
+  });
+}
+
 async function noOverflow(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
 }
 
 test("a goal moves live when a converting call arrives through the signed webhook", async ({ page }) => {
-  const name = `Alex: conversions ${Date.now()}`;
-  await signInAs(page, USERS.acmeManager, "/app/goals");
+  const team = await createTeam();
+  const name = "Alex: conversions";
+  await signInAs(page, team.manager, "/app/goals");
   await expect(page.getByRole("heading", { name: "Goals", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "New goal" }).click();
   const form = page.getByRole("form", { name: "New goal" });
@@ -40,29 +49,31 @@ test("a goal moves live when a converting call arrives through the signed webhoo
   const card = page.getByTestId("goal-card").filter({ hasText: name });
   await expect(card).toBeVisible();
   await expect(card.getByRole("progressbar")).toBeVisible();
-  const before = Number(await card.getAttribute("data-actual"));
+  await expect(card).toHaveAttribute("data-actual", "0");
   const [goal] = await rest<{ id: string; metric: string; period: string; agent_id: string }[]>(
-    `goals?select=id,metric,period,agent_id&org_id=eq.${ACME}&name=eq.${encodeURIComponent(name)}`,
+    `goals?select=id,metric,period,agent_id&org_id=eq.${team.org.id}&name=eq.${encodeURIComponent(name)}`,
   );
-  expect(goal).toMatchObject({ metric: "conversions", period: "month", agent_id: "1a000000-0000-4000-8000-000000000001" });
+  expect(goal).toMatchObject({ metric: "conversions", period: "month", agent_id: team.agent.id });
   await shot(page, "20-goals-before-call");
 
-  const sid = await postCall(ALEX_LINE, SENTENCES, 24);
+  const sid = await postCall(team.line, SENTENCES, 24);
   // No reload: the screen polls goal_progress.
-  await expect(card).toHaveAttribute("data-actual", String(before + 1), { timeout: 60_000 });
+  await expect(card).toHaveAttribute("data-actual", "1", { timeout: 60_000 });
   const [call] = await rest<{ status: string }[]>(`calls?select=status&twilio_call_sid=eq.${sid}`);
   expect(call.status).toBe("analyzed");
   await shot(page, "21-goals-after-call");
 
   // The dashboard's goal widget shows goals too.
   await page.getByRole("link", { name: "Dashboard" }).click();
-  await expect(page.getByTestId("goal-summary-row").first()).toBeVisible();
+  await expect(page.getByTestId("goal-summary-row")).toHaveCount(1);
   await shot(page, "22-dashboard-goals");
 });
 
 test("log a meeting by hand; automatic entries link to their source", async ({ page }) => {
-  const title = `Site visit ${Date.now()}`;
-  await signInAs(page, USERS.acmeManager, "/app/activities");
+  const team = await createTeam();
+  await analyzed(await postCall(team.line, SENTENCES, 24));
+  const title = "Site visit";
+  await signInAs(page, team.manager, "/app/activities");
   await expect(page.getByTestId("activity-row").first()).toBeVisible();
   await page.getByRole("button", { name: "Log an activity" }).click();
   const form = page.getByRole("form", { name: "Log an activity" });
@@ -77,13 +88,13 @@ test("log a meeting by hand; automatic entries link to their source", async ({ p
   await expect(row).toBeVisible();
   await expect(row.getByRole("button", { name: "Edit" })).toBeVisible();
   const [a] = await rest<{ type: string; user_id: string; source_type: string | null }[]>(
-    `activities?select=type,user_id,source_type&title=eq.${encodeURIComponent(title)}`,
+    `activities?select=type,user_id,source_type&org_id=eq.${team.org.id}&title=eq.${encodeURIComponent(title)}`,
   );
-  expect(a).toEqual({ type: "meeting", user_id: USERS.acmeManager.id, source_type: null });
+  expect(a).toEqual({ type: "meeting", user_id: team.manager.id, source_type: null });
   // An analyzed call is read-only and opens its coaching page.
   await page.getByLabel("Type").selectOption("call");
-  const auto = page.getByTestId("activity-row").and(page.locator("[data-manual='false']")).first();
-  await expect(auto).toBeVisible();
+  const auto = page.getByTestId("activity-row").and(page.locator("[data-manual='false']"));
+  await expect(auto).toHaveCount(1);
   await expect(auto.getByRole("button", { name: "Edit" })).toHaveCount(0);
   await expect(auto.getByRole("link", { name: /coaching page/ })).toHaveAttribute("href", /\/app\/calls\//);
   await page.getByLabel("Type").selectOption("");
@@ -91,11 +102,11 @@ test("log a meeting by hand; automatic entries link to their source", async ({ p
 });
 
 test("add a referral, refuse its duplicate, and move it to won", async ({ page }) => {
-  const tag = Date.now();
-  const phone = `+1 628 55${String(tag).slice(-5)}`;
-  const person = `Riley Referred ${tag}`;
-  await signInAs(page, USERS.acmeManager, "/app/referrals");
-  await expect(page.getByTestId("referral-row").first()).toBeVisible();
+  const team = await createTeam();
+  const phone = "+1 628 555 0199";
+  const person = "Riley Referred";
+  await signInAs(page, team.manager, "/app/referrals");
+  await expect(page.getByRole("button", { name: "Add a referral" })).toBeVisible();
   const add = async (name: string) => {
     await page.getByRole("button", { name: "Add a referral" }).click();
     const form = page.getByRole("form", { name: "Add a referral" });
@@ -130,7 +141,7 @@ test("add a referral, refuse its duplicate, and move it to won", async ({ page }
   await row.getByLabel(/Reward for/).selectOption("pending");
   await expect(row.getByLabel(/Reward for/)).toHaveValue("pending");
   const [r] = await rest<{ status: string; deal_value: number; reward_status: string; won_at: string }[]>(
-    `referrals?select=status,deal_value,reward_status,won_at&referred_name=eq.${encodeURIComponent(person)}`,
+    `referrals?select=status,deal_value,reward_status,won_at&org_id=eq.${team.org.id}&referred_name=eq.${encodeURIComponent(person)}`,
   );
   expect(r).toMatchObject({ status: "won", deal_value: 2500, reward_status: "pending" });
   expect(r.won_at).toBeTruthy();
@@ -138,10 +149,12 @@ test("add a referral, refuse its duplicate, and move it to won", async ({ page }
 });
 
 test("what-if: inputs pre-filled from measured figures; raising adherence shows the projection with its interval", async ({ page }) => {
-  // The demo's dozen calls are below the lever's 30-call minimum, so the
-  // screen first says "not enough calls yet"; then a quarter's worth of
-  // analyzed calls (adherence and conversion moving together) is added.
-  await signInAs(page, USERS.acmeManager, "/app/what-if");
+  // Two analyzed calls are below the lever's 30-call minimum, so the screen
+  // first says "not enough calls yet"; then a quarter's worth of analyzed
+  // calls (adherence and conversion moving together) is added.
+  const team = await createTeam();
+  for (let i = 0; i < 2; i++) await analyzed(await postCall(team.line, SENTENCES, 24));
+  await signInAs(page, team.manager, "/app/what-if");
   await expect(page.getByTestId("measured-conversion_rate")).toContainText(/Measured .* · n = \d+/);
   expect(await page.locator("input[name='conversion_rate']").inputValue()).not.toBe("");
   expect(await page.locator("input[name='agents']").inputValue()).not.toBe("");
@@ -149,10 +162,13 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
   await expect(page.getByTestId("lever-script adherence")).toContainText("Not enough calls yet");
   await expect(page.getByTestId("projection")).toBeVisible();
   await shot(page, "25-what-if-not-enough-calls");
+  await page.getByLabel("Scenario name").fill("Current team");
+  await page.getByRole("button", { name: "Save scenario" }).click();
+  await expect(page.getByTestId("saved-scenario").filter({ hasText: "Current team" })).toBeVisible();
 
   const tag = Date.now();
   const calls = Array.from({ length: 40 }, (_, g) => ({
-    id: crypto.randomUUID(), org_id: ACME, twilio_call_sid: `CA${crypto.randomUUID().replace(/-/g, "")}`, status: "analyzed",
+    id: crypto.randomUUID(), org_id: team.org.id, twilio_call_sid: `CA${crypto.randomUUID().replace(/-/g, "")}`, status: "analyzed",
     started_at: new Date(Date.now() - (g % 20 + 1) * 86_400_000).toISOString(), duration_seconds: 0,
   }));
   await rest("calls?select=id", { method: "POST", body: JSON.stringify(calls), headers: { prefer: "return=representation" } });
@@ -162,7 +178,7 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
     body: JSON.stringify(calls.map((c, g) => {
       const adherence = 40 + (g % 6) * 10;
       return {
-        org_id: ACME, call_id: c.id, run_key: "e2e", analyzer: "offline", model: "e2e", prompt_version: "e2e",
+        org_id: team.org.id, call_id: c.id, run_key: "e2e", analyzer: "offline", model: "e2e", prompt_version: "e2e",
         sentiment_score: 0, sentiment_label: "neutral", converted: adherence >= 70 ? g % 7 !== 0 : g % 9 === 0,
         upsell_amount: 0, adherence_score: adherence, summary: "e2e", data: {},
       };
@@ -170,6 +186,8 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
   });
   await page.reload();
   await expect(page.getByTestId("lever-script adherence")).toHaveAttribute("data-status", "ok");
+  // No deal values measured yet: the manager enters their own figure.
+  await page.locator("input[name='average_deal_value']").fill("5000");
   const before = Number(await page.getByTestId("revenue-month").getAttribute("data-value"));
   await page.getByRole("button", { name: "Adherence +10 points" }).click();
   await expect(page.getByTestId("adherence-effect")).toContainText(/Adherence \+10 points → conversion .*95 % CI.*n = \d+ calls/);
@@ -177,7 +195,7 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
   expect(Number(await page.getByTestId("revenue-month").getAttribute("data-value"))).toBeGreaterThan(before);
   await shot(page, "26-what-if-lever");
 
-  // Save it and compare with the demo's saved scenario.
+  // Save it and compare with the scenario saved before.
   await page.getByLabel("Scenario name").fill(`Adherence +10 ${tag}`);
   await page.getByRole("button", { name: "Save scenario" }).click();
   await expect(page.getByTestId("saved-scenario").filter({ hasText: `Adherence +10 ${tag}` })).toBeVisible();
@@ -189,8 +207,15 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
 });
 
 test("the new screens work at phone width", async ({ page }) => {
+  const team = await createTeam();
+  await conversionsGoal(team);
+  await analyzed(await postCall(team.line, SENTENCES, 24));
+  await rest("referrals", {
+    method: "POST",
+    body: JSON.stringify({ org_id: team.org.id, referrer_kind: "customer", referrer_name: "Dana Whitfield", referred_name: "Sam Whitfield", referred_phone: "+1 415 555 0142" }),
+  });
   await page.setViewportSize({ width: 390, height: 844 });
-  await signInAs(page, USERS.acmeManager, "/app/goals");
+  await signInAs(page, team.manager, "/app/goals");
   for (const [path, ready, name] of [
     ["/app/goals", "goal-card", "28-goals-phone"],
     ["/app/activities", "activity-row", "29-activities-phone"],
@@ -205,8 +230,10 @@ test("the new screens work at phone width", async ({ page }) => {
 });
 
 test("an agent sees their goals read-only and no what-if", async ({ page }) => {
-  await signInAs(page, { id: "a0000000-0000-4000-8000-000000000004", email: "agent1@acme.test" }, "/app/goals");
-  await expect(page.getByTestId("goal-card").first()).toBeVisible();
+  const team = await createTeam();
+  await conversionsGoal(team);
+  await signInAs(page, team.agentUser, "/app/goals");
+  await expect(page.getByTestId("goal-card")).toHaveCount(1);
   await expect(page.getByRole("button", { name: "New goal" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "What-if" })).toHaveCount(0);
