@@ -188,7 +188,7 @@ async function playwrightSuite(inst: Instance): Promise<SuiteResult> {
     console.log(failed);
     return { name: "Playwright", passed: 0, failed: 1, skipped: 0, note: "SPA build failed" };
   }
-  await seedDemoCalls(inst);
+  // Every spec arranges its own tenant (web/e2e/fixtures.ts): no demo calls are needed.
   const report = join(REPORTS, "playwright.xml");
   const code = await stream(bin("playwright"), ["test", "--config", "web/e2e/playwright.config.ts"], playwrightEnv(inst, report));
   const c = existsSync(report) ? countJunit(Deno.readTextFileSync(report)) : { passed: 0, failed: 0, skipped: 0 };

@@ -3,7 +3,8 @@
 // and critical WCAG 2 A/AA violations fail the test, listed with their nodes.
 import { expect, type Page, test } from "@playwright/test";
 import { createRequire } from "node:module";
-import { signInAs, USERS } from "./helpers";
+import { signInAs } from "./helpers";
+import { analyzed, createStaff, createTeam, postCall, type Team, type User } from "./fixtures";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -30,30 +31,49 @@ for (const path of PUBLIC) {
   });
 }
 
-const SCREENS: [string, keyof typeof USERS, string][] = [
-  ["/app?from=2000-01-01&to=2100-01-01", "acmeManager", "Dashboard"],
-  ["/app/calls", "acmeManager", "Calls"],
-  ["/app/agents", "acmeOwner", "Agents"],
-  ["/app/script", "acmeOwner", "Call script"],
-  ["/app/numbers", "acmeOwner", "Phone numbers"],
-  ["/app/members", "acmeOwner", "Members of Acme Inc"],
-  ["/app/billing", "acmeOwner", "Billing"],
-  ["/app/privacy", "acmeOwner", "Data & privacy for Acme Inc"],
-  ["/app/goals", "acmeManager", "Goals"],
-  ["/app/activities", "acmeManager", "Activities"],
-  ["/app/referrals", "acmeManager", "Referrals"],
-  ["/app/what-if", "acmeManager", "What-if"],
-  ["/app/sims", "acmeManager", "Practice"],
-  ["/app/voice", "acmeManager", "Voice practice"],
-  ["/app/scorecards", "acmeManager", "Scorecards"],
-  ["/app/messages", "acmeManager", "Messages"],
-  ["/app/messages?templates=1", "acmeManager", "Messages"],
+/** One tenant for every signed-in screen of this file (with an analyzed call), and a staff member. */
+let who: Promise<{ team: Team; staff: User }> | null = null;
+function people() {
+  who ??= (async () => {
+    const team = await createTeam({ name: "Acme Inc" });
+    await analyzed(await postCall(team.line, [
+      { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
+      { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
+    ]));
+    return { team, staff: await createStaff() };
+  })();
+  return who;
+}
+type Role = "manager" | "owner" | "staff";
+async function userFor(role: Role): Promise<User> {
+  const { team, staff } = await people();
+  return role === "staff" ? staff : role === "owner" ? team.org.owner : team.manager;
+}
+
+const SCREENS: [string, Role, string][] = [
+  ["/app?from=2000-01-01&to=2100-01-01", "manager", "Dashboard"],
+  ["/app/calls", "manager", "Calls"],
+  ["/app/agents", "owner", "Agents"],
+  ["/app/script", "owner", "Call script"],
+  ["/app/numbers", "owner", "Phone numbers"],
+  ["/app/members", "owner", "Members of Acme Inc"],
+  ["/app/billing", "owner", "Billing"],
+  ["/app/privacy", "owner", "Data & privacy for Acme Inc"],
+  ["/app/goals", "manager", "Goals"],
+  ["/app/activities", "manager", "Activities"],
+  ["/app/referrals", "manager", "Referrals"],
+  ["/app/what-if", "manager", "What-if"],
+  ["/app/sims", "manager", "Practice"],
+  ["/app/voice", "manager", "Voice practice"],
+  ["/app/scorecards", "manager", "Scorecards"],
+  ["/app/messages", "manager", "Messages"],
+  ["/app/messages?templates=1", "manager", "Messages"],
   ["/staff", "staff", "Tenant margins"],
   ["/staff/tenants", "staff", "Tenants"],
 ];
 for (const [path, who, heading] of SCREENS) {
   test(`a11y: ${path.replace(/\?from=.*$/, "")} (${who})`, async ({ page }) => {
-    await signInAs(page, USERS[who], path);
+    await signInAs(page, await userFor(who), path);
     await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");
     expect(await violations(page)).toEqual([]);
@@ -61,8 +81,8 @@ for (const [path, who, heading] of SCREENS) {
 }
 
 test("a11y: a call's coaching page", async ({ page }) => {
-  await signInAs(page, USERS.acmeManager, "/app/calls");
-  await page.getByTestId("call-row").first().getByRole("link").click();
+  await signInAs(page, await userFor("manager"), "/app/calls");
+  await page.getByTestId("call-row").getByRole("link").click();
   await expect(page.getByRole("heading", { name: "Transcript" })).toBeVisible();
   await page.waitForLoadState("networkidle");
   expect(await violations(page)).toEqual([]);

@@ -2,9 +2,8 @@
 // runs): the sign-in form, sign-up confirmed through the emailed link, and a
 // password reset through the emailed link (both read from the mail catcher).
 import { expect, test } from "@playwright/test";
-import { API_URL, DEMO_PASSWORD, lastMailTo, rest, SERVICE_KEY, shot, signInAs, signInWithForm, USERS } from "./helpers";
-
-const ACME = "0a000000-0000-4000-8000-000000000001";
+import { API_URL, DEMO_PASSWORD, lastMailTo, rest, SERVICE_KEY, shot, signInAs, signInWithForm } from "./helpers";
+import { addMember, analyzed, createOrg, createTeam, createUser, postCall } from "./fixtures";
 
 function claimsOf(token: string) {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
@@ -19,18 +18,21 @@ async function confirmationLink(email: string): Promise<string> {
 }
 
 test.describe("Auth", () => {
-  test("the demo manager signs in with the form and sees the demo dashboard", async ({ page }) => {
+  test("a manager signs in with the form and sees their organization's dashboard", async ({ page }) => {
+    const team = await createTeam();
+    await analyzed(await postCall(team.line, [
+      { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
+      { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
+    ]));
     await page.goto("/");
     await page.getByRole("link", { name: /sign in/i }).first().click();
-    await page.getByLabel("Email").fill(USERS.acmeManager.email);
+    await page.getByLabel("Email").fill(team.manager.email);
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/app/);
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await page.goto("/app?from=2000-01-01&to=2100-01-01");
-    const calls = await rest<{ id: string }[]>(`calls?select=id&org_id=eq.${ACME}`);
-    expect(calls.length).toBeGreaterThan(0);
-    await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", String(calls.length));
+    await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "1");
     await shot(page, "auth-01-signed-in-dashboard");
 
     // The token is Auth's, carrying our Custom Access Token Hook's claims.
@@ -39,7 +41,7 @@ test.describe("Auth", () => {
       return JSON.parse(localStorage.getItem(k)!);
     });
     const claims = claimsOf(session.access_token);
-    expect(claims).toMatchObject({ sub: USERS.acmeManager.id, role: "authenticated", org_id: ACME, org_role: "manager" });
+    expect(claims).toMatchObject({ sub: team.manager.id, role: "authenticated", org_id: team.org.id, org_role: "manager" });
     expect(claims.amr?.[0]?.method).toBe("password");
     expect(session.refresh_token).toBeTruthy();
 
@@ -51,8 +53,9 @@ test.describe("Auth", () => {
   });
 
   test("a wrong password is refused with a clear message", async ({ page }) => {
+    const user = await createUser("manager");
     await page.goto("/sign-in");
-    await page.getByLabel("Email").fill(USERS.acmeManager.email);
+    await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
@@ -87,7 +90,7 @@ test.describe("Auth", () => {
   });
 
   test("a forgotten password is reset through the emailed link", async ({ page }) => {
-    const email = "agent2@acme.test";
+    const { email } = await addMember((await createOrg()).id, "agent");
     await page.goto("/sign-in");
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.getByLabel("Email").fill(email);
@@ -120,8 +123,9 @@ test.describe("Auth", () => {
 
 test.describe("Auth: invitations", () => {
   test("an invitee without an account signs up from the emailed link and joins the organization", async ({ page, browser }) => {
-    const email = `invitee.${Date.now()}@acme.test`;
-    await signInAs(page, USERS.acmeOwner, "/app/members");
+    const email = `invitee.${Date.now()}@e2e.test`;
+    const org = await createOrg();
+    await signInAs(page, org.owner, "/app/members");
     await page.getByRole("form", { name: "Invite a teammate" }).getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Send invitation" }).click();
     await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
@@ -152,7 +156,7 @@ test.describe("Auth: invitations", () => {
     await expect(invitee.getByText("we sent a confirmation link", { exact: false })).toBeVisible();
     // The confirmation link brings them back to the invitation, signed in.
     await invitee.goto(await confirmationLink(email));
-    await expect(invitee.getByRole("heading", { name: "You joined Acme Inc" })).toBeVisible();
+    await expect(invitee.getByRole("heading", { name: `You joined ${org.name}` })).toBeVisible();
     await invitee.getByRole("button", { name: "Open SalesPulse" }).click();
     await expect(invitee.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await shot(invitee, "auth-04-invitee-joined");
@@ -160,6 +164,6 @@ test.describe("Auth: invitations", () => {
 
     const [profile] = await rest<{ id: string }[]>(`profiles?select=id&email=eq.${encodeURIComponent(email)}`);
     const members = await rest<{ role: string; org_id: string }[]>(`memberships?select=role,org_id&user_id=eq.${profile.id}`);
-    expect(members).toEqual([{ role: "agent", org_id: ACME }]);
+    expect(members).toEqual([{ role: "agent", org_id: org.id }]);
   });
 });

@@ -1,7 +1,7 @@
 // Playwright end-to-end suite: Debian's Chromium (never a downloaded
 // browser) against the SPA built for the test stack and served by
 // `vite preview`. Started by supabase/local/test_runner.ts, which brings the
-// test stack up, posts the demo calls and sets the env below.
+// test stack up and sets the env below; each spec arranges its own tenant.
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_WEB_PORT ?? 55173);
