@@ -63,7 +63,9 @@ test.describe("Auth", () => {
   });
 
   test("a new user signs up, creates an organization and owns it", async ({ page }) => {
-    const email = `founder-${Date.now()}@newco.test`;
+    const stamp = Date.now();
+    const email = `founder-${stamp}@newco.test`;
+    const company = `NewCo Solar ${stamp}`;
     await page.goto("/sign-up");
     await page.getByLabel("Full name").fill("Nia Founder");
     await page.getByLabel("Work email").fill(email);
@@ -75,7 +77,7 @@ test.describe("Auth", () => {
     await page.goto(await confirmationLink(email));
     await expect(page.getByRole("heading", { name: "Create your organization" })).toBeVisible();
     await shot(page, "auth-02-welcome-create-organization");
-    await page.getByLabel("Company name").fill("NewCo Solar");
+    await page.getByLabel("Company name").fill(company);
     await page.getByRole("button", { name: "Create organization" }).click();
     await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
     await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "0");
@@ -86,7 +88,7 @@ test.describe("Auth", () => {
     const members = await rest<{ role: string; organizations: { name: string } }[]>(
       `memberships?select=role,organizations(name)&user_id=eq.${users[0].id}`,
     );
-    expect(members).toEqual([{ role: "owner", organizations: { name: "NewCo Solar" } }]);
+    expect(members).toEqual([{ role: "owner", organizations: { name: company } }]);
   });
 
   test("a forgotten password is reset through the emailed link", async ({ page }) => {
