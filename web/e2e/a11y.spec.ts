@@ -4,7 +4,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { createRequire } from "node:module";
 import { signInAs } from "./helpers";
-import { analyzed, createStaff, createTeam, postCall, type Team, type User } from "./fixtures";
+import { analyzed, createStaff, createTeam, postCall, SALE, type Team, type User } from "./fixtures";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -36,10 +36,7 @@ let who: Promise<{ team: Team; staff: User }> | null = null;
 function people() {
   who ??= (async () => {
     const team = await createTeam({ name: "Acme Inc" });
-    await analyzed(await postCall(team.line, [
-      { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
-      { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
-    ]));
+    await analyzed(await postCall(team.line, SALE));
     return { team, staff: await createStaff() };
   })();
   return who;

@@ -3,21 +3,8 @@
 // stand-in and our signed webhook, and analyzed by the real pipeline.
 import { expect, test } from "@playwright/test";
 import { ANON_KEY, API_URL, rest, SERVICE_KEY, shot, signInAs } from "./helpers";
-import { addMember, analyzed, createOrg, createTeam, createUser, postCall, type Sentence, type Team } from "./fixtures";
+import { addMember, analyzed, createOrg, createTeam, createUser, NO_SALE, postCall, SALE, type Team } from "./fixtures";
 
-const SALE: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
-  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
-  { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
-];
-const NO_SALE: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "I'm just comparing prices for now, I'm not ready to buy." },
-  { media_channel: 2, start_time: 9.5, end_time: 13, transcript: "No problem. Can I send you a quote to look at?" },
-  { media_channel: 1, start_time: 13.5, end_time: 16, transcript: "No thanks, I'll call back if I decide." },
-];
 
 /** A team with two analyzed calls, one a sale with an upsell and one not. */
 async function teamWithCalls(): Promise<Team> {

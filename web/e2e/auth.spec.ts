@@ -3,7 +3,7 @@
 // password reset through the emailed link (both read from the mail catcher).
 import { expect, test } from "@playwright/test";
 import { API_URL, DEMO_PASSWORD, lastMailTo, rest, SERVICE_KEY, shot, signInAs, signInWithForm } from "./helpers";
-import { addMember, analyzed, createOrg, createTeam, createUser, postCall } from "./fixtures";
+import { addMember, analyzed, createOrg, createTeam, createUser, postCall, SALE } from "./fixtures";
 
 function claimsOf(token: string) {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
@@ -20,10 +20,7 @@ async function confirmationLink(email: string): Promise<string> {
 test.describe("Auth", () => {
   test("a manager signs in with the form and sees their organization's dashboard", async ({ page }) => {
     const team = await createTeam();
-    await analyzed(await postCall(team.line, [
-      { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
-      { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
-    ]));
+    await analyzed(await postCall(team.line, SALE));
     await page.goto("/");
     await page.getByRole("link", { name: /sign in/i }).first().click();
     await page.getByLabel("Email").fill(team.manager.email);

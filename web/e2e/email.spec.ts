@@ -7,13 +7,8 @@
 // or replayed forward changes nothing.
 import { expect, test } from "@playwright/test";
 import { API_URL, SERVICE_KEY, shot, signInAs } from "./helpers";
-import { analyzed, createTeam, postCall, type Sentence } from "./fixtures";
+import { analyzed, createTeam, postCall, SALE } from "./fixtures";
 
-const CALL: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Robin. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Robin, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. I'll email the paperwork to you today and we'll schedule the install." },
-];
 const MAILGUN = process.env.MAILGUN_SANDBOX_URL!;
 
 async function kick() {
@@ -26,7 +21,7 @@ async function kick() {
 
 test("a follow-up from a call's page; the reply lands in the same thread and as an activity", async ({ page }) => {
   const team = await createTeam();
-  const call = await analyzed(await postCall(team.line, CALL));
+  const call = await analyzed(await postCall(team.line, SALE));
 
   await signInAs(page, team.manager, `/app/calls/${call.id}`);
   await page.getByRole("link", { name: "Send follow-up email" }).click();

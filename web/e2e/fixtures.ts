@@ -112,6 +112,21 @@ export async function createTeam(opts: { name?: string; room?: boolean } = {}): 
 
 export type Sentence = { media_channel: 1 | 2; start_time: number; end_time: number; transcript: string };
 
+/** A call that converts, with an upsell (a battery for $300) and a next step. */
+export const SALE: Sentence[] = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
+  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
+  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
+  { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
+];
+
+/** A call that does not convert. */
+export const NO_SALE: Sentence[] = [
+  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help you today?" },
+  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "I was only asking about your opening hours, thanks." },
+];
+
 async function twilio(path: string, body: unknown) {
   const r = await fetch(`${process.env.TWILIO_SANDBOX_URL}/_sandbox/${path}`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),

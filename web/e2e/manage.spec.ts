@@ -7,18 +7,8 @@
 // database.
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
-import { addMember, analyzed, createAgent, createNumber, createOrg, postCall, type Sentence } from "./fixtures";
+import { addMember, analyzed, createAgent, createNumber, createOrg, NO_SALE, postCall, SALE } from "./fixtures";
 
-const SALE: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is your rep. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
-  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
-];
-const NO_SALE: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is your rep. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "I was only asking about your opening hours, thanks." },
-];
 
 test("members: an owner changes a role, removes a member (who loses access), revokes an invitation", async ({ page, browser }) => {
   const org = await createOrg();

@@ -6,15 +6,8 @@
 // raised, the projection with its interval.
 import { expect, type Page, test } from "@playwright/test";
 import { rest, shot, signInAs } from "./helpers";
-import { analyzed, createTeam, postCall, type Sentence, type Team } from "./fixtures";
+import { analyzed, createTeam, postCall, SALE, type Team } from "./fixtures";
 
-const SENTENCES: Sentence[] = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme, this is Alex. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
-  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
-  { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
-];
 
 /** A monthly conversions goal for the team's agent, starting today. */
 async function conversionsGoal(team: Team) {
@@ -56,7 +49,7 @@ test("a goal moves live when a converting call arrives through the signed webhoo
   expect(goal).toMatchObject({ metric: "conversions", period: "month", agent_id: team.agent.id });
   await shot(page, "20-goals-before-call");
 
-  const sid = await postCall(team.line, SENTENCES, 24);
+  const sid = await postCall(team.line, SALE, 24);
   // No reload: the screen polls goal_progress.
   await expect(card).toHaveAttribute("data-actual", "1", { timeout: 60_000 });
   const [call] = await rest<{ status: string }[]>(`calls?select=status&twilio_call_sid=eq.${sid}`);
@@ -71,7 +64,7 @@ test("a goal moves live when a converting call arrives through the signed webhoo
 
 test("log a meeting by hand; automatic entries link to their source", async ({ page }) => {
   const team = await createTeam();
-  await analyzed(await postCall(team.line, SENTENCES, 24));
+  await analyzed(await postCall(team.line, SALE, 24));
   const title = "Site visit";
   await signInAs(page, team.manager, "/app/activities");
   await expect(page.getByTestId("activity-row").first()).toBeVisible();
@@ -153,7 +146,7 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
   // first says "not enough calls yet"; then a quarter's worth of analyzed
   // calls (adherence and conversion moving together) is added.
   const team = await createTeam();
-  for (let i = 0; i < 2; i++) await analyzed(await postCall(team.line, SENTENCES, 24));
+  for (let i = 0; i < 2; i++) await analyzed(await postCall(team.line, SALE, 24));
   await signInAs(page, team.manager, "/app/what-if");
   await expect(page.getByTestId("measured-conversion_rate")).toContainText(/Measured .* · n = \d+/);
   expect(await page.locator("input[name='conversion_rate']").inputValue()).not.toBe("");
@@ -209,7 +202,7 @@ test("what-if: inputs pre-filled from measured figures; raising adherence shows 
 test("the new screens work at phone width", async ({ page }) => {
   const team = await createTeam();
   await conversionsGoal(team);
-  await analyzed(await postCall(team.line, SENTENCES, 24));
+  await analyzed(await postCall(team.line, SALE, 24));
   await rest("referrals", {
     method: "POST",
     body: JSON.stringify({ org_id: team.org.id, referrer_kind: "customer", referrer_name: "Dana Whitfield", referred_name: "Sam Whitfield", referred_phone: "+1 415 555 0142" }),

@@ -2,16 +2,13 @@
 // it, and its figures are the database's; tenants can't open it.
 import { expect, test } from "@playwright/test";
 import { rest, shot, signInAs } from "./helpers";
-import { analyzed, createOrg, createStaff, createTeam, postCall } from "./fixtures";
+import { analyzed, createOrg, createStaff, createTeam, postCall, SALE } from "./fixtures";
 
 test("staff land on the tenant margins, whose figures match the database", async ({ page }) => {
   // A tenant with provider costs of its own: one analyzed call.
   const team = await createTeam();
   const ORG = team.org.id;
-  await analyzed(await postCall(team.line, [
-    { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Alex. How can I help?" },
-    { media_channel: 1, start_time: 4.5, end_time: 8, transcript: "I'd like to order the panels, please." },
-  ]));
+  await analyzed(await postCall(team.line, SALE));
   await signInAs(page, await createStaff(), "/app");
   await expect(page).toHaveURL(/\/staff/);
   await expect(page.getByRole("heading", { name: "Tenant margins" })).toBeVisible();
