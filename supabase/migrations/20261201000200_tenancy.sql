@@ -415,6 +415,34 @@ create trigger on_auth_user_created after insert on auth.users
 create trigger on_auth_user_email_changed after update of email on auth.users
   for each row execute function private.sync_user_email();
 
+-- Re-invitations of one address to one organization: at most one a minute and
+-- five a day (each one emails the address). SP429, and nothing is changed.
+create function private.throttle_invitations()
+returns trigger
+language plpgsql
+-- security definer: counts the organization's earlier invitations whatever the caller may read.
+security definer
+set search_path = ''
+as $$
+declare
+  v_last timestamptz;
+  v_day integer;
+begin
+  select max(created_at), count(*) filter (where created_at > now() - interval '1 day')
+    into v_last, v_day
+    from public.invitations where org_id = new.org_id and email = new.email;
+  if v_last > now() - interval '1 minute' or v_day >= 5 then
+    raise exception '% was invited moments ago or too often today; try again later', new.email using errcode = 'SP429';
+  end if;
+  return new;
+end;
+$$;
+comment on function private.throttle_invitations() is
+  'BEFORE INSERT on invitations: at most one invitation a minute and five a day per organization and address (SP429).';
+create index invitations_org_email_created_idx on public.invitations (org_id, email, created_at desc);
+create trigger invitations_throttle before insert on public.invitations
+  for each row execute function private.throttle_invitations();
+
 -- RLS ------------------------------------------------------------------------
 alter table public.organizations enable row level security;
 alter table public.memberships enable row level security;
@@ -468,7 +496,8 @@ grant select on public.organizations, public.memberships, public.platform_admins
 grant update (name, time_zone, currency, recording_notice, retention_months, settings)
   on public.organizations to authenticated;
 grant select, update (full_name, avatar_url, current_org_id) on public.profiles to authenticated;
-revoke update, delete, truncate on public.audit_logs from service_role;
+-- Only the audit trigger (security definer, owned by the table's owner) writes audit rows.
+revoke insert, update, delete, truncate on public.audit_logs from service_role;
 
 -- RPCs -------------------------------------------------------------------------
 -- security definer throughout: they write memberships/invitations, which the
