@@ -386,38 +386,30 @@ values  ('20171026211738'),
 -- 20220531120530_add_auth_jwt_function). They accept either the legacy per-claim
 -- GUCs (request.jwt.claim.sub, ...) or the JSON request.jwt.claims that
 -- PostgREST >= 9 sets.
-create or replace function auth.uid()
-returns uuid
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$$;
-
-create or replace function auth.role()
-returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$$;
-
-create or replace function auth.email()
-returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$$;
+-- auth.uid(), auth.role(), auth.email(): one claim each, the same body
+-- (GoTrue writes it out three times; here it is generated once).
+do $do$
+declare
+  f record;
+begin
+  for f in select * from (values ('uid', 'sub', 'uuid'), ('role', 'role', 'text'), ('email', 'email', 'text')) v(name, claim, type)
+  loop
+    execute format($f$
+      create or replace function auth.%1$I()
+      returns %3$s
+      language sql stable
+      as $body$
+        select
+        coalesce(
+          nullif(current_setting('request.jwt.claim.%2$s', true), ''),
+          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> %2$L)
+        )::%3$s
+      $body$$f$, f.name, f.claim, f.type);
+    execute format('comment on function auth.%I() is %L', f.name,
+                   format('Deprecated. Use auth.jwt() -> ''%s'' instead.', f.claim));
+  end loop;
+end;
+$do$;
 
 create or replace function auth.jwt()
 returns jsonb
@@ -429,10 +421,6 @@ as $$
         nullif(current_setting('request.jwt.claims', true), '')
     )::jsonb
 $$;
-
-comment on function auth.uid()   is 'Deprecated. Use auth.jwt() -> ''sub'' instead.';
-comment on function auth.role()  is 'Deprecated. Use auth.jwt() -> ''role'' instead.';
-comment on function auth.email() is 'Deprecated. Use auth.jwt() -> ''email'' instead.';
 
 -- API roles get USAGE on auth. The image grants no explicit EXECUTE on these
 -- functions: PUBLIC keeps the default EXECUTE privilege, and anon,
