@@ -601,23 +601,30 @@ comment on function extensions.grant_pg_cron_access is 'Grants access to pg_cron
 -- grant_pg_net_access() and its issue_pg_net_access trigger are omitted
 -- because pg_net is not available.
 
--- Supabase dashboard user
-do $$
+-- Supabase dashboard user (and, below, postgres): all on the database, on
+-- the auth, extensions and storage schemas, and on their tables (the schemas
+-- given), sequences and routines — the grants GoTrue's image writes out twice.
+create function pg_temp.grant_all_to(p_role text, p_table_schemas text[])
+returns void
+language plpgsql
+as $$
+declare
+  s text;
 begin
-  execute format('grant all on database %I to dashboard_user', current_database());
-end
+  execute format('grant all on database %I to %I', current_database(), p_role);
+  foreach s in array array['auth', 'extensions', 'storage'] loop
+    execute format('grant all on schema %I to %I', s, p_role);
+  end loop;
+  foreach s in array p_table_schemas loop
+    execute format('grant all on all tables in schema %I to %I', s, p_role);
+  end loop;
+  foreach s in array array['auth', 'storage', 'extensions'] loop
+    execute format('grant all on all sequences in schema %I to %I', s, p_role);
+    execute format('grant all on all routines in schema %I to %I', s, p_role);
+  end loop;
+end;
 $$;
-grant all on schema auth to dashboard_user;
-grant all on schema extensions to dashboard_user;
-grant all on schema storage to dashboard_user;
-grant all on all tables in schema auth to dashboard_user;
-grant all on all tables in schema extensions to dashboard_user;
-grant all on all sequences in schema auth to dashboard_user;
-grant all on all sequences in schema storage to dashboard_user;
-grant all on all sequences in schema extensions to dashboard_user;
-grant all on all routines in schema auth to dashboard_user;
-grant all on all routines in schema storage to dashboard_user;
-grant all on all routines in schema extensions to dashboard_user;
+select pg_temp.grant_all_to('dashboard_user', array['auth', 'extensions']);
 
 -- -----------------------------------------------------------------------------
 -- 7. migrations/db/migrations/*. The image runs these as supabase_admin, so
@@ -628,23 +635,7 @@ set local role supabase_admin;
 
 -- 10000000000000_demote-postgres: the grants only. The NOSUPERUSER step is left
 -- out (see header).
-do $$
-begin
-  execute format('grant all on database %I to postgres', current_database());
-end
-$$;
-grant all on schema auth to postgres;
-grant all on schema extensions to postgres;
-grant all on schema storage to postgres;
-grant all on all tables in schema auth to postgres;
-grant all on all tables in schema storage to postgres;
-grant all on all tables in schema extensions to postgres;
-grant all on all sequences in schema auth to postgres;
-grant all on all sequences in schema storage to postgres;
-grant all on all sequences in schema extensions to postgres;
-grant all on all routines in schema auth to postgres;
-grant all on all routines in schema storage to postgres;
-grant all on all routines in schema extensions to postgres;
+select pg_temp.grant_all_to('postgres', array['auth', 'storage', 'extensions']);
 
 -- 20211115181400_update-auth-permissions
 grant usage on schema auth to postgres;

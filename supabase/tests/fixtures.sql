@@ -20,6 +20,7 @@
 --   tests.create_tenants()                        two tenants with every role (see below)
 --   tests.authenticate_as(user_key), tests.authenticate_as_service_role(),
 --   tests.authenticate_as_anon(), tests.clear_authentication()
+--   tests.request_deletion(key, user_key, org_key, kind, subject)   a deletion request, as that member
 --   tests.traces(needle)                          where a text occurs in any text, json or array
 --                                                 column of any public table (information_schema,
 --                                                 so tables added later are searched too)
@@ -269,6 +270,22 @@ returns void
 language sql
 set search_path = ''
 as $$ select tests.act_as('none', null) $$;
+
+-- A deletion request made by a member (request_deletion, as p_user), remembered under p_key.
+create function tests.request_deletion(p_key text, p_user text, p_org text, p_kind text, p_subject text)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform tests.authenticate_as(p_user);
+  v_id := public.request_deletion(tests.id(p_org), p_kind, p_subject);
+  perform tests.clear_authentication();
+  return tests.remember(p_key, v_id);
+end;
+$$;
 
 -- Where a text occurs: every text, varchar, json and array column of every
 -- table in public (information_schema, so tables added later are covered too).
