@@ -807,27 +807,12 @@ begin
     create extension if not exists pg_cron with schema pg_catalog;
 
     -- ansible/files/postgresql_extension_custom_scripts/pg_cron/after-create.sql
-    -- (= 20220713082019 + 20231020085357)
-    grant usage on schema cron to postgres with grant option;
+    -- (= 20220713082019 + 20231020085357) repeats extensions.grant_pg_cron_access
+    -- (schema usage, default privileges, all on tables; cron.job read-only for
+    -- postgres, who uses cron.schedule()/cron.unschedule() — locally postgres
+    -- is a superuser, so that has no practical effect), which the CREATE
+    -- EXTENSION above has just run; it adds only the grant on the functions.
     grant all on all functions in schema cron to postgres with grant option;
-
-    alter default privileges in schema cron grant all on tables    to postgres with grant option;
-    alter default privileges in schema cron grant all on functions to postgres with grant option;
-    alter default privileges in schema cron grant all on sequences to postgres with grant option;
-
-    alter default privileges for user supabase_admin in schema cron grant all
-        on sequences to postgres with grant option;
-    alter default privileges for user supabase_admin in schema cron grant all
-        on tables to postgres with grant option;
-    alter default privileges for user supabase_admin in schema cron grant all
-        on functions to postgres with grant option;
-
-    grant all privileges on all tables in schema cron to postgres with grant option;
-    -- Hosted Supabase makes cron.job read-only for postgres, who must use
-    -- cron.schedule()/cron.unschedule(). Locally postgres is a superuser, so
-    -- this has no practical effect.
-    revoke all on table cron.job from postgres;
-    grant select on table cron.job to postgres with grant option;
   end if;
 end
 $$;
