@@ -15,6 +15,24 @@
 -- Users are inserted into auth.users with a bcrypt password, as Supabase Auth
 -- stores them. Only the columns the auth schema has are written, so the same
 -- seed works on Supabase's full Auth schema and on the local baseline.
+create function pg_temp.insert_known_columns(p_table text, p_row jsonb)
+returns void
+language plpgsql
+as $$
+declare
+  v_cols text;
+  v_vals text;
+begin
+  select string_agg(quote_ident(c.column_name), ', '), string_agg(format('r.%I', c.column_name), ', ')
+    into v_cols, v_vals
+    from information_schema.columns c
+   where c.table_schema = 'auth' and c.table_name = p_table and c.is_generated = 'NEVER'
+     and p_row ? c.column_name;
+  execute format('insert into auth.%I (%s) select %s from jsonb_populate_record(null::auth.%I, $1) r', p_table, v_cols, v_vals, p_table)
+    using p_row;
+end;
+$$;
+
 create function pg_temp.seed_user(p_id uuid, p_email text, p_full_name text)
 returns void
 language plpgsql
@@ -51,24 +69,10 @@ declare
     'last_sign_in_at', v_now,
     'created_at', v_now,
     'updated_at', v_now);
-  v_cols text;
-  v_vals text;
 begin
-  select string_agg(quote_ident(c.column_name), ', '), string_agg(format('r.%I', c.column_name), ', ')
-    into v_cols, v_vals
-    from information_schema.columns c
-   where c.table_schema = 'auth' and c.table_name = 'users' and c.is_generated = 'NEVER'
-     and v_user ? c.column_name;
-  execute format('insert into auth.users (%s) select %s from jsonb_populate_record(null::auth.users, $1) r', v_cols, v_vals)
-    using v_user;
+  perform pg_temp.insert_known_columns('users', v_user);
   if to_regclass('auth.identities') is not null then
-    select string_agg(quote_ident(c.column_name), ', '), string_agg(format('r.%I', c.column_name), ', ')
-      into v_cols, v_vals
-      from information_schema.columns c
-     where c.table_schema = 'auth' and c.table_name = 'identities' and c.is_generated = 'NEVER'
-       and v_identity ? c.column_name;
-    execute format('insert into auth.identities (%s) select %s from jsonb_populate_record(null::auth.identities, $1) r', v_cols, v_vals)
-      using v_identity;
+    perform pg_temp.insert_known_columns('identities', v_identity);
   end if;
 end;
 $$;

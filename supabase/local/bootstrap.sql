@@ -386,38 +386,30 @@ values  ('20171026211738'),
 -- 20220531120530_add_auth_jwt_function). They accept either the legacy per-claim
 -- GUCs (request.jwt.claim.sub, ...) or the JSON request.jwt.claims that
 -- PostgREST >= 9 sets.
-create or replace function auth.uid()
-returns uuid
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.sub', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-  )::uuid
-$$;
-
-create or replace function auth.role()
-returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.role', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-  )::text
-$$;
-
-create or replace function auth.email()
-returns text
-language sql stable
-as $$
-  select
-  coalesce(
-    nullif(current_setting('request.jwt.claim.email', true), ''),
-    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-  )::text
-$$;
+-- auth.uid(), auth.role(), auth.email(): one claim each, the same body
+-- (GoTrue writes it out three times; here it is generated once).
+do $do$
+declare
+  f record;
+begin
+  for f in select * from (values ('uid', 'sub', 'uuid'), ('role', 'role', 'text'), ('email', 'email', 'text')) v(name, claim, type)
+  loop
+    execute format($f$
+      create or replace function auth.%1$I()
+      returns %3$s
+      language sql stable
+      as $body$
+        select
+        coalesce(
+          nullif(current_setting('request.jwt.claim.%2$s', true), ''),
+          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> %2$L)
+        )::%3$s
+      $body$$f$, f.name, f.claim, f.type);
+    execute format('comment on function auth.%I() is %L', f.name,
+                   format('Deprecated. Use auth.jwt() -> ''%s'' instead.', f.claim));
+  end loop;
+end;
+$do$;
 
 create or replace function auth.jwt()
 returns jsonb
@@ -429,10 +421,6 @@ as $$
         nullif(current_setting('request.jwt.claims', true), '')
     )::jsonb
 $$;
-
-comment on function auth.uid()   is 'Deprecated. Use auth.jwt() -> ''sub'' instead.';
-comment on function auth.role()  is 'Deprecated. Use auth.jwt() -> ''role'' instead.';
-comment on function auth.email() is 'Deprecated. Use auth.jwt() -> ''email'' instead.';
 
 -- API roles get USAGE on auth. The image grants no explicit EXECUTE on these
 -- functions: PUBLIC keeps the default EXECUTE privilege, and anon,
@@ -613,23 +601,30 @@ comment on function extensions.grant_pg_cron_access is 'Grants access to pg_cron
 -- grant_pg_net_access() and its issue_pg_net_access trigger are omitted
 -- because pg_net is not available.
 
--- Supabase dashboard user
-do $$
+-- Supabase dashboard user (and, below, postgres): all on the database, on
+-- the auth, extensions and storage schemas, and on their tables (the schemas
+-- given), sequences and routines — the grants GoTrue's image writes out twice.
+create function pg_temp.grant_all_to(p_role text, p_table_schemas text[])
+returns void
+language plpgsql
+as $$
+declare
+  s text;
 begin
-  execute format('grant all on database %I to dashboard_user', current_database());
-end
+  execute format('grant all on database %I to %I', current_database(), p_role);
+  foreach s in array array['auth', 'extensions', 'storage'] loop
+    execute format('grant all on schema %I to %I', s, p_role);
+  end loop;
+  foreach s in array p_table_schemas loop
+    execute format('grant all on all tables in schema %I to %I', s, p_role);
+  end loop;
+  foreach s in array array['auth', 'storage', 'extensions'] loop
+    execute format('grant all on all sequences in schema %I to %I', s, p_role);
+    execute format('grant all on all routines in schema %I to %I', s, p_role);
+  end loop;
+end;
 $$;
-grant all on schema auth to dashboard_user;
-grant all on schema extensions to dashboard_user;
-grant all on schema storage to dashboard_user;
-grant all on all tables in schema auth to dashboard_user;
-grant all on all tables in schema extensions to dashboard_user;
-grant all on all sequences in schema auth to dashboard_user;
-grant all on all sequences in schema storage to dashboard_user;
-grant all on all sequences in schema extensions to dashboard_user;
-grant all on all routines in schema auth to dashboard_user;
-grant all on all routines in schema storage to dashboard_user;
-grant all on all routines in schema extensions to dashboard_user;
+select pg_temp.grant_all_to('dashboard_user', array['auth', 'extensions']);
 
 -- -----------------------------------------------------------------------------
 -- 7. migrations/db/migrations/*. The image runs these as supabase_admin, so
@@ -640,23 +635,7 @@ set local role supabase_admin;
 
 -- 10000000000000_demote-postgres: the grants only. The NOSUPERUSER step is left
 -- out (see header).
-do $$
-begin
-  execute format('grant all on database %I to postgres', current_database());
-end
-$$;
-grant all on schema auth to postgres;
-grant all on schema extensions to postgres;
-grant all on schema storage to postgres;
-grant all on all tables in schema auth to postgres;
-grant all on all tables in schema storage to postgres;
-grant all on all tables in schema extensions to postgres;
-grant all on all sequences in schema auth to postgres;
-grant all on all sequences in schema storage to postgres;
-grant all on all sequences in schema extensions to postgres;
-grant all on all routines in schema auth to postgres;
-grant all on all routines in schema storage to postgres;
-grant all on all routines in schema extensions to postgres;
+select pg_temp.grant_all_to('postgres', array['auth', 'storage', 'extensions']);
 
 -- 20211115181400_update-auth-permissions
 grant usage on schema auth to postgres;
@@ -828,27 +807,12 @@ begin
     create extension if not exists pg_cron with schema pg_catalog;
 
     -- ansible/files/postgresql_extension_custom_scripts/pg_cron/after-create.sql
-    -- (= 20220713082019 + 20231020085357)
-    grant usage on schema cron to postgres with grant option;
+    -- (= 20220713082019 + 20231020085357) repeats extensions.grant_pg_cron_access
+    -- (schema usage, default privileges, all on tables; cron.job read-only for
+    -- postgres, who uses cron.schedule()/cron.unschedule() — locally postgres
+    -- is a superuser, so that has no practical effect), which the CREATE
+    -- EXTENSION above has just run; it adds only the grant on the functions.
     grant all on all functions in schema cron to postgres with grant option;
-
-    alter default privileges in schema cron grant all on tables    to postgres with grant option;
-    alter default privileges in schema cron grant all on functions to postgres with grant option;
-    alter default privileges in schema cron grant all on sequences to postgres with grant option;
-
-    alter default privileges for user supabase_admin in schema cron grant all
-        on sequences to postgres with grant option;
-    alter default privileges for user supabase_admin in schema cron grant all
-        on tables to postgres with grant option;
-    alter default privileges for user supabase_admin in schema cron grant all
-        on functions to postgres with grant option;
-
-    grant all privileges on all tables in schema cron to postgres with grant option;
-    -- Hosted Supabase makes cron.job read-only for postgres, who must use
-    -- cron.schedule()/cron.unschedule(). Locally postgres is a superuser, so
-    -- this has no practical effect.
-    revoke all on table cron.job from postgres;
-    grant select on table cron.job to postgres with grant option;
   end if;
 end
 $$;

@@ -40,7 +40,7 @@ export const MUTATIONS: Mutation[] = [
     target: "sql:private.agent_call_ids",
     find: "and exists (select 1 from public.memberships m where m.user_id = a.user_id and m.org_id = c.org_id)",
     replace: "",
-    checks: [api("isolation"), pgtap("95_hardening")],
+    checks: [api("isolation"), pgtap("13_tenancy_former_member")],
   },
   {
     id: "removed-member-agent-stays-linked",
@@ -48,7 +48,7 @@ export const MUTATIONS: Mutation[] = [
     target: "sql:private.unlink_agent_of_former_member",
     find: "update public.agents set user_id = null where org_id = old.org_id and user_id = old.user_id;",
     replace: "null;",
-    checks: [pgtap("95_hardening")],
+    checks: [pgtap("13_tenancy_former_member")],
   },
   {
     id: "role-above-own-granted",

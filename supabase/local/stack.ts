@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { type AuthChoice, describeAuth, recordAuth, recordedAuth, resolveAuth, standInEntry } from "./auth.ts";
 import { ANON_KEY, type Instance, instanceEnv, PG_BIN, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { httpOk, IS_ROOT, must, pidAlive, portOpen, readPid, run, sleep, waitFor } from "./proc.ts";
+import { historyMismatch, migrationFileVersions } from "./migration_history.ts";
 import { syncStripeCatalog } from "./sandbox_sync.ts";
 import { authEnv, services } from "./services.ts";
 
@@ -200,12 +201,11 @@ async function chooseAuth(inst: Instance, fresh: boolean): Promise<AuthChoice> {
  * `db push` fail on objects that already exist.
  */
 async function assertMigrationHistory(inst: Instance) {
-  const files = [...Deno.readDirSync(join(ROOT, "supabase/migrations"))]
-    .filter((e) => e.isFile && e.name.endsWith(".sql")).map((e) => e.name.split("_")[0]).sort();
   const applied = (await psql(inst, `select coalesce(string_agg(version, ' ' order by version), '')
       from supabase_migrations.schema_migrations`).catch(() => ({ stdout: "" }))).stdout.trim().split(" ").filter(Boolean);
-  if (applied.some((v, i) => v !== files[i])) {
-    throw new Error(`this database's applied migrations are not a prefix of supabase/migrations/ (they were folded or renamed since it was made); recreate it: npm run stack -- reset --instance ${inst.name}`);
+  const mismatch = historyMismatch(applied, migrationFileVersions());
+  if (mismatch) {
+    throw new Error(`this database's applied migrations are not a prefix of supabase/migrations/ (they were folded or renamed since it was made: applied ${mismatch.applied}, file ${mismatch.file ?? "none"}); recreate it: npm run stack -- reset --instance ${inst.name}`);
   }
 }
 

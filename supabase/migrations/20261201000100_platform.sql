@@ -114,3 +114,22 @@ comment on function private.invoke_function(text, jsonb) is
   'Calls Edge Function p_name with JSON body p_body as service_role, asynchronously. Returns the private.function_invocations id. Backend only.';
 revoke execute on function private.invoke_function(text, jsonb) from public, anon, authenticated;
 grant execute on function private.invoke_function(text, jsonb) to service_role;
+
+-- Input bounds -------------------------------------------------------------
+-- Text parameters of RPCs get a bound, with a stable code (SP400).
+create function private.bounded_text(p_value text, p_max integer, p_name text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_value is not null and char_length(p_value) > p_max then
+    raise exception '% is too long (at most % characters)', p_name, p_max using errcode = 'SP400';
+  end if;
+  return p_value;
+end;
+$$;
+comment on function private.bounded_text(text, integer, text) is
+  'Returns p_value, or raises SP400 when it is longer than p_max characters.';
+grant execute on function private.bounded_text(text, integer, text) to authenticated, service_role;

@@ -235,18 +235,6 @@ $$;
 comment on procedure private.sweep_jobs_proc(integer, integer) is
   'pg_cron < 1.5 (Debian''s 1.4): scheduled once a minute, kicks the worker every p_every_seconds for p_for_seconds, committing between kicks.';
 
--- Invitation and other emails go out as queued jobs (tenancy's invite_member).
-create function private.enqueue_email_job(p_kind text, p_org_id uuid, p_payload jsonb, p_dedupe_key text)
-returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  perform public.enqueue_job(p_kind, p_org_id, p_payload, p_dedupe_key);
-end;
-$$;
-comment on function private.enqueue_email_job(text, uuid, jsonb, text) is 'Queues an email job when the job queue exists.';
-
 -- Grants -----------------------------------------------------------------------
 revoke execute on function public.enqueue_job(text, uuid, jsonb, text, timestamptz, integer) from public, anon, authenticated;
 grant execute on function public.enqueue_job(text, uuid, jsonb, text, timestamptz, integer) to service_role;

@@ -51,6 +51,25 @@ comment on function private.check_agent_member() is 'agents.user_id must be a me
 create trigger agents_member before insert or update of user_id, org_id on public.agents
   for each row execute function private.check_agent_member();
 
+-- Leaving (removal, or leaving by oneself) unlinks the member's agent in that
+-- organization, so nothing of theirs there stays tied to their login.
+create function private.unlink_agent_of_former_member()
+returns trigger
+language plpgsql
+-- security definer: agents is not writable by the member being removed.
+security definer
+set search_path = ''
+as $$
+begin
+  update public.agents set user_id = null where org_id = old.org_id and user_id = old.user_id;
+  return old;
+end;
+$$;
+comment on function private.unlink_agent_of_former_member() is
+  'AFTER DELETE on memberships: unlinks the former member''s agent in that organization.';
+create trigger memberships_unlink_agent after delete on public.memberships
+  for each row execute function private.unlink_agent_of_former_member();
+
 -- RLS ------------------------------------------------------------------------
 alter table public.agents enable row level security;
 

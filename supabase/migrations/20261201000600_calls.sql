@@ -6,9 +6,9 @@
 
 -- Types ------------------------------------------------------------------------
 create type public.call_status as enum
-  ('in_progress', 'received', 'transcribing', 'analyzing', 'analyzed', 'failed', 'orphaned');
+  ('in_progress', 'received', 'transcribing', 'analyzing', 'analyzed', 'failed', 'not_analyzed', 'orphaned');
 comment on type public.call_status is
-  'in_progress (voice webhook seen) -> received (recording ready) -> transcribing -> analyzing -> analyzed | failed; orphaned = no organization owns the number.';
+  'in_progress (voice webhook seen) -> received (recording ready) -> transcribing -> analyzing -> analyzed | failed | not_analyzed (kept, but the consent its jurisdiction requires is missing: see call_consents); orphaned = no organization owns the number.';
 
 -- Tables -----------------------------------------------------------------------
 create table public.calls (
@@ -172,21 +172,18 @@ $$;
 comment on function public.set_call_status(uuid, public.call_status, text) is 'Backend only (worker): moves a call through the pipeline.';
 
 -- Call search (security invoker: RLS decides what is found) ----------------------
--- Its SQL body joins transcripts and insights (insights migration) and
--- private.scope_org_ids() (dashboard migration), which come later in the
--- migration order because they reference calls; the body is therefore checked
--- when it first runs (the pgTAP suites call it) rather than at creation.
+-- The query (private.search_calls_filtered) joins transcripts and insights
+-- (insights migration), private.scope_org_ids() (dashboard migration) and
+-- tracker_hits (trackers migration), which come later in the migration order
+-- because they reference calls; its body is therefore checked when it first
+-- runs (the pgTAP suites call it) rather than at creation. public.search_calls
+-- bounds its text parameters first (SP400); p_tracker_id keeps calls where
+-- that tracker was heard; private.search_calls_unbounded is the entry point
+-- without the tracker filter.
 set check_function_bodies = off;
-create function public.search_calls(
-  p_query text default null,
-  p_from date default null,
-  p_to date default null,
-  p_agent_id uuid default null,
-  p_outcome text default null,
-  p_sentiment text default null,
-  p_status text default null,
-  p_limit integer default 25,
-  p_offset integer default 0
+create function private.search_calls_filtered(
+  p_query text, p_from date, p_to date, p_agent_id uuid, p_outcome text, p_sentiment text, p_status text,
+  p_tracker_id uuid, p_limit integer, p_offset integer
 )
 returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
                agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
@@ -220,11 +217,67 @@ as $$
      and (p_outcome is null or (p_outcome = 'converted' and i.converted) or (p_outcome = 'not_converted' and not i.converted))
      and (p_sentiment is null or i.sentiment_label = p_sentiment)
      and (p_status is null or c.status::text = p_status)
+     and (p_tracker_id is null or exists (
+           select 1 from public.tracker_hits h where h.call_id = c.id and h.tracker_id = p_tracker_id))
    order by c.started_at desc nulls last, c.id
    limit least(greatest(coalesce(p_limit, 25), 1), 100) offset greatest(coalesce(p_offset, 0), 0);
 $$;
-comment on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer) is
-  'Calls the caller may see, newest first, filtered by period, agent, outcome (converted|not_converted), sentiment, status and a full-text query over transcripts (with a highlighted snippet); total_count for paging.';
+comment on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) is
+  'The body of public.search_calls, without its input bounds; called only by it.';
+revoke all on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) from public, anon;
+grant execute on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) to authenticated;
+
+create function private.search_calls_unbounded(
+  p_query text default null, p_from date default null, p_to date default null, p_agent_id uuid default null,
+  p_outcome text default null, p_sentiment text default null, p_status text default null,
+  p_limit integer default 25, p_offset integer default 0
+)
+returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
+               agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
+               sentiment_label text, sentiment_score numeric, adherence_score integer, summary text,
+               snippet text, total_count bigint)
+language sql
+stable
+set search_path = ''
+as $$
+  select * from private.search_calls_filtered(p_query, p_from, p_to, p_agent_id, p_outcome, p_sentiment, p_status,
+                                              null, p_limit, p_offset);
+$$;
+comment on function private.search_calls_unbounded(text, date, date, uuid, text, text, text, integer, integer) is
+  'search_calls without the tracker filter (kept for its callers); see private.search_calls_filtered.';
+create function public.search_calls(
+  p_query text default null,
+  p_from date default null,
+  p_to date default null,
+  p_agent_id uuid default null,
+  p_outcome text default null,
+  p_sentiment text default null,
+  p_status text default null,
+  p_limit integer default 25,
+  p_offset integer default 0,
+  p_tracker_id uuid default null
+)
+returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
+               agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
+               sentiment_label text, sentiment_score numeric, adherence_score integer, summary text,
+               snippet text, total_count bigint)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  perform private.bounded_text(p_query, 200, 'the search query');
+  perform private.bounded_text(p_outcome, 32, 'p_outcome');
+  perform private.bounded_text(p_sentiment, 32, 'p_sentiment');
+  perform private.bounded_text(p_status, 32, 'p_status');
+  return query select * from private.search_calls_filtered(
+    p_query, p_from, p_to, p_agent_id, p_outcome, p_sentiment, p_status, p_tracker_id, p_limit, p_offset);
+end;
+$$;
+comment on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) is
+  'Calls in the caller''s scope matching a full-text query and filters (p_tracker_id: calls where that tracker was heard), newest first, with snippets. The query is at most 200 characters (SP400).';
+revoke all on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) from public, anon;
+grant execute on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) to authenticated;
 reset check_function_bodies;
 
 -- Grants -----------------------------------------------------------------------
@@ -236,4 +289,4 @@ revoke execute on function public.resolve_call_org(uuid, text, text) from public
 grant execute on function public.resolve_call_org(uuid, text, text) to service_role;
 revoke execute on function public.set_call_status(uuid, public.call_status, text) from public, anon, authenticated;
 grant execute on function public.set_call_status(uuid, public.call_status, text) to service_role;
-grant execute on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer) to authenticated;
+grant execute on function private.search_calls_unbounded(text, date, date, uuid, text, text, text, integer, integer) to authenticated;

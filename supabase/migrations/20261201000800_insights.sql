@@ -78,9 +78,11 @@ security definer
 set search_path = ''
 as $$
   select c.id from public.calls c join public.agents a on a.id = c.agent_id
-   where a.user_id = (select auth.uid());
+   where a.user_id = (select auth.uid())
+     and exists (select 1 from public.memberships m where m.user_id = a.user_id and m.org_id = c.org_id);
 $$;
-comment on function private.agent_call_ids() is 'Calls taken by the agent linked to the caller.';
+comment on function private.agent_call_ids() is
+  'Calls taken by the agent linked to the caller, in organizations the caller is a member of now.';
 grant execute on function private.agent_call_ids() to authenticated;
 
 create policy "Readers of a call read its transcript" on public.transcripts

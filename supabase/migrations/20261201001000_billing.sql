@@ -120,6 +120,18 @@ create table public.usage_records (
 comment on table public.usage_records is
   'Billable usage, one row per event (idempotent on kind + source). reported_at is set once reported to Stripe.';
 
+create table public.stripe_refused_events (
+  id bigint generated always as identity primary key,
+  event_id text check (char_length(event_id) <= 255),
+  type text check (char_length(type) <= 255),
+  reason text not null check (char_length(reason) <= 500),
+  payload jsonb not null,
+  received_at timestamptz not null default now()
+);
+comment on table public.stripe_refused_events is
+  'Validly signed Stripe events that cannot be applied (malformed): acknowledged to Stripe, kept here for staff, applied never.';
+create index stripe_refused_events_received_at_idx on public.stripe_refused_events (received_at desc);
+
 -- Indexes ------------------------------------------------------------------------
 create index subscriptions_plan_id_idx on public.subscriptions (plan_id);
 create index feature_flags_created_by_idx on public.feature_flags (created_by);
@@ -153,13 +165,14 @@ alter table public.feature_flags enable row level security;
 alter table public.stripe_events enable row level security;
 alter table public.invoices enable row level security;
 alter table public.usage_records enable row level security;
+alter table public.stripe_refused_events enable row level security;
 
-create policy "Anyone reads the active plans" on public.plans
-  for select to anon, authenticated
+create policy "Visitors read the active plans" on public.plans
+  for select to anon
   using (active);
-create policy "Staff read retired plans too" on public.plans
+create policy "Users read the active plans; staff all plans" on public.plans
   for select to authenticated
-  using ((select private.is_platform_admin()));
+  using (active or (select private.is_platform_admin()));
 create policy "Members read their organization's subscription" on public.subscriptions
   for select to authenticated
   using (org_id in (select private.user_org_ids()) or (select private.is_platform_admin()));
@@ -186,6 +199,11 @@ grant select on public.invoices to authenticated;
 grant all on public.invoices to service_role;
 revoke all on public.usage_records from anon, authenticated;
 grant select on public.usage_records to authenticated;
+create policy "Staff read refused Stripe events" on public.stripe_refused_events
+  for select to authenticated
+  using ((select private.is_platform_admin()));
+revoke all on public.stripe_refused_events from anon, authenticated, service_role;
+grant select on public.stripe_refused_events to authenticated;
 
 -- Entitlements -----------------------------------------------------------------------
 -- Days a past_due subscription keeps its plan before falling back to free.
@@ -414,7 +432,7 @@ comment on function public.check_analysis_allowed(uuid) is
   'Backend only (worker): SP402 when analyzing the call would exceed the plan''s analyzed minutes and the plan bills no overage.';
 
 -- Stripe state ---------------------------------------------------------------------
-create function public.ensure_billing_customer(p_org_id uuid, p_customer_id text)
+create function private.ensure_billing_customer_once(p_org_id uuid, p_customer_id text)
 returns text
 language plpgsql
 set search_path = ''
@@ -431,10 +449,9 @@ begin
   return (select stripe_customer_id from public.subscriptions where org_id = p_org_id);
 end;
 $$;
-comment on function public.ensure_billing_customer(uuid, text) is
-  'Backend only (stripe-checkout): remembers the organization''s Stripe customer; returns the one already stored if any.';
+comment on function private.ensure_billing_customer_once(uuid, text) is 'The body of public.ensure_billing_customer (one attempt).';
 
-create function public.apply_stripe_event(p_event jsonb)
+create function private.apply_stripe_event_once(p_event jsonb)
 returns text
 language plpgsql
 set search_path = ''
@@ -553,8 +570,75 @@ begin
   return v_outcome;
 end;
 $$;
+comment on function private.apply_stripe_event_once(jsonb) is 'The body of public.apply_stripe_event (one attempt).';
+
+-- A race between stripe-checkout and Stripe's customer.created webhook: both
+-- store the organization's new customer at the same moment; the second upsert
+-- meets the first one's row through the unique stripe_customer_id (not its
+-- ON CONFLICT target). The public entry points retry once — by then the
+-- other row is committed and the upsert takes its ON CONFLICT path.
+create function public.ensure_billing_customer(p_org_id uuid, p_customer_id text)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return private.ensure_billing_customer_once(p_org_id, p_customer_id);
+exception when unique_violation then
+  -- A concurrent delivery stored the customer first; it is committed now.
+  return private.ensure_billing_customer_once(p_org_id, p_customer_id);
+end;
+$$;
+comment on function public.ensure_billing_customer(uuid, text) is
+  'Backend only (stripe-checkout): remembers the organization''s Stripe customer; returns the one already stored if any. Safe against a concurrent customer.created webhook.';
+
+create function public.apply_stripe_event(p_event jsonb)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return private.apply_stripe_event_once(p_event);
+exception when unique_violation then
+  -- A concurrent request (checkout, or another delivery) stored the same row
+  -- first; the first attempt was rolled back, and the retry sees its row.
+  return private.apply_stripe_event_once(p_event);
+end;
+$$;
 comment on function public.apply_stripe_event(jsonb) is
-  'Backend only (stripe-webhook): applies a verified Stripe event once (ledger), ignoring stale subscription events; keeps public.invoices; returns the outcome.';
+  'Backend only (stripe-webhook): applies a verified Stripe event once (ledger, duplicates, stale events), retrying once after a concurrent write of the same customer.';
+
+-- Validly signed events that cannot be applied are acknowledged and kept for staff.
+create function public.record_refused_stripe_event(p_payload jsonb, p_reason text)
+returns void
+language sql
+-- security definer: service_role has no direct write on the table.
+security definer
+set search_path = ''
+as $$
+  insert into public.stripe_refused_events (event_id, type, reason, payload)
+  values (left(p_payload ->> 'id', 255), left(p_payload ->> 'type', 255), left(p_reason, 500), p_payload);
+$$;
+comment on function public.record_refused_stripe_event(jsonb, text) is
+  'Backend only (stripe-webhook): records a validly signed event that cannot be applied.';
+
+-- Plan features enforced where the data is written: a feature the plan lacks
+-- is refused with SP402 (the SPA shows an upgrade prompt instead of the tool).
+create function private.assert_feature(p_org_id uuid, p_feature text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if not coalesce((private.entitlements(p_org_id) -> 'features') ? p_feature, false) then
+    raise exception 'plan feature required: %', p_feature
+      using errcode = 'SP402', hint = 'Upgrade the plan on the billing page.';
+  end if;
+end;
+$$;
+comment on function private.assert_feature(uuid, text) is
+  'Raises SP402 when the organization''s effective plan (private.entitlements) lacks p_feature.';
 
 -- Metered usage ---------------------------------------------------------------------
 create function public.unreported_usage(p_org_id uuid, p_limit integer default 500)
@@ -624,10 +708,16 @@ revoke execute on function public.org_entitlements(uuid) from public, anon;
 grant execute on function public.org_entitlements(uuid) to authenticated;
 revoke execute on function public.check_analysis_allowed(uuid) from public, anon, authenticated;
 grant execute on function public.check_analysis_allowed(uuid) to service_role;
+revoke execute on function private.ensure_billing_customer_once(uuid, text) from public, anon, authenticated;
+revoke execute on function private.apply_stripe_event_once(jsonb) from public, anon, authenticated;
+grant execute on function private.ensure_billing_customer_once(uuid, text) to service_role;
+grant execute on function private.apply_stripe_event_once(jsonb) to service_role;
 revoke execute on function public.ensure_billing_customer(uuid, text) from public, anon, authenticated;
 grant execute on function public.ensure_billing_customer(uuid, text) to service_role;
 revoke execute on function public.apply_stripe_event(jsonb) from public, anon, authenticated;
 grant execute on function public.apply_stripe_event(jsonb) to service_role;
+revoke execute on function public.record_refused_stripe_event(jsonb, text) from public, anon, authenticated;
+grant execute on function public.record_refused_stripe_event(jsonb, text) to service_role;
 revoke execute on function public.unreported_usage(uuid, integer) from public, anon, authenticated;
 grant execute on function public.unreported_usage(uuid, integer) to service_role;
 revoke execute on function public.mark_usage_reported(uuid[]) from public, anon, authenticated;

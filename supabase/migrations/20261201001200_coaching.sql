@@ -44,6 +44,24 @@ create trigger call_comments_author before insert or update on public.call_comme
 create trigger call_comments_updated_at before update on public.call_comments
   for each row execute function private.set_updated_at();
 
+create function private.enforce_coaching_feature()
+returns trigger
+language plpgsql
+-- security definer: entitlements read the organization's subscription and
+-- overrides, which members do not read row by row.
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.assert_feature(new.org_id, 'coaching');
+  return new;
+end;
+$$;
+comment on function private.enforce_coaching_feature() is
+  'call_comments: coaching comments need a plan with the coaching feature (SP402).';
+create trigger call_comments_plan_feature before insert on public.call_comments
+  for each row execute function private.enforce_coaching_feature();
+
 -- RLS ------------------------------------------------------------------------
 alter table public.call_comments enable row level security;
 create policy "Readers of a call read its comments" on public.call_comments
@@ -57,13 +75,13 @@ create policy "Managers comment on their organization's calls" on public.call_co
     org_id in (select private.user_org_ids(array['owner', 'admin', 'manager']::public.org_role[]))
     and call_id in (select c.id from public.calls c where c.org_id = call_comments.org_id)
   );
-create policy "Authors edit their comments" on public.call_comments
+create policy "Authors who are still members edit their comments" on public.call_comments
   for update to authenticated
-  using (author_id = (select auth.uid()))
-  with check (author_id = (select auth.uid()));
-create policy "Authors and admins delete comments" on public.call_comments
+  using (author_id = (select auth.uid()) and org_id in (select private.user_org_ids()))
+  with check (author_id = (select auth.uid()) and org_id in (select private.user_org_ids()));
+create policy "Authors who are still members, and admins, delete comments" on public.call_comments
   for delete to authenticated
-  using (author_id = (select auth.uid())
+  using ((author_id = (select auth.uid()) and org_id in (select private.user_org_ids()))
          or org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[])));
 
 revoke all on public.call_comments from anon, authenticated;

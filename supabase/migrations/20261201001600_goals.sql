@@ -13,7 +13,7 @@ create type public.goal_metric as enum (
   'calls_handled', 'analyzed_calls', 'conversions', 'conversion_rate', 'upsell_revenue',
   'activities', 'sim_score', 'script_adherence', 'referrals_won');
 comment on type public.goal_metric is
-  'calls_handled: calls started (not orphaned); analyzed_calls, conversions, conversion_rate (0..1), upsell_revenue, script_adherence (avg 0..100): current insights of those calls; activities: activities of goals.activity_type; sim_score: average metadata.score of activities of type sim (no SIM sessions table yet: whatever writes type-sim activities with a score); referrals_won: referral steps to won.';
+  'calls_handled: calls started (not orphaned); analyzed_calls, conversions, conversion_rate (0..1), upsell_revenue, script_adherence (avg 0..100): current insights of those calls; activities: activities of goals.activity_type; sim_score: average score of scored SIM sessions (user_sims; each writes a type-sim activity with metadata.score); referrals_won: referral steps to won.';
 
 create type public.goal_period as enum ('week', 'month', 'quarter', 'custom');
 comment on type public.goal_period is 'week (ISO, from Monday), month, quarter, or a custom date range (at most 366 days).';

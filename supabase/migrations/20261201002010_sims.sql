@@ -182,22 +182,36 @@ comment on function private.guard_sim_assignment() is 'BEFORE INSERT/UPDATE on s
 create trigger sims_guard before insert or update on public.sims
   for each row execute function private.guard_sim_assignment();
 
--- The single hook for assignment notices: email (or any notifier) connects
--- here. It announces the new assignment on the `sim_assigned` channel.
+-- SIM assignment notices: the assignee is emailed when a SIM is assigned.
 create function private.sim_assignment_notice()
 returns trigger
 language plpgsql
+-- security definer: reads the assignee's and the assigner's profiles.
+security definer
 set search_path = ''
 as $$
+declare
+  v record;
 begin
-  perform pg_notify('sim_assigned', json_build_object(
-    'sim_id', new.id, 'org_id', new.org_id, 'user_id', new.user_id, 'template_id', new.template_id,
-    'due_at', new.due_at, 'assigned_by', new.assigned_by)::text);
+  select p.email,
+         coalesce(nullif(btrim(p.full_name), ''), p.email) as assignee,
+         t.name as sim_name,
+         coalesce((select coalesce(nullif(btrim(a.full_name), ''), a.email) from public.profiles a where a.id = new.assigned_by),
+                  'Your manager') as assigner
+    into v
+    from public.profiles p, public.sim_templates t
+   where p.id = new.user_id and t.id = new.template_id;
+  if v.email is not null then
+    perform private.send_email(new.org_id, v.email, 'sim_assignment',
+      jsonb_build_object('assignee_name', v.assignee, 'assigner_name', v.assigner, 'sim_name', v.sim_name,
+                         'due_date', coalesce(to_char(new.due_at at time zone 'UTC', 'FMDay, DD Mon YYYY'), 'no due date')),
+      p_source_type => 'sim', p_source_id => new.id, p_dedupe_key => 'sim-assignment:' || new.id::text);
+  end if;
   return null;
 end;
 $$;
 comment on function private.sim_assignment_notice() is
-  'AFTER INSERT on sims: THE hook for assignment notices (email not connected yet); today it pg_notify''s sim_assigned with the assignment.';
+  'AFTER INSERT on sims: emails the assignee the sim_assignment template (through private.send_email).';
 create trigger sims_assignment_notice after insert on public.sims
   for each row execute function private.sim_assignment_notice();
 
@@ -310,9 +324,12 @@ end;
 $$;
 comment on function private.seed_sim_library(uuid) is 'The built-in SIM library of an organization: a "Discovery call basics" scorecard and three templates (once).';
 
+-- Organizations created by any caller (the service role's REST included) get
+-- their built-in SIM library: the trigger runs as its owner.
 create function private.organization_sim_library()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
@@ -633,10 +650,6 @@ begin
 end;
 $$;
 comment on function public.duplicate_sim_template(uuid) is 'Managers copy a SIM template (built-in or their own) to edit it. Errors: SP401, SP404, 42501 (not a manager).';
-
--- Goals' SIM score now has its source: every scored session writes its type-sim activity.
-comment on type public.goal_metric is
-  'calls_handled: calls started (not orphaned); analyzed_calls, conversions, conversion_rate (0..1), upsell_revenue, script_adherence (avg 0..100): current insights of those calls; activities: activities of goals.activity_type; sim_score: average score of scored SIM sessions (user_sims; each writes a type-sim activity with metadata.score); referrals_won: referral steps to won.';
 
 -- Grants -----------------------------------------------------------------------
 revoke execute on function private.seed_sim_library(uuid) from public, anon, authenticated;

@@ -242,14 +242,17 @@ as $$
      E'Hi {{referred_name}},\n\n{{referrer_name}} thought you might like to hear from {{org_name}}. Would you have a few minutes for a call this week?\n\nBest regards,\n{{sender_name}}',
      array['referred_name', 'referrer_name', 'org_name', 'sender_name'], '{}'::text[]),
     ('sim_assignment', 'SIM assignment', 'New practice session: {{sim_name}}',
-     E'Hi {{assignee_name}},\n\n{{assigner_name}} assigned you the practice session "{{sim_name}}" (due {{due_date}}).\n\nStart it here: {{link}}',
-     array['assignee_name', 'assigner_name', 'sim_name', 'due_date', 'link'], '{}'::text[]),
+     E'Hi {{assignee_name}},\n\n{{assigner_name}} assigned you the practice session "{{sim_name}}" (due {{due_date}}).\n\nStart it here: {{site_url}}/app/sims',
+     array['assignee_name', 'assigner_name', 'sim_name', 'due_date'], array['site_url']),
     ('goal_reached', 'Goal reached', 'Goal reached: {{goal_name}}',
      E'Congratulations {{member_name}}!\n\nYou reached your goal "{{goal_name}}": {{actual}} of {{target}}.',
      array['member_name', 'goal_name', 'actual', 'target'], '{}'::text[]),
     ('invitation', 'Invitation', 'You''re invited to join {{org_name}} on SalesPulse',
      E'You''ve been invited to join {{org_name}} on SalesPulse as {{role}}.\n\nAccept the invitation: {{accept_link}}\n\nThe link works once and expires on {{expires_at}}.',
-     array['org_name', 'role', 'expires_at'], array['accept_link']);
+     array['org_name', 'role', 'expires_at'], array['accept_link']),
+    ('tracker_alert', 'Tracker alert', 'Tracker "{{tracker_name}}" fired on a call',
+     E'The tracker "{{tracker_name}}" of {{org_name}} was heard on a new call:\n\n{{hits}}\n\nOpen the call: {{site_url}}{{call_path}}',
+     array['tracker_name', 'org_name', 'hits', 'call_path'], array['site_url']);
 $$;
 comment on function private.default_email_templates() is 'The templates every organization starts with.';
 

@@ -78,8 +78,9 @@ $$;
 comment on function private.send_email(uuid, text, text, jsonb, uuid, boolean, text, uuid, jsonb, text) is
   'Backend entry point for every templated email (e.g. the SIM domain: template sim_assignment): renders and queues; returns the message id.';
 
--- Invitations (tenancy's invite_member) go through the same path.
-create or replace function private.enqueue_email_job(p_kind text, p_org_id uuid, p_payload jsonb, p_dedupe_key text)
+-- Invitation and other emails go out as queued jobs (tenancy's invite_member):
+-- invitations through the same path as every templated email.
+create function private.enqueue_email_job(p_kind text, p_org_id uuid, p_payload jsonb, p_dedupe_key text)
 returns void
 language plpgsql
 -- security definer: renders from the organization's templates and stores the message.

@@ -177,6 +177,49 @@ insert into private.data_rules
    '{actor_id}', 'nullify', '{"old_values": "''{\"redacted\": true}''::jsonb", "new_values": "''{\"redacted\": true}''::jsonb"}', null,
    'Audit rows that carried the person''s data keep who/when/what table, not the values.');
 
+-- The domains that landed beside data protection: email, trackers (metrics,
+-- hits, alerts), scorecards and SIMs. Aggregates without personal data
+-- (call_stats_daily) are kept: they hold counts and sums only.
+insert into private.data_rules
+  (table_name, position, org_column, time_column, retention_action, call_column, match_columns, erase_action,
+   user_columns, user_action, anonymise, recording_column, note) values
+  -- Email: messages go with the window; mail to or from the person is erased.
+  ('email_events', 1, 'org_id', 'created_at', 'delete', null, '{reason}', 'delete',
+   '{}', 'nullify', '{}', null, 'Delivery events go with the window.'),
+  ('messages', 2, 'org_id', 'created_at', 'delete', null,
+   '{from_address,to_address,reply_to,subject,body_text,body_html,stripped_text}', 'delete',
+   '{sent_by}', 'nullify', '{}', null, 'Emails go with the window; mail to or from the person is erased.'),
+  ('thread_reads', 3, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'A member''s read marks go with them.'),
+  ('threads', 4, 'org_id', 'last_message_at', 'delete', null, '{contact_email,contact_name,subject}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Conversations go when their last message is past the window, and with the person they are with.'),
+  ('email_templates', 5, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{updated_by}', 'nullify', '{}', null, 'Templates stay without their editor.'),
+  -- Conversation: figures and hits of a call go with the caller's calls; hit quotes with the window.
+  ('tracker_hits', 11, 'org_id', 'created_at', 'delete', 'call_id', '{quote}', 'delete',
+   '{}', 'nullify', '{}', null, 'Hits quote the transcript: they go with the window and with their call.'),
+  ('tracker_alerts', 12, 'org_id', null, 'keep', 'call_id', '{}', 'delete',
+   '{}', 'nullify', '{}', null, 'Alerts go with their call.'),
+  ('call_metrics', 13, 'org_id', null, 'keep', 'call_id', '{}', 'delete',
+   '{}', 'nullify', '{}', null, 'Talk figures stay for the dashboards; they go with their call.'),
+  ('trackers', 14, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Trackers stay without their author.'),
+  -- Scorecards: a call's answers quote it.
+  ('scorecard_answers', 15, 'org_id', 'created_at', 'anonymise', 'call_id', '{evidence_quote,note}', 'delete',
+   '{answered_by}', 'nullify', '{"evidence_quote": "null", "note": "null"}', null,
+   'Answers stay for the hit rates; their quotes and notes go with the window; a caller''s calls take theirs.'),
+  ('scorecards', 16, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Scorecards stay without their author.'),
+  -- SIMs: the practice conversation goes with the window; a member's sessions and assignments with them.
+  ('user_sim_turns', 17, 'org_id', 'created_at', 'delete', null, '{content}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'Practice conversations go with the window and with the member.'),
+  ('user_sims', 18, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'A member''s practice sessions (and scores) are erased with them.'),
+  ('sims', 19, 'org_id', null, 'keep', null, '{note}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'Assignments to the member are erased with them.'),
+  ('sim_templates', 21, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'SIM templates stay without their author.');
+
 -- Helpers ------------------------------------------------------------------------
 create function private.strip_quotes(p jsonb)
 returns jsonb

@@ -3,10 +3,6 @@
 -- with a kept history of the price per minute. The plan's `voice_ai` feature and its
 -- `voice_minutes_per_month` limit are enforced here (SP402) when a session starts.
 
--- The plans' feature was named `voice`; the product calls it `voice_ai`.
-update public.plans set features = array_replace(features, 'voice', 'voice_ai') where 'voice' = any (features);
-update public.feature_flags set key = 'voice_ai' where key = 'voice';
-
 create table public.voice_personas (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id) on delete cascade,
@@ -23,9 +19,8 @@ create table public.voice_scenarios (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id) on delete cascade,
   persona_id uuid not null references public.voice_personas (id) on delete restrict,
-  -- The SIM template the buyer and the scorer run on. No foreign key yet: SIM templates are not
-  -- in this schema; the key is added when they are.
-  sim_template_id uuid,
+  -- The SIM template the buyer and the scorer run on.
+  sim_template_id uuid references public.sim_templates (id) on delete set null,
   title text not null check (length(title) between 1 and 200),
   brief text not null default '' check (length(brief) <= 4000),
   created_by uuid references auth.users (id) on delete set null default auth.uid(),
@@ -90,6 +85,8 @@ create table public.voice_turns (
   text text not null check (length(text) <= 8000),
   provider text check (length(provider) <= 40),
   at timestamptz not null default now(),
+  -- Like every tenant table (isolation, the registry, suspension): set from the session on insert.
+  org_id uuid not null references public.organizations (id) on delete cascade,
   primary key (session_id, seq)
 );
 comment on table public.voice_turns is 'Transcript turns of a voice session as they happen; seq is the session''s event number a client resumes from.';
@@ -167,6 +164,7 @@ comment on function private.voice_cost(uuid, timestamptz, timestamptz) is
 
 -- Starting and ending a session --------------------------------------------------
 
+-- A running session counts against the voice minutes only up to its maximum length.
 create function private.voice_minutes_used(p_org_id uuid)
 returns numeric
 language sql
@@ -174,11 +172,14 @@ stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(sum(case when s.ended_at is null then extract(epoch from (now() - s.started_at)) else s.seconds end) / 60, 0)
+  select coalesce(sum(case when s.ended_at is null
+                           then least(extract(epoch from (now() - s.started_at)), s.max_seconds)
+                           else s.seconds end) / 60, 0)
     from public.voice_sessions s
    where s.org_id = p_org_id and s.started_at >= private.period_start(p_org_id);
 $$;
-comment on function private.voice_minutes_used(uuid) is 'Voice minutes of the organization this billing period, running sessions counted up to now.';
+comment on function private.voice_minutes_used(uuid) is
+  'Voice minutes of the organization this billing period; running sessions count up to now, at most their max_seconds.';
 
 create function public.voice_start_session(p_org_id uuid, p_scenario_id uuid default null)
 returns public.voice_sessions
@@ -280,6 +281,48 @@ comment on function private.purge_voice_data() is
   'pg_cron, daily: deletes voice sessions (turns, usage records, recording paths) that ended before the organization''s retention (365 days by default). Billable usage_records stay.';
 select cron.schedule('purge-voice-data', '17 3 * * *', 'select private.purge_voice_data()');
 
+create function private.set_voice_turn_org()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.org_id := (select s.org_id from public.voice_sessions s where s.id = new.session_id);
+  return new;
+end;
+$$;
+comment on function private.set_voice_turn_org() is 'voice_turns: the organization is the session''s.';
+create trigger voice_turns_org before insert on public.voice_turns
+  for each row execute function private.set_voice_turn_org();
+
+-- Sessions nobody ended (the browser went away): a pg_cron sweep ends those
+-- past their maximum length, billing them like any other (voice_end_session
+-- caps them at max_seconds).
+create function private.end_stale_voice_sessions()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+  v_n integer := 0;
+begin
+  for v_id in
+    select s.id from public.voice_sessions s
+     where s.ended_at is null and s.started_at + make_interval(secs => s.max_seconds) + interval '5 minutes' < now()
+  loop
+    perform public.voice_end_session(v_id, now(), 'ended', 'abandoned: not ended by the client');
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+comment on function private.end_stale_voice_sessions() is
+  'pg_cron, every minute: ends voice sessions 5 minutes past their maximum length that no client ended (billed up to max_seconds).';
+revoke execute on function private.end_stale_voice_sessions() from public, anon, authenticated;
+select cron.schedule('end-stale-voice-sessions', '* * * * *', 'select private.end_stale_voice_sessions()');
+
 -- RLS ------------------------------------------------------------------------------
 alter table public.voice_personas enable row level security;
 alter table public.voice_scenarios enable row level security;
@@ -341,3 +384,74 @@ revoke execute on function private.voice_cost(uuid, timestamptz, timestamptz), p
 
 -- The platform's default price per voice minute, from the start.
 insert into public.voice_prices (org_id, price_per_minute, effective_from) values (null, 0.1200, '2026-01-01T00:00:00Z');
+
+-- Indexes -------------------------------------------------------------------------
+create index voice_scenarios_sim_template_id_idx on public.voice_scenarios (sim_template_id);
+create index voice_turns_org_id_idx on public.voice_turns (org_id);
+
+-- The side-by-side comparison of the voice providers for an organization's admins: per kind
+-- (stt/tts) and provider over the last p_days — calls, errors, error rate, median latency,
+-- audio minutes, provider cost and cost per minute — from voice_usage_records.
+
+create function public.voice_provider_comparison(p_org_id uuid, p_days integer default 30)
+returns table (
+  kind text,
+  provider text,
+  calls bigint,
+  errors bigint,
+  error_rate numeric,
+  p50_latency_ms numeric,
+  audio_minutes numeric,
+  provider_cost_usd numeric,
+  cost_per_minute_usd numeric
+)
+language plpgsql
+stable
+-- security definer: aggregates the organization's usage after the admin check below.
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_user();
+  if not (private.has_org_role(p_org_id, array['owner', 'admin']::public.org_role[]) or private.is_platform_admin()) then
+    raise exception 'only owners and admins compare voice providers' using errcode = 'SP403';
+  end if;
+  if p_days is null or p_days < 1 or p_days > 366 then
+    raise exception 'p_days must be between 1 and 366' using errcode = 'SP400';
+  end if;
+  return query
+    select u.kind, u.provider,
+           count(*),
+           count(*) filter (where not u.ok),
+           round((count(*) filter (where not u.ok))::numeric / count(*), 4),
+           (percentile_cont(0.5) within group (order by u.latency_ms) filter (where u.ok))::numeric,
+           round(sum(u.audio_seconds) / 60, 3),
+           round(sum(u.provider_cost_usd), 6),
+           case when sum(u.audio_seconds) > 0 then round(sum(u.provider_cost_usd) / (sum(u.audio_seconds) / 60), 6) end
+      from public.voice_usage_records u
+     where u.org_id = p_org_id and u.occurred_at >= now() - make_interval(days => p_days)
+     group by u.kind, u.provider
+     order by u.kind, u.provider;
+end;
+$$;
+comment on function public.voice_provider_comparison(uuid, integer) is
+  'Owners and admins (and staff): the voice providers side by side over the last p_days — calls, errors, error rate, median latency, audio minutes, provider cost and cost per minute.';
+revoke execute on function public.voice_provider_comparison(uuid, integer) from public, anon;
+grant execute on function public.voice_provider_comparison(uuid, integer) to authenticated;
+
+-- Registry: a member's sessions (with their turns and usage) go with them.
+insert into private.data_rules
+  (table_name, position, org_column, time_column, retention_action, call_column, match_columns, erase_action,
+   user_columns, user_action, anonymise, recording_column, note) values
+  ('voice_usage_records', 22, 'org_id', null, 'keep', null, '{error}', 'delete',
+   '{}', 'nullify', '{}', null, 'Provider usage stays for costs; it goes with its session.'),
+  ('voice_sessions', 23, 'org_id', null, 'keep', null, '{end_reason}', 'delete',
+   '{user_id}', 'delete', '{}', null, 'A member''s voice sessions (turns and usage with them) are erased with them.'),
+  ('voice_scenarios', 24, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Scenarios stay without their author.'),
+  ('voice_personas', 25, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{created_by}', 'nullify', '{}', null, 'Personas stay without their author.'),
+  ('voice_settings', 26, 'org_id', null, 'keep', null, '{}', 'delete',
+   '{updated_by}', 'nullify', '{}', null, 'Settings stay without their editor.'),
+  ('voice_turns', 21, 'org_id', 'at', 'delete', null, '{text}', 'delete',
+   '{}', 'nullify', '{}', null, 'Voice transcripts go with the window and with their session.');

@@ -27,19 +27,6 @@ alter table public.organizations
 comment on column public.organizations.analysis_model is
   'The model that analyzes this organization''s calls (null: the plan''s default). Owners and admins set it with set_analysis_model.';
 
--- Every plan defaults to the mini-class model, escalating to gpt-4o.
-update public.plans
-   set limits = limits || jsonb_build_object('analysis_model', 'gpt-4o-mini', 'escalation_model', 'gpt-4o')
- where not limits ? 'analysis_model';
-
--- List prices for both models (idempotent: the staff migration has them already).
-insert into public.provider_prices (provider, item, unit, unit_price_usd, effective_from) values
-  ('openai', 'gpt-4o:input_tokens', 'token', 0.0000025, '2024-01-01'),
-  ('openai', 'gpt-4o:output_tokens', 'token', 0.00001, '2024-01-01'),
-  ('openai', 'gpt-4o-mini:input_tokens', 'token', 0.00000015, '2024-01-01'),
-  ('openai', 'gpt-4o-mini:output_tokens', 'token', 0.0000006, '2024-01-01')
-on conflict (provider, item, effective_from) do nothing;
-
 -- Functions --------------------------------------------------------------------------
 create function public.set_analysis_model(p_org_id uuid, p_model text)
 returns void
@@ -87,7 +74,6 @@ $$;
 comment on function public.analysis_model_options(uuid) is
   'Members: the analysis models to choose from, the plan''s default and the organization''s choice (null: the plan''s).';
 
-drop function public.analysis_model(uuid, text);
 create function public.analysis_model(p_org_id uuid)
 returns jsonb
 language plpgsql

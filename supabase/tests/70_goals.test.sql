@@ -3,30 +3,21 @@
 -- close-out (snapshots, rollover of recurring goals, idempotence).
 -- Self-contained: it makes its own organization, members, calls and rows.
 begin;
+\ir fixtures.sql
 select plan(53);
 
 -- Fixtures -------------------------------------------------------------------------
-insert into auth.users (id, email, aud, role) values
-  ('e7000000-0000-4000-8000-000000000001', 'owner@goals.test', 'authenticated', 'authenticated'),
-  ('e7000000-0000-4000-8000-000000000002', 'manager@goals.test', 'authenticated', 'authenticated'),
-  ('e7000000-0000-4000-8000-000000000003', 'agent1@goals.test', 'authenticated', 'authenticated'),
-  ('e7000000-0000-4000-8000-000000000004', 'agent2@goals.test', 'authenticated', 'authenticated'),
-  ('e7000000-0000-4000-8000-000000000005', 'outsider@goals.test', 'authenticated', 'authenticated');
-insert into public.organizations (id, name, slug, time_zone) values
-  ('e7000000-0000-4000-8000-0000000000aa', 'Goal Co', 'goal-co', 'UTC'),
-  ('e7000000-0000-4000-8000-0000000000bb', 'Other Co', 'other-goal-co', 'UTC');
+select tests.create_user('owner', p_email => 'owner@goals.test', p_id => 'e7000000-0000-4000-8000-000000000001');
+select tests.create_user('manager', p_email => 'manager@goals.test', p_id => 'e7000000-0000-4000-8000-000000000002');
+select tests.create_user('agent1', p_email => 'agent1@goals.test', p_id => 'e7000000-0000-4000-8000-000000000003');
+select tests.create_user('agent2', p_email => 'agent2@goals.test', p_id => 'e7000000-0000-4000-8000-000000000004');
+select tests.create_user('outsider', p_email => 'outsider@goals.test', p_id => 'e7000000-0000-4000-8000-000000000005');
+select tests.create_org('goal_co', 'owner', false, 'e7000000-0000-4000-8000-0000000000aa');
 insert into public.feature_flags (org_id, key, limit_value) values ('e7000000-0000-4000-8000-0000000000aa', 'seats', 25);
-insert into public.memberships (org_id, user_id, role) values
-  ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000001', 'owner'),
-  ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000002', 'manager'),
-  ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000003', 'agent'),
-  ('e7000000-0000-4000-8000-0000000000aa', 'e7000000-0000-4000-8000-000000000004', 'agent'),
-  ('e7000000-0000-4000-8000-0000000000bb', 'e7000000-0000-4000-8000-000000000005', 'owner');
--- By id, not by address: other suites' users (the API tests) may share the domain.
-update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000aa'
- where id in ('e7000000-0000-4000-8000-000000000001', 'e7000000-0000-4000-8000-000000000002',
-              'e7000000-0000-4000-8000-000000000003', 'e7000000-0000-4000-8000-000000000004');
-update public.profiles set current_org_id = 'e7000000-0000-4000-8000-0000000000bb' where id = 'e7000000-0000-4000-8000-000000000005';
+select tests.create_org('other_goal_co', 'outsider', false, 'e7000000-0000-4000-8000-0000000000bb');
+select tests.add_member('goal_co', 'manager', 'manager');
+select tests.add_member('goal_co', 'agent1', 'agent');
+select tests.add_member('goal_co', 'agent2', 'agent');
 insert into public.agents (id, org_id, name, user_id) values
   ('e7000000-0000-4000-8000-0000000000a1', 'e7000000-0000-4000-8000-0000000000aa', 'Ann Agent', 'e7000000-0000-4000-8000-000000000003'),
   ('e7000000-0000-4000-8000-0000000000a2', 'e7000000-0000-4000-8000-0000000000aa', 'Bob Agent', 'e7000000-0000-4000-8000-000000000004');

@@ -2,21 +2,16 @@
 -- their own manual ones; automatic rows stay read-only; the log RPC filters
 -- and pages; text is bounded (SP400). Self-contained.
 begin;
+\ir fixtures.sql
 select plan(22);
 
-insert into auth.users (id, email, aud, role) values
-  ('e7100000-0000-4000-8000-000000000001', 'manager@activities.test', 'authenticated', 'authenticated'),
-  ('e7100000-0000-4000-8000-000000000002', 'agent1@activities.test', 'authenticated', 'authenticated'),
-  ('e7100000-0000-4000-8000-000000000003', 'agent2@activities.test', 'authenticated', 'authenticated'),
-  ('e7100000-0000-4000-8000-000000000004', 'outsider@activities.test', 'authenticated', 'authenticated');
-insert into public.organizations (id, name, slug) values ('e7100000-0000-4000-8000-0000000000aa', 'Activity Co', 'activity-co');
-insert into public.memberships (org_id, user_id, role) values
-  ('e7100000-0000-4000-8000-0000000000aa', 'e7100000-0000-4000-8000-000000000001', 'owner'),
-  ('e7100000-0000-4000-8000-0000000000aa', 'e7100000-0000-4000-8000-000000000002', 'agent'),
-  ('e7100000-0000-4000-8000-0000000000aa', 'e7100000-0000-4000-8000-000000000003', 'agent');
--- Only this file's members: other suites' users (the API tests) may share the domain.
-update public.profiles set current_org_id = 'e7100000-0000-4000-8000-0000000000aa' where email like '%@activities.test' and email <> 'outsider@activities.test'
-   and id in (select user_id from public.memberships where org_id = 'e7100000-0000-4000-8000-0000000000aa');
+select tests.create_user('manager', p_email => 'manager@activities.test', p_id => 'e7100000-0000-4000-8000-000000000001');
+select tests.create_user('agent1', p_email => 'agent1@activities.test', p_id => 'e7100000-0000-4000-8000-000000000002');
+select tests.create_user('agent2', p_email => 'agent2@activities.test', p_id => 'e7100000-0000-4000-8000-000000000003');
+select tests.create_user('outsider', p_email => 'outsider@activities.test', p_id => 'e7100000-0000-4000-8000-000000000004');
+select tests.create_org('activity_co', 'manager', false, 'e7100000-0000-4000-8000-0000000000aa');
+select tests.add_member('activity_co', 'agent1', 'agent');
+select tests.add_member('activity_co', 'agent2', 'agent');
 insert into public.agents (id, org_id, name, user_id) values
   ('e7100000-0000-4000-8000-0000000000a1', 'e7100000-0000-4000-8000-0000000000aa', 'Ann', 'e7100000-0000-4000-8000-000000000002');
 -- An automatic activity of Ann's (as the call bookkeeping writes it).

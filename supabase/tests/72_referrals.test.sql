@@ -3,25 +3,17 @@
 -- and an activity per step (counting toward a referrals_won goal), reward
 -- and owner for managers only, visibility per role. Self-contained.
 begin;
+\ir fixtures.sql
 select plan(27);
 
-insert into auth.users (id, email, aud, role) values
-  ('e7200000-0000-4000-8000-000000000001', 'manager@referrals.test', 'authenticated', 'authenticated'),
-  ('e7200000-0000-4000-8000-000000000002', 'agent1@referrals.test', 'authenticated', 'authenticated'),
-  ('e7200000-0000-4000-8000-000000000003', 'agent2@referrals.test', 'authenticated', 'authenticated'),
-  ('e7200000-0000-4000-8000-000000000004', 'outsider@referrals.test', 'authenticated', 'authenticated');
-insert into public.organizations (id, name, slug) values
-  ('e7200000-0000-4000-8000-0000000000aa', 'Referral Co', 'referral-co'),
-  ('e7200000-0000-4000-8000-0000000000bb', 'Elsewhere Co', 'elsewhere-referral-co');
-insert into public.memberships (org_id, user_id, role) values
-  ('e7200000-0000-4000-8000-0000000000aa', 'e7200000-0000-4000-8000-000000000001', 'owner'),
-  ('e7200000-0000-4000-8000-0000000000aa', 'e7200000-0000-4000-8000-000000000002', 'agent'),
-  ('e7200000-0000-4000-8000-0000000000aa', 'e7200000-0000-4000-8000-000000000003', 'agent'),
-  ('e7200000-0000-4000-8000-0000000000bb', 'e7200000-0000-4000-8000-000000000004', 'owner');
--- Only this file's members: other suites' users (the API tests) may share the domain.
-update public.profiles set current_org_id = 'e7200000-0000-4000-8000-0000000000aa' where email like '%@referrals.test' and email <> 'outsider@referrals.test'
-   and id in (select user_id from public.memberships where org_id = 'e7200000-0000-4000-8000-0000000000aa');
-update public.profiles set current_org_id = 'e7200000-0000-4000-8000-0000000000bb' where email = 'outsider@referrals.test';
+select tests.create_user('manager', p_email => 'manager@referrals.test', p_id => 'e7200000-0000-4000-8000-000000000001');
+select tests.create_user('agent1', p_email => 'agent1@referrals.test', p_id => 'e7200000-0000-4000-8000-000000000002');
+select tests.create_user('agent2', p_email => 'agent2@referrals.test', p_id => 'e7200000-0000-4000-8000-000000000003');
+select tests.create_user('outsider', p_email => 'outsider@referrals.test', p_id => 'e7200000-0000-4000-8000-000000000004');
+select tests.create_org('referral_co', 'manager', false, 'e7200000-0000-4000-8000-0000000000aa');
+select tests.create_org('elsewhere_referral_co', 'outsider', false, 'e7200000-0000-4000-8000-0000000000bb');
+select tests.add_member('referral_co', 'agent1', 'agent');
+select tests.add_member('referral_co', 'agent2', 'agent');
 insert into public.agents (id, org_id, name, user_id) values
   ('e7200000-0000-4000-8000-0000000000a1', 'e7200000-0000-4000-8000-0000000000aa', 'Ann', 'e7200000-0000-4000-8000-000000000002');
 insert into public.goals (org_id, name, metric, scope, agent_id, target, period, period_start) values

@@ -3,23 +3,18 @@
 -- below the minimum, projection math, saving and comparing, access per role.
 -- Self-contained.
 begin;
+\ir fixtures.sql
 select plan(22);
 
-insert into auth.users (id, email, aud, role) values
-  ('e7300000-0000-4000-8000-000000000001', 'manager@scenarios.test', 'authenticated', 'authenticated'),
-  ('e7300000-0000-4000-8000-000000000002', 'agent@scenarios.test', 'authenticated', 'authenticated'),
-  ('e7300000-0000-4000-8000-000000000003', 'small@scenarios.test', 'authenticated', 'authenticated'),
-  ('e7300000-0000-4000-8000-000000000004', 'empty@scenarios.test', 'authenticated', 'authenticated');
-insert into public.organizations (id, name, slug) values
-  ('e7300000-0000-4000-8000-0000000000aa', 'Scenario Co', 'scenario-co'),
-  ('e7300000-0000-4000-8000-0000000000bb', 'Small Co', 'small-scenario-co'),
-  ('e7300000-0000-4000-8000-0000000000cc', 'Empty Co', 'empty-scenario-co');
-insert into public.memberships (org_id, user_id, role) values
-  ('e7300000-0000-4000-8000-0000000000aa', 'e7300000-0000-4000-8000-000000000001', 'owner'),
-  ('e7300000-0000-4000-8000-0000000000aa', 'e7300000-0000-4000-8000-000000000002', 'agent'),
-  ('e7300000-0000-4000-8000-0000000000bb', 'e7300000-0000-4000-8000-000000000003', 'owner'),
-  ('e7300000-0000-4000-8000-0000000000cc', 'e7300000-0000-4000-8000-000000000004', 'manager');
-update public.profiles p set current_org_id = m.org_id from public.memberships m where m.user_id = p.id and p.email like '%@scenarios.test';
+select tests.create_user('manager', p_email => 'manager@scenarios.test', p_id => 'e7300000-0000-4000-8000-000000000001');
+select tests.create_user('agent', p_email => 'agent@scenarios.test', p_id => 'e7300000-0000-4000-8000-000000000002');
+select tests.create_user('small', p_email => 'small@scenarios.test', p_id => 'e7300000-0000-4000-8000-000000000003');
+select tests.create_user('empty', p_email => 'empty@scenarios.test', p_id => 'e7300000-0000-4000-8000-000000000004');
+select tests.create_org('scenario_co', 'manager', false, 'e7300000-0000-4000-8000-0000000000aa');
+select tests.create_org('small_scenario_co', 'small', false, 'e7300000-0000-4000-8000-0000000000bb');
+select tests.create_org('empty_scenario_co', null, false, 'e7300000-0000-4000-8000-0000000000cc');
+select tests.add_member('scenario_co', 'agent', 'agent');
+select tests.add_member('empty_scenario_co', 'empty', 'manager');
 insert into public.agents (id, org_id, name) values
   ('e7300000-0000-4000-8000-0000000000a1', 'e7300000-0000-4000-8000-0000000000aa', 'A1'),
   ('e7300000-0000-4000-8000-0000000000a2', 'e7300000-0000-4000-8000-0000000000aa', 'A2'),

@@ -121,10 +121,7 @@ select throws_ok($$ select public.request_deletion(tests.id('privacy'), 'member'
 select tests.authenticate_as('owner_h');
 select throws_ok($$ select public.request_deletion(tests.id('held'), 'phone', '+15557770001') $$, 'SP409', null,
   'an organization on hold cannot erase');
-select tests.authenticate_as('owner_p');
-select set_config('privacy.req_phone', public.request_deletion(tests.id('privacy'), 'phone', '+15557770001')::text, true);
-select tests.clear_authentication();
-select tests.remember('req_phone', current_setting('privacy.req_phone')::uuid);
+select tests.request_deletion('req_phone', 'owner_p', 'privacy', 'phone', '+15557770001');
 select tests.clear_authentication();
 select is((select count(*)::int from public.jobs where kind = 'erase_person' and payload ->> 'request_id' = tests.id('req_phone')::text), 1,
   'the request queues an erase_person job');
@@ -150,10 +147,7 @@ values (tests.id('privacy'), tests.id('old2'), tests.id('agent_p'), 2, 'Quentin 
 insert into public.activities (org_id, user_id, type, title, contact)
 values (tests.id('privacy'), tests.id('agent_p'), 'meeting', 'Lunch', 'quentin.quagmire@privacy.test');
 select ok((select count(*) from tests.traces('quentin.quagmire@privacy.test')) >= 2, 'before: the search finds the member''s email');
-select tests.authenticate_as('owner_p');
-select set_config('privacy.req_member', public.request_deletion(tests.id('privacy'), 'member', tests.id('agent_p')::text)::text, true);
-select tests.clear_authentication();
-select tests.remember('req_member', current_setting('privacy.req_member')::uuid);
+select tests.request_deletion('req_member', 'owner_p', 'privacy', 'member', tests.id('agent_p')::text);
 select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_member'));
 select public.finish_deletion_request(tests.id('req_member'), '{}');

@@ -41,10 +41,7 @@ select id, org_id, tests.id('rep_d') from public.threads where org_id = tests.id
 
 select ok((select count(distinct table_name) from tests.traces('yolanda.yarrow@caller.test')) >= 2,
   'before: the search finds the caller in threads and messages');
-select tests.authenticate_as('owner_d');
-select set_config('privacy.req', public.request_deletion(tests.id('domains'), 'email', 'yolanda.yarrow@caller.test')::text, true);
-select tests.clear_authentication();
-select tests.remember('req_caller', current_setting('privacy.req')::uuid);
+select tests.request_deletion('req_caller', 'owner_d', 'domains', 'email', 'yolanda.yarrow@caller.test');
 select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_caller'));
 select tests.clear_authentication();
@@ -53,10 +50,7 @@ select is((select count(*)::int from public.threads where org_id = tests.id('dom
 
 select ok((select count(distinct table_name) from tests.traces('Zebulon Zappa')) >= 2,
   'before: the search finds the member in their practice and assignment');
-select tests.authenticate_as('owner_d');
-select set_config('privacy.req', public.request_deletion(tests.id('domains'), 'member', tests.id('rep_d')::text)::text, true);
-select tests.clear_authentication();
-select tests.remember('req_member', current_setting('privacy.req')::uuid);
+select tests.request_deletion('req_member', 'owner_d', 'domains', 'member', tests.id('rep_d')::text);
 select tests.authenticate_as_service_role();
 select public.erase_person(tests.id('req_member'));
 select tests.clear_authentication();

@@ -7,9 +7,11 @@
 -- Everything a fixture creates is remembered under a key the suite chooses
 -- ('acme', 'acme_manager', 'agent_acme1', …): tests.id(key) gives its id.
 --
---   tests.create_user(key [, full_name, email])   a confirmed auth user (its profile by trigger)
---   tests.create_org(key, owner_key [, room])     an organization and its owner; room = design-
---                                                 partner overrides (25 seats, 10 numbers, …)
+--   tests.create_user(key [, full_name, email, id])  a confirmed auth user (its profile by trigger)
+--   tests.create_org(key, owner_key [, room, id]) an organization and its owner (none when
+--                                                 owner_key is null); room = design-partner
+--                                                 overrides (25 seats, 10 numbers, …); id: a
+--                                                 suite that names its rows by fixed ids
 --   tests.add_member(org_key, user_key, role)
 --   tests.make_staff(user_key)                    a platform admin
 --   tests.create_agent(key, org_key [, user_key]), tests.create_number(key, org_key [, agent_key])
@@ -18,6 +20,7 @@
 --   tests.create_tenants()                        two tenants with every role (see below)
 --   tests.authenticate_as(user_key), tests.authenticate_as_service_role(),
 --   tests.authenticate_as_anon(), tests.clear_authentication()
+--   tests.request_deletion(key, user_key, org_key, kind, subject)   a deletion request, as that member
 --   tests.traces(needle)                          where a text occurs in any text, json or array
 --                                                 column of any public table (information_schema,
 --                                                 so tables added later are searched too)
@@ -61,13 +64,14 @@ language sql
 set search_path = ''
 as $$ insert into tests.fixtures (key, id, email) values (p_key, p_id, p_email) returning id $$;
 
-create function tests.create_user(p_key text, p_full_name text default null, p_email text default null)
+create function tests.create_user(p_key text, p_full_name text default null, p_email text default null,
+                                  p_id uuid default null)
 returns uuid
 language plpgsql
 set search_path = ''
 as $$
 declare
-  v_id uuid := gen_random_uuid();
+  v_id uuid := coalesce(p_id, gen_random_uuid());
   v_email text := coalesce(p_email, lower(replace(p_key, '_', '.')) || '.' || left(v_id::text, 8) || '@tests.test');
 begin
   insert into auth.users (id, email, aud, role, raw_user_meta_data, email_confirmed_at)
@@ -88,7 +92,7 @@ begin
 end;
 $$;
 
-create function tests.create_org(p_key text, p_owner text, p_room boolean default true)
+create function tests.create_org(p_key text, p_owner text, p_room boolean default true, p_id uuid default null)
 returns uuid
 language plpgsql
 set search_path = ''
@@ -96,8 +100,9 @@ as $$
 declare
   v_id uuid;
 begin
-  insert into public.organizations (name, slug, recording_notice)
-  values (initcap(p_key), p_key || '-' || left(md5(random()::text), 8), 'This call may be recorded.')
+  insert into public.organizations (id, name, slug, recording_notice)
+  values (coalesce(p_id, gen_random_uuid()), initcap(replace(p_key, '_', ' ')),
+          replace(p_key, '_', '-') || '-' || left(md5(random()::text), 8), 'This call may be recorded.')
   returning id into v_id;
   perform tests.remember(p_key, v_id);
   if p_room then
@@ -106,7 +111,9 @@ begin
       (v_id, 'analyzed_minutes_per_month', 100000, 'tests');
     insert into public.feature_flags (org_id, key, enabled, note) values (v_id, 'coaching', true, 'tests');
   end if;
-  perform tests.add_member(p_key, p_owner, 'owner');
+  if p_owner is not null then
+    perform tests.add_member(p_key, p_owner, 'owner');
+  end if;
   return v_id;
 end;
 $$;
@@ -119,72 +126,60 @@ as $$ insert into public.platform_admins (user_id, note) values (tests.id(p_user
 
 create function tests.create_agent(p_key text, p_org text, p_user text default null)
 returns uuid
-language plpgsql
+language sql
 set search_path = ''
 as $$
-declare
-  v_id uuid;
-begin
-  insert into public.agents (org_id, name, phone, user_id)
-  values (tests.id(p_org), initcap(replace(p_key, '_', ' ')),
-          '+1555' || lpad((floor(random() * 10000000))::int::text, 7, '0'),
-          case when p_user is not null then tests.id(p_user) end)
-  returning id into v_id;
-  return tests.remember(p_key, v_id);
-end;
+  with a as (
+    insert into public.agents (org_id, name, phone, user_id)
+    values (tests.id(p_org), initcap(replace(p_key, '_', ' ')),
+            '+1555' || lpad((floor(random() * 10000000))::int::text, 7, '0'),
+            case when p_user is not null then tests.id(p_user) end)
+    returning id)
+  select tests.remember(p_key, a.id) from a
 $$;
 
 create function tests.create_number(p_key text, p_org text, p_agent text default null)
 returns uuid
-language plpgsql
+language sql
 set search_path = ''
 as $$
-declare
-  v_id uuid;
-begin
-  insert into public.phone_numbers (org_id, e164, provider_sid, friendly_name, agent_id)
-  values (tests.id(p_org), '+1415' || lpad((floor(random() * 10000000))::int::text, 7, '0'),
-          'PN' || md5(p_key || random()::text), initcap(replace(p_key, '_', ' ')),
-          case when p_agent is not null then tests.id(p_agent) end)
-  returning id into v_id;
-  return tests.remember(p_key, v_id);
-end;
+  with n as (
+    insert into public.phone_numbers (org_id, e164, provider_sid, friendly_name, agent_id)
+    values (tests.id(p_org), '+1415' || lpad((floor(random() * 10000000))::int::text, 7, '0'),
+            'PN' || md5(p_key || random()::text), initcap(replace(p_key, '_', ' ')),
+            case when p_agent is not null then tests.id(p_agent) end)
+    returning id)
+  select tests.remember(p_key, n.id) from n
 $$;
 
 create function tests.create_call(p_key text, p_org text, p_agent text default null,
                                   p_status public.call_status default 'analyzed',
                                   p_started_at timestamptz default now(), p_duration_seconds integer default 120)
 returns uuid
-language plpgsql
+language sql
 set search_path = ''
 as $$
-declare
-  v_id uuid;
-begin
-  insert into public.calls (org_id, agent_id, twilio_call_sid, twilio_recording_sid, status, started_at, duration_seconds)
-  values (case when p_org is not null then tests.id(p_org) end,
-          case when p_agent is not null then tests.id(p_agent) end,
-          'CA' || md5('call' || p_key || random()::text), 'RE' || md5('recording' || p_key || random()::text),
-          p_status, p_started_at, p_duration_seconds)
-  returning id into v_id;
-  return tests.remember(p_key, v_id);
-end;
+  with c as (
+    insert into public.calls (org_id, agent_id, twilio_call_sid, twilio_recording_sid, status, started_at, duration_seconds)
+    values (case when p_org is not null then tests.id(p_org) end,
+            case when p_agent is not null then tests.id(p_agent) end,
+            'CA' || md5('call' || p_key || random()::text), 'RE' || md5('recording' || p_key || random()::text),
+            p_status, p_started_at, p_duration_seconds)
+    returning id)
+  select tests.remember(p_key, c.id) from c
 $$;
 
 create function tests.create_invitation(p_key text, p_org text, p_invited_by text, p_role public.org_role default 'agent')
 returns uuid
-language plpgsql
+language sql
 set search_path = ''
 as $$
-declare
-  v_email text := replace(p_key, '_', '.') || '.' || left(md5(random()::text), 8) || '@tests.test';
-  v_id uuid;
-begin
-  insert into public.invitations (org_id, email, role, invited_by)
-  values (tests.id(p_org), v_email, p_role, tests.id(p_invited_by))
-  returning id into v_id;
-  return tests.remember(p_key, v_id, v_email);
-end;
+  with i as (
+    insert into public.invitations (org_id, email, role, invited_by)
+    values (tests.id(p_org), replace(p_key, '_', '.') || '.' || left(md5(random()::text), 8) || '@tests.test', p_role,
+            tests.id(p_invited_by))
+    returning id, email)
+  select tests.remember(p_key, i.id, i.email) from i
 $$;
 
 -- Two tenants with every role, as the suites use them:
@@ -275,6 +270,22 @@ returns void
 language sql
 set search_path = ''
 as $$ select tests.act_as('none', null) $$;
+
+-- A deletion request made by a member (request_deletion, as p_user), remembered under p_key.
+create function tests.request_deletion(p_key text, p_user text, p_org text, p_kind text, p_subject text)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  perform tests.authenticate_as(p_user);
+  v_id := public.request_deletion(tests.id(p_org), p_kind, p_subject);
+  perform tests.clear_authentication();
+  return tests.remember(p_key, v_id);
+end;
+$$;
 
 -- Where a text occurs: every text, varchar, json and array column of every
 -- table in public (information_schema, so tables added later are covered too).

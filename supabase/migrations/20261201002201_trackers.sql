@@ -194,16 +194,42 @@ grant select, delete on public.trackers to authenticated;
 grant insert (org_id, name, terms, alert), update (name, terms, alert) on public.trackers to authenticated;
 grant select on public.tracker_hits to authenticated;
 
--- The one place a tracker alert email is queued (the email path may be rerouted here).
+-- The one place a tracker alert email is queued: the organization's owners,
+-- admins and managers each get the template with the hits (time, speaker,
+-- term) and the call's path; once per tracker, call and recipient.
 create function private.enqueue_tracker_alert_email(p_org_id uuid, p_tracker_id uuid, p_call_id uuid)
 returns void
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_vars jsonb;
+  v_to text;
 begin
-  perform private.enqueue_email_job('send_tracker_alert_email', p_org_id,
-    jsonb_build_object('tracker_id', p_tracker_id, 'call_id', p_call_id),
-    'tracker-alert:' || p_tracker_id::text || ':' || p_call_id::text);
+  select jsonb_build_object(
+           'tracker_name', t.name,
+           'org_name', o.name,
+           'call_path', '/app/calls/' || p_call_id::text,
+           'hits', coalesce((
+             select string_agg(format('  %s:%s  %s: "%s"', floor(h.time_seconds / 60)::int,
+                                      lpad((floor(h.time_seconds)::int % 60)::text, 2, '0'), h.speaker, h.term),
+                               E'\n' order by h.time_seconds)
+               from (select * from public.tracker_hits where tracker_id = p_tracker_id and call_id = p_call_id
+                      order by time_seconds limit 20) h), ''))
+    into v_vars
+    from public.trackers t join public.organizations o on o.id = t.org_id
+   where t.id = p_tracker_id;
+  if v_vars is null then
+    return;
+  end if;
+  for v_to in
+    select distinct p.email from public.memberships m join public.profiles p on p.id = m.user_id
+     where m.org_id = p_org_id and m.role in ('owner', 'admin', 'manager') and p.email is not null
+  loop
+    perform private.send_email(p_org_id, v_to, 'tracker_alert', v_vars,
+      p_source_type => 'call', p_source_id => p_call_id,
+      p_dedupe_key => 'tracker-alert:' || p_tracker_id::text || ':' || p_call_id::text || ':' || v_to);
+  end loop;
 end;
 $$;
 revoke all on function private.enqueue_tracker_alert_email(uuid, uuid, uuid) from public, anon, authenticated;
@@ -287,106 +313,3 @@ end;
 $$;
 create trigger transcripts_match_trackers after insert or update of segments on public.transcripts
   for each row execute function private.transcripts_match_trackers();
-
--- The calls list filters by tracker: search_calls gains p_tracker_id (calls
--- with at least one hit of that tracker). The query itself moves to
--- private.search_calls_filtered; the older entry points delegate to it.
-create function private.search_calls_filtered(
-  p_query text, p_from date, p_to date, p_agent_id uuid, p_outcome text, p_sentiment text, p_status text,
-  p_tracker_id uuid, p_limit integer, p_offset integer
-)
-returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
-               agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
-               sentiment_label text, sentiment_score numeric, adherence_score integer, summary text,
-               snippet text, total_count bigint)
-language sql
-stable
-set search_path = ''
-as $$
-  with q as (
-    select case when nullif(btrim(p_query), '') is null then null
-                else pg_catalog.websearch_to_tsquery('english', p_query) end as tsq
-  )
-  select c.id, c.started_at, c.duration_seconds, c.status, c.error, c.agent_id, a.name, c.from_number,
-         i.converted, i.upsell_amount, i.sentiment_label, i.sentiment_score, i.adherence_score, i.summary,
-         case when q.tsq is not null
-              then pg_catalog.ts_headline('english', t.full_text, q.tsq, 'StartSel=«, StopSel=», MaxWords=18, MinWords=6')
-         end,
-         count(*) over ()
-    from public.calls c
-    cross join q
-    left join public.agents a on a.id = c.agent_id
-    left join public.insights i on i.call_id = c.id and i.is_current
-    left join public.transcripts t on t.call_id = c.id
-   where c.org_id is not null
-     and c.org_id = any (array(select private.scope_org_ids()))
-     and (q.tsq is null or t.search @@ q.tsq)
-     and (p_from is null or c.started_at >= p_from)
-     and (p_to is null or c.started_at < p_to + 1)
-     and (p_agent_id is null or c.agent_id = p_agent_id)
-     and (p_outcome is null or (p_outcome = 'converted' and i.converted) or (p_outcome = 'not_converted' and not i.converted))
-     and (p_sentiment is null or i.sentiment_label = p_sentiment)
-     and (p_status is null or c.status::text = p_status)
-     and (p_tracker_id is null or exists (
-           select 1 from public.tracker_hits h where h.call_id = c.id and h.tracker_id = p_tracker_id))
-   order by c.started_at desc nulls last, c.id
-   limit least(greatest(coalesce(p_limit, 25), 1), 100) offset greatest(coalesce(p_offset, 0), 0);
-$$;
-comment on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) is
-  'The body of public.search_calls, without its input bounds; called only by it.';
-revoke all on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) from public, anon;
-grant execute on function private.search_calls_filtered(text, date, date, uuid, text, text, text, uuid, integer, integer) to authenticated;
-
-create or replace function private.search_calls_unbounded(
-  p_query text default null, p_from date default null, p_to date default null, p_agent_id uuid default null,
-  p_outcome text default null, p_sentiment text default null, p_status text default null,
-  p_limit integer default 25, p_offset integer default 0
-)
-returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
-               agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
-               sentiment_label text, sentiment_score numeric, adherence_score integer, summary text,
-               snippet text, total_count bigint)
-language sql
-stable
-set search_path = ''
-as $$
-  select * from private.search_calls_filtered(p_query, p_from, p_to, p_agent_id, p_outcome, p_sentiment, p_status,
-                                              null, p_limit, p_offset);
-$$;
-comment on function private.search_calls_unbounded(text, date, date, uuid, text, text, text, integer, integer) is
-  'search_calls without the tracker filter (kept for its callers); see private.search_calls_filtered.';
-
-drop function public.search_calls(text, date, date, uuid, text, text, text, integer, integer);
-create function public.search_calls(
-  p_query text default null,
-  p_from date default null,
-  p_to date default null,
-  p_agent_id uuid default null,
-  p_outcome text default null,
-  p_sentiment text default null,
-  p_status text default null,
-  p_limit integer default 25,
-  p_offset integer default 0,
-  p_tracker_id uuid default null
-)
-returns table (id uuid, started_at timestamptz, duration_seconds integer, status public.call_status, error text,
-               agent_id uuid, agent_name text, from_number text, converted boolean, upsell_amount numeric,
-               sentiment_label text, sentiment_score numeric, adherence_score integer, summary text,
-               snippet text, total_count bigint)
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  perform private.bounded_text(p_query, 200, 'the search query');
-  perform private.bounded_text(p_outcome, 32, 'p_outcome');
-  perform private.bounded_text(p_sentiment, 32, 'p_sentiment');
-  perform private.bounded_text(p_status, 32, 'p_status');
-  return query select * from private.search_calls_filtered(
-    p_query, p_from, p_to, p_agent_id, p_outcome, p_sentiment, p_status, p_tracker_id, p_limit, p_offset);
-end;
-$$;
-comment on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) is
-  'Calls in the caller''s scope matching a full-text query and filters (p_tracker_id: calls where that tracker was heard), newest first, with snippets. The query is at most 200 characters (SP400).';
-revoke all on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) from public, anon;
-grant execute on function public.search_calls(text, date, date, uuid, text, text, text, integer, integer, uuid) to authenticated;

@@ -3,7 +3,7 @@
 -- every type. The analyze job reads it; the counts per type it redacted are
 -- stored with the transcript (transcripts.redactions).
 
-create or replace function private.valid_redact_types(p_settings jsonb)
+create function private.valid_redact_types(p_settings jsonb)
 returns boolean
 language sql
 immutable
@@ -28,7 +28,7 @@ alter table public.organizations
   add constraint organizations_redact_types_valid check (private.valid_redact_types(settings));
 
 -- Owners and admins set it through the API; a bad value is SP400, not a raw check violation.
-create or replace function public.set_redaction_types(p_org_id uuid, p_types text[])
+create function public.set_redaction_types(p_org_id uuid, p_types text[])
 returns jsonb
 language plpgsql
 security definer

@@ -43,13 +43,11 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  v_org uuid := (to_jsonb(new) ->> 'org_id')::uuid;
 begin
-  if v_org is not null
-     and coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role', '') = 'authenticated'
+  if coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role', '') = 'authenticated'
      and not private.is_platform_admin()
-     and exists (select 1 from public.organizations o where o.id = v_org and o.suspended_at is not null) then
+     and exists (select 1 from public.organizations o
+                  where o.id = (to_jsonb(new) ->> 'org_id')::uuid and o.suspended_at is not null) then
     raise exception 'this organization is suspended: you can read its data but not add to it' using errcode = 'SP403';
   end if;
   return new;
@@ -57,24 +55,6 @@ end;
 $$;
 comment on function private.refuse_when_suspended() is
   'BEFORE INSERT trigger on every tenant table: members of a suspended organization cannot create rows (SP403). Tables added later attach it too: create trigger <t>_suspended before insert on public.<t> for each row execute function private.refuse_when_suspended().';
-
-do $$
-declare
-  t text;
-begin
-  for t in
-    select c.table_name from information_schema.columns c
-      join information_schema.tables x on x.table_schema = c.table_schema and x.table_name = c.table_name
-     where c.table_schema = 'public' and c.column_name = 'org_id' and x.table_type = 'BASE TABLE'
-       -- the logs, and what the law asks for even of a suspended tenant
-       and c.table_name not in ('audit_logs', 'staff_actions', 'jobs', 'deletion_requests', 'legal_holds')
-     order by 1
-  loop
-    execute format('create trigger %I before insert on public.%I for each row execute function private.refuse_when_suspended()',
-                   t || '_suspended', t);
-  end loop;
-end;
-$$;
 
 -- RLS ------------------------------------------------------------------------
 alter table public.staff_actions enable row level security;
@@ -274,3 +254,157 @@ grant execute on function public.staff_tenant_detail(uuid, integer) to authentic
 grant execute on function public.staff_suspend_tenant(uuid, text) to authenticated;
 grant execute on function public.staff_reactivate_tenant(uuid) to authenticated;
 grant execute on function public.staff_retry_job(bigint) to authenticated;
+
+-- Budget caps: staff set a tenant's monthly ceiling on provider costs; near
+-- it (switch_at of the cap, 80 % by default) the analyzer switches to a
+-- cheaper model, records why on each insight (insights.model_reason), and
+-- leaves one notice per month that the owner and staff see.
+--
+-- Error codes: see supabase/functions/_shared/errors.ts.
+
+-- Tables -----------------------------------------------------------------------
+create table public.budget_caps (
+  org_id uuid primary key references public.organizations (id) on delete cascade,
+  monthly_usd numeric(12, 4) not null check (monthly_usd > 0 and monthly_usd <= 1000000),
+  switch_at numeric(3, 2) not null default 0.80 check (switch_at between 0.10 and 1.00),
+  cheaper_model text not null default 'gpt-4o-mini' check (cheaper_model ~ '^[a-z0-9][a-z0-9.:-]{0,63}$'),
+  set_by uuid references auth.users (id) on delete set null,
+  updated_at timestamptz not null default now()
+);
+comment on table public.budget_caps is
+  'Per-tenant monthly cap on provider costs (provider_costs, USD). At switch_at × cap the analyzer uses cheaper_model. Set by staff (staff_set_budget_cap).';
+
+create table public.budget_notices (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  month date not null,
+  spent_usd numeric(14, 6) not null,
+  cap_usd numeric(12, 4) not null,
+  model text not null,
+  created_at timestamptz not null default now(),
+  unique (org_id, month)
+);
+comment on table public.budget_notices is
+  'One notice per tenant and month when the analyzer first switched to the cheaper model near the budget cap; owners, admins and staff read it.';
+
+alter table public.insights add column model_reason text check (char_length(model_reason) <= 300);
+comment on column public.insights.model_reason is 'Why this insight used another model than the default (the budget cap), null otherwise.';
+
+-- Indexes ------------------------------------------------------------------------
+create index budget_caps_set_by_idx on public.budget_caps (set_by);
+
+-- RLS ------------------------------------------------------------------------
+alter table public.budget_caps enable row level security;
+alter table public.budget_notices enable row level security;
+create policy "Owners, admins and staff read the budget cap" on public.budget_caps
+  for select to authenticated
+  using (org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[])) or (select private.is_platform_admin()));
+create policy "Owners, admins and staff read budget notices" on public.budget_notices
+  for select to authenticated
+  using (org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[])) or (select private.is_platform_admin()));
+revoke all on public.budget_caps, public.budget_notices from anon, authenticated;
+grant select on public.budget_caps, public.budget_notices to authenticated;
+
+-- Functions --------------------------------------------------------------------------
+create function private.month_spend(p_org_id uuid)
+returns numeric
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(sum(pc.cost_usd), 0) from public.provider_costs pc
+   where pc.org_id = p_org_id and pc.occurred_at >= date_trunc('month', now());
+$$;
+
+create function public.note_insight_model(p_insight_id uuid, p_reason text)
+returns void
+language sql
+set search_path = ''
+as $$ update public.insights set model_reason = left(p_reason, 300) where id = p_insight_id $$;
+comment on function public.note_insight_model(uuid, text) is 'Backend only (analyzer): records why the insight used a cheaper model.';
+
+create function public.staff_set_budget_cap(p_org_id uuid, p_monthly_usd numeric, p_switch_at numeric default 0.80)
+returns void
+language plpgsql
+-- security definer: writes budget_caps and staff_actions for staff (checked first).
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := private.require_staff();
+begin
+  if p_monthly_usd is null then
+    delete from public.budget_caps where org_id = p_org_id;
+  elsif p_monthly_usd <= 0 or p_monthly_usd > 1000000 or p_switch_at is null or p_switch_at not between 0.10 and 1.00 then
+    raise exception 'the cap must be above 0 and at most 1,000,000 USD; the switch at 10 %% to 100 %%' using errcode = 'SP400';
+  else
+    insert into public.budget_caps (org_id, monthly_usd, switch_at, set_by)
+    values (p_org_id, p_monthly_usd, p_switch_at, v_uid)
+    on conflict (org_id) do update set monthly_usd = excluded.monthly_usd, switch_at = excluded.switch_at,
+                                       set_by = excluded.set_by, updated_at = now();
+  end if;
+  insert into public.staff_actions (actor_id, action, org_id, detail)
+  values (v_uid, 'set_budget_cap', p_org_id, jsonb_build_object('monthly_usd', p_monthly_usd, 'switch_at', p_switch_at));
+end;
+$$;
+comment on function public.staff_set_budget_cap(uuid, numeric, numeric) is 'Staff: sets (or, with null, removes) a tenant''s monthly provider-cost cap. Logged.';
+
+create function public.budget_status(p_org_id uuid)
+returns jsonb
+language plpgsql
+stable
+-- security definer: reads provider_costs (staff-only table) for owners/admins of the org (checked first).
+security definer
+set search_path = ''
+as $$
+declare
+  v_cap public.budget_caps;
+  v_spent numeric;
+begin
+  perform private.require_user();
+  if not private.is_org_admin_or_staff(p_org_id) then
+    raise exception 'only owners, admins and staff see the budget' using errcode = 'SP403';
+  end if;
+  select * into v_cap from public.budget_caps b where b.org_id = p_org_id;
+  v_spent := private.month_spend(p_org_id);
+  return jsonb_build_object(
+    'cap_usd', v_cap.monthly_usd, 'switch_at', v_cap.switch_at, 'cheaper_model', v_cap.cheaper_model,
+    'spent_usd', round(v_spent, 4),
+    'notice', (select jsonb_build_object('created_at', n.created_at, 'model', n.model, 'spent_usd', round(n.spent_usd, 2), 'cap_usd', n.cap_usd)
+                 from public.budget_notices n where n.org_id = p_org_id and n.month = date_trunc('month', now())::date));
+end;
+$$;
+comment on function public.budget_status(uuid) is 'Owners, admins and staff: this month''s provider costs against the cap, and the month''s notice if the cheaper model is in use.';
+
+-- Registry: budget rows hold figures only.
+insert into private.data_rules (table_name, position, org_column, note) values
+  ('budget_caps', 910, 'org_id', 'Figures only.'),
+  ('budget_notices', 911, 'org_id', 'Figures only.');
+
+-- Grants -------------------------------------------------------------------------
+grant execute on function private.month_spend(uuid) to service_role;
+revoke execute on function public.note_insight_model(uuid, text) from public, anon, authenticated;
+grant execute on function public.note_insight_model(uuid, text) to service_role;
+grant execute on function public.staff_set_budget_cap(uuid, numeric, numeric) to authenticated;
+grant execute on function public.budget_status(uuid) to authenticated;
+
+-- Suspension on every tenant table (every public table with an org_id), after
+-- all of them: a migration that adds one later attaches the trigger itself.
+do $$
+declare
+  t text;
+begin
+  for t in
+    select c.table_name from information_schema.columns c
+      join information_schema.tables x on x.table_schema = c.table_schema and x.table_name = c.table_name
+     where c.table_schema = 'public' and c.column_name = 'org_id' and x.table_type = 'BASE TABLE'
+       -- the logs, what the law asks for even of a suspended tenant, and the
+       -- dashboard's aggregates (written by triggers on calls and insights, never by a member)
+       and c.table_name not in ('audit_logs', 'staff_actions', 'jobs', 'deletion_requests', 'legal_holds', 'call_stats_daily')
+     order by 1
+  loop
+    execute format('create trigger %I before insert on public.%I for each row execute function private.refuse_when_suspended()',
+                   t || '_suspended', t);
+  end loop;
+end;
+$$;
