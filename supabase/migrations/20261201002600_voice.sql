@@ -26,7 +26,7 @@ create table public.voice_scenarios (
   created_by uuid references auth.users (id) on delete set null default auth.uid(),
   created_at timestamptz not null default now()
 );
-comment on table public.voice_scenarios is 'A voice role-play: a persona on a SIM template (sim_template_id, not yet a foreign key).';
+comment on table public.voice_scenarios is 'A voice role-play: a persona on a SIM template (sim_template_id).';
 
 create table public.voice_settings (
   org_id uuid primary key references public.organizations (id) on delete cascade,

@@ -154,7 +154,7 @@ begin
     'cost_usd', round(v_cost, 4),
     'margin', case when v_revenue > 0 then round((v_revenue - v_cost) / v_revenue, 4) end,
     'goal', public.gross_margin_goal(),
-    -- budget_status comes with the budget migration (resolved when this runs)
+    -- budget_status is defined further down this file (resolved when this runs)
     'budget', public.budget_status(p_org_id),
     'dead_jobs', (select coalesce(jsonb_agg(jsonb_build_object('id', j.id, 'kind', j.kind, 'attempts', j.attempts,
                                                                'last_error', left(j.last_error, 300), 'finished_at', j.finished_at)
