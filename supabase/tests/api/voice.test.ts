@@ -307,6 +307,7 @@ Deno.test("recordings: nothing is kept unless the organization records", async (
   assert.equal(n.turns, 2, "the spoken turn and the buyer's answer");
   assert.equal(n.recordings, 0, "and no audio");
   assert.equal((await call("voice-recording", org.owner.id, { session_id: start.body.session_id })).status, 404);
+  assert.equal((await call("voice-end-session", org.owner.id, { session_id: start.body.session_id })).body.recorded, false);
 });
 
 Deno.test("recordings: with recording on, each turn's audio is kept and plays for the owner and admins only, as a WAV", async () => {
@@ -327,6 +328,8 @@ Deno.test("recordings: with recording on, each turn's audio is kept and plays fo
     assert.ok(Math.abs(f.seconds - r.seconds) < 0.01 && f.seconds > 0.5, `${r.speaker}: ${f.seconds} s`);
   }
 
+  assert.equal((await call("voice-end-session", agent.id, { session_id: start.body.session_id })).body.recorded, true,
+    "the report knows there is a recording");
   for (const who of [colleague.id, outsider.id]) {
     const r = await call("voice-recording", who, { session_id: start.body.session_id });
     assert.equal(r.status, 404, "another member or tenant gets nothing, as for no recording");
