@@ -168,10 +168,13 @@ export class VoiceSession {
   }
 
   async #repAudio(pcm: Int16Array) {
-    if (this.#ended || await this.#limit()) return;
+    if (this.#ended) return;
+    // The meter runs while the audio is transcribed: no round trip added before the buyer.
+    const limited = this.#limit().catch(() => false);
     const seconds = pcm.length / MIC_SAMPLE_RATE;
     try {
       const t = await this.o.manager.transcribe(wavOf(pcm), seconds, new AbortController().signal);
+      if (await limited) return;
       if (!t.text.trim()) {
         this.o.send({ type: "notice", code: "not_understood", message: "Sorry, I did not catch that." });
         return;
