@@ -26,6 +26,10 @@ create index voice_recordings_org_idx on public.voice_recordings (org_id, create
 alter table public.voice_recordings enable row level security;
 revoke all on public.voice_recordings from anon, authenticated;
 grant all on public.voice_recordings to service_role;
+-- No API role gets a grant; this policy says so to the RLS advisor too (no row matches), and
+-- keeps a later grant from exposing the audio by accident.
+create policy "Served by voice-recording only" on public.voice_recordings for all to authenticated
+  using (false) with check (false);
 create trigger voice_recordings_suspended before insert on public.voice_recordings
   for each row execute function private.refuse_when_suspended();
 
