@@ -15,6 +15,8 @@
 //  4. SQL on a generated 1M-call data set: dashboard_kpis and goal_progress
 //     through PostgREST with RLS, against the same computation run by the
 //     table owner without RLS or HTTP.
+//  5. Voice (bench_voice.ts): end of the rep's turn to the first byte of the buyer's audio
+//     against a bare WebSocket echo, and concurrent sessions until that time doubles.
 import { join } from "node:path";
 import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import postgres from "postgres";
@@ -36,6 +38,7 @@ async function signJwt(sub: string) {
     .sign(new TextEncoder().encode(JWT_SECRET));
 }
 import { down, reset } from "./stack.ts";
+import { benchVoice } from "./bench_voice.ts";
 
 const inst = instance("test");
 const CONCURRENCY = 50;
@@ -542,6 +545,15 @@ if (ONLY === "pipeline") {
   }
   Deno.exit(0);
 }
+if (ONLY === "voice") {
+  await reset(inst);
+  try {
+    console.log(JSON.stringify(await benchVoice(inst), null, 2));
+  } finally {
+    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
+  }
+  Deno.exit(0);
+}
 if (ONLY === "dashboard" || ONLY === "goals") {
   await reset(inst);
   try {
@@ -571,7 +583,11 @@ try {
   console.log(JSON.stringify({ dashboard, goals }, null, 2));
   const spa = await spaSize();
   console.log(JSON.stringify(spa, null, 2));
-  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline, dashboard, goals, spa };
+  console.log("voice: end of the rep's turn to the buyer's first audio vs a bare WebSocket echo…");
+  await reset(inst);
+  const voice = await benchVoice(inst);
+  console.log(JSON.stringify(voice, null, 2));
+  const report = { at: new Date().toISOString(), machine: { cores: navigator.hardwareConcurrency }, webhook, queue, pipeline, dashboard, goals, spa, voice };
   Deno.mkdirSync(join(LOCAL_DIR, "bench"), { recursive: true });
   const file = join(LOCAL_DIR, "bench", "report.json");
   Deno.writeTextFileSync(file, JSON.stringify(report, null, 2));
@@ -583,6 +599,7 @@ try {
   console.log(`dashboard KPIs through PostgREST with RLS (from call_stats_daily) vs the owner's aggregate over the rows: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (p95 ${dashboard.rpc_through_postgrest_with_rls.p95_ms} ms on ${dashboard.calls_total} calls); vs the owner summing the aggregates: p95 ×${dashboard.ratio_p95_vs_aggregates_as_owner}`);
   console.log(`goal progress (${goals.goals} goals) through PostgREST with RLS vs the owner's computation: p50 ×${goals.ratio_p50}, p95 ×${goals.ratio_p95} (${goals.rpc_through_postgrest_with_rls.p50_ms} ms on ${goals.calls_total} calls)`);
   console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);
+  console.log(`voice: end of turn → first audio p50 ${voice.turn_end_to_first_audio.p50_ms} ms vs a bare WebSocket echo ${voice.bare_websocket_echo.p50_ms} ms (×${voice.ratio_p50}); sessions before it doubles: ${voice.sessions_before_doubling}`);
   console.log(`report: ${file}`);
 } catch (e) {
   console.error(e);

@@ -2,7 +2,9 @@
 // WAV it plays is made here with espeak-ng + sox (16 kHz mono, silence around the line so the
 // stream's VAD ends the turn), and the speech-to-text stand-in (OpenAI's) is taught its
 // transcript. The rep speaks one turn and types another; the SIM buyer answers each in a voice
-// (its transcript and audio frames arrive); ending shows the minutes, the cost and the score.
+// (its transcript and audio frames arrive); the running minutes and cost shown are the server's
+// (what voice_usage_records holds while the session runs); ending shows the minutes, the cost
+// (the sum of those rows) and the score, and — the organization records — a playable recording.
 // Then the primary TTS (the ElevenLabs stand-in) fails and the session carries on with the
 // fallback provider.
 import { execFileSync } from "node:child_process";
@@ -10,7 +12,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { rest, signInAs, USERS } from "./helpers";
+import { rest, shot, signInAs, USERS } from "./helpers";
 
 const SPOKEN = "Hello, this is Sam from Acme, do you have a minute to talk about your team";
 const TYPED = "What does your team use today for its sales calls?";
@@ -43,6 +45,24 @@ async function teach() {
   expect(res.status, await res.text()).toBe(201);
 }
 
+const ACME = "0a000000-0000-4000-8000-000000000001";
+
+/** What the server has billed the session so far: its usage rows summed. */
+async function billed(sessionId: string) {
+  const rows = await rest<{ audio_seconds: number; cost_usd: number }[]>(
+    `voice_usage_records?select=audio_seconds,cost_usd&session_id=eq.${sessionId}&kind=eq.session`,
+  );
+  const sum = (k: "audio_seconds" | "cost_usd") => Math.round(rows.reduce((s, r) => s + Number(r[k]), 0) * 1e4) / 1e4;
+  return { rows: rows.length, seconds: sum("audio_seconds"), cost: sum("cost_usd") };
+}
+
+async function latestSession(): Promise<string> {
+  const [s] = await rest<{ id: string }[]>(
+    `voice_sessions?select=id&user_id=eq.${USERS.acmeManager.id}&order=started_at.desc&limit=1`,
+  );
+  return s.id;
+}
+
 const chunks = async (page: Page) => Number(await page.getByTestId("voice-audio-chunks").getAttribute("data-count"));
 
 async function typeLine(page: Page, text: string) {
@@ -58,6 +78,22 @@ test.afterEach(async () => {
 test("voice practice: speak through the microphone, type a turn, hear the buyer, end and read minutes, cost and score", async ({ page }) => {
   test.setTimeout(120_000);
   await teach();
+  // Acme records its voice sessions for this test (and goes back to what it had after it).
+  const [before] = await rest<{ recording_enabled: boolean }[]>(`voice_settings?select=recording_enabled&org_id=eq.${ACME}`);
+  await rest("voice_settings?on_conflict=org_id", {
+    method: "POST",
+    headers: { prefer: "resolution=merge-duplicates" },
+    body: JSON.stringify({ org_id: ACME, recording_enabled: true }),
+  });
+  try {
+    await spokenTypedEnded(page);
+  } finally {
+    if (before) await rest(`voice_settings?org_id=eq.${ACME}`, { method: "PATCH", body: JSON.stringify({ recording_enabled: before.recording_enabled }) });
+    else await rest(`voice_settings?org_id=eq.${ACME}`, { method: "DELETE" });
+  }
+});
+
+async function spokenTypedEnded(page: Page) {
   await signInAs(page, USERS.acmeManager, "/app/voice");
   await expect(page.getByRole("heading", { name: "Voice practice" })).toBeVisible();
   await page.getByRole("button", { name: "Start" }).click();
@@ -75,12 +111,40 @@ test("voice practice: speak through the microphone, type a turn, hear the buyer,
   await expect(page.getByTestId("voice-turn-buyer")).toHaveCount(2, { timeout: 30_000 });
   expect(await chunks(page)).toBeGreaterThan(afterSpoken);
 
+  // The running minutes and cost on screen are the server's: what its usage rows add up to.
+  const sessionId = await latestSession();
+  const running = page.getByTestId("voice-running-cost");
+  await expect(running).toHaveAttribute("data-cost", /\d/);
+  await expect.poll(async () => {
+    const b = await billed(sessionId);
+    return b.rows > 0 && b.cost === Number(await running.getAttribute("data-cost")) && b.seconds === Number(await running.getAttribute("data-seconds"));
+  }, { message: "the screen shows what the server billed", timeout: 20_000 }).toBe(true);
+  const shown = await billed(sessionId);
+  await expect(running).toContainText(`${await running.getAttribute("data-minutes")} min · $`);
+  expect(shown.cost).toBeGreaterThan(0);
+
   await page.getByRole("button", { name: "End and score" }).click();
   await expect(page.getByTestId("voice-minutes")).toHaveText(/^\d+ billable minutes?$/);
   await expect(page.getByTestId("voice-cost")).toHaveText(/^\$\d+\.\d{2,3}$/);
   await expect(page.getByTestId("voice-score")).toHaveText(/\d+ of \d+ scorecard items met/);
   expect(await page.getByTestId("voice-score-item").count()).toBeGreaterThan(0);
-});
+  const [ended] = await rest<{ cost_usd: number; billable_minutes: number }[]>(`voice_sessions?select=cost_usd,billable_minutes&id=eq.${sessionId}`);
+  const total = await billed(sessionId);
+  expect(Number(ended.cost_usd)).toBe(total.cost); // the rows, counted once
+  expect(total.cost).toBeGreaterThanOrEqual(shown.cost);
+  await expect(page.getByTestId("voice-minutes")).toHaveText(`${ended.billable_minutes} billable minute${ended.billable_minutes === 1 ? "" : "s"}`);
+
+  // The recording: both spoken and typed turns' audio, served from a signed URL, plays.
+  const audio = page.getByTestId("voice-recording");
+  await expect(audio).toBeVisible();
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => (Number.isFinite(a.duration) ? a.duration : 0)), { timeout: 15_000 })
+    .toBeGreaterThan(2);
+  const src = await audio.getAttribute("src");
+  const res = await fetch(src!);
+  expect(res.headers.get("content-type")).toBe("audio/wav");
+  expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString()).toBe("RIFF");
+  await shot(page, "voice-report-recording");
+}
 
 test("voice practice: with the primary TTS failing, the buyer still answers in a voice from the fallback provider", async ({ page }) => {
   test.setTimeout(90_000);

@@ -1299,6 +1299,38 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"voice_recordings": {
+                  Row: {
+                    "audio": string,"created_at": string,"org_id": string,"sample_rate": number,"seconds": number,"seq": number,"session_id": string,"speaker": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "audio": string,"created_at"?: string,"org_id": string,"sample_rate": number,"seconds": number,"seq": number,"session_id": string,"speaker": string
+                  }
+                  Update: {
+                    "audio"?: string,"created_at"?: string,"org_id"?: string,"sample_rate"?: number,"seconds"?: number,"seq"?: number,"session_id"?: string,"speaker"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "voice_recordings_org_id_fkey"
+      columns: ["org_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_recordings_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "voice_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "voice_recordings_session_id_seq_fkey"
+      columns: ["session_id","seq"]
+isOneToOne: true
+      referencedRelation: "voice_turns"
+      referencedColumns: ["session_id","seq"]
+    }
+                  ]
                 },"voice_scenarios": {
                   Row: {
                     "brief": string,"created_at": string,"created_by": string | null,"id": string,"org_id": string,"persona_id": string,"sim_template_id": string | null,"title": string
@@ -1405,14 +1437,14 @@ isOneToOne: false
                   ]
                 },"voice_usage_records": {
                   Row: {
-                    "audio_seconds": number,"error": string | null,"id": string,"kind": string,"latency_ms": number | null,"model": string | null,"occurred_at": string,"ok": boolean,"org_id": string,"provider": string,"provider_cost_usd": number,"session_id": string
+                    "audio_seconds": number,"billed_from": string | null,"billed_to": string | null,"cost_usd": number,"error": string | null,"id": string,"kind": string,"latency_ms": number | null,"model": string | null,"occurred_at": string,"ok": boolean,"org_id": string,"price_per_minute": number | null,"provider": string,"provider_cost_usd": number,"session_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind": string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id": string,"provider": string,"provider_cost_usd"?: number,"session_id": string
+                    "audio_seconds"?: number,"billed_from"?: string | null,"billed_to"?: string | null,"cost_usd"?: number,"error"?: string | null,"id"?: string,"kind": string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id": string,"price_per_minute"?: number | null,"provider": string,"provider_cost_usd"?: number,"session_id": string
                   }
                   Update: {
-                    "audio_seconds"?: number,"error"?: string | null,"id"?: string,"kind"?: string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id"?: string,"provider"?: string,"provider_cost_usd"?: number,"session_id"?: string
+                    "audio_seconds"?: number,"billed_from"?: string | null,"billed_to"?: string | null,"cost_usd"?: number,"error"?: string | null,"id"?: string,"kind"?: string,"latency_ms"?: number | null,"model"?: string | null,"occurred_at"?: string,"ok"?: boolean,"org_id"?: string,"price_per_minute"?: number | null,"provider"?: string,"provider_cost_usd"?: number,"session_id"?: string
                   }
                   Relationships: [
                     {
@@ -1962,6 +1994,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"voice_meter":
+{ Args: { "p_at": string,"p_session_id": string }; Returns: Json
+                           },
 "voice_provider_comparison":
 { Args: { "p_days"?: number,"p_org_id": string }; Returns: {
               "audio_minutes": number,"calls": number,"cost_per_minute_usd": number,"error_rate": number,"errors": number,"kind": string,"p50_latency_ms": number,"provider": string,"provider_cost_usd": number

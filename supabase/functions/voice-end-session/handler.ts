@@ -1,6 +1,8 @@
 // voice-end-session: the session's owner ends it. SQL computes the actual minutes, the billable
 // minutes, the cost from the price history and writes the billable usage
-// (public.voice_end_session); the score comes from the SIM scorer (injected; null until bound).
+// (public.voice_end_session: the last stretch of usage; the cost is the sum of the usage rows the
+// stream wrote while the session ran); the score comes from the SIM scorer; `recorded` says
+// whether voice-recording has its audio.
 import { z } from "zod";
 import { jwtSub } from "../_shared/auth.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
@@ -39,6 +41,8 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
       })) as typeof score;
       await db.from("voice_sessions").update({ score }).eq("id", body.session_id);
     }
+    const { count: recorded } = await db.from("voice_recordings").select("seq", { count: "exact", head: true })
+      .eq("session_id", body.session_id);
     return json({
       session_id: ended.id,
       status: ended.status,
@@ -47,6 +51,8 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
       cost_usd: Number(ended.cost_usd),
       score,
       scored: score !== null,
+      // The organization records: the report plays it (voice-recording).
+      recorded: (recorded ?? 0) > 0,
     });
   };
 }

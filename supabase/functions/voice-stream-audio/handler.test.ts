@@ -53,6 +53,9 @@ Deno.test("voice-stream-audio: typed turns answered with audio, stored as they h
   try {
     const org = await createOrg();
     const agent = await addMember(org, "agent");
+    // The plan's voice minutes: the stream ends a session at once without them.
+    await withDb((sql) => sql`insert into public.feature_flags (org_id, key, enabled, limit_value, note) values
+      (${org.id}, 'voice_ai', true, null, 'tests'), (${org.id}, 'voice_minutes_per_month', null, 30, 'tests')`);
     const [session] = await withDb((sql) => sql`insert into public.voice_sessions (org_id, user_id, max_seconds)
       values (${org.id}, ${agent.id}, 600) returning id`);
     const token = await signVoiceToken({ sid: session.id, sub: agent.id, org: org.id }, SECRET, 600, Date.now());
@@ -91,15 +94,19 @@ Deno.test("voice-stream-audio: typed turns answered with audio, stored as they h
 
     const stored = await withDb((sql) => sql`select seq, speaker, text from public.voice_turns where session_id = ${session.id} order by seq`);
     assert.deepEqual(stored.map((t) => [t.seq, t.speaker, t.text]), [[1, "rep", "Hello there."], [2, "buyer", "You said: Hello there."]]);
-    const usage = await withDb((sql) => sql`select kind, provider, ok from public.voice_usage_records where session_id = ${session.id}`);
+    const usage = await withDb((sql) => sql`select kind, provider, ok from public.voice_usage_records
+      where session_id = ${session.id} and kind <> 'session'`);
     assert.deepEqual(usage.map((u) => [u.kind, u.provider, u.ok]), [["tts", "elevenlabs", true]]);
+    const metered = a.events.filter((e) => e.type === "usage");
+    assert.ok(metered.length >= 2, "the server's figures: when the socket opened, and at the turn");
+    assert.deepEqual(Object.keys(metered.at(-1)!).sort(), ["billable_minutes", "cost_usd", "limit", "price_per_minute", "seconds", "seconds_left", "type"]);
 
     // A new socket resumes: the turns after the last event it saw, then the conversation goes on.
     const b = open(url);
     await b.opened;
     b.ws.send(JSON.stringify({ type: "resume", last_seq: 1 }));
     await b.until((e) => e.type === "resumed");
-    assert.deepEqual(b.events.map((e) => [e.type, e.seq ?? e.last_seq]), [["transcript", 2], ["resumed", 2]]);
+    assert.deepEqual(b.events.filter((e) => e.type !== "usage").map((e) => [e.type, e.seq ?? e.last_seq]), [["transcript", 2], ["resumed", 2]]);
     b.ws.send(JSON.stringify({ type: "text", text: "Next question." }));
     await b.until((e) => e.type === "transcript" && e.seq === 4);
     const closedB = new Promise((r) => (b.ws.onclose = r));

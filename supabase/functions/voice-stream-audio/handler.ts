@@ -4,7 +4,14 @@
 // JSON {type: "text", text} (typed input), {type: "end_turn"} (push-to-talk released),
 // {type: "interrupt"}, {type: "resume", last_seq}. Server → client: binary frames of the
 // buyer's audio (24 kHz s16le mono PCM) and JSON events (transcript, speech_started,
-// buyer_done, provider_fallback, notice, ended, usage).
+// buyer_done, provider_fallback, notice, usage, ended).
+//
+// Usage is billed by the server while the session runs (public.voice_meter: a voice_usage_records
+// row per stretch, at the price in force) at every turn and every TICK_MS, and each result goes
+// to the client as a `usage` event (seconds, billable minutes, cost, seconds left): the screen
+// shows these figures. At the session's maximum or the plan's voice minutes the session ends
+// with a spoken and a written notice. When the organization records, each turn's audio is kept
+// (voice_recordings, a WAV per turn).
 //
 // An Edge Function holds a socket only within its wall-clock limit: the session lives in the
 // database (turns as they happen, usage per provider call), `EdgeRuntime.waitUntil` keeps the
@@ -12,13 +19,19 @@
 // same token and resumes from the last event it saw (`resume`: the turns after last_seq).
 import { type VoiceDeps, voiceDeps } from "../_shared/voice/deps.ts";
 import type { TtsName } from "../_shared/voice/providers.ts";
-import { type SessionEvent, type Turn, VoiceSession } from "../_shared/voice/session.ts";
+import { type Recorder, type SessionEvent, type Turn, type Usage, VoiceSession } from "../_shared/voice/session.ts";
+import { pcm16MonoWav } from "../_shared/wav.ts";
 import { verifyVoiceToken } from "../_shared/voice/token.ts";
 import { jsonError } from "../_shared/http.ts";
 
 declare const EdgeRuntime: { waitUntil(p: Promise<unknown>): void } | undefined;
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** How often a running session is metered between turns. */
+const TICK_MS = 15_000;
+
+/** bytea as PostgREST takes it in JSON: hex. */
+const hexOf = (bytes: Uint8Array) => "\\x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response> {
   return async (req) => {
@@ -37,7 +50,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
       .eq("session_id", row.id).order("seq");
     const turns: Turn[] = (stored ?? []).map((t) => ({ seq: t.seq, speaker: t.speaker as Turn["speaker"], text: t.text, provider: t.provider ?? undefined }));
 
-    const { data: settings } = await db.from("voice_settings").select("tts_providers, stt_providers")
+    const { data: settings } = await db.from("voice_settings").select("tts_providers, stt_providers, recording_enabled")
       .eq("org_id", row.org_id).maybeSingle();
     const { data: scenario } = row.scenario_id
       ? await db.from("voice_scenarios").select("voice_personas (voices)").eq("id", row.scenario_id).maybeSingle()
@@ -53,7 +66,8 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
     const write = (f: () => PromiseLike<unknown>) => (writes = writes.then(f).then(() => {}, (e) => console.error("voice write:", e)));
 
     socket.onopen = () => {
-      if (!buyer) {
+      if (buyer) void session.tick(); // the figures so far (a resumed session), and the timer
+      else {
         sendJson({ type: "notice", code: "voice_unavailable", message: "The AI buyer is not available yet." });
         socket.close(1011, "buyer unavailable");
       }
@@ -69,7 +83,37 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
         provider_cost_usd: Math.round(c.costUsd * 1e6) / 1e6, error: c.error?.slice(0, 500) ?? null,
         occurred_at: new Date(c.at).toISOString(),
       })), { tts: settings?.tts_providers, stt: settings?.stt_providers });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const meter = async (): Promise<Usage | null> => {
+      const { data, error } = await db.rpc("voice_meter", { p_session_id: row.id, p_at: new Date(deps.now()).toISOString() });
+      if (error || !data) {
+        console.error("voice meter:", error?.message);
+        return null;
+      }
+      const u = data as unknown as Usage & { ended: boolean };
+      const usage: Usage = {
+        seconds: Number(u.seconds), billable_minutes: Number(u.billable_minutes), cost_usd: Number(u.cost_usd),
+        price_per_minute: Number(u.price_per_minute), seconds_left: u.ended ? 0 : Number(u.seconds_left), limit: u.limit,
+      };
+      // The next meter: at the limit, or after TICK_MS, whichever comes first.
+      clearTimeout(timer);
+      if (socket.readyState <= WebSocket.OPEN && usage.seconds_left > 0) {
+        timer = setTimeout(() => void session.tick(), Math.min(TICK_MS, Math.max(250, usage.seconds_left * 1000 + 100)));
+      }
+      return usage;
+    };
+    const recorder: Recorder | undefined = settings?.recording_enabled
+      ? {
+        save: (t, pcm, rate) =>
+          void write(() => db.from("voice_recordings").insert({
+            session_id: row.id, seq: t.seq, org_id: row.org_id, speaker: t.speaker, sample_rate: rate,
+            seconds: Math.max(0.001, Math.round((pcm.length / rate) * 1000) / 1000), audio: hexOf(pcm16MonoWav(pcm, rate)),
+          }).then(({ error }) => error && console.error("voice recording:", error.message))),
+      }
+      : undefined;
     const session = new VoiceSession({
+      meter,
+      recorder,
       sessionId: row.id,
       manager,
       buyer,
@@ -119,6 +163,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
     };
     socket.binaryType = "arraybuffer";
     socket.onclose = () => {
+      clearTimeout(timer);
       session.interrupt();
       session.idle().then(() => writes).finally(() => closed.resolve());
     };

@@ -40,6 +40,8 @@ const PROVIDER_WEBHOOKS = new Set([
   // short-lived session token (from voice-start-session).
   "voice-stream-audio",
   "call-recording",
+  // Signed recording URLs are played by <audio>, which sends no Authorization.
+  "voice-recording",
 ]);
 
 let deployment: Promise<CliDeploy> | undefined;

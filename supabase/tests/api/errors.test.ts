@@ -82,6 +82,9 @@ Deno.test("every function answers bad input with one error shape and a stable co
     ["voice-start-session: org id not a uuid", `${FN}/voice-start-session`, json(token, { org_id: "x'; select 1 --" }), 400],
     ["voice-end-session: session id not a uuid", `${FN}/voice-end-session`, json(token, { session_id: "nope" }), 400],
     ["voice-stream-audio: no token", `${FN}/voice-stream-audio`, {}, 0],
+    ["voice-recording: session id not a uuid", `${FN}/voice-recording`, json(token, { session_id: "nope" }), 400],
+    ["voice-recording: unknown session", `${FN}/voice-recording`, json(token, { session_id: crypto.randomUUID() }), 404],
+    ["voice-recording: a forged URL", `${FN}/voice-recording?token=forged`, {}, 403],
     ["metrics: not staff", `${FN}/metrics`, { headers: { authorization: `Bearer ${token}` } }, 403],
     // Backend-only.
     ["process-jobs: a user's JWT", `${FN}/process-jobs`, json(token, {}), 403],

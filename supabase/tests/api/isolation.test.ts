@@ -23,6 +23,9 @@ const ORG_COLUMN: Record<string, string> = { organizations: "id", profiles: "cur
 const GLOBAL_TABLES = new Set(["platform_admins", "provider_prices", "stripe_refused_events"]);
 // Tenant tables only staff read (internal margins): the positive control reads them as staff.
 const STAFF_ONLY_TABLES = new Set(["provider_costs", "stripe_events", "staff_actions"]);
+// Tenant tables the API does not expose to anyone: a function serves them after its own check
+// (voice-recording: the session's owner and the organization's admins). The control: refused.
+const FUNCTION_ONLY_TABLES = new Set(["voice_recordings"]);
 // The public catalog: everyone reads it, no tenant writes it.
 const PUBLIC_TABLES = new Set(["plans"]);
 // Reference data every signed-in user reads and no tenant writes (the consent rules).
@@ -177,7 +180,7 @@ async function arrange() {
       await sql`insert into public.budget_caps (org_id, monthly_usd) values (${org}, 100)`;
       await sql`insert into public.budget_notices (org_id, month, spent_usd, cap_usd, model) values (${org}, '2026-01-01', 90, 100, 'gpt-4o-mini')`;
       await sql`insert into public.staff_actions (actor_id, action, org_id) values (${STAFF}, 'view_tenant', ${org})`;
-      // Voice: a persona, a scenario, settings, an org price, a session with a turn and a usage record.
+      // Voice: a persona, a scenario, settings, an org price, a session with a turn, a usage record and a recording.
       const [persona] = await sql`insert into public.voice_personas (org_id, name, persona) values (${org}, 'Fixture buyer', 'Asks about cost.') returning id`;
       await sql`insert into public.voice_scenarios (org_id, persona_id, title) values (${org}, ${persona.id}, 'Fixture scenario')`;
       await sql`insert into public.voice_settings (org_id) values (${org}) on conflict (org_id) do nothing`;
@@ -185,6 +188,8 @@ async function arrange() {
       const [vs] = await sql`insert into public.voice_sessions (org_id, user_id, max_seconds) values (${org}, ${t.agentUser.id}, 600) returning id`;
       await sql`insert into public.voice_turns (session_id, seq, speaker, text) values (${vs.id}, 1, 'rep', 'Hello.')`;
       await sql`insert into public.voice_usage_records (session_id, org_id, kind, provider) values (${vs.id}, ${org}, 'tts', 'elevenlabs')`;
+      await sql`insert into public.voice_recordings (session_id, seq, org_id, speaker, sample_rate, seconds, audio)
+                values (${vs.id}, 1, ${org}, 'rep', 16000, 1, decode('52494646' || repeat('00', 60), 'hex'))`;
     }
     await sql`insert into public.stripe_refused_events (payload, reason)
               values (${sql.json({ marker: crypto.randomUUID() })}, 'isolation fixture')`;
@@ -240,6 +245,10 @@ for (const [org, orgId] of [["acme", ACME], ["globex", GLOBEX]] as const) {
     for (const t of tables.filter((t) => t.orgColumn)) {
       const token = STAFF_ONLY_TABLES.has(t.name) ? staff : owner;
       const r = await api(token, "GET", `${t.name}?select=*&${t.orgColumn}=eq.${orgId}&limit=1`);
+      if (FUNCTION_ONLY_TABLES.has(t.name)) {
+        assert.ok([401, 403].includes(r.status), `${t.name} is not exposed, even to its owner: ${r.status} ${JSON.stringify(r.body)}`);
+        continue;
+      }
       assert.equal(r.status, 200, `${t.name}: ${JSON.stringify(r.body)}`);
       assert.equal((r.body as unknown[]).length, 1, `the ${org} owner reads ${t.name}`);
     }

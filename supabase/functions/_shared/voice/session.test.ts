@@ -150,3 +150,40 @@ Deno.test("voice session: at the limit it ends with a spoken and a written notic
     await s.close();
   }
 });
+
+Deno.test("voice session: the server's meter ends it between turns (tick) and its figures go to the client as usage", async () => {
+  const s = await stack();
+  try {
+    let left = 30;
+    const meter = () => Promise.resolve({ seconds: 12, billable_minutes: 1, cost_usd: 0.024, price_per_minute: 0.12, seconds_left: left, limit: "plan" as const });
+    const t = session(s, scripted([["Hello."]]), { meter });
+    assert.equal(await t.vs.tick(), false, "time left: it goes on");
+    assert.deepEqual(t.events[0], { type: "usage", seconds: 12, billable_minutes: 1, cost_usd: 0.024, price_per_minute: 0.12, seconds_left: 30, limit: "plan" });
+    left = 0; // e.g. another session used the plan's minutes up
+    assert.equal(await t.vs.tick(), true);
+    assert.ok(t.events.some((e) => e.type === "notice" && e.code === "limit_reached"), "the written notice");
+    assert.ok(t.events.some((e) => e.type === "audio"), "the spoken notice");
+    assert.deepEqual(t.events.at(-1), { type: "ended", reason: "limit_reached" });
+    await t.vs.text("Still there?");
+    assert.ok(!t.stored.some((x) => x.text === "Still there?"), "nothing after the limit");
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("voice session: with a recorder, the rep's microphone (16 kHz) and the buyer's voice as heard (24 kHz) are kept per turn", async () => {
+  const s = await stack();
+  try {
+    const saved: [number, string, number, number][] = [];
+    const t = session(s, scripted([["Our budget is tight this quarter."]]), {
+      recorder: { save: (turn, pcm, rate) => void saved.push([turn.seq, turn.speaker, rate, pcm.length]) },
+    });
+    feed(t.vs, await repSays(s.oa.url, "What is your budget?"));
+    await t.vs.idle();
+    await t.vs.text("Typed, so no audio of the rep.");
+    assert.deepEqual(saved.map(([seq, who, rate]) => [seq, who, rate]), [[1, "rep", 16000], [2, "buyer", 24000], [4, "buyer", 24000]]);
+    assert.ok(saved.every(([, , rate, n]) => n / rate > 0.3), "seconds of audio each");
+  } finally {
+    await s.close();
+  }
+});

@@ -8,7 +8,7 @@
 //
 // The buyer and the scorer are injected: they are the SIM engine's, bound where the session is
 // built (see README, "Voice practice").
-import type { TtsName } from "./providers.ts";
+import { type TtsName, TTS_SAMPLE_RATE } from "./providers.ts";
 import type { VoiceManager } from "./manager.ts";
 import { EnergyVad, MIC_SAMPLE_RATE, type VadOptions, wavOf } from "./vad.ts";
 
@@ -34,6 +34,28 @@ export interface TurnStore {
   appendTurn(turn: Turn): Promise<void>;
 }
 
+/** The server's running usage of the session (written as it runs, voice_usage_records). */
+export interface Usage {
+  seconds: number;
+  billable_minutes: number;
+  cost_usd: number;
+  price_per_minute: number;
+  /** Under the lesser of the session's maximum and the plan's voice minutes left. */
+  seconds_left: number;
+  limit: "session" | "plan";
+}
+
+/** Bills the session up to now and answers its usage (null when the meter failed). */
+export type Meter = () => Promise<Usage | null>;
+
+/** Where a turn's audio goes when the organization records (voice_recordings). */
+export interface Recorder {
+  save(turn: Turn, pcm: Int16Array, sampleRate: number): void;
+}
+
+/** The longest audio a turn's recording keeps, seconds. */
+export const MAX_RECORDED_SECONDS = 60;
+
 export type SessionEvent =
   | { type: "transcript"; seq: number; speaker: Turn["speaker"]; text: string }
   | { type: "speech_started" }
@@ -41,6 +63,7 @@ export type SessionEvent =
   | { type: "buyer_done"; interrupted: boolean }
   | { type: "provider_fallback"; kind: "tts"; from: TtsName; partial: boolean }
   | { type: "notice"; code: "limit_reached" | "voice_unavailable" | "not_understood"; message: string }
+  | ({ type: "usage" } & Usage)
   | { type: "ended"; reason: "limit_reached" | "ended" };
 
 export interface SessionOptions {
@@ -56,6 +79,10 @@ export interface SessionOptions {
   /** Turns already stored (a resumed session). */
   turns?: Turn[];
   vad?: VadOptions;
+  /** The server's meter: asked at every turn and by tick(); its figures are sent as `usage`. */
+  meter?: Meter;
+  /** Only when the organization records. */
+  recorder?: Recorder;
 }
 
 const SENTENCE_END = /([.!?…]+["')\]]?)(\s+|$)/;
@@ -116,6 +143,11 @@ export class VoiceSession {
     this.#speaking?.abort();
   }
 
+  /** Meters the session (the stream's timer): at the limit it ends, as at a turn. */
+  tick(): Promise<boolean> {
+    return this.#limit();
+  }
+
   /** Resolves when every queued turn is answered. */
   idle(): Promise<void> {
     return this.#busy;
@@ -126,31 +158,36 @@ export class VoiceSession {
     return this.#busy;
   }
 
-  async #append(speaker: Turn["speaker"], text: string, provider?: string) {
+  async #append(speaker: Turn["speaker"], text: string, provider?: string, audio?: { pcm: Int16Array; rate: number }) {
     const turn: Turn = { seq: this.lastSeq + 1, speaker, text, provider };
     this.turns.push(turn);
-    await this.o.store.appendTurn(turn);
+    const stored = this.o.store.appendTurn(turn);
+    if (audio && audio.pcm.length > 0) this.o.recorder?.save(turn, audio.pcm.subarray(0, MAX_RECORDED_SECONDS * audio.rate), audio.rate);
+    await stored;
     this.o.send({ type: "transcript", seq: turn.seq, speaker, text });
   }
 
   async #repAudio(pcm: Int16Array) {
-    if (this.#ended || await this.#limit()) return;
+    if (this.#ended) return;
+    // The meter runs while the audio is transcribed: no round trip added before the buyer.
+    const limited = this.#limit().catch(() => false);
     const seconds = pcm.length / MIC_SAMPLE_RATE;
     try {
       const t = await this.o.manager.transcribe(wavOf(pcm), seconds, new AbortController().signal);
+      if (await limited) return;
       if (!t.text.trim()) {
         this.o.send({ type: "notice", code: "not_understood", message: "Sorry, I did not catch that." });
         return;
       }
-      await this.#repSaid(t.text.trim(), t.provider);
+      await this.#repSaid(t.text.trim(), t.provider, pcm);
     } catch (e) {
       this.o.send({ type: "notice", code: "voice_unavailable", message: `Speech recognition failed: ${(e as Error).message}` });
     }
   }
 
-  async #repSaid(text: string, provider?: string) {
-    if (this.#ended || await this.#limit()) return;
-    await this.#append("rep", text, provider);
+  async #repSaid(text: string, provider?: string, pcm?: Int16Array) {
+    if (this.#ended || (!pcm && await this.#limit())) return;
+    await this.#append("rep", text, provider, pcm && { pcm, rate: MIC_SAMPLE_RATE });
     await this.#buyerReplies();
   }
 
@@ -161,10 +198,12 @@ export class VoiceSession {
     let pending = "";
     let said = "";
     let provider: string | undefined;
+    const heard: Uint8Array[] = [];
     const speak = async (sentence: string) => {
       for await (const e of this.o.manager.speak(sentence, this.o.voices ?? {}, ctrl.signal)) {
         if (e.type === "audio") {
           provider = e.provider;
+          if (this.o.recorder) heard.push(e.chunk);
           this.o.send(e);
         } else this.o.send({ type: "provider_fallback", kind: "tts", from: e.provider, partial: e.partial });
       }
@@ -188,15 +227,24 @@ export class VoiceSession {
     } finally {
       if (this.#speaking === ctrl) this.#speaking = null;
     }
-    if (said) await this.#append("buyer", said, provider);
+    if (said) await this.#append("buyer", said, provider, this.o.recorder && { pcm: pcm16Of(heard), rate: TTS_SAMPLE_RATE });
     this.o.send({ type: "buyer_done", interrupted: ctrl.signal.aborted });
     await this.#limit();
   }
 
-  /** At the limit: the notice, spoken and written, and the end. True when ended. */
+  /** At the limit (the server's meter, else the clock): the notice, spoken and written, and the end. True when ended. */
   async #limit(): Promise<boolean> {
     if (this.#ended) return true;
-    if (this.secondsLeft() > 0) return false;
+    let left = this.secondsLeft();
+    if (this.o.meter) {
+      const usage = await this.o.meter();
+      if (this.#ended) return true;
+      if (usage) {
+        this.o.send({ type: "usage", ...usage });
+        left = Math.min(left, usage.seconds_left);
+      }
+    }
+    if (left > 0) return false;
     this.#ended = true;
     this.#speaking?.abort();
     this.o.send({ type: "notice", code: "limit_reached", message: LIMIT_NOTICE });
@@ -211,4 +259,15 @@ export class VoiceSession {
     this.o.send({ type: "ended", reason: "limit_reached" });
     return true;
   }
+}
+
+/** Little-endian PCM16 chunks (the TTS stream) as samples; an odd trailing byte is dropped. */
+function pcm16Of(chunks: Uint8Array[]): Int16Array {
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) (bytes.set(c, at), (at += c.length));
+  const out = new Int16Array(bytes.length >> 1);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true);
+  return out;
 }

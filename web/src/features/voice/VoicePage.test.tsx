@@ -103,7 +103,7 @@ describe("VoicePage", () => {
       url.endsWith("voice-start-session")
         ? answer(200, STARTED)
         : answer(200, {
-          session_id: "s-1", status: "ended", seconds: 75, billable_minutes: 2, cost_usd: 0.24, scored: true,
+          session_id: "s-1", status: "ended", seconds: 75, billable_minutes: 2, cost_usd: 0.24, scored: true, recorded: false,
           score: { items: [{ item_id: "i-1", answer: "yes", evidence_quote: "this is Sam from Acme", evidence_time: 0 }], tips: ["Ask about budget."] },
         }));
     renderScreen(<VoicePage />);
@@ -114,7 +114,11 @@ describe("VoicePage", () => {
     expect(ws.url).toBe(`${STARTED.stream_url}?token=tok.en`);
     act(() => ws.open());
     expect(await screen.findByText(/No microphone available: type your lines instead/)).toBeTruthy();
-    expect(screen.getByTestId("voice-running-cost").textContent).toMatch(/1 min · about \$0\.0/);
+    expect(screen.getByTestId("voice-running-cost").textContent).toBe("metering…");
+    // The figures are the server's (what it billed so far), not the screen's own arithmetic.
+    act(() => ws.event({ type: "usage", seconds: 61.5, billable_minutes: 2, cost_usd: 0.1234, price_per_minute: 0.15, seconds_left: 120, limit: "plan" }));
+    expect(screen.getByTestId("voice-running-cost").textContent).toBe("2 min · $0.12 so far at $0.15 a minute");
+    expect(screen.getByTestId("voice-left").textContent).toMatch(/^(2:00|1:59) left$/);
 
     fireEvent.change(screen.getByLabelText("Your line"), { target: { value: "Hi, this is Sam from Acme." } });
     fireEvent.click(screen.getByRole("button", { name: "Send" }));
@@ -148,6 +152,27 @@ describe("VoicePage", () => {
     expect(within(item).getByText("“this is Sam from Acme”")).toBeTruthy();
     expect(screen.getByText("Ask about budget.")).toBeTruthy();
     expect(JSON.parse(String((fetchMock.mock.calls[1] as [string, RequestInit])[1].body))).toEqual({ session_id: "s-1" });
+    expect(screen.queryByTestId("voice-recording")).toBeNull();
+  });
+
+  it("a recorded session: the report plays its recording from a signed URL", async () => {
+    db.rows("voice_scenarios", []);
+    const recording = { url: "http://127.0.0.1:54321/functions/v1/voice-recording?token=t", expires_at: new Date(Date.now() + 300_000).toISOString(), turns: 4, seconds: 42 };
+    fetchMock.mockImplementation(async (url: string) =>
+      url.endsWith("voice-start-session")
+        ? answer(200, STARTED)
+        : url.endsWith("voice-recording")
+        ? answer(200, recording)
+        : answer(200, { session_id: "s-1", status: "ended", seconds: 75, billable_minutes: 2, cost_usd: 0.24, scored: false, score: null, recorded: true }));
+    renderScreen(<VoicePage />);
+    fireEvent.click(await screen.findByRole("button", { name: "Start" }));
+    await waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    act(() => FakeSocket.all[0].open());
+    fireEvent.click(await screen.findByRole("button", { name: "End and score" }));
+    const audio = await screen.findByTestId("voice-recording");
+    expect(audio.getAttribute("src")).toBe(recording.url);
+    expect(screen.getByText(/4 recorded turns, 0:42/)).toBeTruthy();
+    expect(JSON.parse(String((fetchMock.mock.calls.at(-1) as [string, RequestInit])[1].body))).toEqual({ session_id: "s-1" });
   });
 
   it("a dropped socket is resumed on a new one from the last turn seen", async () => {

@@ -1,14 +1,15 @@
 // Voice practice (/app/voice): the rep talks to the SIM engine's buyer, who answers in a voice.
 // Pick a scenario (or the organization's default SIM), start (the microphone when allowed,
 // typed lines always), hear the buyer as the audio arrives, read the live transcript, watch the
-// timer and the running cost, end, and read the minutes, the cost and the score.
+// timer and the minutes and cost the server has billed so far, end, and read the minutes, the
+// cost, the score and, when the organization records, play the session's recording.
 import { type FormEvent, useState } from "react";
 import { Banner, Card, ErrorState, Spinner, UpgradePrompt } from "../../components/ui";
 import { errorMessage } from "../../lib/errors";
 import { useFeature } from "../../lib/session";
 import { useNow } from "../../lib/useNow";
-import { type EndedVoice, useScoreItems, useVoicePrice, useVoiceScenarios } from "./api";
-import { MAX_TEXT, useVoiceSession, type VoiceTurn } from "./useVoiceSession";
+import { type EndedVoice, useScoreItems, useVoicePrice, useVoiceRecording, useVoiceScenarios } from "./api";
+import { MAX_TEXT, useVoiceSession, type VoiceTurn, type VoiceUsage } from "./useVoiceSession";
 
 export const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 export const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.1 ? 3 : 2)}`;
@@ -39,6 +40,24 @@ function Transcript({ turns, thinking }: { turns: VoiceTurn[]; thinking: boolean
   );
 }
 
+function Recording({ sessionId }: { sessionId: string }) {
+  const q = useVoiceRecording(sessionId);
+  return (
+    <div className="voice-recording">
+      <h3>Recording</h3>
+      {q.isPending && <Spinner label="Loading the recording…" />}
+      {q.isError && <ErrorState error={q.error} onRetry={() => q.refetch()} />}
+      {q.data && (
+        <>
+          <audio controls preload="metadata" src={q.data.url} data-testid="voice-recording" aria-label="Recording of the session"
+            onError={() => Date.parse(q.data.expires_at) <= Date.now() && void q.refetch()} />
+          <p className="muted">{q.data.turns} recorded turn{q.data.turns === 1 ? "" : "s"}, {clock(q.data.seconds)}. Your organization keeps voice recordings.</p>
+        </>
+      )}
+    </div>
+  );
+}
+
 function Report({ result }: { result: EndedVoice }) {
   const items = result.score?.items ?? [];
   const q = useScoreItems(items.map((i) => i.item_id));
@@ -49,6 +68,7 @@ function Report({ result }: { result: EndedVoice }) {
         <strong data-testid="voice-minutes">{result.billable_minutes} billable minute{result.billable_minutes === 1 ? "" : "s"}</strong>{" "}
         ({clock(result.seconds)}) · cost <strong data-testid="voice-cost">{usd(result.cost_usd)}</strong>
       </p>
+      {result.recorded && <Recording sessionId={result.session_id} />}
       {!result.scored && <p className="muted">This session could not be scored.</p>}
       {result.scored && (
         <>
@@ -76,11 +96,25 @@ function Report({ result }: { result: EndedVoice }) {
   );
 }
 
-function Live({ v, price }: { v: ReturnType<typeof useVoiceSession>; price: number | null }) {
+/** What the server has billed so far (its `usage` events), or a placeholder before the first. */
+function RunningCost({ usage }: { usage: VoiceUsage | null }) {
+  if (!usage) return <span data-testid="voice-running-cost">metering…</span>;
+  return (
+    <span data-testid="voice-running-cost" data-minutes={usage.billable_minutes} data-cost={usage.cost_usd} data-seconds={usage.seconds}>
+      {usage.billable_minutes} min · {usd(usage.cost_usd)} so far at {usd(usage.price_per_minute)} a minute
+    </span>
+  );
+}
+
+function Live({ v }: { v: ReturnType<typeof useVoiceSession> }) {
   const [text, setText] = useState("");
   const live = v.phase === "live";
   const elapsed = useElapsed(v.started?.started_at, live);
-  const left = v.started ? Math.max(0, v.started.max_seconds - elapsed) : 0;
+  const now = useNow(live);
+  // The server's seconds left (the session's maximum or the plan's minutes), counted down since.
+  const left = v.usage
+    ? Math.max(0, v.usage.seconds_left - Math.max(0, now - v.usage.at) / 1000)
+    : v.started ? Math.max(0, v.started.max_seconds - elapsed) : 0;
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -90,10 +124,8 @@ function Live({ v, price }: { v: ReturnType<typeof useVoiceSession>; price: numb
   return (
     <Card title="Live session">
       <p className="voice-status" aria-live="polite">
-        <span data-testid="voice-timer">{clock(elapsed)}</span> · {clock(left)} left ·{" "}
-        <span data-testid="voice-running-cost">
-          {Math.ceil(elapsed / 60) || 1} min{price != null ? ` · about ${usd((elapsed / 60) * price)} so far` : ""}
-        </span>
+        <span data-testid="voice-timer">{clock(elapsed)}</span> · <span data-testid="voice-left">{clock(left)} left</span> ·{" "}
+        <RunningCost usage={v.usage} />
       </p>
       <p className="voice-indicators">
         <span className={`badge ${v.repSpeaking ? "good" : ""}`} data-testid="voice-rep-speaking" data-on={v.repSpeaking}>
@@ -170,7 +202,7 @@ export function VoicePage() {
         </Card>
       )}
       {v.phase === "starting" && <Spinner label="Connecting to the buyer…" />}
-      {(v.phase === "live" || v.phase === "ending") && <Live v={v} price={price.data ?? null} />}
+      {(v.phase === "live" || v.phase === "ending") && <Live v={v} />}
       {v.phase === "ended" && (
         <>
           {v.error != null && <Banner kind="error">Ending the session failed: {errorMessage(v.error)}</Banner>}

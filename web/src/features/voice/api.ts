@@ -1,6 +1,6 @@
 // Voice practice's server side as the screen uses it: the organization's voice scenarios and
 // price per minute (RLS: members read them), starting and ending a session through the Edge
-// Functions, and the questions of the scorecard items a score names.
+// Functions, the questions of the scorecard items a score names, and a session's recording.
 import { useQuery } from "@tanstack/react-query";
 import { callFunction } from "../../lib/functions";
 import { useOrg } from "../../lib/session";
@@ -67,9 +67,28 @@ export interface EndedVoice {
   cost_usd: number;
   score: { items?: VoiceScoreItem[]; tips?: string[]; scorer?: string } | null;
   scored: boolean;
+  /** The organization records: voice-recording plays it. */
+  recorded?: boolean;
 }
 
 export const endVoiceSession = (sessionId: string) => callFunction<EndedVoice>("voice-end-session", { session_id: sessionId });
+
+export interface VoiceRecordingUrl {
+  url: string;
+  expires_at: string;
+  turns: number;
+  seconds: number;
+}
+
+/** A signed URL of the session's recording (good for 5 minutes; the player asks again once it expired). */
+export function useVoiceRecording(sessionId: string) {
+  return useQuery({
+    queryKey: ["voice", "recording", sessionId],
+    queryFn: () => callFunction<VoiceRecordingUrl>("voice-recording", { session_id: sessionId }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
 
 /** The questions (and weights) of the scorecard items a score answers. */
 export function useScoreItems(ids: string[]) {

@@ -1,6 +1,7 @@
 // One live voice practice session in the browser: voice-start-session, the stream's WebSocket
 // (microphone frames or typed lines out; the buyer's audio, the transcript and events in),
-// resuming on a new socket from the last turn seen when one drops, and voice-end-session.
+// resuming on a new socket from the last turn seen when one drops, and voice-end-session. The
+// minutes and cost shown live are the server's (`usage` events: what it has billed so far).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useOrg } from "../../lib/session";
 import { BuyerPlayer, level, type Microphone, pcmBytes, startMicrophone } from "./audio";
@@ -13,6 +14,18 @@ export interface VoiceTurn {
 }
 
 export type Phase = "idle" | "starting" | "live" | "ending" | "ended";
+
+/** The server's running figures of the session (it bills as the session runs). */
+export interface VoiceUsage {
+  seconds: number;
+  billable_minutes: number;
+  cost_usd: number;
+  price_per_minute: number;
+  seconds_left: number;
+  limit: "session" | "plan";
+  /** When it arrived (Date.now()), to count the seconds left down between events. */
+  at: number;
+}
 export type MicState = "off" | "on" | "unavailable";
 
 type ServerEvent =
@@ -22,6 +35,7 @@ type ServerEvent =
   | { type: "provider_fallback"; kind: string; from: string; partial: boolean }
   | { type: "notice"; code: string; message: string }
   | { type: "resumed"; last_seq: number; seconds_left: number }
+  | ({ type: "usage" } & Omit<VoiceUsage, "at">)
   | { type: "ended"; reason: string };
 
 export const MAX_TEXT = 2000;
@@ -42,6 +56,7 @@ export function useVoiceSession() {
   const [audioChunks, setAudioChunks] = useState(0);
   const [started, setStarted] = useState<StartedVoice | null>(null);
   const [result, setResult] = useState<EndedVoice | null>(null);
+  const [usage, setUsage] = useState<VoiceUsage | null>(null);
 
   const ws = useRef<WebSocket | null>(null);
   const micRef = useRef<Microphone | null>(null);
@@ -73,7 +88,10 @@ export function useVoiceSession() {
       player.current?.stop(); // barge-in: the rep speaks over the buyer
       setRepSpeaking(true);
     } else if (e.type === "buyer_done") setBuyerThinking(false);
-    else if (e.type === "notice") setNotice(e.message);
+    else if (e.type === "usage") {
+      const { type: _, ...figures } = e;
+      setUsage({ ...figures, at: Date.now() });
+    } else if (e.type === "notice") setNotice(e.message);
     else if (e.type === "provider_fallback") setNotice(null);
     else if (e.type === "ended") setNotice((n) => n ?? "The session reached its time limit.");
   }, []);
@@ -146,6 +164,7 @@ export function useVoiceSession() {
     setNotice(null);
     setResult(null);
     setAudioChunks(0);
+    setUsage(null);
     lastSeq.current = 0;
     closing.current = false;
     setPhase("starting");
@@ -200,7 +219,7 @@ export function useVoiceSession() {
   }, []);
 
   return {
-    reset, phase, error, turns, notice, mic, micProblem, repSpeaking, buyerSpeaking, buyerThinking, audioChunks, started, result,
+    reset, phase, error, turns, notice, mic, micProblem, repSpeaking, buyerSpeaking, buyerThinking, audioChunks, started, result, usage,
     start, sendText, endTurn, stopBuyer, end,
   };
 }

@@ -1,0 +1,3 @@
+import { makeHandler, realDeps } from "./handler.ts";
+
+Deno.serve(makeHandler(realDeps()));
