@@ -52,10 +52,23 @@ interface LoadResult {
   p50_ms: number;
   p99_ms: number;
   throughput_rps: number;
+  /** Mean ms per request of each Server-Timing entry the responses carried (and of the client's whole round trip). */
+  server_timing_mean_ms?: Record<string, number>;
+}
+
+/** `name;dur=12.3, other;dur=4` → { name: 12.3, other: 4 }. */
+function serverTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const m = /^\s*([\w-]+)\s*;.*?dur=([\d.]+)/.exec(part);
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 async function load(url: string, bodies: { body: string; headers: Record<string, string> }[]): Promise<LoadResult> {
   const lat: number[] = [];
+  const timing: Record<string, number> = {};
   let errors = 0;
   let next = 0;
   const t0 = performance.now();
@@ -68,10 +81,13 @@ async function load(url: string, bodies: { body: string; headers: Record<string,
         const r = await fetch(url, { method: "POST", headers: bodies[i].headers, body: bodies[i].body });
         await r.arrayBuffer();
         if (r.status !== 200) errors++;
+        for (const [k, v] of Object.entries(serverTiming(r.headers.get("server-timing")))) timing[k] = (timing[k] ?? 0) + v;
       } catch {
         errors++;
       }
-      lat.push(performance.now() - s);
+      const ms = performance.now() - s;
+      timing.client = (timing.client ?? 0) + ms;
+      lat.push(ms);
     }
   }));
   const total = (performance.now() - t0) / 1000;
@@ -82,6 +98,7 @@ async function load(url: string, bodies: { body: string; headers: Record<string,
     p50_ms: +pct(lat, 50).toFixed(2),
     p99_ms: +pct(lat, 99).toFixed(2),
     throughput_rps: +(bodies.length / total).toFixed(1),
+    server_timing_mean_ms: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, +(v / bodies.length).toFixed(2)])),
   };
 }
 
@@ -110,17 +127,7 @@ async function twilioCalls(n: number) {
 async function signedCallbacks(n: number) {
   const url = `${inst.apiUrl}/functions/v1/twilio-recording`;
   return (await twilioCalls(n)).map(({ call, rec }) => {
-    const params = {
-      AccountSid: SANDBOX_TWILIO_ACCOUNT_SID,
-      CallSid: call,
-      RecordingSid: rec,
-      RecordingUrl: `http://127.0.0.1:${inst.ports.twilio}/2010-04-01/Accounts/${SANDBOX_TWILIO_ACCOUNT_SID}/Recordings/${rec}`,
-      RecordingStatus: "completed",
-      RecordingDuration: "60",
-      RecordingChannels: "2",
-      RecordingStartTime: new Date().toUTCString(),
-      RecordingSource: "DialVerb",
-    };
+    const params = recordingParams(call, rec);
     return {
       body: new URLSearchParams(params).toString(),
       headers: {
@@ -130,6 +137,121 @@ async function signedCallbacks(n: number) {
     };
   });
 }
+
+/** The recording callback's fields, as Twilio posts them, and a fresh payload for ingest_recording. */
+function recordingParams(call: string, rec: string) {
+  return {
+    AccountSid: SANDBOX_TWILIO_ACCOUNT_SID,
+    CallSid: call,
+    RecordingSid: rec,
+    RecordingUrl: `http://127.0.0.1:${inst.ports.twilio}/2010-04-01/Accounts/${SANDBOX_TWILIO_ACCOUNT_SID}/Recordings/${rec}`,
+    RecordingStatus: "completed",
+    RecordingDuration: "60",
+    RecordingChannels: "2",
+    RecordingStartTime: new Date().toUTCString(),
+    RecordingSource: "DialVerb",
+  };
+}
+
+/**
+ * The ack's hops one at a time, without HTTP: the signature check (CPU, in
+ * this process), and the one SQL statement and its commit on one connection
+ * (statement and COMMIT timed apart inside an explicit transaction), and the
+ * statement as the function sends it, 50 concurrent through a pool as large
+ * as the function's (4).
+ */
+async function ackHopsAlone() {
+  const url = `${inst.apiUrl}/functions/v1/twilio-recording`;
+  const calls = await twilioCalls(400);
+  const params = calls.map(({ call, rec }) => recordingParams(call, rec));
+  const sigs = params.map((p) => twilio.getExpectedTwilioSignature(SANDBOX_TWILIO_AUTH_TOKEN, url, p));
+  const t0 = performance.now();
+  for (let k = 0; k < 5; k++) {
+    for (let i = 0; i < params.length; i++) {
+      if (!twilio.validateRequest(SANDBOX_TWILIO_AUTH_TOKEN, sigs[i], url, params[i])) throw new Error("signature");
+    }
+  }
+  const signatureMs = (performance.now() - t0) / (5 * params.length);
+  const one = postgres(inst.dbUrl, { max: 1, prepare: false, onnotice: () => {} });
+  const stmt: number[] = [], commit: number[] = [], roundTrip: number[] = [];
+  try {
+    for (const p of params.slice(0, 200)) {
+      const c = await one.reserve();
+      try {
+        let s = performance.now();
+        await c`select 1`;
+        roundTrip.push(performance.now() - s);
+        await c`begin`;
+        s = performance.now();
+        await c`select public.ingest_recording(${c.json(p)}, 'bench') as result`;
+        stmt.push(performance.now() - s);
+        s = performance.now();
+        await c`commit`;
+        commit.push(performance.now() - s);
+      } finally {
+        c.release();
+      }
+    }
+  } finally {
+    await one.end();
+  }
+  const pool = postgres(inst.dbUrl, { max: 4, prepare: false, onnotice: () => {} });
+  const loaded: number[] = [];
+  let next = 200;
+  const t1 = performance.now();
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= params.length) return;
+        const s = performance.now();
+        await pool`select public.ingest_recording(${pool.json(params[i])}, 'bench') as result`;
+        loaded.push(performance.now() - s);
+      }
+    }));
+  } finally {
+    await pool.end();
+  }
+  const loadedSec = (performance.now() - t1) / 1000;
+  const med = (xs: number[]) => +pct([...xs].sort((a, b) => a - b), 50).toFixed(3);
+  loaded.sort((a, b) => a - b);
+  return {
+    signature_check_ms: +signatureMs.toFixed(3),
+    sql_round_trip_select_1_p50_ms: med(roundTrip),
+    sql_statement_p50_ms: med(stmt),
+    sql_commit_p50_ms: med(commit),
+    sql_statement_50_concurrent_pool_4: {
+      p50_ms: +pct(loaded, 50).toFixed(2),
+      p99_ms: +pct(loaded, 99).toFixed(2),
+      throughput_rps: +((params.length - 200) / loadedSec).toFixed(1),
+    },
+    note: "the test stack runs Postgres with fsync and synchronous_commit off, so COMMIT costs no disk flush here",
+  };
+}
+
+/**
+ * Per request, where the client's time went (means over the run, they add
+ * up to the client's mean): the client ↔ gateway connection (HTTP parsing,
+ * event-loop queueing on both ends), the gateway's proxy hop, the functions
+ * server (routing, the observed wrapper, the log lines), the function's
+ * reading + signature + validation (verify), and its one SQL statement with
+ * commit (sql, including the wait for one of the pool's connections).
+ */
+function perHop(t: Record<string, number> | undefined) {
+  if (!t) return null;
+  const r = (x: number) => +x.toFixed(2);
+  return {
+    client_total: r(t.client),
+    client_to_gateway: r(t.client - (t.gateway ?? 0)),
+    gateway_proxy: r((t.gateway ?? 0) - (t.functions ?? 0)),
+    functions_server_and_router: r((t.functions ?? 0) - (t.verify ?? 0) - (t.sql ?? 0)),
+    verify_signature_and_fields: r(t.verify ?? 0),
+    sql_statement_and_commit: r(t.sql ?? 0),
+  };
+}
+
+const ACK_P99_TARGET_MS = 50;
+const ACK_RPS_TARGET = 2000;
 
 async function benchWebhook() {
   const bodies = await signedCallbacks(REQUESTS);
@@ -144,14 +266,23 @@ async function benchWebhook() {
   const target = `${inst.apiUrl}/functions/v1/twilio-recording`;
   await load(target, await signedCallbacks(200)); // warm-up (JIT, connection pools)
   const ours = await load(target, bodies);
+  // The same callbacks straight to the functions server (no gateway): what the gateway hop costs.
+  const direct = await load(`http://127.0.0.1:${inst.ports.functions}/twilio-recording`, await signedCallbacks(REQUESTS));
+  const alone = await ackHopsAlone();
   return {
     concurrency: CONCURRENCY,
     baseline_bare_deno_serve: base,
     twilio_recording: ours,
+    twilio_recording_without_gateway: direct,
     ratio_p50: +(ours.p50_ms / base.p50_ms).toFixed(2),
     ratio_p99: +(ours.p99_ms / base.p99_ms).toFixed(2),
     ratio_throughput: +(ours.throughput_rps / base.throughput_rps).toFixed(3),
-    ack_p99_under_200ms: ours.p99_ms < 200,
+    ratio_throughput_without_gateway: +(direct.throughput_rps / base.throughput_rps).toFixed(3),
+    per_hop_mean_ms: perHop(ours.server_timing_mean_ms),
+    per_hop_mean_ms_without_gateway: perHop(direct.server_timing_mean_ms),
+    hops_alone: alone,
+    target: { p99_ms: ACK_P99_TARGET_MS, throughput_rps: ACK_RPS_TARGET },
+    meets_target: ours.p99_ms <= ACK_P99_TARGET_MS && ours.throughput_rps >= ACK_RPS_TARGET,
   };
 }
 
@@ -533,6 +664,15 @@ async function benchPipeline(ackRps: number) {
 }
 
 const ONLY = Deno.env.get("BENCH_ONLY");
+if (ONLY === "ack") {
+  if (!Deno.env.get("BENCH_REUSE")) await reset(inst);
+  try {
+    console.log(JSON.stringify(await benchWebhook(), null, 2));
+  } finally {
+    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
+  }
+  Deno.exit(0);
+}
 if (ONLY === "pipeline") {
   await reset(inst);
   try {
