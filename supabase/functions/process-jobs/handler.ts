@@ -1,12 +1,12 @@
 // process-jobs: the backend worker (service role only). Woken by the
 // recording webhook and by the pg_cron sweep; drains runnable jobs within a
-// time budget, up to PROCESS_JOBS_CONCURRENCY (default 8) at once per
+// time budget, up to PROCESS_JOBS_CONCURRENCY (default 32) at once per
 // isolate, shared by its runs (see worker.ts).
 import type postgres from "postgres";
 import { z } from "zod";
 import { jwtRole } from "../_shared/auth.ts";
 import { type Db, serviceClient } from "../_shared/clients.ts";
-import { mailgunConfig, openaiEnv, siteUrl, stripeConfig, twilioConfig } from "../_shared/env.ts";
+import { mailgunConfig, openaiEnv, siteUrl, stripeConfig, twilioConfig, workerEnv } from "../_shared/env.ts";
 import { handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 import { openaiClient } from "../_shared/providers/openai.ts";
 import { stripeClient } from "../_shared/providers/stripe.ts";
@@ -16,7 +16,7 @@ import { analyzeCall } from "./insights.ts";
 import { deleteRecording, erasePerson } from "./privacy.ts";
 import { reportUsage } from "./report_usage.ts";
 import { sendEmailJob } from "./send_email.ts";
-import { DEFAULT_CONCURRENCY, type JobContext, type JobHandler, runWorker, Slots } from "./worker.ts";
+import { type JobContext, type JobHandler, runWorker, Slots } from "./worker.ts";
 
 export const HANDLERS: Record<string, JobHandler> = {
   analyze_call: analyzeCall,
@@ -91,8 +91,7 @@ export function realDeps(): Deps {
     db: serviceClient,
     sql: backendSql,
     handlers: HANDLERS,
-    concurrency: z.coerce.number().int().min(1).max(64).catch(DEFAULT_CONCURRENCY)
-      .parse(Deno.env.get("PROCESS_JOBS_CONCURRENCY") ?? DEFAULT_CONCURRENCY),
+    concurrency: workerEnv().PROCESS_JOBS_CONCURRENCY,
     twilio: () => {
       const credentials = twilioConfig();
       return { credentials, client: twilioFor(JSON.stringify(credentials)) };

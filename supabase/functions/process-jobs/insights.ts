@@ -258,6 +258,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;
+    const message = e.message;
     const final = e instanceof PermanentError || job.attempts >= job.max_attempts;
     // The call shows where it stands: failed with the reason, or waiting for a
     // retry. A failed RE-analysis leaves the call analyzed with its previous
@@ -269,8 +270,8 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       p_call_id: call.id,
       p_status: final ? (previous ? "analyzed" : "failed") : "received",
       p_error: final
-        ? `${previous ? "re-analysis failed: " : ""}${e.message}`.slice(0, 1000)
-        : `retrying: ${e.message.slice(0, 500)}`,
+        ? `${previous ? "re-analysis failed: " : ""}${message}`.slice(0, 1000)
+        : `retrying: ${message.slice(0, 500)}`,
     });
     throw e;
   }

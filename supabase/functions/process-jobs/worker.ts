@@ -101,7 +101,7 @@ export interface WorkerOptions {
   ctx: JobContext;
   handlers: Record<string, JobHandler>;
   workerId?: string;
-  /** Jobs running at once (default 8), unless `slots` (shared with other runs) is given. */
+  /** Jobs running at once (default 32), unless `slots` (shared with other runs) is given. */
   concurrency?: number;
   slots?: Slots;
   /** Most jobs one claim leases (default: the free slots, at most 10). */
@@ -126,7 +126,7 @@ export interface WorkerReport {
   elapsedMs: number;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 32;
 
 export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
   const { ctx } = o;
@@ -141,6 +141,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
     worker, claimed: 0, succeeded: 0, retried: 0, deferred: 0, dead: 0, lost: 0, peakConcurrency: 0, elapsedMs: 0,
   };
   const running = new Set<Promise<void>>();
+  // When the latest job this run deferred (RetryLaterError) may run again (epoch ms; 0: none).
+  let deferredUntil = 0;
   while (elapsed() < budget && report.claimed < maxJobs) {
     const free = slots.free;
     if (free > 0) {
@@ -168,7 +170,15 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
         running.add(p);
       }
       report.peakConcurrency = Math.max(report.peakConcurrency, slots.used);
-      if (jobs.length === 0 && running.size === 0) break; // nothing to do
+      if (jobs.length === 0 && running.size === 0) {
+        // Nothing to do now; a job this run deferred and due within the budget is waited for here
+        // (its Retry-After honoured) rather than left to the next wake-up.
+        const due = deferredUntil - ctx.now().getTime();
+        if (due <= 0 || elapsed() + due >= budget) break;
+        await slots.next(Math.min(due + 50, budget - elapsed()));
+        deferredUntil = 0;
+        continue;
+      }
       if (jobs.length === limit && slots.free > 0) continue; // more may be waiting
     }
     // Back-pressure: no free slot → wait for one; slots free but the queue
@@ -205,7 +215,10 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
         log("error", "fail_job failed", { job_id: job.id, error: (e as Error).message });
       }
       if (state === "dead") report.dead++;
-      else if (state === "queued" && err instanceof RetryLaterError) report.deferred++;
+      else if (state === "queued" && err instanceof RetryLaterError) {
+        report.deferred++;
+        deferredUntil = Math.max(deferredUntil, ctx.now().getTime() + err.delayMs * 1.1);
+      }
       else if (state === "queued") report.retried++;
       else report.lost++;
       log(state === "dead" ? "error" : "warn", "job failed", {

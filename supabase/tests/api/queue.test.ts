@@ -120,7 +120,7 @@ test("at most `concurrency` jobs run at once, and the rest stay queued (not leas
   await enqueue(kind, Array.from({ length: 7 }, () => ({ hold: true })));
   try {
     const run = runWorker({ ctx: context(), handlers: { [kind]: jobs.handler }, concurrency: 3, budgetMs: 60_000 });
-    await poll("three jobs to be running", async () => jobs.running === 3 || null, 30_000);
+    await poll("three jobs to be running", () => Promise.resolve(jobs.running === 3 || null), 30_000);
     // Give the worker every chance to over-claim: it has polled the queue again by now.
     await poll("the worker to look at the queue again", async () => {
       const [{ n }] = await sql`select count(*)::int as n from public.jobs where kind = ${kind} and status = 'running'`;
@@ -152,7 +152,7 @@ test("two runs sharing an isolate's slots run no more jobs together than the slo
   const slots = new Slots(2);
   try {
     const runs = [1, 2].map(() => runWorker({ ctx: context(), handlers: { [kind]: jobs.handler }, slots, budgetMs: 60_000 }));
-    await poll("two jobs to be running", async () => jobs.running === 2 || null, 30_000);
+    await poll("two jobs to be running", () => Promise.resolve(jobs.running === 2 || null), 30_000);
     await new Promise((r) => setTimeout(r, 600));
     assert.deepEqual(await statuses(kind), { running: 2, queued: 4 });
     const drain = setInterval(() => jobs.release(), 20);
@@ -181,6 +181,27 @@ test("a job whose provider asked to wait is queued again for then, its slot free
     assert.equal(job.locked_by, null, "the lease is released");
     assert.match(job.last_error, /RetryLaterError: rate limited/);
     assert.ok(job.wait_s > 40 && job.wait_s <= 45 * 1.1, `runs again after the provider's 45 s (+ jitter), not the backoff: ${job.wait_s}`);
+  } finally {
+    await cleanup(kind);
+  }
+});
+
+test("a job deferred for less than the run's remaining budget is run again by the same run, once its wait is over", async () => {
+  const kind = kindOf("comeback");
+  await enqueue(kind, [{}]);
+  try {
+    const starts: number[] = [];
+    const handler: JobHandler = () => {
+      starts.push(Date.now());
+      return starts.length === 1
+        ? Promise.reject(new RetryLaterError("rate limited (429), retry after 1500 ms", 1500))
+        : Promise.resolve({ ok: true });
+    };
+    const report = await runWorker({ ctx: context(), handlers: { [kind]: handler }, concurrency: 2, budgetMs: 20_000 });
+    assert.deepEqual([report.deferred, report.succeeded], [1, 1]);
+    assert.ok(starts[1] - starts[0] >= 1500, `run again ${starts[1] - starts[0]} ms later, inside the provider's 1.5 s`);
+    const [job] = await sql`select status::text, attempts from public.jobs where kind = ${kind}`;
+    assert.deepEqual({ ...job }, { status: "succeeded", attempts: 2 });
   } finally {
     await cleanup(kind);
   }
