@@ -10,26 +10,19 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  v_job public.jobs;
-  -- The provider's delay (bounded to an hour) plus up to 10 % jitter, so the
-  -- jobs one rate limit deferred do not all come back in the same instant.
-  v_delay double precision := greatest(0, least(coalesce(p_delay_ms, 0), 3600000)) / 1000.0 * (1 + random() * 0.1);
+  v_state public.job_status;
 begin
-  select * into v_job from public.jobs where id = p_job_id and status = 'running' and locked_by = p_worker for update;
-  if not found then
-    return null;
-  end if;
-  if v_job.attempts >= v_job.max_attempts then
+  -- A retryable failure (the lease check, the attempt count, the dead-letter),
+  -- then the provider's time instead of the backoff: the provider's delay
+  -- (bounded to an hour) plus up to 10 % jitter, so the jobs one rate limit
+  -- deferred do not all come back in the same instant.
+  v_state := public.fail_job(p_job_id, p_worker, p_error, true);
+  if v_state = 'queued' then
     update public.jobs
-       set status = 'dead', last_error = left(p_error, 4000), finished_at = now(), locked_by = null, locked_until = null
+       set run_after = now() + make_interval(secs => greatest(0, least(coalesce(p_delay_ms, 0), 3600000)) / 1000.0 * (1 + random() * 0.1))
      where id = p_job_id;
-    return 'dead'::public.job_status;
   end if;
-  update public.jobs
-     set status = 'queued', last_error = left(p_error, 4000), run_after = now() + make_interval(secs => v_delay),
-         locked_by = null, locked_until = null
-   where id = p_job_id;
-  return 'queued'::public.job_status;
+  return v_state;
 end;
 $$;
 comment on function public.defer_job(bigint, text, text, integer) is
