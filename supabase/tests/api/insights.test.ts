@@ -211,7 +211,7 @@ Deno.test("an OpenAI 429 with Retry-After: the call's job waits that long, then 
   assert.equal(call.status, "analyzed", call.error);
   const [job] = await rows((sql) => sql`select attempts, last_error from public.jobs where payload->>'call_id' = ${call.id}`);
   assert.equal(job.attempts, 2);
-  assert.match(String(job.last_error), /429.*retry after 3000 ms/);
+  assert.match(String(job.last_error), /^RetryLaterError: .*429.*retry after 3000 ms/, "deferred to the Retry-After, not retried on the backoff");
   const sent = await chatRequests(tag);
   assert.deepEqual(sent.map((r) => r.fault), ["rate_limit", null], "one 429, then the one request after the wait");
   const gap = Date.parse(sent[1].at) - Date.parse(sent[0].at);
