@@ -175,8 +175,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
         // (its Retry-After honoured) rather than left to the next wake-up.
         const due = deferredUntil - ctx.now().getTime();
         if (due <= 0 || elapsed() + due >= budget) break;
+        // (A nudge may end the wait early: the queue is looked at, and the wait resumed while the job is not due.)
         await slots.next(Math.min(due + 50, budget - elapsed()));
-        deferredUntil = 0;
         continue;
       }
       if (jobs.length === limit && slots.free > 0) continue; // more may be waiting
