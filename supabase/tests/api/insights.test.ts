@@ -223,7 +223,7 @@ Deno.test("calls whose model answers are slow hold no other call: three wait sid
   // side by side, not one after another per run, get all three under way.
   const slowTags = [newTag(), newTag(), newTag()];
   for (const tag of slowTags) {
-    await control(`${OPENAI}/faults`, { kind: "slow", path: "/v1/chat/completions", count: 1, delayMs: 45_000, match: tag });
+    await control(`${OPENAI}/faults`, { kind: "slow", path: "/v1/chat/completions", count: 1, delayMs: 90_000, match: tag });
   }
   const slow = [];
   for (const tag of slowTags) slow.push(await newCall(tag));
@@ -231,7 +231,7 @@ Deno.test("calls whose model answers are slow hold no other call: three wait sid
     const pending = await Promise.all(slowTags.map(chatRequestsPending));
     return pending.every(Boolean) || null;
   }, 30_000, 100);
-  const quick = await settled(await newCall(), 30_000);
+  const quick = await settled(await newCall(), 60_000);
   assert.equal(quick.status, "analyzed", quick.error);
   for (const sid of slow) {
     assert.equal((await callBySid(sid)).status, "analyzing", "the slow calls are still waiting for their model answers");
