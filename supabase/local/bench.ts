@@ -782,34 +782,21 @@ async function benchPipeline(ackRps: number) {
   }
 }
 
+/** One part alone (BENCH_ONLY): on a fresh stack unless BENCH_REUSE, taken down unless BENCH_KEEP. */
+async function only(part: () => Promise<unknown>): Promise<never> {
+  if (!Deno.env.get("BENCH_REUSE")) await reset(inst);
+  try {
+    console.log(JSON.stringify(await part(), null, 2));
+  } finally {
+    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
+  }
+  Deno.exit(0);
+}
+
 const ONLY = Deno.env.get("BENCH_ONLY");
-if (ONLY === "ack") {
-  if (!Deno.env.get("BENCH_REUSE")) await reset(inst);
-  try {
-    console.log(JSON.stringify(await benchWebhook(), null, 2));
-  } finally {
-    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
-  }
-  Deno.exit(0);
-}
-if (ONLY === "pipeline") {
-  if (!Deno.env.get("BENCH_REUSE")) await reset(inst);
-  try {
-    console.log(JSON.stringify(await benchPipeline(NaN), null, 2));
-  } finally {
-    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
-  }
-  Deno.exit(0);
-}
-if (ONLY === "dashboard" || ONLY === "goals") {
-  if (!Deno.env.get("BENCH_REUSE")) await reset(inst);
-  try {
-    console.log(JSON.stringify(await benchSql(), null, 2));
-  } finally {
-    if (!Deno.env.get("BENCH_KEEP")) await down(inst);
-  }
-  Deno.exit(0);
-}
+if (ONLY === "ack") await only(benchWebhook);
+if (ONLY === "pipeline") await only(() => benchPipeline(NaN));
+if (ONLY === "dashboard" || ONLY === "goals") await only(benchSql);
 
 await reset(inst);
 let code = 0;
