@@ -140,6 +140,16 @@ const server = Deno.serve(
   async (req) => {
     const t0 = performance.now();
     const res = await serve(req);
+    const ms = performance.now() - t0;
+    // The functions server's share (routing, the function, its log line): the
+    // bench's per-hop breakdown. Headers of a response made elsewhere may be immutable.
+    if (res.status !== 101) {
+      try {
+        res.headers.append("server-timing", `functions;dur=${ms.toFixed(2)}`);
+      } catch {
+        // immutable: no timing for this one
+      }
+    }
     const path = new URL(req.url).pathname;
     // A request a function served is logged by it (observed); the rest here.
     if (!path.startsWith("/_internal") && !res.headers.has("x-request-id")) {
@@ -149,7 +159,7 @@ const server = Deno.serve(
           method: req.method,
           path,
           status: res.status,
-          duration_ms: Math.round(performance.now() - t0),
+          duration_ms: Math.round(ms),
         }));
     }
     return res;

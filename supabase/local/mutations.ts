@@ -156,6 +156,22 @@ export const MUTATIONS: Mutation[] = [
     replace: "${true}",
     checks: [api("insights", "invalid model output twice")],
   },
+  {
+    id: "worker-one-at-a-time",
+    what: "the worker runs its claimed jobs one after another (a slow one holds the rest)",
+    target: "supabase/functions/process-jobs/worker.ts",
+    find: "        running.add(p);",
+    replace: "        running.add(p);\n        await p;",
+    checks: [api("queue", "a slow job holds only its own slot")],
+  },
+  {
+    id: "retry-after-ignored",
+    what: "a 429's Retry-After is ignored (the job retries on the backoff, possibly inside the wait)",
+    target: "supabase/functions/process-jobs/insights.ts",
+    find: "      openaiRateGate.block(ms);\n      return new RetryLaterError(`${what}: rate limited (429), retry after ${ms} ms: ${err.message}`, ms);",
+    replace: "      void openaiRateGate;\n      return new Error(`${what}: rate limited (429), retry after ${ms} ms: ${err.message}`);",
+    checks: [api("insights", "429 with Retry-After")],
+  },
   // Webhooks and the worker's door -------------------------------------------
   {
     id: "twilio-signature-flipped",

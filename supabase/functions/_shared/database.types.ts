@@ -1584,6 +1584,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"defer_job":
+{ Args: { "p_delay_ms": number,"p_error": string,"p_job_id": number,"p_worker": string }; Returns: Database["public"]['Enums']["job_status"]
+                           },
 "draft_call_follow_up":
 { Args: { "p_call_id": string }; Returns: Json
                            },
@@ -1663,6 +1666,8 @@ isOneToOne: false
                            },
 "ingest_recording":
 { Args: { "p": Json }; Returns: Json
+                           } |
+{ Args: { "p": Json,"p_request_id": string }; Returns: Json
                            },
 "invite_member":
 { Args: { "p_email": string,"p_org_id": string,"p_role": Database["public"]['Enums']["org_role"] }; Returns: string

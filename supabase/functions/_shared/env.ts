@@ -137,3 +137,8 @@ export function publicFunctionUrl(name: string): string {
 export function siteUrl(): string {
   return noTrailingSlash(siteEnv().PUBLIC_SITE_URL);
 }
+
+/** process-jobs: jobs one isolate runs at once (PROCESS_JOBS_CONCURRENCY, 1–256; default 32). */
+export const workerEnv = parser(z.object({
+  PROCESS_JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+}));

@@ -15,6 +15,7 @@
 // Provider trouble is thrown for the queue to retry with backoff; what
 // retrying cannot fix fails the call with its reason.
 import { APIConnectionError, APIError } from "openai";
+import { classifyOpenAIError, openaiRateGate } from "../_shared/providers/openai.ts";
 import { analyzeOffline } from "../_shared/insights/offline.ts";
 import { analyzeWithOpenAI, InvalidModelOutput } from "../_shared/insights/openai_analyzer.ts";
 import { PII_TYPES, type PiiType, redactSegments } from "../_shared/insights/redact.ts";
@@ -29,17 +30,33 @@ import {
   twilioTranscript,
 } from "../_shared/insights/transcribe.ts";
 import { callerCountry } from "../_shared/consent.ts";
-import { type Job, type JobContext, PermanentError } from "./worker.ts";
+import { type Job, type JobContext, PermanentError, RetryLaterError } from "./worker.ts";
 import { setOrgId } from "../_shared/log.ts";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
 function providerError(err: unknown, what: string): Error {
-  if (err instanceof PermanentError || err instanceof InvalidModelOutput) return err;
+  if (err instanceof PermanentError || err instanceof InvalidModelOutput || err instanceof RetryLaterError) return err;
+  if (err instanceof APIError && err.status === 429) {
+    // OpenAI's rate limit: come back when it says (every job of this isolate
+    // waits too), not after our backoff. Out of quota is not a rate limit.
+    const f = classifyOpenAIError(err);
+    if (f.retryable) {
+      const ms = f.retryAfterMs ?? 1000;
+      openaiRateGate.block(ms);
+      return new RetryLaterError(`${what}: rate limited (429), retry after ${ms} ms: ${err.message}`, ms);
+    }
+  }
   const status = (err as { status?: number }).status;
   if (err instanceof APIConnectionError || status === undefined || status === 408 || status === 409 || status === 429 || status >= 500) {
     return new Error(`${what}: ${(err as Error).message}`);
   }
   return new PermanentError(`${what}: ${(err as Error).message}`);
+}
+
+/** Refuses to send while OpenAI's Retry-After runs: the job comes back when it ends. */
+function openAIGateOpen(what: string): void {
+  const wait = openaiRateGate.remainingMs();
+  if (wait > 0) throw new RetryLaterError(`${what}: waiting out OpenAI's Retry-After (${wait} ms left)`, wait);
 }
 
 async function must<T>(p: PromiseLike<{ data: T; error: { message: string } | null }>, what: string): Promise<T> {
@@ -65,6 +82,7 @@ async function transcribe(
     const wav = await downloadRecordingWav(call.recording_url, tw.credentials).catch((e) => {
       throw providerError(e, "recording download");
     });
+    openAIGateOpen("OpenAI speech-to-text");
     return await openaiTranscript(ai.client, wav).catch((e) => {
       throw providerError(e, "OpenAI speech-to-text");
     });
@@ -196,6 +214,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
         { model: string; reason: string | null; escalation_model: string | null }
       : null;
     let result: AnalysisResult & { escalation?: string | null };
+    if (openai) openAIGateOpen("OpenAI analysis");
     try {
       result = openai && choice
         ? await analyzeWithOpenAI(input, { client: openai.client, model: choice.model, escalation: choice.escalation_model })
@@ -239,6 +258,7 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;
+    const message = e.message;
     const final = e instanceof PermanentError || job.attempts >= job.max_attempts;
     // The call shows where it stands: failed with the reason, or waiting for a
     // retry. A failed RE-analysis leaves the call analyzed with its previous
@@ -250,8 +270,8 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       p_call_id: call.id,
       p_status: final ? (previous ? "analyzed" : "failed") : "received",
       p_error: final
-        ? `${previous ? "re-analysis failed: " : ""}${e.message}`.slice(0, 1000)
-        : `retrying: ${e.message.slice(0, 500)}`,
+        ? `${previous ? "re-analysis failed: " : ""}${message}`.slice(0, 1000)
+        : `retrying: ${message.slice(0, 500)}`,
     });
     throw e;
   }

@@ -1,7 +1,11 @@
-// The job worker: claims leased batches from public.jobs, dispatches each job
-// to the handler of its kind, and completes or fails it (retry with backoff,
-// dead-letter after max attempts — decided in SQL). Stays within a time
-// budget so an invocation ends well before the platform's limit.
+// The job worker: runs up to `concurrency` jobs at once, each on its own (a
+// slow provider call holds only its own slot), claiming in batches only as
+// many jobs as it has free slots (back-pressure: the rest stay queued for
+// another worker, not leased and waiting here). Each job goes to the handler
+// of its kind and is completed or failed (retry with backoff, dead-letter
+// after max attempts — decided in SQL), or deferred to when its provider
+// asked to be called again (RetryLaterError: 429 + Retry-After). Stays within
+// a time budget so an invocation ends well before the platform's limit.
 import type postgres from "postgres";
 import type Stripe from "stripe";
 import type { Db } from "../_shared/clients.ts";
@@ -18,6 +22,17 @@ export class PermanentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PermanentError";
+  }
+}
+
+/**
+ * A provider asked us to come back later (429 with Retry-After): the job is
+ * queued again to run after `delayMs` (public.defer_job), not retried sooner.
+ */
+export class RetryLaterError extends Error {
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+    this.name = "RetryLaterError";
   }
 }
 
@@ -42,14 +57,60 @@ export interface JobContext {
 
 export type JobHandler = (job: Job, ctx: JobContext) => Promise<unknown>;
 
+/**
+ * The job slots of one isolate, shared by the worker runs in it (a webhook's
+ * wake-up and the cron sweep's may overlap): together they never run more
+ * than `size` jobs. Runs waiting for a slot are told when one frees up, or
+ * when new work is announced (`nudge`).
+ */
+export class Slots {
+  used = 0;
+  peak = 0;
+  readonly #listeners = new Set<() => void>();
+  constructor(readonly size: number) {}
+  get free(): number {
+    return Math.max(0, this.size - this.used);
+  }
+  take(n: number): void {
+    this.used += n;
+    this.peak = Math.max(this.peak, this.used);
+  }
+  release(): void {
+    this.used--;
+    this.nudge();
+  }
+  /** Wakes every waiting run (a slot is free, or jobs were enqueued). */
+  nudge(): void {
+    for (const l of [...this.#listeners]) l();
+  }
+  /** Resolves on the next release or nudge, or after `ms`. */
+  next(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.#listeners.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.#listeners.add(done);
+    });
+  }
+}
+
 export interface WorkerOptions {
   ctx: JobContext;
   handlers: Record<string, JobHandler>;
   workerId?: string;
+  /** Jobs running at once (default 32), unless `slots` (shared with other runs) is given. */
+  concurrency?: number;
+  slots?: Slots;
+  /** Most jobs one claim leases (default: the free slots, at most 10). */
   batchSize?: number;
   leaseSeconds?: number;
   budgetMs?: number;
   maxJobs?: number;
+  /** While slots are free and jobs run, the queue is looked at again this often (ms; default 200). */
+  pollMs?: number;
 }
 
 export interface WorkerReport {
@@ -57,10 +118,15 @@ export interface WorkerReport {
   claimed: number;
   succeeded: number;
   retried: number;
+  deferred: number;
   dead: number;
   lost: number;
+  /** Most jobs that ran at the same time. */
+  peakConcurrency: number;
   elapsedMs: number;
 }
+
+export const DEFAULT_CONCURRENCY = 32;
 
 export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
   const { ctx } = o;
@@ -69,21 +135,58 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
   const elapsed = () => ctx.now().getTime() - t0;
   const worker = o.workerId ?? `process-jobs:${crypto.randomUUID().slice(0, 8)}`;
   const budget = o.budgetMs ?? 25_000;
-  const report: WorkerReport = { worker, claimed: 0, succeeded: 0, retried: 0, dead: 0, lost: 0, elapsedMs: 0 };
-  while (elapsed() < budget && report.claimed < (o.maxJobs ?? Infinity)) {
-    const limit = Math.min(o.batchSize ?? 5, (o.maxJobs ?? Infinity) - report.claimed);
-    // Only kinds this worker knows: others wait for the worker that does.
-    const jobs = await sql<Job[]>`
-      select * from public.claim_jobs(${worker}, ${limit}, ${o.leaseSeconds ?? 120}, ${Object.keys(o.handlers)})`;
-    if (jobs.length === 0) break;
-    report.claimed += jobs.length;
-    for (const job of jobs) {
-      // A job runs under the id of the request that enqueued it (its log
-      // lines and its PostgREST calls carry it, so its insight keeps it).
-      const requestId = isRequestId(job.request_id) ? job.request_id : currentRequestId() ?? `job-${job.id}`;
-      await withContext({ request_id: requestId, function: "process-jobs", org_id: job.org_id }, () => runOne(job));
+  const slots = o.slots ?? new Slots(Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY));
+  const maxJobs = o.maxJobs ?? Infinity;
+  const report: WorkerReport = {
+    worker, claimed: 0, succeeded: 0, retried: 0, deferred: 0, dead: 0, lost: 0, peakConcurrency: 0, elapsedMs: 0,
+  };
+  const running = new Set<Promise<void>>();
+  // When the latest job this run deferred (RetryLaterError) may run again (epoch ms; 0: none).
+  let deferredUntil = 0;
+  while (elapsed() < budget && report.claimed < maxJobs) {
+    const free = slots.free;
+    if (free > 0) {
+      const limit = Math.min(o.batchSize ?? 10, free, maxJobs - report.claimed);
+      slots.take(limit); // held while claiming, so a parallel run cannot claim the same slots
+      let jobs: Job[];
+      try {
+        // Only kinds this worker knows: others wait for the worker that does.
+        jobs = await sql<Job[]>`
+          select * from public.claim_jobs(${worker}, ${limit}, ${o.leaseSeconds ?? 120}, ${Object.keys(o.handlers)})`;
+      } finally {
+        slots.used -= limit;
+      }
+      slots.take(jobs.length);
+      report.claimed += jobs.length;
+      for (const job of jobs) {
+        // A job runs under the id of the request that enqueued it (its log
+        // lines and its PostgREST calls carry it, so its insight keeps it).
+        const requestId = isRequestId(job.request_id) ? job.request_id : currentRequestId() ?? `job-${job.id}`;
+        const p: Promise<void> = withContext({ request_id: requestId, function: "process-jobs", org_id: job.org_id }, () => runOne(job))
+          .finally(() => {
+            running.delete(p);
+            slots.release();
+          });
+        running.add(p);
+      }
+      report.peakConcurrency = Math.max(report.peakConcurrency, slots.used);
+      if (jobs.length === 0 && running.size === 0) {
+        // Nothing to do now; a job this run deferred and due within the budget is waited for here
+        // (its Retry-After honoured) rather than left to the next wake-up.
+        const due = deferredUntil - ctx.now().getTime();
+        if (due <= 0 || elapsed() + due >= budget) break;
+        // (A nudge may end the wait early: the queue is looked at, and the wait resumed while the job is not due.)
+        await slots.next(Math.min(due + 50, budget - elapsed()));
+        continue;
+      }
+      if (jobs.length === limit && slots.free > 0) continue; // more may be waiting
     }
+    // Back-pressure: no free slot → wait for one; slots free but the queue
+    // empty → look again when a job ends, work is announced, or after pollMs.
+    await slots.next(slots.free > 0 ? o.pollMs ?? 200 : 60_000);
   }
+  // The budget is spent: no more claims; the jobs in flight finish (their leases outlast the budget).
+  await Promise.all(running);
   report.elapsedMs = elapsed();
   return report;
 
@@ -103,15 +206,26 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       let state: string | null = null;
       try {
-        [{ state }] = await sql<{ state: string | null }[]>`
-          select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
+        [{ state }] = err instanceof RetryLaterError
+          ? await sql<{ state: string | null }[]>`
+              select public.defer_job(${job.id}, ${worker}, ${message}, ${Math.ceil(err.delayMs)})::text as state`
+          : await sql<{ state: string | null }[]>`
+              select public.fail_job(${job.id}, ${worker}, ${message}, ${!(err instanceof PermanentError)})::text as state`;
       } catch (e) {
         log("error", "fail_job failed", { job_id: job.id, error: (e as Error).message });
       }
       if (state === "dead") report.dead++;
+      else if (state === "queued" && err instanceof RetryLaterError) {
+        report.deferred++;
+        deferredUntil = Math.max(deferredUntil, ctx.now().getTime() + err.delayMs * 1.1);
+      }
       else if (state === "queued") report.retried++;
       else report.lost++;
-      log(state === "dead" ? "error" : "warn", "job failed", { ...fields(), error: message.slice(0, 500), outcome: state ?? "lease lost" });
+      log(state === "dead" ? "error" : "warn", "job failed", {
+        ...fields(),
+        error: message.slice(0, 500),
+        outcome: state === "queued" && err instanceof RetryLaterError ? `deferred ${Math.ceil(err.delayMs)} ms` : state ?? "lease lost",
+      });
     }
   }
 }

@@ -93,7 +93,12 @@ async function rows(query: (sql: ReturnType<typeof db>) => PromiseLike<readonly 
 /** The chat completions this test's call sent (matched on its tag). */
 async function chatRequests(tag: string) {
   const r = await fetch(`${OPENAI}/requests?path=/v1/chat/completions&contains=${tag}`);
-  return (await r.json()).requests as { body: { messages: unknown[] }; fault: string | null }[];
+  return (await r.json()).requests as { body: { messages: unknown[] }; fault: string | null; at: string; status: number | null }[];
+}
+
+/** Whether the stand-in holds a chat request of this call that it has not answered yet (a slow fault). */
+async function chatRequestsPending(tag: string) {
+  return (await chatRequests(tag)).some((r) => r.status === null);
 }
 
 Deno.test("a recorded call is transcribed, redacted, analyzed and booked", async () => {
@@ -196,6 +201,41 @@ Deno.test("an OpenAI 500 is retried through the queue with backoff", async () =>
   assert.equal(job.attempts, 2);
   assert.match(String(job.last_error), /500/);
   assert.deepEqual((await chatRequests(tag)).map((r) => r.fault), ["server_error", null], "the 500 hit this call, then its retry");
+});
+
+Deno.test("an OpenAI 429 with Retry-After: the call's job waits that long, then succeeds; no request in between", async () => {
+  const tag = newTag();
+  await control(`${OPENAI}/faults`, { kind: "rate_limit", path: "/v1/chat/completions", count: 1, retryAfterSeconds: 3, match: tag });
+  const sid = await newCall(tag);
+  const call = await settled(sid, 60_000);
+  assert.equal(call.status, "analyzed", call.error);
+  const [job] = await rows((sql) => sql`select attempts, last_error from public.jobs where payload->>'call_id' = ${call.id}`);
+  assert.equal(job.attempts, 2);
+  assert.match(String(job.last_error), /^RetryLaterError: .*429.*retry after 3000 ms/, "deferred to the Retry-After, not retried on the backoff");
+  const sent = await chatRequests(tag);
+  assert.deepEqual(sent.map((r) => r.fault), ["rate_limit", null], "one 429, then the one request after the wait");
+  const gap = Date.parse(sent[1].at) - Date.parse(sent[0].at);
+  assert.ok(gap >= 3000, `the retry went out ${gap} ms after the 429, before its Retry-After of 3 s`);
+});
+
+Deno.test("calls whose model answers are slow hold no other call: three wait side by side, one sent after them is analyzed first", async () => {
+  // More slow calls than the worker's runs per isolate (2): only jobs running
+  // side by side, not one after another per run, get all three under way.
+  const slowTags = [newTag(), newTag(), newTag()];
+  for (const tag of slowTags) {
+    await control(`${OPENAI}/faults`, { kind: "slow", path: "/v1/chat/completions", count: 1, delayMs: 90_000, match: tag });
+  }
+  const slow = [];
+  for (const tag of slowTags) slow.push(await newCall(tag));
+  await poll("the three slow calls' model requests to be under way at once", async () => {
+    const pending = await Promise.all(slowTags.map(chatRequestsPending));
+    return pending.every(Boolean) || null;
+  }, 30_000, 100);
+  const quick = await settled(await newCall(), 60_000);
+  assert.equal(quick.status, "analyzed", quick.error);
+  for (const sid of slow) {
+    assert.equal((await callBySid(sid)).status, "analyzing", "the slow calls are still waiting for their model answers");
+  }
 });
 
 Deno.test("the mini model's output invalid twice: the larger model analyzes once, recorded on the insight and priced as it", async () => {

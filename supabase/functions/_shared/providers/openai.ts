@@ -94,3 +94,24 @@ export function classifyOpenAIError(err: unknown): OpenAIFailure {
   // the queue can tell; dead-lettering after N attempts bounds it.
   return { retryable: true, status: null, code: null, retryAfterMs: null, message };
 }
+
+/**
+ * When the provider takes requests again, for this isolate: a 429's Retry-After
+ * closes it for every job, so the others wait too instead of each earning a
+ * 429 of its own (hammering). Callers check `remainingMs()` before a request.
+ */
+export class RateGate {
+  #until = 0;
+  constructor(private readonly now: () => number = Date.now) {}
+  /** The provider asked for `ms` of quiet. */
+  block(ms: number): void {
+    this.#until = Math.max(this.#until, this.now() + Math.max(0, ms));
+  }
+  /** How long until requests may go out again (0: now). */
+  remainingMs(): number {
+    return Math.max(0, this.#until - this.now());
+  }
+}
+
+/** The OpenAI gate of this isolate (one provider account per deployment). */
+export const openaiRateGate = new RateGate();
