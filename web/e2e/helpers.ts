@@ -13,13 +13,6 @@ export const SHOTS = process.env.E2E_SCREENSHOTS ?? "../../.local/screenshots";
 export const MAIL_URL = process.env.SALESPULSE_MAIL_URL ?? "http://127.0.0.1:55324";
 export const DEMO_PASSWORD = "salespulse-demo";
 
-export const USERS = {
-  acmeOwner: { id: "a0000000-0000-4000-8000-000000000001", email: "owner@acme.test" },
-  acmeManager: { id: "a0000000-0000-4000-8000-000000000003", email: "manager@acme.test" },
-  globexManager: { id: "b0000000-0000-4000-8000-000000000002", email: "manager@globex.test" },
-  staff: { id: "c0000000-0000-4000-8000-000000000001", email: "staff@salespulse.test" },
-};
-
 /** Signs `user` in through the form, then opens `path`. */
 export async function signInAs(page: Page, user: { id: string; email: string }, path = "/app") {
   await signInWithForm(page, user.email, DEMO_PASSWORD);

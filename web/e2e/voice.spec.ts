@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { rest, shot, signInAs, USERS } from "./helpers";
+import { rest, shot, signInAs } from "./helpers";
+import { createTeam, type Team, type User } from "./fixtures";
 
 const SPOKEN = "Hello, this is Sam from Acme, do you have a minute to talk about your team";
 const TYPED = "What does your team use today for its sales calls?";
@@ -45,7 +46,25 @@ async function teach() {
   expect(res.status, await res.text()).toBe(201);
 }
 
-const ACME = "0a000000-0000-4000-8000-000000000001";
+/** A team whose plan has voice practice (the voice_ai feature and voice minutes); `recording` turns recording on. */
+async function voiceTeam(recording = false): Promise<Team> {
+  const team = await createTeam();
+  await rest("feature_flags", {
+    method: "POST",
+    body: JSON.stringify([
+      { org_id: team.org.id, key: "voice_ai", enabled: true, limit_value: null, note: "e2e" },
+      { org_id: team.org.id, key: "voice_minutes_per_month", enabled: null, limit_value: 600, note: "e2e" },
+    ]),
+  });
+  if (recording) {
+    await rest("voice_settings?on_conflict=org_id", {
+      method: "POST",
+      headers: { prefer: "resolution=merge-duplicates" },
+      body: JSON.stringify({ org_id: team.org.id, recording_enabled: true }),
+    });
+  }
+  return team;
+}
 
 /** What the server has billed the session so far: its usage rows summed. */
 async function billed(sessionId: string) {
@@ -56,9 +75,9 @@ async function billed(sessionId: string) {
   return { rows: rows.length, seconds: sum("audio_seconds"), cost: sum("cost_usd") };
 }
 
-async function latestSession(): Promise<string> {
+async function latestSession(user: User): Promise<string> {
   const [s] = await rest<{ id: string }[]>(
-    `voice_sessions?select=id&user_id=eq.${USERS.acmeManager.id}&order=started_at.desc&limit=1`,
+    `voice_sessions?select=id&user_id=eq.${user.id}&order=started_at.desc&limit=1`,
   );
   return s.id;
 }
@@ -78,23 +97,9 @@ test.afterEach(async () => {
 test("voice practice: speak through the microphone, type a turn, hear the buyer, end and read minutes, cost and score", async ({ page }) => {
   test.setTimeout(120_000);
   await teach();
-  // Acme records its voice sessions for this test (and goes back to what it had after it).
-  const [before] = await rest<{ recording_enabled: boolean }[]>(`voice_settings?select=recording_enabled&org_id=eq.${ACME}`);
-  await rest("voice_settings?on_conflict=org_id", {
-    method: "POST",
-    headers: { prefer: "resolution=merge-duplicates" },
-    body: JSON.stringify({ org_id: ACME, recording_enabled: true }),
-  });
-  try {
-    await spokenTypedEnded(page);
-  } finally {
-    if (before) await rest(`voice_settings?org_id=eq.${ACME}`, { method: "PATCH", body: JSON.stringify({ recording_enabled: before.recording_enabled }) });
-    else await rest(`voice_settings?org_id=eq.${ACME}`, { method: "DELETE" });
-  }
-});
-
-async function spokenTypedEnded(page: Page) {
-  await signInAs(page, USERS.acmeManager, "/app/voice");
+  // The organization records its voice sessions.
+  const { manager } = await voiceTeam(true);
+  await signInAs(page, manager, "/app/voice");
   await expect(page.getByRole("heading", { name: "Voice practice" })).toBeVisible();
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByTestId("voice-timer")).toBeVisible();
@@ -112,7 +117,7 @@ async function spokenTypedEnded(page: Page) {
   expect(await chunks(page)).toBeGreaterThan(afterSpoken);
 
   // The running minutes and cost on screen are the server's: what its usage rows add up to.
-  const sessionId = await latestSession();
+  const sessionId = await latestSession(manager);
   const running = page.getByTestId("voice-running-cost");
   await expect(running).toHaveAttribute("data-cost", /\d/);
   await expect.poll(async () => {
@@ -144,12 +149,13 @@ async function spokenTypedEnded(page: Page) {
   expect(res.headers.get("content-type")).toBe("audio/wav");
   expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString()).toBe("RIFF");
   await shot(page, "voice-report-recording");
-}
+});
 
 test("voice practice: with the primary TTS failing, the buyer still answers in a voice from the fallback provider", async ({ page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 390, height: 844 }); // a phone
-  await signInAs(page, USERS.acmeManager, "/app/voice");
+  const { manager } = await voiceTeam();
+  await signInAs(page, manager, "/app/voice");
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByTestId("voice-timer")).toBeVisible();
   // Until removed: every ElevenLabs text-to-speech call answers 500.
@@ -166,7 +172,7 @@ test("voice practice: with the primary TTS failing, the buyer still answers in a
   const url = new URL(page.url());
   expect(url.pathname).toBe("/app/voice");
   const sessions = await rest<{ id: string }[]>(
-    `voice_sessions?select=id&user_id=eq.${USERS.acmeManager.id}&ended_at=is.null&order=started_at.desc&limit=1`,
+    `voice_sessions?select=id&user_id=eq.${manager.id}&ended_at=is.null&order=started_at.desc&limit=1`,
   );
   const usage = await rest<{ kind: string; provider: string; ok: boolean }[]>(
     `voice_usage_records?select=kind,provider,ok&session_id=eq.${sessions[0].id}&kind=eq.tts`,
