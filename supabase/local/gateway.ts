@@ -188,4 +188,4 @@ async function route(req: Request, info?: Deno.ServeHandlerInfo): Promise<Respon
 }
 
 Deno.serve({ hostname: "127.0.0.1", port: inst.ports.gateway, onListen: () => {} }, handle);
-console.log(`gateway on ${inst.apiUrl}`);
+log("info", "gateway listening", { url: inst.apiUrl });

@@ -54,6 +54,13 @@ export function setOrgId(orgId: string | null | undefined): void {
 
 export type Level = "debug" | "info" | "warn" | "error";
 
+/** An error as one line for a log field: its name and message, never its stack. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === "object" && err !== null && "message" in err) return String((err as { message: unknown }).message);
+  return String(err);
+}
+
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   const ctx = store.getStore();
   const line = JSON.stringify({
