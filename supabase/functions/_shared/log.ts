@@ -9,6 +9,8 @@ export interface RequestContext {
   request_id: string;
   function: string;
   org_id?: string | null;
+  /** Error lines sent to error tracking while serving it (observe.ts waits for their delivery). */
+  tracked?: number;
 }
 
 const store = new AsyncLocalStorage<RequestContext>();
@@ -17,16 +19,38 @@ const store = new AsyncLocalStorage<RequestContext>();
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
- * The id of a request: the gateway's `x-request-id` (Supabase's own
- * `sb-request-id` where it sets one), else the provider's delivery id
- * (Twilio's `I-Twilio-Idempotency-Token`), else a new one.
+ * The id a request carries in its headers: the gateway's `x-request-id`
+ * (Supabase's own `sb-request-id` where it sets one), else the provider's
+ * delivery id (Twilio's `I-Twilio-Idempotency-Token`); null without one.
  */
-export function requestIdOf(req: Request): string {
+export function headerRequestId(req: Request): string | null {
   for (const h of ["x-request-id", "sb-request-id", "i-twilio-idempotency-token"]) {
     const v = req.headers.get(h);
     if (v && REQUEST_ID.test(v)) return v;
   }
-  return crypto.randomUUID();
+  return null;
+}
+
+/** The request's id from its headers (headerRequestId), else a new one. */
+export function requestIdOf(req: Request): string {
+  return headerRequestId(req) ?? crypto.randomUUID();
+}
+
+/**
+ * Webhooks whose delivery id is in the body, not a header: a Stripe event's
+ * `id` (evt_…, the same on every retry of that event). The body is not
+ * verified yet: the id only names log lines, and is bounded like any other.
+ */
+export const DELIVERY_ID_IN_BODY = new Set(["stripe-webhook"]);
+
+export function deliveryIdInBody(fn: string, body: string): string | null {
+  if (!DELIVERY_ID_IN_BODY.has(fn)) return null;
+  try {
+    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === "string" && id.startsWith("evt_") && REQUEST_ID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 export function isRequestId(v: unknown): v is string {
@@ -61,8 +85,25 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
+type ErrorSink = (msg: string, fields: Record<string, unknown>, ctx: RequestContext | undefined) => void;
+let errorSink: ErrorSink | null = null;
+
+/**
+ * Where error lines go besides the log (error tracking: observe.ts sends them
+ * to Sentry when SENTRY_DSN is set). A line with a `sentry_event` field was
+ * reported already.
+ */
+export function onErrorLine(sink: ErrorSink | null): void {
+  errorSink = sink;
+}
+
+export function log(level: Level, msg: string, fields: Record<string, unknown> = {}, opts: { track?: boolean } = {}): void {
   const ctx = store.getStore();
+  if (level === "error" && errorSink && opts.track !== false && !("sentry_event" in fields)) {
+    try {
+      errorSink(msg, fields, ctx);
+    } catch { /* error tracking never breaks the caller */ }
+  }
   const line = JSON.stringify({
     time: new Date().toISOString(),
     level,
