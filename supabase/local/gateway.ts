@@ -4,7 +4,7 @@
 //   /functions/v1/* → functions server (the function checks the JWT itself)
 // with CORS for the SPA. Request and response bodies are streamed.
 // Every request gets an id (the provider's delivery id when it sends one:
-// Twilio's I-Twilio-Idempotency-Token, a Stripe event's id), passed on as `x-request-id`,
+// Twilio's I-Twilio-Idempotency-Token, a Stripe event's id, Mailgun's token), passed on as `x-request-id`,
 // answered as `x-request-id`, and logged as one JSON line.
 import { join } from "node:path";
 import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
@@ -138,7 +138,7 @@ export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promis
   if (!id && fn && DELIVERY_ID_IN_BODY.has(fn) && req.method === "POST" && Number(req.headers.get("content-length") ?? NaN) <= 1_048_576) {
     // A webhook whose delivery id is in its (small) body: read it once, pass the bytes on.
     const bytes = await req.arrayBuffer();
-    id = deliveryIdInBody(fn, new TextDecoder().decode(bytes));
+    id = await deliveryIdInBody(fn, req.headers.get("content-type") ?? "", new Uint8Array(bytes));
     req = new Request(req.url, { method: req.method, headers: req.headers, body: bytes });
   }
   const requestId = id ?? requestIdOf(req);

@@ -9,13 +9,25 @@ import { observed } from "./observe.ts";
 
 const SUPABASE = fileURLToPath(new URL("../../", import.meta.url));
 
-Deno.test("deliveryIdInBody: a Stripe event's id, for stripe-webhook only; anything else is no id", () => {
+Deno.test("deliveryIdInBody: a Stripe event's id, Mailgun's token (form or event); anything else is no id", async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
   const body = JSON.stringify({ id: "evt_1Qabc23XYZ", object: "event", type: "invoice.paid" });
-  assert.equal(deliveryIdInBody("stripe-webhook", body), "evt_1Qabc23XYZ");
-  assert.equal(deliveryIdInBody("twilio-recording", body), null);
+  assert.equal(await deliveryIdInBody("stripe-webhook", "application/json", enc(body)), "evt_1Qabc23XYZ");
+  assert.equal(await deliveryIdInBody("twilio-recording", "application/json", enc(body)), null);
   for (const bad of ["", "{", "null", "[]", '{"id":42}', '{"id":"cus_123456789"}', `{"id":"evt_${"x".repeat(200)}"}`, '{"id":"evt_a b c d e"}']) {
-    assert.equal(deliveryIdInBody("stripe-webhook", bad), null, bad);
+    assert.equal(await deliveryIdInBody("stripe-webhook", "application/json", enc(bad)), null, bad);
   }
+  const token = "a1b2c3".repeat(8);
+  const form = new FormData();
+  form.set("token", token);
+  form.set("recipient", "x@mg.salespulse.test");
+  const multipart = new Request("http://x/", { method: "POST", body: form });
+  const type = multipart.headers.get("content-type")!;
+  assert.equal(await deliveryIdInBody("mailgun-inbound", type, new Uint8Array(await multipart.arrayBuffer())), token);
+  assert.equal(await deliveryIdInBody("mailgun-inbound", "application/x-www-form-urlencoded", enc(`token=${token}&x=1`)), token);
+  assert.equal(await deliveryIdInBody("mailgun-inbound", "application/json", enc(JSON.stringify({ signature: { token } }))), token);
+  assert.equal(await deliveryIdInBody("mailgun-inbound", "application/x-www-form-urlencoded", enc("token=bad token")), null);
+  assert.equal(await deliveryIdInBody("mailgun-inbound", "multipart/form-data; boundary=x", enc("garbage")), null);
 });
 
 Deno.test("headerRequestId: a header id wins over none; requestIdOf mints one without", () => {

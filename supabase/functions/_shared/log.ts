@@ -38,19 +38,27 @@ export function requestIdOf(req: Request): string {
 
 /**
  * Webhooks whose delivery id is in the body, not a header: a Stripe event's
- * `id` (evt_…, the same on every retry of that event). The body is not
- * verified yet: the id only names log lines, and is bounded like any other.
+ * `id` (evt_…, the same on every retry of that event), Mailgun's `token` (a
+ * forwarded message's form field, an event's `signature.token`). The body is
+ * not verified yet: the id only names log lines, and is bounded like any other.
  */
-export const DELIVERY_ID_IN_BODY = new Set(["stripe-webhook"]);
+export const DELIVERY_ID_IN_BODY = new Set(["stripe-webhook", "mailgun-inbound"]);
 
-export function deliveryIdInBody(fn: string, body: string): string | null {
+export async function deliveryIdInBody(fn: string, contentType: string, body: Uint8Array<ArrayBuffer>): Promise<string | null> {
   if (!DELIVERY_ID_IN_BODY.has(fn)) return null;
+  let id: unknown = null;
   try {
-    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
-    return typeof id === "string" && id.startsWith("evt_") && REQUEST_ID.test(id) ? id : null;
+    if (/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) {
+      id = (await new Response(body, { headers: { "content-type": contentType } }).formData()).get("token");
+    } else {
+      const o = JSON.parse(new TextDecoder().decode(body)) as Record<string, any> | null;
+      id = fn === "stripe-webhook" ? o?.id : o?.signature?.token;
+    }
   } catch {
     return null;
   }
+  if (typeof id !== "string" || !REQUEST_ID.test(id)) return null;
+  return fn === "stripe-webhook" && !id.startsWith("evt_") ? null : id;
 }
 
 export function isRequestId(v: unknown): v is string {

@@ -83,9 +83,11 @@ export async function reportError(err: unknown, extra: Record<string, unknown> =
 /** `handler` served with a request id, a log line per request and error reporting. */
 export function observed(name: string, handler: Handler): Handler {
   return async (req) => {
-    // Without a header id, a webhook's delivery id in its body (a Stripe event's id).
+    // Without a header id, a webhook's delivery id in its body (a Stripe event's id, Mailgun's token).
     const requestId = headerRequestId(req) ??
-      (DELIVERY_ID_IN_BODY.has(name) && req.method === "POST" ? deliveryIdInBody(name, await req.clone().text()) : null) ??
+      (DELIVERY_ID_IN_BODY.has(name) && req.method === "POST"
+        ? await deliveryIdInBody(name, req.headers.get("content-type") ?? "", new Uint8Array(await req.clone().arrayBuffer()))
+        : null) ??
       crypto.randomUUID();
     const tracking = sentryEnabled();
     return await withContext({ request_id: requestId, function: name }, async () => {

@@ -100,6 +100,7 @@ Deno.test("logs: every line the gateway and the functions write while every func
     form.set(k, v);
   }
   assert.equal(await call("mailgun", `${FN}/mailgun-inbound`, { method: "POST", headers: { apikey: ANON_KEY }, body: form }), 401);
+  assert.equal(ids.mailgun, "t".repeat(50), "Mailgun's token (its delivery id) is the request id");
 
   // The services write through pipes: wait until each request's line is there.
   const until = Date.now() + 10_000;
