@@ -49,6 +49,8 @@ export interface Instance {
     authContract: number;
     mail: number;
     smtp: number;
+    /** The Sentry stand-in (sandbox/sentry.ts): the test instance's SENTRY_DSN points at it. */
+    sentry: number;
     web: number;
   };
   dbUrl: string;
@@ -113,6 +115,7 @@ export function instance(name: InstanceName): Instance {
     authContract: 54344 + o,
     mail: 54324 + o,
     smtp: 54325 + o,
+    sentry: 54345 + o,
     web: (name === "dev" ? 5173 : 55173) + PORT_OFFSET,
   };
   return {
@@ -140,6 +143,8 @@ export const SANDBOX_MAILGUN_DOMAIN = "mg.salespulse.test";
 export const SANDBOX_ELEVENLABS_API_KEY = "sk_local_sandbox_elevenlabs";
 export const SANDBOX_OPENROUTER_API_KEY = "sk-or-v1-local-sandbox";
 export const SANDBOX_TURN_SECRET = "local-turn-secret-0123456789";
+/** The Sentry stand-in's DSN public key (sandbox/sentry.ts). */
+export const SANDBOX_SENTRY_KEY = "0123456789abcdef0123456789abcdef";
 
 /**
  * Provider settings the local functions server starts with, before
@@ -178,9 +183,20 @@ export function sandboxProviderEnv(i: Instance): Record<string, string> {
       ? {
         OPENAI_API_KEY: SANDBOX_OPENAI_API_KEY,
         OPENAI_BASE_URL: `http://127.0.0.1:${i.ports.openai}/v1`,
+        // Error tracking is on in tests: the functions report to the Sentry stand-in.
+        SENTRY_DSN: sentryDsn(i),
+        SENTRY_ENVIRONMENT: "test",
       }
       : {}),
   };
+}
+
+/** Sentry's project id at the stand-in (any number is accepted). */
+export const SANDBOX_SENTRY_PROJECT = "1";
+
+/** The DSN of an instance's Sentry stand-in (its default public key, project 1). */
+export function sentryDsn(i: Instance): string {
+  return `http://${SANDBOX_SENTRY_KEY}@127.0.0.1:${i.ports.sentry}/${SANDBOX_SENTRY_PROJECT}`;
 }
 
 /** Environment every service and test of an instance sees. */

@@ -20,7 +20,7 @@ import { parse as parseToml } from "smol-toml";
 import { instance, type InstanceName, instanceEnv, ROOT, sandboxProviderEnv, SERVICE_ROLE_KEY } from "./config.ts";
 import { type FunctionToml, ownConfigProblems } from "./function_config.ts";
 import { verifyBearer } from "./jwt.ts";
-import { log, requestIdOf, withContext } from "../functions/_shared/log.ts";
+import { errorText, log, requestIdOf, withContext } from "../functions/_shared/log.ts";
 import { observed } from "../functions/_shared/observe.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
@@ -66,7 +66,7 @@ for (const [k, v] of Object.entries(injected)) {
 const pending = new Set<Promise<unknown>>();
 (globalThis as Record<string, unknown>).EdgeRuntime = {
   waitUntil(p: Promise<unknown>) {
-    const tracked = Promise.resolve(p).catch((e) => console.error("waitUntil task failed:", e))
+    const tracked = Promise.resolve(p).catch((e) => log("error", "waitUntil task failed", { error: errorText(e) }))
       .finally(() => pending.delete(tracked));
     pending.add(tracked);
   },
@@ -102,13 +102,13 @@ for (const e of Deno.readDirSync(FUNCTIONS_DIR)) {
     fn.handler = observed(e.name, handler);
   } catch (err) {
     fn.loadError = (err as Error).stack ?? String(err);
-    console.error(`function ${e.name} failed to load:\n${fn.loadError}`);
+    log("error", "function failed to load", { function: e.name, error: fn.loadError });
   }
   fns.set(e.name, fn);
 }
-console.log(
-  `functions: ${[...fns.values()].map((f) => `${f.name}${f.verifyJwt ? "" : " (no JWT)"}`).join(", ")}`,
-);
+log("info", "functions loaded", {
+  functions: [...fns.values()].map((f) => `${f.name}${f.verifyJwt ? "" : " (no JWT)"}`),
+});
 
 function errorJson(status: number, code: string, message: string) {
   return Response.json({ error: { code, message } }, { status });
@@ -130,7 +130,7 @@ async function serve(req: Request): Promise<Response> {
   try {
     return await fn.handler(req);
   } catch (err) {
-    console.error(`function ${name} threw:`, err);
+    log("error", "function threw", { function: name, error: errorText(err) });
     return errorJson(500, "internal_error", "The function failed unexpectedly");
   }
 }
@@ -165,7 +165,7 @@ const server = Deno.serve(
     return res;
   },
 );
-console.log(`functions server on http://127.0.0.1:${inst.ports.functions}`);
+log("info", "functions server listening", { url: `http://127.0.0.1:${inst.ports.functions}` });
 
 // --- pg_notify('invoke_function') → HTTP, as pg_net would ------------------
 const sql = postgres(inst.dbUrl, { max: 4, onnotice: () => {}, connection: { application_name: "functions-server" } });
@@ -198,7 +198,7 @@ async function invoke(inv: Invocation) {
   await sql`
     update private.function_invocations
        set status_code = ${status}, response = ${content}, error = ${error}, completed_at = now()
-     where id = ${inv.id}`.catch((e) => console.error("could not record invocation", inv.id, e.message));
+     where id = ${inv.id}`.catch((e) => log("error", "could not record an invocation", { invocation_id: inv.id, error: errorText(e) }));
 }
 
 async function deliver(id: number) {
@@ -226,13 +226,13 @@ async function listen() {
           const { id } = JSON.parse(payload) as { id: number };
           void deliver(id);
         } catch (e) {
-          console.error("bad invoke_function payload:", payload, e);
+          log("error", "bad invoke_function payload", { payload: payload.slice(0, 500), error: errorText(e) });
         }
       }, () => void drainPending());
-      console.log("listening for pg_notify('invoke_function')");
+      log("info", "listening for pg_notify('invoke_function')");
       return;
     } catch (e) {
-      console.error("LISTEN failed, retrying in 2s:", (e as Error).message);
+      log("error", "LISTEN failed, retrying in 2 s", { error: errorText(e) });
       await new Promise((r) => setTimeout(r, 2000));
     }
   }

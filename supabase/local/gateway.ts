@@ -4,11 +4,19 @@
 //   /functions/v1/* → functions server (the function checks the JWT itself)
 // with CORS for the SPA. Request and response bodies are streamed.
 // Every request gets an id (the provider's delivery id when it sends one:
-// Twilio's I-Twilio-Idempotency-Token), passed on as `x-request-id`,
+// Twilio's I-Twilio-Idempotency-Token, a Stripe event's id, Mailgun's token), passed on as `x-request-id`,
 // answered as `x-request-id`, and logged as one JSON line.
 import { join } from "node:path";
 import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
-import { currentRequestId, log, requestIdOf, withContext } from "../functions/_shared/log.ts";
+import {
+  currentRequestId,
+  DELIVERY_ID_IN_BODY,
+  deliveryIdInBody,
+  headerRequestId,
+  log,
+  requestIdOf,
+  withContext,
+} from "../functions/_shared/log.ts";
 
 const inst = instance((Deno.args[0] ?? "dev") as InstanceName);
 const KEYS = new Set([ANON_KEY, SERVICE_ROLE_KEY]);
@@ -117,22 +125,29 @@ function proxyWebSocket(req: Request, target: string): Response {
   return response;
 }
 
-export function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
+export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promise<Response> {
   const url = new URL(req.url);
   if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && url.pathname.startsWith("/functions/v1/")) {
     // The 101 response is handed back as is (a copy would not upgrade).
     log("info", "gateway websocket", { source: "gateway", path: url.pathname });
-    return Promise.resolve(proxyWebSocket(req, `http://127.0.0.1:${inst.ports.functions}${url.pathname.slice("/functions/v1".length)}${url.search}`));
+    return proxyWebSocket(req, `http://127.0.0.1:${inst.ports.functions}${url.pathname.slice("/functions/v1".length)}${url.search}`);
   }
   // The id is minted once here; proxy() forwards it.
-  const id = requestIdOf(req);
   const fn = /^\/functions\/v1\/([^/?]+)/.exec(url.pathname)?.[1] ?? null;
-  return withContext({ request_id: id, function: fn ? fn : "gateway" }, async () => {
+  let id = headerRequestId(req);
+  if (!id && fn && DELIVERY_ID_IN_BODY.has(fn) && req.method === "POST" && Number(req.headers.get("content-length") ?? NaN) <= 1_048_576) {
+    // A webhook whose delivery id is in its (small) body: read it once, pass the bytes on.
+    const bytes = await req.arrayBuffer();
+    id = await deliveryIdInBody(fn, req.headers.get("content-type") ?? "", new Uint8Array(bytes));
+    req = new Request(req.url, { method: req.method, headers: req.headers, body: bytes });
+  }
+  const requestId = id ?? requestIdOf(req);
+  return await withContext({ request_id: requestId, function: fn ? fn : "gateway" }, async () => {
     const t0 = performance.now();
     const res = await route(req, url, info);
     const ms = performance.now() - t0;
     // Responses built here or by proxy() have headers of their own to add to.
-    res.headers.set("x-request-id", id);
+    res.headers.set("x-request-id", requestId);
     // The gateway's share of the request (proxying included): the bench's per-hop breakdown.
     res.headers.append("server-timing", `gateway;dur=${ms.toFixed(2)}`);
     log(res.status >= 500 ? "error" : "info", "gateway request", {
@@ -190,4 +205,4 @@ async function route(req: Request, url: URL, info?: Deno.ServeHandlerInfo): Prom
 }
 
 Deno.serve({ hostname: "127.0.0.1", port: inst.ports.gateway, onListen: () => {} }, handle);
-console.log(`gateway on ${inst.apiUrl}`);
+log("info", "gateway listening", { url: inst.apiUrl });

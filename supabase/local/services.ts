@@ -259,6 +259,15 @@ export function services(i: Instance): ServiceSpec[] {
       health: `http://127.0.0.1:${i.ports.mailgun}/_sandbox/health`,
       env: { ...common, MAILGUN_API_KEY: SANDBOX_MAILGUN_API_KEY, MAILGUN_WEBHOOK_SIGNING_KEY: SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY },
     },
+    {
+      // Sentry's ingest (envelopes); the test instance's functions report to it.
+      name: "sentry",
+      cmd: deno,
+      args: ["run", "-A", "--quiet", join(ROOT, "supabase/local/sandbox/sentry.ts"), "--port", String(i.ports.sentry)],
+      port: i.ports.sentry,
+      health: `http://127.0.0.1:${i.ports.sentry}/_sandbox/health`,
+      env: common,
+    },
     voiceStandIn("elevenlabs", i.ports.elevenlabs, SANDBOX_ELEVENLABS_API_KEY, common),
     voiceStandIn("openrouter", i.ports.openrouter, SANDBOX_OPENROUTER_API_KEY, common),
     {

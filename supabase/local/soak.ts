@@ -20,10 +20,14 @@ export interface SoakOptions {
   calls: number;
   /** Webhook deliveries in flight at once. */
   concurrency?: number;
-  /** Share of provider requests that fail (0..1). */
+  /** Share of the calls whose model requests get an injected fault (0..1). */
   faultRate?: number;
   /** Fraction of the calls sent after which each disruption happens. */
   disruptions?: Disruption[];
+  /** Stop sending new calls at this time (ms since the epoch); the report then has the calls sent. */
+  sendUntil?: number;
+  /** At most this many analysis jobs waiting or running before more calls are sent (default 200). */
+  backlog?: number;
   log?: (line: string) => void;
 }
 
@@ -41,7 +45,15 @@ export const DEFAULT_DISRUPTIONS: Disruption[] = [
   { at: 0.8, kind: "kill_worker" },
 ];
 
+/** What was injected into one call's model requests, and what became of the call. */
+export interface FaultOutcome {
+  kind: FaultPlanKind;
+  planned: number;
+  injected: number;
+}
+
 export interface SoakReport {
+  calls_planned: number;
   calls_sent: number;
   webhook_deliveries: number;
   webhook_retries: number;
@@ -52,21 +64,61 @@ export interface SoakReport {
   duplicated: number;
   usage_miscounted: number;
   costs_miscounted: number;
-  dead_letters: { job_id: number; error: string }[];
+  /** Every dead letter with its reason and what the soak injected into that call's model requests. */
+  dead_letters: { job_id: number; call_sid: string; error: string; injected: string; explained: boolean }[];
   dead_unexplained: number;
+  /** Calls with an injected fault, and model requests that got one (a "malformed ×3" call gets three). */
+  faulted_calls: number;
   faults_injected: number;
-  faults_by_kind: Record<string, number>;
+  faults_by_kind: Record<string, { calls: number; injected: number; analyzed: number; dead: number }>;
+  /** Faults planned that no request took (their call never asked the model again). */
+  faults_unused: number;
+  /** Calls with a transient fault (429, 500, timeout, one malformed reply) that ended analyzed. */
   recovered: number;
+  /** Calls with a transient fault that did not end analyzed (must be 0). */
+  not_recovered: number;
+  /** Analysis jobs that succeeded after more than one attempt (faults and killed workers). */
+  jobs_retried_ok: number;
   disruptions: { kind: DisruptionKind; at_call: number; ms: number }[];
+  stopped_early: boolean;
   seconds: number;
 }
 
-const FAULT_MIX = [
-  { kind: "rate_limit", retryAfterSeconds: 1, share: 0.3 },
+export type FaultPlanKind = "rate_limit" | "server_error" | "timeout" | "malformed" | "malformed_always";
+
+// Shares of the faulted calls. Each fault is bound to its call's requests (the
+// stand-in matches a marker in the call's transcript), so the soak knows per
+// call what it injected: a transient fault (429 with Retry-After, 500, a
+// timeout, one malformed reply) must be recovered from; "malformed_always"
+// answers every model request of the call (two to the plan's model, one to the
+// escalation model) with a malformed body, and that call — only that call —
+// must end as a dead letter saying so.
+const FAULT_MIX: { kind: FaultPlanKind; share: number }[] = [
+  { kind: "rate_limit", share: 0.3 },
   { kind: "server_error", share: 0.3 },
-  { kind: "malformed", share: 0.3 },
+  { kind: "malformed", share: 0.25 },
   { kind: "timeout", share: 0.1 },
+  { kind: "malformed_always", share: 0.05 },
 ];
+/** Model requests a call makes before it fails for invalid output: two to its model, one to the escalation model. */
+const MALFORMED_ALWAYS_REQUESTS = 3;
+
+function faultSpec(kind: FaultPlanKind, match: string) {
+  const base = { path: "/v1/chat/completions", match };
+  if (kind === "rate_limit") return { ...base, kind, retryAfterSeconds: 1, count: 1 };
+  if (kind === "malformed_always") return { ...base, kind: "malformed", count: MALFORMED_ALWAYS_REQUESTS };
+  return { ...base, kind, count: 1 };
+}
+
+/** A word unique to call `i` of this run (letters only: no PII rule or filler rule touches it). */
+function marker(seed: number, i: number) {
+  const letters = (n: number, width: number) => {
+    let out = "";
+    for (let k = 0; k < width; k++, n = Math.floor(n / 26)) out = String.fromCharCode(97 + (n % 26)) + out;
+    return out;
+  };
+  return `soakmark${letters(seed, 3)}${letters(i, 4)}`;
+}
 
 function stateOf(inst: Instance) {
   return JSON.parse(Deno.readTextFileSync(join(inst.runDir, "state.json"))).services as Record<string, { pid?: number; restarts: number }>;
@@ -142,9 +194,10 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
   const openai = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
   const demo = join(ROOT, "supabase/local/demo/calls");
   const transcripts = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort()
-    .map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences);
+    .map((f) => JSON.parse(Deno.readTextFileSync(join(demo, f))).sentences as { start_time: number; end_time: number }[]);
   const faultRate = o.faultRate ?? 0.2;
-  const random = seededRandom(Number(Deno.env.get("SOAK_SEED") ?? 15));
+  const seed = Number(Deno.env.get("SOAK_SEED") ?? 15);
+  const random = seededRandom(seed);
   const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {}, connection: { application_name: "soak" } });
   const post = async (url: string, body: unknown) => {
     const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -152,19 +205,22 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
     return { status: r.status, text, json: () => JSON.parse(text) };
   };
   const report: SoakReport = {
-    calls_sent: 0, webhook_deliveries: 0, webhook_retries: 0, duplicate_deliveries: 0, analyzed: 0, failed: 0, lost: 0,
-    duplicated: 0, usage_miscounted: 0, costs_miscounted: 0, dead_letters: [], dead_unexplained: 0, faults_injected: 0,
-    faults_by_kind: {}, recovered: 0, disruptions: [], seconds: 0,
+    calls_planned: o.calls, calls_sent: 0, webhook_deliveries: 0, webhook_retries: 0, duplicate_deliveries: 0, analyzed: 0,
+    failed: 0, lost: 0, duplicated: 0, usage_miscounted: 0, costs_miscounted: 0, dead_letters: [], dead_unexplained: 0,
+    faulted_calls: 0, faults_injected: 0, faults_by_kind: {}, faults_unused: 0, recovered: 0, not_recovered: 0,
+    jobs_retried_ok: 0, disruptions: [], stopped_early: false, seconds: 0,
   };
+  // The plan, fixed by the seed: which calls get which fault.
+  const plan: (FaultPlanKind | null)[] = Array.from({ length: o.calls }, () => {
+    if (random() >= faultRate) return null;
+    let pick = random();
+    return (FAULT_MIX.find((m) => (pick -= m.share) < 0) ?? FAULT_MIX[0]).kind;
+  });
+  const sids: string[] = new Array(o.calls);
+  const bySid = new Map<string, number>();
   const t0 = performance.now();
   try {
     await post(`${openai}/reset`, {});
-    const sids: string[] = [];
-    for (let i = 0; i < o.calls; i++) {
-      const r = await post(`${twilio}/calls`, { from: "+15550007000", to, duration: 60, transcript: { sentences: transcripts[i % transcripts.length] } });
-      if (r.status !== 201) throw new Error(`registering a call: ${r.status} ${r.text}`);
-      sids.push(r.json().call.sid);
-    }
     /** Delivers the recording callback as Twilio would, retrying until it is acknowledged. */
     const deliver = async (sid: string) => {
       for (let attempt = 0;; attempt++) {
@@ -178,49 +234,86 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
       }
     };
     const pendingDisruptions = [...(o.disruptions ?? DEFAULT_DISRUPTIONS)].sort((a, b) => a.at - b.at);
+    const backlogLimit = o.backlog ?? 200;
+    let backlog = 0;
+    let backlogAt = 0;
+    const waitForRoom = async () => {
+      for (;;) {
+        if (Date.now() - backlogAt > 1000) {
+          backlogAt = Date.now();
+          const [{ n }] = await sql`select count(*)::int as n from public.jobs where kind = 'analyze_call' and status in ('queued', 'running')`
+            .catch(() => [{ n: backlog }]);
+          backlog = n;
+        }
+        if (backlog < backlogLimit) return;
+        await sleep(250);
+      }
+    };
     let next = 0;
-    let faultsPlanned = 0;
+    let stop = false;
+    const progressEvery = Math.max(10, Math.round(o.calls / 20));
     const worker = async () => {
       for (;;) {
-        const i = next++;
-        if (i >= sids.length) return;
-        // Faults are added as the run goes, so they spread over it.
-        while (faultsPlanned < (i + 1) * faultRate) {
-          let pick = random();
-          const f = FAULT_MIX.find((m) => (pick -= m.share) < 0) ?? FAULT_MIX[0];
-          const { share: _share, ...spec } = f;
-          await post(`${openai}/faults`, { ...spec, path: "/v1/chat/completions", count: 1 });
-          report.faults_by_kind[f.kind] = (report.faults_by_kind[f.kind] ?? 0) + 1;
-          faultsPlanned++;
+        if (o.sendUntil && Date.now() > o.sendUntil && !stop) {
+          stop = true;
+          report.stopped_early = true;
+          log(`soak: stopping at ${report.calls_sent} calls (the send deadline)`);
         }
-        await deliver(sids[i]);
+        if (stop) return;
+        await waitForRoom();
+        const i = next++;
+        if (i >= o.calls) return;
+        const sentences = transcripts[i % transcripts.length];
+        const end = sentences.at(-1)?.end_time ?? 0;
+        const mark = marker(seed, i);
+        const tagged = [...sentences, { media_channel: 2, start_time: end + 0.5, end_time: end + 2, transcript: `Noted as ${mark}.` }];
+        const r = await post(`${twilio}/calls`, { from: "+15550007000", to, duration: 60, transcript: { sentences: tagged } });
+        if (r.status !== 201) throw new Error(`registering a call: ${r.status} ${r.text}`);
+        const sid = r.json().call.sid as string;
+        sids[i] = sid;
+        bySid.set(sid, i);
+        const kind = plan[i];
+        if (kind) {
+          const f = await post(`${openai}/faults`, faultSpec(kind, mark));
+          if (f.status !== 201) throw new Error(`adding a fault: ${f.status} ${f.text}`);
+        }
+        await deliver(sid);
         report.calls_sent++;
+        if (report.calls_sent % progressEvery === 0) {
+          const s = (performance.now() - t0) / 1000;
+          log(`soak: ${report.calls_sent} calls sent in ${Math.round(s)} s (${(report.calls_sent / s).toFixed(2)}/s), ${backlog} jobs waiting`);
+        }
         if (random() < 0.05) {
           report.duplicate_deliveries++;
-          await deliver(sids[i]);
+          await deliver(sid);
         }
       }
     };
     const senders = Array.from({ length: o.concurrency ?? 8 }, worker);
+    let sendersDone = false;
     const disruptor = (async () => {
       for (const d of pendingDisruptions) {
-        while (report.calls_sent < d.at * sids.length) await sleep(50);
+        // A run stopped early still has every disruption (at once, before the drain).
+        while (report.calls_sent < d.at * o.calls && !sendersDone) await sleep(50);
         const s = performance.now();
         await disrupt(inst, d.kind, sql);
         report.disruptions.push({ kind: d.kind, at_call: report.calls_sent, ms: Math.round(performance.now() - s) });
         log(`soak: ${d.kind} after ${report.calls_sent} calls (${Math.round(performance.now() - s)} ms)`);
       }
     })();
-    await Promise.all([...senders, disruptor]);
+    await Promise.all(senders);
+    sendersDone = true;
+    await disruptor;
+    const sent = sids.filter(Boolean);
     log(`soak: ${report.calls_sent} calls sent; waiting for the pipeline…`);
 
     // Drain: the cron sweep runs too; kicks make it quicker. Leases of killed
     // workers expire and their jobs run again.
-    const until = Date.now() + 600_000 + o.calls * 200;
+    const until = Date.now() + 600_000 + sent.length * 200;
     for (;;) {
       const [{ open }] = await sql`
         select count(*)::int as open from public.calls c
-         where c.twilio_call_sid = any (${sids}) and c.status not in ('analyzed', 'failed')
+         where c.twilio_call_sid = any (${sent}) and c.status not in ('analyzed', 'failed')
            and not exists (select 1 from public.jobs j where j.payload->>'call_id' = c.id::text and j.status = 'dead')`;
       if (open === 0) break;
       if (Date.now() > until) {
@@ -236,7 +329,7 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
     }
 
     const [c] = await sql`
-      with mine as (select c.* from public.calls c where c.twilio_call_sid = any (${sids})),
+      with mine as (select c.* from public.calls c where c.twilio_call_sid = any (${sent})),
       ins as (select i.* from public.insights i join mine on mine.id = i.call_id)
       select (select count(*) from mine)::int as ingested,
              (select count(*) from mine where status = 'analyzed')::int as analyzed,
@@ -249,23 +342,65 @@ export async function soakCalls(inst: Instance, to: string, o: SoakOptions): Pro
              (select count(*) from mine m where m.status <> 'analyzed'
                 and not exists (select 1 from public.jobs j where j.payload->>'call_id' = m.id::text and j.status = 'dead'))::int as unfinished,
              (select count(*) from public.jobs j join mine on j.payload->>'call_id' = mine.id::text
-               where j.kind = 'analyze_call' and j.status = 'succeeded' and j.attempts > 1)::int as recovered`;
-    const dead = await sql`select j.id, coalesce(j.last_error, '') as error from public.jobs j
-      join public.calls m on j.payload->>'call_id' = m.id::text where m.twilio_call_sid = any (${sids}) and j.status = 'dead'`;
+               where j.kind = 'analyze_call' and j.status = 'succeeded' and j.attempts > 1)::int as retried_ok`;
+    const states = await sql`select c.twilio_call_sid as sid, c.status from public.calls c where c.twilio_call_sid = any (${sent})`;
+    const statusOf = new Map(states.map((r) => [String(r.sid), String(r.status)]));
+    const dead = await sql`select j.id, m.twilio_call_sid as sid, coalesce(j.last_error, '') as error from public.jobs j
+      join public.calls m on j.payload->>'call_id' = m.id::text where m.twilio_call_sid = any (${sent}) and j.status = 'dead'`;
+    // What each call's faults did: the stand-in drops a fault once used up, so
+    // planned − remaining is what that call's requests were answered with.
     const left = await (await fetch(`${openai}/faults`)).json().catch(() => null);
-    const remaining = Array.isArray(left?.faults)
-      ? left.faults.reduce((n: number, f: { remaining?: number | null }) => n + (f.remaining ?? 0), 0)
-      : 0;
+    const remainingBy = new Map<string, number>();
+    for (const f of (left?.faults ?? []) as { match?: string; remaining?: number | null }[]) {
+      if (f.match) remainingBy.set(f.match, (remainingBy.get(f.match) ?? 0) + (f.remaining ?? 0));
+    }
+    const outcome = (i: number): FaultOutcome | null => {
+      const kind = plan[i];
+      if (!kind) return null;
+      const planned = faultSpec(kind, "").count;
+      return { kind, planned, injected: planned - (remainingBy.get(marker(seed, i)) ?? 0) };
+    };
+    const deadSids = new Set(dead.map((d) => String(d.sid)));
+    for (let i = 0; i < o.calls; i++) {
+      const f = sids[i] ? outcome(i) : null;
+      if (!f) continue;
+      const status = statusOf.get(sids[i]);
+      const k = (report.faults_by_kind[f.kind] ??= { calls: 0, injected: 0, analyzed: 0, dead: 0 });
+      k.calls++;
+      k.injected += f.injected;
+      if (status === "analyzed") k.analyzed++;
+      if (deadSids.has(sids[i])) k.dead++;
+      report.faulted_calls++;
+      report.faults_injected += f.injected;
+      report.faults_unused += f.planned - f.injected;
+      if (f.kind !== "malformed_always" && f.injected > 0) {
+        if (status === "analyzed") report.recovered++;
+        else report.not_recovered++;
+      }
+    }
+    report.dead_letters = dead.map((d) => {
+      const i = bySid.get(String(d.sid));
+      const f = i === undefined ? null : outcome(i);
+      const error = String(d.error);
+      // Explained only by what this call's own requests were answered with.
+      const explained = !!f && f.kind === "malformed_always" && f.injected === MALFORMED_ALWAYS_REQUESTS &&
+        /invalid model output/.test(error);
+      return {
+        job_id: Number(d.id),
+        call_sid: String(d.sid),
+        error: error.slice(0, 300),
+        injected: f ? `${f.injected} of ${f.planned} ${f.kind}` : "nothing",
+        explained,
+      };
+    });
+    report.dead_unexplained = report.dead_letters.filter((d) => !d.explained).length;
     report.analyzed = c.analyzed;
     report.failed = c.failed;
-    report.lost = sids.length - c.ingested + c.unfinished;
+    report.lost = sent.length - c.ingested + c.unfinished;
     report.duplicated = c.duplicated;
     report.usage_miscounted = c.usage_miscounted;
     report.costs_miscounted = c.costs_miscounted;
-    report.dead_letters = dead.map((d) => ({ job_id: Number(d.id), error: String(d.error).slice(0, 300) }));
-    report.dead_unexplained = dead.filter((d) => !String(d.error).trim()).length;
-    report.recovered = c.recovered;
-    report.faults_injected = faultsPlanned - remaining;
+    report.jobs_retried_ok = c.retried_ok;
     await post(`${openai}/reset`, {});
   } finally {
     report.seconds = Math.round((performance.now() - t0) / 1000);
@@ -417,25 +552,39 @@ if (import.meta.main) {
   const { createOrg, createTenant } = await import("../tests/api/fixtures.ts");
   const { accessToken } = await import("./tests/helpers.ts");
   const calls = Number(Deno.env.get("SOAK_CALLS") ?? 10_000);
+  // SOAK_UNTIL (an ISO time): stop sending new calls then; the report says how many were sent.
+  const until = Deno.env.get("SOAK_UNTIL") ? Date.parse(Deno.env.get("SOAK_UNTIL")!) : undefined;
+  if (until !== undefined && Number.isNaN(until)) throw new Error("SOAK_UNTIL must be an ISO time");
+  // A timeout fault holds a worker until the OpenAI client gives up (60 s by
+  // default): the soak's client gives up after 5 s, so ~200 timeouts cost minutes, not hours.
+  Deno.env.set("OPENAI_TIMEOUT_MS", Deno.env.get("OPENAI_TIMEOUT_MS") ?? "5000");
   const orders = Number(Deno.env.get("SOAK_STRIPE_ORDERS") ?? 100);
   await reset(inst);
   let code = 1;
   try {
     console.log(`soak: ${calls} calls, ~20 % provider faults, ${DEFAULT_DISRUPTIONS.map((d) => d.kind).join(", ")}…`);
     const tenant = await createTenant();
-    const twilio = await soakCalls(inst, tenant.number.e164, { calls, concurrency: Number(Deno.env.get("SOAK_CONCURRENCY") ?? 8) });
+    const twilio = await soakCalls(inst, tenant.number.e164, {
+      calls,
+      concurrency: Number(Deno.env.get("SOAK_CONCURRENCY") ?? 8),
+      sendUntil: until,
+    });
     console.log(`soak: Stripe lifecycle in ${orders} random orders…`);
     const org = await createOrg({ room: false });
     const lifecycle = await stripeLifecycle(inst, await accessToken(org.owner.id), org.id);
     const stripe = await stripeConverges(inst, org.id, lifecycle, orders);
     const report = {
       at: new Date().toISOString(),
+      machine: `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`,
+      calls_planned: twilio.calls_planned,
       calls_sent: twilio.calls_sent,
       analyzed: twilio.analyzed,
       lost: twilio.lost,
       duplicated: twilio.duplicated,
       faults_injected: twilio.faults_injected,
       recovered: twilio.recovered,
+      dead_letters: twilio.dead_letters.length,
+      dead_unexplained: twilio.dead_unexplained,
       twilio,
       stripe: { orders: stripe.orders, events: stripe.events, converged: stripe.converged, diverged: stripe.diverged.slice(0, 5) },
     };
@@ -444,7 +593,7 @@ if (import.meta.main) {
     Deno.writeTextFileSync(join(dir, "report.json"), JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));
     const ok = twilio.lost === 0 && twilio.duplicated === 0 && twilio.usage_miscounted === 0 && twilio.costs_miscounted === 0 &&
-      twilio.dead_unexplained === 0 && stripe.converged === stripe.orders;
+      twilio.dead_unexplained === 0 && twilio.not_recovered === 0 && stripe.converged === stripe.orders;
     console.log(ok ? "soak: passed" : "soak: FAILED");
     code = ok ? 0 : 1;
   } finally {

@@ -62,6 +62,8 @@ export const openaiEnv = parser(z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: url.optional(),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o"),
+  /** How long a model request may take before the client gives up (default 60 s). */
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
 }));
 
 export const stripeEnv = parser(z.object({

@@ -9,6 +9,8 @@ export interface RequestContext {
   request_id: string;
   function: string;
   org_id?: string | null;
+  /** Error lines sent to error tracking while serving it (observe.ts waits for their delivery). */
+  tracked?: number;
 }
 
 const store = new AsyncLocalStorage<RequestContext>();
@@ -17,16 +19,46 @@ const store = new AsyncLocalStorage<RequestContext>();
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
- * The id of a request: the gateway's `x-request-id` (Supabase's own
- * `sb-request-id` where it sets one), else the provider's delivery id
- * (Twilio's `I-Twilio-Idempotency-Token`), else a new one.
+ * The id a request carries in its headers: the gateway's `x-request-id`
+ * (Supabase's own `sb-request-id` where it sets one), else the provider's
+ * delivery id (Twilio's `I-Twilio-Idempotency-Token`); null without one.
  */
-export function requestIdOf(req: Request): string {
+export function headerRequestId(req: Request): string | null {
   for (const h of ["x-request-id", "sb-request-id", "i-twilio-idempotency-token"]) {
     const v = req.headers.get(h);
     if (v && REQUEST_ID.test(v)) return v;
   }
-  return crypto.randomUUID();
+  return null;
+}
+
+/** The request's id from its headers (headerRequestId), else a new one. */
+export function requestIdOf(req: Request): string {
+  return headerRequestId(req) ?? crypto.randomUUID();
+}
+
+/**
+ * Webhooks whose delivery id is in the body, not a header: a Stripe event's
+ * `id` (evt_…, the same on every retry of that event), Mailgun's `token` (a
+ * forwarded message's form field, an event's `signature.token`). The body is
+ * not verified yet: the id only names log lines, and is bounded like any other.
+ */
+export const DELIVERY_ID_IN_BODY = new Set(["stripe-webhook", "mailgun-inbound"]);
+
+export async function deliveryIdInBody(fn: string, contentType: string, body: Uint8Array<ArrayBuffer>): Promise<string | null> {
+  if (!DELIVERY_ID_IN_BODY.has(fn)) return null;
+  let id: unknown = null;
+  try {
+    if (/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType)) {
+      id = (await new Response(body, { headers: { "content-type": contentType } }).formData()).get("token");
+    } else {
+      const o = JSON.parse(new TextDecoder().decode(body)) as Record<string, any> | null;
+      id = fn === "stripe-webhook" ? o?.id : o?.signature?.token;
+    }
+  } catch {
+    return null;
+  }
+  if (typeof id !== "string" || !REQUEST_ID.test(id)) return null;
+  return fn === "stripe-webhook" && !id.startsWith("evt_") ? null : id;
 }
 
 export function isRequestId(v: unknown): v is string {
@@ -54,8 +86,32 @@ export function setOrgId(orgId: string | null | undefined): void {
 
 export type Level = "debug" | "info" | "warn" | "error";
 
-export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
+/** An error as one line for a log field: its name and message, never its stack. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === "object" && err !== null && "message" in err) return String((err as { message: unknown }).message);
+  return String(err);
+}
+
+type ErrorSink = (msg: string, fields: Record<string, unknown>, ctx: RequestContext | undefined) => void;
+let errorSink: ErrorSink | null = null;
+
+/**
+ * Where error lines go besides the log (error tracking: observe.ts sends them
+ * to Sentry when SENTRY_DSN is set). A line with a `sentry_event` field was
+ * reported already.
+ */
+export function onErrorLine(sink: ErrorSink | null): void {
+  errorSink = sink;
+}
+
+export function log(level: Level, msg: string, fields: Record<string, unknown> = {}, opts: { track?: boolean } = {}): void {
   const ctx = store.getStore();
+  if (level === "error" && errorSink && opts.track !== false && !("sentry_event" in fields)) {
+    try {
+      errorSink(msg, fields, ctx);
+    } catch { /* error tracking never breaks the caller */ }
+  }
   const line = JSON.stringify({
     time: new Date().toISOString(),
     level,

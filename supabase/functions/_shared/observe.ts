@@ -6,7 +6,17 @@
 import * as Sentry from "@sentry/deno";
 import { z } from "zod";
 import { jsonError } from "./http.ts";
-import { currentContext, log, requestIdOf, withContext } from "./log.ts";
+import {
+  currentContext,
+  deliveryIdInBody,
+  DELIVERY_ID_IN_BODY,
+  errorText,
+  headerRequestId,
+  log,
+  onErrorLine,
+  type RequestContext,
+  withContext,
+} from "./log.ts";
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
@@ -23,7 +33,10 @@ export function sentryEnabled(): boolean {
     log("error", "SENTRY_DSN is not a URL: error tracking is off");
     return (sentryReady = false);
   }
-  if (!dsn.data) return (sentryReady = false);
+  if (!dsn.data) {
+    onErrorLine(null);
+    return (sentryReady = false);
+  }
   Sentry.init({
     dsn: dsn.data,
     environment: Deno.env.get("SENTRY_ENVIRONMENT") || "development",
@@ -33,48 +46,71 @@ export function sentryEnabled(): boolean {
     defaultIntegrations: false,
     integrations: [Sentry.dedupeIntegration(), Sentry.linkedErrorsIntegration()],
   });
+  // A handled failure logged as an error (Twilio refusing, a dead job) is
+  // reported too, as a message with the log line's fields.
+  onErrorLine((msg, fields, ctx) => {
+    Sentry.withScope((scope) => {
+      tagScope(scope, ctx);
+      scope.setExtras(fields);
+      Sentry.captureMessage(msg, "error");
+    });
+    if (ctx) ctx.tracked = (ctx.tracked ?? 0) + 1;
+  });
   return (sentryReady = true);
 }
 
-/** Reports `err` (with the request's id, function and organization) and waits briefly for delivery. */
-export async function reportError(err: unknown, extra: Record<string, unknown> = {}): Promise<void> {
-  if (!sentryEnabled()) return;
+function tagScope(scope: Sentry.Scope, ctx: RequestContext | undefined) {
+  if (!ctx) return;
+  scope.setTag("function", ctx.function);
+  scope.setTag("request_id", ctx.request_id);
+  if (ctx.org_id) scope.setTag("org_id", ctx.org_id);
+}
+
+/** Reports `err` (with the request's id, function and organization), waits briefly for delivery; the event's id, or null. */
+export async function reportError(err: unknown, extra: Record<string, unknown> = {}): Promise<string | null> {
+  if (!sentryEnabled()) return null;
   const ctx = currentContext();
+  let id: string | null = null;
   Sentry.withScope((scope) => {
-    if (ctx) {
-      scope.setTag("function", ctx.function);
-      scope.setTag("request_id", ctx.request_id);
-      if (ctx.org_id) scope.setTag("org_id", ctx.org_id);
-    }
+    tagScope(scope, ctx);
     scope.setExtras(extra);
-    Sentry.captureException(err);
+    id = Sentry.captureException(err);
   });
   await Sentry.flush(2000);
+  return id;
 }
 
 /** `handler` served with a request id, a log line per request and error reporting. */
 export function observed(name: string, handler: Handler): Handler {
-  return (req) => {
-    const requestId = requestIdOf(req);
-    return withContext({ request_id: requestId, function: name }, async () => {
+  return async (req) => {
+    // Without a header id, a webhook's delivery id in its body (a Stripe event's id, Mailgun's token).
+    const requestId = headerRequestId(req) ??
+      (DELIVERY_ID_IN_BODY.has(name) && req.method === "POST"
+        ? await deliveryIdInBody(name, req.headers.get("content-type") ?? "", new Uint8Array(await req.clone().arrayBuffer()))
+        : null) ??
+      crypto.randomUUID();
+    const tracking = sentryEnabled();
+    return await withContext({ request_id: requestId, function: name }, async () => {
       const t0 = performance.now();
       let res: Response;
       try {
         res = await handler(req);
       } catch (err) {
-        log("error", "function threw", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-        await reportError(err);
+        const event = await reportError(err);
+        log("error", "function threw", { error: errorText(err), ...(event ? { sentry_event: event } : {}) });
         res = jsonError(500, "internal_error", "The function failed unexpectedly");
       }
       const headers = new Headers(res.headers);
       headers.set("x-request-id", requestId);
       const out = new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+      // The request line itself is not reported: what went wrong was, when it was logged.
       log(res.status >= 500 ? "error" : "info", "request", {
         method: req.method,
         path: new URL(req.url).pathname,
         status: res.status,
         duration_ms: Math.round(performance.now() - t0),
-      });
+      }, { track: false });
+      if (tracking && currentContext()?.tracked) await Sentry.flush(2000);
       return out;
     });
   };

@@ -30,6 +30,7 @@ import { serviceClient, userClient } from "../_shared/clients.ts";
 import { ConfigError, publicFunctionUrl, recordingUrlEnv, twilioConfig } from "../_shared/env.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
 import { corsHeaders, handleCors, json, jsonError, readBody } from "../_shared/http.ts";
+import { errorText, log } from "../_shared/log.ts";
 import { rewriteTwilioUrl } from "../_shared/providers/twilio.ts";
 import { checkGrant, signGrant, TTL_SECONDS } from "./signed_url.ts";
 
@@ -148,7 +149,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
         }
         return dbErrorResponse({ code: e.code, message: e.message });
       }
-      console.error("call-recording: call lookup failed", e);
+      log("error", "call lookup failed", { error: errorText(e) });
       return jsonError(500, "internal_error", "Something went wrong on our side");
     }
   }
@@ -158,7 +159,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       if (!deps.signing) throw new ConfigError("signed recording URLs are not configured");
       return deps.signing.secret();
     } catch (e) {
-      console.error("call-recording: signing is not configured:", e instanceof ConfigError ? e.message : e);
+      log("error", "signing is not configured", { error: errorText(e) });
       return jsonError(500, "misconfigured", "Recording playback is not configured");
     }
   }
@@ -231,7 +232,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       try {
         call = await deps.signing!.findCallById(callId);
       } catch (e) {
-        console.error("call-recording: call lookup failed", e);
+        log("error", "call lookup failed", { call_id: callId, error: errorText(e) });
         return jsonError(500, "internal_error", "Something went wrong on our side");
       }
     } else {
@@ -249,17 +250,12 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
     try {
       creds = deps.twilio();
     } catch (e) {
-      console.error(
-        "call-recording: Twilio is not configured:",
-        e instanceof ConfigError ? e.message : e,
-      );
+      log("error", "Twilio is not configured", { error: errorText(e) });
       return jsonError(500, "misconfigured", "Recording playback is not configured");
     }
     const target = mediaUrl(call.recording_url, format, creds.baseUrl);
     if (!target) {
-      console.error(
-        `call-recording: call ${callId} has a recording URL that is not Twilio's; refusing to send credentials`,
-      );
+      log("error", "the recording URL is not Twilio's; refusing to send credentials", { call_id: callId });
       return unavailable();
     }
 
@@ -289,10 +285,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
         signal: timeout.signal,
       });
     } catch (e) {
-      console.error(
-        `call-recording: Twilio request failed for call ${callId}:`,
-        (e as Error).message,
-      );
+      log("error", "Twilio request failed", { call_id: callId, error: errorText(e) });
       return unavailable();
     } finally {
       clearTimeout(timer);
@@ -309,9 +302,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       }
       if (upstream.status === 206 && !headers.has("content-range")) {
         await upstream.body?.cancel();
-        console.error(
-          `call-recording: Twilio answered 206 without Content-Range for call ${callId}`,
-        );
+        log("error", "Twilio answered 206 without Content-Range", { call_id: callId });
         return unavailable();
       }
       // A call recording is personal data: never stored by a shared cache, and
@@ -343,7 +334,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
         "The recording is no longer available (it may have been deleted)",
       );
     }
-    console.error(`call-recording: Twilio answered HTTP ${upstream.status} for call ${callId}`);
+    log("error", "Twilio answered an error", { call_id: callId, status: upstream.status });
     return unavailable();
   };
 }

@@ -17,6 +17,7 @@ import { userClient } from "../_shared/clients.ts";
 import { openaiEnv } from "../_shared/env.ts";
 import { dbErrorResponse } from "../_shared/errors.ts";
 import { handleCors, json, jsonError, readBody } from "../_shared/http.ts";
+import { errorText, log } from "../_shared/log.ts";
 import { openaiClient } from "../_shared/providers/openai.ts";
 
 export const PROMPT_VERSION = "email-follow-up-v1";
@@ -80,7 +81,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       const w = await rewrite(data, ai);
       return json({ ...data, subject: w.subject, text: w.body, drafted_by: "llm", model: ai.model, prompt_version: PROMPT_VERSION });
     } catch (err) {
-      console.warn("email-draft: the model's draft failed; the template's is used", (err as Error).message);
+      log("warn", "the model's draft failed; the template's is used", { error: errorText(err) });
       return json({ ...data, drafted_by: "template", llm_error: "The AI draft was not available; this is the template's." });
     }
   };

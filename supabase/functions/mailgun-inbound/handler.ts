@@ -12,6 +12,7 @@
 import type postgres from "postgres";
 import { z } from "zod";
 import { mailgunInboundEnv } from "../_shared/env.ts";
+import { errorText, log } from "../_shared/log.ts";
 import { json, jsonError, readBounded, readBoundedBytes } from "../_shared/http.ts";
 import { verifyMailgunSignature } from "../_shared/providers/mailgun.ts";
 import { backendSql } from "../_shared/sql.ts";
@@ -63,7 +64,7 @@ function headerOf(fields: Map<string, string>, name: string): string | undefined
 const storable = (v: string | null | undefined) => (v == null ? null : v.replaceAll("\u0000", "").toWellFormed());
 
 function refused(code: string, message: string) {
-  console.warn(`mailgun-inbound: refused (${code}): ${message}`);
+  log("warn", "refused", { code, error: message });
   return jsonError(406, code, message);
 }
 
@@ -73,7 +74,7 @@ function sqlFailure(err: unknown, what: string): Response {
   if (code === "SP409") return refused("replayed", "This token was used before");
   if (code === "SP400") return refused("invalid_message", (err as Error).message);
   if (code === "SP404") return refused("unknown_recipient", (err as Error).message);
-  console.error(`mailgun-inbound: ${what} failed`, err);
+  log("error", `storing the ${what} failed`, { error: errorText(err) });
   return jsonError(500, "internal_error", `Could not store the ${what}`);
 }
 
@@ -103,7 +104,7 @@ async function inbound(req: Request, deps: Deps): Promise<Response> {
     signature: fields.get("signature"),
   }, deps.now());
   if (!sig.ok) {
-    console.warn(`mailgun-inbound: refused a post with a ${sig.reason} signature`);
+    log("warn", "refused a post", { reason: `${sig.reason} signature` });
     return jsonError(401, "invalid_signature", `Invalid Mailgun signature (${sig.reason})`);
   }
   // Signed by Mailgun: from here on a bad message is refused for good.
@@ -175,7 +176,7 @@ async function event(req: Request, deps: Deps): Promise<Response> {
   }
   const sig = verifyMailgunSignature(deps.signingKey(), (body as { signature?: Record<string, unknown> })?.signature ?? {}, deps.now());
   if (!sig.ok) {
-    console.warn(`mailgun-inbound: refused an event with a ${sig.reason} signature`);
+    log("warn", "refused an event", { reason: `${sig.reason} signature` });
     return jsonError(401, "invalid_signature", `Invalid Mailgun signature (${sig.reason})`);
   }
   const parsed = Event.safeParse(body);

@@ -21,6 +21,7 @@ import type { Tables, TablesInsert } from "../_shared/database.types.ts";
 import { ConfigError } from "../_shared/env.ts";
 import { type DbError, dbErrorResponse, type DbResult } from "../_shared/errors.ts";
 import { handleCors, json, jsonError, readBody } from "../_shared/http.ts";
+import { errorText, log } from "../_shared/log.ts";
 
 export type PhoneNumberRow = Tables<"phone_numbers">;
 
@@ -198,11 +199,11 @@ export function isTwilioRestError(
  */
 export function twilioErrorResponse(err: unknown): Response {
   if (err instanceof ConfigError) {
-    console.error("phone-numbers:", err.message);
+    log("error", "phone numbers are not configured", { error: err.message });
     return jsonError(500, "misconfigured", "Phone numbers are not configured on this server");
   }
   if (isTwilioRestError(err)) {
-    console.error("phone-numbers: twilio error", err.status, err.code, err.message);
+    log("error", "twilio error", { status: err.status, code: err.code, error: err.message });
     if (err.status === 429) {
       return jsonError(
         503,
@@ -226,7 +227,7 @@ export function twilioErrorResponse(err: unknown): Response {
       "The phone provider could not complete the request. Please try again.",
     );
   }
-  console.error("phone-numbers: twilio unreachable", (err as Error)?.name, (err as Error)?.message);
+  log("error", "twilio unreachable", { error: errorText(err) });
   return jsonError(
     502,
     "twilio_error",
@@ -279,12 +280,9 @@ async function releaseIfBought(deps: Deps, provider: NumbersProvider, e164: stri
     const { data: known, error } = await deps.store.knowsSid(held.sid);
     if (error || known) return; // someone else's purchase that landed: not ours to release
     await provider.release(held.sid);
-    console.warn(`phone-numbers: released ${held.sid} after a failed purchase of ${e164}`);
+    log("warn", "released a number after a failed purchase", { sid: held.sid, e164 });
   } catch (err) {
-    console.error(
-      `phone-numbers: could not check for a dangling purchase of ${e164}`,
-      (err as Error)?.message,
-    );
+    log("error", "could not check for a dangling purchase", { e164, error: errorText(err) });
   }
 }
 
@@ -351,16 +349,15 @@ async function buy(
   if (written.error || !written.data) {
     try {
       await provider.release(bought.sid);
-      console.warn(
-        `phone-numbers: released ${bought.sid} (${bought.e164}) after the row was refused`,
-        written.error?.code,
-      );
+      log("warn", "released a number after its row was refused", { sid: bought.sid, e164: bought.e164, code: written.error?.code });
     } catch (err) {
       // Nothing else can clean this up: make it loud for the operators.
-      console.error(
-        `phone-numbers: DANGLING NUMBER ${bought.sid} (${bought.e164}) for org ${body.org_id}: row refused and release failed`,
-        (err as Error)?.message,
-      );
+      log("error", "DANGLING NUMBER: row refused and release failed", {
+        sid: bought.sid,
+        e164: bought.e164,
+        org_id: body.org_id,
+        error: (err as Error)?.message,
+      });
     }
     return writeErrorResponse(written.error ?? { message: "the number's row was not written" });
   }
@@ -404,7 +401,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       }
     } catch (err) {
       if (err instanceof ConfigError) return twilioErrorResponse(err);
-      console.error("phone-numbers: failed", err);
+      log("error", "phone-numbers failed", { error: errorText(err) });
       return jsonError(500, "internal_error", "Something went wrong on our side");
     }
   };

@@ -99,7 +99,10 @@ export function realDeps(): Deps {
     openai: () => {
       const env = openaiEnv();
       if (!env.OPENAI_API_KEY) return null;
-      return { model: env.OPENAI_MODEL, client: openaiFor(JSON.stringify({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL })) };
+      return {
+        model: env.OPENAI_MODEL,
+        client: openaiFor(JSON.stringify({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, timeoutMs: env.OPENAI_TIMEOUT_MS })),
+      };
     },
     stripe: () => stripeClient(stripeConfig()),
     mailgun: mailgunConfig,

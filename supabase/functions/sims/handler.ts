@@ -5,6 +5,7 @@
 import { jwtSub } from "../_shared/auth.ts";
 import { serviceClient, userClient } from "../_shared/clients.ts";
 import { openaiEnv } from "../_shared/env.ts";
+import { errorText, log } from "../_shared/log.ts";
 import { openaiClient } from "../_shared/providers/openai.ts";
 import type { ScoreItem, SimTemplate, Turn } from "../_shared/sims/schema.ts";
 import { type Deps, type LoadedSession, makeHandler, type SessionRow, type SimStore } from "./sims.ts";
@@ -68,7 +69,7 @@ export const supabaseSims: SimStore = {
   },
   async noteScoreError(sessionId, message) {
     const { error } = await serviceClient().rpc("note_sim_score_error", { p_session_id: sessionId, p_error: message });
-    if (error) console.error("sims: could not note the scoring error", error);
+    if (error) log("error", "could not note the scoring error", { error: errorText(error) });
   },
 };
 

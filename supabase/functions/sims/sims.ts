@@ -20,6 +20,7 @@ import type { BuyerReply, ScoreItem, SimScoreResult, SimTemplate, Turn } from ".
 import { scoreOffline, scoreWithOpenAI } from "../_shared/sims/scorer.ts";
 import { ConfigError } from "../_shared/env.ts";
 import { type DbError, dbErrorResponse, type DbResult } from "../_shared/errors.ts";
+import { errorText, log } from "../_shared/log.ts";
 import { corsHeaders, handleCors, json, jsonError, readBody } from "../_shared/http.ts";
 
 export type { DbError, DbResult };
@@ -118,7 +119,7 @@ export function makeHandler(deps: Deps) {
           if (r.error) throw Object.assign(new Error(r.error.message ?? "could not store the reply"), { db: r.error });
           send({ type: "buyer", turn: r.data, hung_up: reply.hungUp });
         } catch (err) {
-          console.error("sims: buyer reply failed", err);
+          log("error", "buyer reply failed", { error: errorText(err) });
           send({ type: "error", error: { code: "buyer_failed", message: providerMessage(err) } });
         }
         controller.close();
@@ -142,7 +143,7 @@ export function makeHandler(deps: Deps) {
     try {
       score = ai ? await scoreWithOpenAI(input, ai) : scoreOffline(input);
     } catch (err) {
-      console.error("sims: scoring failed", err);
+      log("error", "scoring failed", { error: errorText(err) });
       const message = providerMessage(err);
       await deps.store.noteScoreError(sessionId, message);
       return jsonError(502, "scoring_failed", `Scoring failed, nothing was saved. ${message}`);
@@ -168,7 +169,7 @@ export function makeHandler(deps: Deps) {
       return await end(req, body.session_id);
     } catch (err) {
       if (err instanceof ConfigError) return jsonError(500, "misconfigured", err.message);
-      console.error("sims: unexpected error", err);
+      log("error", "unexpected error", { error: errorText(err) });
       return jsonError(500, "internal_error", "Something went wrong on our side");
     }
   };

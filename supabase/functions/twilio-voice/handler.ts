@@ -8,7 +8,7 @@ import { type Db, serviceClient } from "../_shared/clients.ts";
 import { callerCountry } from "../_shared/consent.ts";
 import { jsonError } from "../_shared/http.ts";
 import { readTwilioWebhook, twiml, type TwilioWebhookDeps, twilioWebhookDeps } from "../_shared/twilio_webhook.ts";
-import { log } from "../_shared/log.ts";
+import { errorText, log } from "../_shared/log.ts";
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const VoiceParams = z.object({
@@ -78,7 +78,7 @@ export function makeHandler(deps: Deps): (req: Request) => Promise<Response> {
       p_notice: notice ?? "",
     });
     if (consent.error) {
-      console.error("twilio-voice: consent ledger failed", consent.error);
+      log("error", "consent ledger failed", { error: errorText(consent.error) });
       return new Response("Internal Server Error", { status: 500 });
     }
     const callbackUrl = deps.publicUrl("twilio-recording");

@@ -23,6 +23,7 @@ import { type Recorder, type SessionEvent, type Turn, type Usage, VoiceSession }
 import { pcm16MonoWav } from "../_shared/wav.ts";
 import { verifyVoiceToken } from "../_shared/voice/token.ts";
 import { jsonError } from "../_shared/http.ts";
+import { errorText, log } from "../_shared/log.ts";
 
 declare const EdgeRuntime: { waitUntil(p: Promise<unknown>): void } | undefined;
 
@@ -63,7 +64,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
     const sendJson = (e: unknown) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(e));
     const buyer = deps.buyer(row);
     let writes = Promise.resolve();
-    const write = (f: () => PromiseLike<unknown>) => (writes = writes.then(f).then(() => {}, (e) => console.error("voice write:", e)));
+    const write = (f: () => PromiseLike<unknown>) => (writes = writes.then(f).then(() => {}, (e) => log("error", "voice write failed", { error: errorText(e) })));
 
     socket.onopen = () => {
       if (buyer) void session.tick(); // the figures so far (a resumed session), and the timer

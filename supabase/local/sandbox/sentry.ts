@@ -6,13 +6,16 @@
 // `GET /_sandbox/envelopes[?project=]` (what arrived, parsed),
 // `POST /_sandbox/reset`, `GET /_sandbox/health`.
 //   deno run -A supabase/local/sandbox/sentry.ts --port 54345
+// The stack's supervisor runs it on the instance's `sentry` port; the test
+// instance's SENTRY_DSN (config.ts sentryDsn) points at it.
 // The DSN to use: http://<key>@127.0.0.1:<port>/<project> (default key below).
 import { parseArgs } from "node:util";
+import { SANDBOX_SENTRY_KEY } from "../config.ts";
 import { control, type ControlRoute, isControl } from "./kernel/control.ts";
 import { json, noContent } from "./kernel/http.ts";
 import { exitOnSignal, listen } from "./kernel/server.ts";
 
-export const DEFAULT_SENTRY_KEY = "0123456789abcdef0123456789abcdef";
+export const DEFAULT_SENTRY_KEY = SANDBOX_SENTRY_KEY;
 
 export interface EnvelopeItem {
   type: string;

@@ -4,7 +4,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import twilio from "twilio";
-import { instance, type InstanceName, SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN } from "../../local/config.ts";
+import Stripe from "stripe";
+import {
+  instance,
+  type InstanceName,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_STRIPE_WEBHOOK_SECRET,
+  SANDBOX_TWILIO_ACCOUNT_SID,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from "../../local/config.ts";
 import { accessToken, ANON_KEY, API_URL, db, kickWorker, poll } from "../../local/tests/helpers.ts";
 import { createStaff, createTenant } from "./fixtures.ts";
 
@@ -103,6 +111,57 @@ Deno.test("one request id leads from the gateway's log line to the job and the i
     assert.equal(done.function, "process-jobs");
     assert.equal(done.org_id, insight.org_id, "job lines name the organization");
     assert.equal(typeof done.duration_ms, "number");
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("a Stripe event's id is its request id: from the gateway's log line through the function's to its ledger row", async () => {
+  const id = `evt_obs_${crypto.randomUUID().replaceAll("-", "")}`;
+  const payload = JSON.stringify({
+    id,
+    object: "event",
+    type: "customer.updated",
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { id: "cus_nobody_observed", object: "customer" } },
+  });
+  const header = await new Stripe(SANDBOX_STRIPE_SECRET_KEY).webhooks.generateTestHeaderStringAsync({
+    payload,
+    secret: SANDBOX_STRIPE_WEBHOOK_SECRET,
+  });
+  // Stripe sends no delivery header; a retry of the event has the same id.
+  for (const attempt of [1, 2]) {
+    const res = await fetch(`${FN}/stripe-webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": header },
+      body: payload,
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.equal(body.id, id, `delivery ${attempt}`);
+    assert.equal(res.headers.get("x-request-id"), id, `delivery ${attempt}`);
+  }
+  const gateway = await poll("the gateway's log lines", async () => {
+    const l = logLines("gateway", id);
+    return l.length >= 2 ? l : null;
+  }, 5_000, 100);
+  for (const l of gateway) {
+    assertLogShape(l);
+    assert.equal(l.function, "stripe-webhook");
+    assert.equal(l.status, 200);
+  }
+  const fns = await poll("the function's log lines", async () => {
+    const l = logLines("functions", id);
+    return l.filter((x) => x.msg === "stripe event").length >= 2 ? l : null;
+  }, 5_000, 100);
+  for (const l of fns) assertLogShape(l);
+  const outcomes = fns.filter((l) => l.msg === "stripe event").map((l) => l.outcome);
+  const sql = db();
+  try {
+    const rows = await sql`select id, outcome from public.stripe_events where id = ${id}`;
+    assert.equal(rows.length, 1, "one ledger row, under the same id");
+    assert.equal(outcomes[0], rows[0].outcome);
+    assert.equal(outcomes[1], "duplicate", "the retry is answered as a duplicate");
   } finally {
     await sql.end();
   }

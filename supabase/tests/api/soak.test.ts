@@ -24,9 +24,13 @@ Deno.test(`soak (short): ${CALLS} calls under provider faults and restarts — n
   assert.equal(report.duplicated, 0, summary);
   assert.equal(report.usage_miscounted, 0, summary);
   assert.equal(report.costs_miscounted, 0, summary);
+  // A dead letter is explained only by its own call's requests: each was answered malformed.
   assert.equal(report.dead_unexplained, 0, summary);
+  assert.ok(report.dead_letters.every((d) => d.explained && d.injected === "3 of 3 malformed_always"), summary);
+  assert.equal(report.not_recovered, 0, summary);
   assert.equal(report.analyzed + report.dead_letters.length >= CALLS, true, summary);
-  assert.ok(report.faults_injected > 0, summary);
+  assert.ok(report.faults_injected > 0 && report.faulted_calls > 0, summary);
+  assert.equal(report.faults_unused, 0, summary);
   assert.deepEqual(report.disruptions.map((d) => d.kind), DEFAULT_DISRUPTIONS.map((d) => d.kind), summary);
 });
 

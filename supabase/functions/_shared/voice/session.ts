@@ -9,6 +9,7 @@
 // The buyer and the scorer are injected: they are the SIM engine's, bound where the session is
 // built (see README, "Voice practice").
 import { type TtsName, TTS_SAMPLE_RATE } from "./providers.ts";
+import { errorText, log } from "../log.ts";
 import type { VoiceManager } from "./manager.ts";
 import { EnergyVad, MIC_SAMPLE_RATE, type VadOptions, wavOf } from "./vad.ts";
 
@@ -154,7 +155,7 @@ export class VoiceSession {
   }
 
   #queue(step: () => Promise<void>): Promise<void> {
-    this.#busy = this.#busy.then(step).catch((e) => console.error("voice session:", e));
+    this.#busy = this.#busy.then(step).catch((e) => log("error", "voice session step failed", { error: errorText(e) }));
     return this.#busy;
   }
 
