@@ -4,7 +4,7 @@
 // current organization. Every user signs in through the form; every change is
 // read back from the database and, after a reload, from the screen.
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
+import { ANON_KEY, API_URL, DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
 import { addMember, createAgent, createOrg } from "./fixtures";
 
 const twilioState = async () =>
@@ -139,4 +139,137 @@ test("organizations: a member of two switches between them; the choice is kept a
   await page.getByLabel("Organization").selectOption(first.id);
   await expect(page.getByTestId("agent-row")).toHaveText([/Fiona First/]);
   await expect.poll(current).toBe(first.id);
+});
+
+test("goals: a manager edits a goal's target, then deletes it", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const today = new Date().toISOString().slice(0, 10);
+  const [goal] = await rest<{ id: string }[]>("goals", {
+    method: "POST",
+    headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: org.id, name: "E2E conversions", metric: "conversions", scope: "organization", target: 5, period: "month", period_start: today, period_end: today }),
+  });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/goals");
+  const card = page.getByTestId("goal-card").and(page.locator(`[data-goal-id="${goal.id}"]`));
+  await card.getByRole("button", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: /Edit/ });
+  await form.locator("input[name=target]").fill("12");
+  await form.getByRole("button", { name: /Save/ }).click();
+  await expect.poll(async () => (await rest<{ target: number }[]>(`goals?select=target&id=eq.${goal.id}`))[0].target).toBe(12);
+  await page.reload();
+  await expect(page.getByTestId("goal-card").and(page.locator(`[data-goal-id="${goal.id}"]`))).toContainText("12");
+
+  const again = page.getByTestId("goal-card").and(page.locator(`[data-goal-id="${goal.id}"]`));
+  await again.getByRole("button", { name: "Delete" }).click();
+  await again.getByRole("button", { name: "Keep" }).click();
+  expect(await rest(`goals?select=id&id=eq.${goal.id}`)).toHaveLength(1);
+  await again.getByRole("button", { name: "Delete" }).click();
+  await again.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("goal-card")).toHaveCount(0);
+  expect(await rest(`goals?select=id&id=eq.${goal.id}`)).toEqual([]);
+});
+
+test("activities: a manager edits an entry, then deletes it", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [entry] = await rest<{ id: string }[]>("activities", {
+    method: "POST",
+    headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: org.id, user_id: manager.id, type: "meeting", title: "E2E kickoff", notes: "first notes" }),
+  });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/activities");
+  const item = page.getByText("E2E kickoff");
+  await expect(item).toBeVisible();
+  await page.getByRole("button", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: /activity/i });
+  await form.getByLabel(/title/i).fill("E2E kickoff, rescheduled");
+  await form.getByRole("button", { name: /Save/ }).click();
+  await expect(page.getByText("E2E kickoff, rescheduled")).toBeVisible();
+  expect((await rest<{ title: string }[]>(`activities?select=title&id=eq.${entry.id}`))[0].title).toBe("E2E kickoff, rescheduled");
+
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText("E2E kickoff, rescheduled")).toHaveCount(0);
+  expect(await rest(`activities?select=id&id=eq.${entry.id}`)).toEqual([]);
+  await page.reload();
+  await expect(page.getByText("E2E kickoff, rescheduled")).toHaveCount(0);
+});
+
+test("trackers: a manager removes a tracker", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  await rest("trackers", { method: "POST", body: JSON.stringify([
+    { org_id: org.id, name: "E2E refunds", terms: ["refund"] },
+    { org_id: org.id, name: "E2E cancel", terms: ["cancel"] },
+  ]) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/trackers");
+  await page.getByRole("button", { name: "Remove E2E refunds" }).click();
+  await expect(page.getByTestId("trackers")).not.toContainText("E2E refunds");
+  expect(await rest(`trackers?select=name&org_id=eq.${org.id}`)).toEqual([{ name: "E2E cancel" }]);
+  await page.reload();
+  await expect(page.getByTestId("trackers")).toContainText("E2E cancel");
+  await expect(page.getByTestId("trackers")).not.toContainText("E2E refunds");
+});
+
+test("referrals: a manager marks a referral's reward pending, then paid", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [ref] = await rest<{ id: string }[]>("referrals", {
+    method: "POST",
+    headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: org.id, referrer_kind: "customer", referrer_name: "Rhea Referrer", referred_name: "Neil Newlead", referred_email: `neil.${Date.now()}@e2e.test`, status: "won", won_at: new Date().toISOString(), deal_value: 100 }),
+  });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/referrals");
+  const select = page.getByLabel("Reward for Rhea Referrer");
+  await select.selectOption("pending");
+  await expect.poll(async () => (await rest<{ reward_status: string }[]>(`referrals?select=reward_status&id=eq.${ref.id}`))[0].reward_status).toBe("pending");
+  await page.reload();
+  await expect(page.getByLabel("Reward for Rhea Referrer")).toHaveValue("pending");
+  await page.getByLabel("Reward for Rhea Referrer").selectOption("paid");
+  await expect.poll(async () => (await rest<{ reward_status: string }[]>(`referrals?select=reward_status&id=eq.${ref.id}`))[0].reward_status).toBe("paid");
+});
+
+test("what-if: a manager deletes a saved scenario", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const inputs = { agents: 3, calls_per_agent_per_day: 20, working_days_per_month: 21, conversion_rate: 0.1 };
+  // Saved as the manager (through Auth and PostgREST): the table's trigger is for signed-in users.
+  const token = (await (await fetch(`${API_URL}/auth/v1/token?grant_type=password`, {
+    method: "POST", headers: { apikey: ANON_KEY, "content-type": "application/json" },
+    body: JSON.stringify({ email: manager.email, password: DEMO_PASSWORD }),
+  })).json()).access_token;
+  const saved = await fetch(`${API_URL}/rest/v1/what_if_scenarios`, {
+    method: "POST", headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify([{ org_id: org.id, name: "E2E keep", inputs }, { org_id: org.id, name: "E2E drop", inputs }]),
+  });
+  expect(saved.status).toBe(201);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/what-if");
+  await expect(page.getByTestId("saved-scenario")).toHaveCount(2);
+  await page.getByTestId("saved-scenario").filter({ hasText: "E2E drop" }).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("saved-scenario")).toHaveCount(1);
+  expect(await rest(`what_if_scenarios?select=name&org_id=eq.${org.id}`)).toEqual([{ name: "E2E keep" }]);
+  await page.reload();
+  await expect(page.getByTestId("saved-scenario")).toHaveText([/E2E keep/]);
+});
+
+test("SIMs: a manager duplicates a built-in SIM into an editable one", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const builtins = await rest<{ id: string; name: string }[]>(`sim_templates?select=id,name&org_id=eq.${org.id}&is_builtin=eq.true&order=name`);
+  expect(builtins.length).toBeGreaterThan(0);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/sims");
+  const card = page.getByTestId("sim-template").filter({ hasText: builtins[0].name }).first();
+  await card.getByRole("button", { name: "Duplicate" }).click();
+  await expect.poll(async () => (await rest(`sim_templates?select=id&org_id=eq.${org.id}&is_builtin=eq.false`)).length).toBe(1);
+  const [copy] = await rest<{ name: string }[]>(`sim_templates?select=name&org_id=eq.${org.id}&is_builtin=eq.false`);
+  expect(copy.name).toContain(builtins[0].name);
+  await page.reload();
+  await expect(page.getByTestId("sim-template").filter({ hasText: copy.name }).filter({ has: page.getByRole("button", { name: "Edit" }) })).toHaveCount(1);
 });
