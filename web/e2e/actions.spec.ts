@@ -273,3 +273,29 @@ test("SIMs: a manager duplicates a built-in SIM into an editable one", async ({ 
   await page.reload();
   await expect(page.getByTestId("sim-template").filter({ hasText: copy.name }).filter({ has: page.getByRole("button", { name: "Edit" }) })).toHaveCount(1);
 });
+
+test("goals: a manager creates a team goal; its agents are saved with it", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const ann = await createAgent(org.id, "Ann Team");
+  await createAgent(org.id, "Bob Bench");
+  const cleo = await createAgent(org.id, "Cleo Team");
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/goals");
+  await page.getByRole("button", { name: "New goal" }).click();
+  const form = page.getByRole("form", { name: "New goal" });
+  await form.getByLabel("For").selectOption("team");
+  await form.getByRole("group", { name: "Agents in the team" }).getByLabel("Ann Team").check();
+  await form.getByRole("group", { name: "Agents in the team" }).getByLabel("Cleo Team").check();
+  await form.locator("input[name=target]").fill("8");
+  await form.locator("input[name=name]").fill("E2E team calls");
+  await form.getByRole("button", { name: "Create goal" }).click();
+  await expect(page.getByText("Goal created.")).toBeVisible();
+  const [goal] = await rest<{ id: string; scope: string; target: number }[]>(`goals?select=id,scope,target&org_id=eq.${org.id}`);
+  expect(goal).toMatchObject({ scope: "team", target: 8 });
+  const members = await rest<{ agent_id: string; org_id: string }[]>(`goal_members?select=agent_id,org_id&goal_id=eq.${goal.id}`);
+  expect(members.map((m) => m.agent_id).sort()).toEqual([ann.id, cleo.id].sort());
+  expect(members.every((m) => m.org_id === org.id)).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId("goal-card").filter({ hasText: "E2E team calls" })).toBeVisible();
+});
