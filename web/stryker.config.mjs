@@ -21,6 +21,10 @@ export default {
   ignorePatterns: ["/.local", "/supabase", "/web/dist", "/web/e2e", "/.stryker-tmp"],
   tempDirName: ".stryker-tmp",
   coverageAnalysis: "perTest",
+  // Static mutants (module-level constants, evaluated once at import) need
+  // every test re-run each: 9 % of the mutants, 93 % of the time. Ignored
+  // (counted apart in the report, not in the score).
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: ".local/mutate/stryker-incremental.json",
   concurrency: 2,
