@@ -64,14 +64,14 @@ describe("callFunction", () => {
     expect(r.headers.authorization).toBe(`Bearer ${ANON}`);
   });
   it("a refusal carries the function's status, code and message", async () => {
-    const err = await fns.callFunction("refused", {}).catch((e) => e);
+    const err = await fns.callFunction<never>("refused", {}).catch((e: InstanceType<typeof fns.FunctionError>) => e);
     expect(err).toBeInstanceOf(fns.FunctionError);
     expect(err).toBeInstanceOf(Error);
     expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 402, code: "SP402", message: "Upgrade your plan" });
   });
   it("a failure without the error shape still says what happened", async () => {
     for (const [name, status] of [["broken", 502], ["bare", 500]] as const) {
-      const err = await fns.callFunction(name, {}).catch((e) => e);
+      const err = await fns.callFunction<never>(name, {}).catch((e: InstanceType<typeof fns.FunctionError>) => e);
       expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status, code: "error", message: `Request failed (${status})` });
     }
   });

@@ -85,8 +85,8 @@ describe("numbers api on the stack", () => {
     expect(toNumberUsage({ ...e, limits: { ...e.limits, phone_numbers: null } })).toMatchObject({ limit: null, atLimit: false });
     const qc = new QueryClient();
     qc.setQueryData(entitlementsQueryOptions(org.id).queryKey, e);
-    qc.setQueryData(phoneNumbersQueryOptions(org.id).queryKey, "cached");
-    qc.setQueryData(availableNumbersQueryOptions(org.id, "415").queryKey, "offers");
+    qc.setQueryData(phoneNumbersQueryOptions(org.id).queryKey, "cached" as never);
+    qc.setQueryData(availableNumbersQueryOptions(org.id, "415").queryKey, "offers" as never);
     expect(runHook(() => useNumberUsage(org.id), qc).data).toEqual(toNumberUsage(e));
     expect(runHook(() => usePhoneNumbers(org.id), qc).data).toBe("cached");
     expect(runHook(() => useAvailableNumbers(org.id, "415"), qc).data).toBe("offers");

@@ -49,7 +49,7 @@ describe("call script api on the stack", () => {
     expect((await fetchDefaultScript(org.id))!.id).toBe(id);
     expect(defaultScriptQueryOptions(org.id).queryKey).toEqual(["call_scripts", org.id, "default"]);
     const qc = new QueryClient();
-    qc.setQueryData(defaultScriptQueryOptions(org.id).queryKey, "cached");
+    qc.setQueryData(defaultScriptQueryOptions(org.id).queryKey, "cached" as never);
     expect(runHook(() => useDefaultScript(org.id), qc).data).toBe("cached");
   });
 });
