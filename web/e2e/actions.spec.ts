@@ -299,3 +299,49 @@ test("goals: a manager creates a team goal; its agents are saved with it", async
   await page.reload();
   await expect(page.getByTestId("goal-card").filter({ hasText: "E2E team calls" })).toBeVisible();
 });
+
+test("messages: a manager writes a new email, replies in its thread; both are stored as outbound messages of one thread", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const to = `casey.${Date.now()}@e2e.test`;
+  const subject = `E2E quote ${Date.now()}`;
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/messages");
+  await page.getByRole("button", { name: "New email" }).click();
+  const form = page.getByRole("form", { name: "New email" });
+  await form.locator("input[name=to]").fill(to);
+  await form.locator("input[name=subject]").fill(subject);
+  await form.locator("textarea[name=body]").fill("Here is the quote we discussed.");
+  await form.getByRole("button", { name: "Send email" }).click();
+  const thread = page.getByRole("region", { name: `Conversation: ${subject}` });
+  await expect(thread.getByTestId("thread-message")).toHaveCount(1);
+  const reply = page.getByRole("form", { name: "Reply" });
+  await reply.locator("textarea[name=reply]").fill("One more thing: the offer holds until Friday.");
+  await reply.getByRole("button", { name: "Send reply" }).click();
+  await expect(thread.getByTestId("thread-message")).toHaveCount(2);
+  const rows = await rest<{ thread_id: string; direction: string; body_text: string }[]>(
+    `messages?select=thread_id,direction,body_text&org_id=eq.${org.id}&order=created_at`,
+  );
+  expect(rows.map((m) => [m.direction, m.body_text])).toEqual([
+    ["outbound", "Here is the quote we discussed."],
+    ["outbound", "One more thing: the offer holds until Friday."],
+  ]);
+  expect(new Set(rows.map((m) => m.thread_id)).size).toBe(1);
+  await page.reload();
+  await expect(page.getByRole("region", { name: `Conversation: ${subject}` }).getByTestId("thread-message")).toHaveCount(2);
+});
+
+test("messages: a manager edits an email template and previews the saved version", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [tpl] = await rest<{ key: string; name: string }[]>(`email_templates?select=key,name&org_id=eq.${org.id}&order=key&limit=1`);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/messages?templates=1");
+  const form = page.getByRole("form", { name: `Template: ${tpl.name}` });
+  await form.locator("input[name=template-subject]").fill("E2E subject line");
+  await form.getByRole("button", { name: "Save template" }).click();
+  await expect(form.getByText("Template saved.")).toBeVisible();
+  expect((await rest<{ subject: string }[]>(`email_templates?select=subject&org_id=eq.${org.id}&key=eq.${tpl.key}`))[0].subject).toBe("E2E subject line");
+  await form.getByRole("button", { name: "Preview saved template" }).click();
+  await expect(form.getByTestId("template-preview").locator("strong")).toHaveText("E2E subject line");
+});
