@@ -1,8 +1,12 @@
-// The SPA's remaining write actions on the real stack, each in a tenant of its
-// own: releasing a number (at the Twilio stand-in too), deactivating and
-// deleting an agent, reordering and removing call-script steps, switching the
-// current organization. Every user signs in through the form; every change is
-// read back from the database and, after a reload, from the screen.
+// The SPA's write actions not covered by the other specs, on the real stack,
+// each in a tenant of its own: releasing a number (at the Twilio stand-in
+// too), deactivating and deleting an agent, reordering and removing
+// call-script steps, switching the current organization, editing and deleting
+// goals (and a team goal's agents) and activities, removing a tracker, a
+// referral's reward, deleting a scenario, duplicating a SIM, replying in an
+// email thread, email templates, editing a scorecard. Every user signs in
+// through the form; every change is read back from the database and, mostly
+// after a reload, from the screen.
 import { expect, test } from "@playwright/test";
 import { ANON_KEY, API_URL, DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
 import { addMember, createAgent, createOrg } from "./fixtures";
@@ -267,7 +271,7 @@ test("SIMs: a manager duplicates a built-in SIM into an editable one", async ({ 
   await page.goto("/app/sims");
   const card = page.getByTestId("sim-template").filter({ hasText: builtins[0].name }).first();
   await card.getByRole("button", { name: "Duplicate" }).click();
-  await expect.poll(async () => (await rest(`sim_templates?select=id&org_id=eq.${org.id}&is_builtin=eq.false`)).length).toBe(1);
+  await expect.poll(async () => (await rest<unknown[]>(`sim_templates?select=id&org_id=eq.${org.id}&is_builtin=eq.false`)).length).toBe(1);
   const [copy] = await rest<{ name: string }[]>(`sim_templates?select=name&org_id=eq.${org.id}&is_builtin=eq.false`);
   expect(copy.name).toContain(builtins[0].name);
   await page.reload();
@@ -344,4 +348,26 @@ test("messages: a manager edits an email template and previews the saved version
   expect((await rest<{ subject: string }[]>(`email_templates?select=subject&org_id=eq.${org.id}&key=eq.${tpl.key}`))[0].subject).toBe("E2E subject line");
   await form.getByRole("button", { name: "Preview saved template" }).click();
   await expect(form.getByTestId("template-preview").locator("strong")).toHaveText("E2E subject line");
+});
+
+test("scorecards: a manager edits a scorecard's pass score and a question", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [card] = await rest<{ id: string }[]>("scorecards", {
+    method: "POST", headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: org.id, name: "E2E discovery", pass_score: 60 }),
+  });
+  await rest("scorecard_items", { method: "POST", body: JSON.stringify([
+    { scorecard_id: card.id, org_id: org.id, key: "greet", question: "Did the rep greet?", position: 1 },
+  ]) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/scorecards");
+  await page.locator("section.card").filter({ has: page.getByRole("heading", { name: "E2E discovery" }) }).getByRole("button", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: "Edit E2E discovery" });
+  await form.locator("input[name=pass_score]").fill("75");
+  await form.getByLabel("Question 1").fill("Did the rep greet the caller by name?");
+  await form.getByRole("button", { name: "Save scorecard" }).click();
+  await expect.poll(async () => (await rest<{ pass_score: number }[]>(`scorecards?select=pass_score&id=eq.${card.id}`))[0].pass_score).toBe(75);
+  const items = await rest<{ question: string; archived: boolean }[]>(`scorecard_items?select=question,archived&scorecard_id=eq.${card.id}&archived=eq.false`);
+  expect(items.map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
 });
