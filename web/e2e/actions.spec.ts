@@ -371,3 +371,27 @@ test("scorecards: a manager edits a scorecard's pass score and a question", asyn
   const items = await rest<{ question: string; archived: boolean }[]>(`scorecard_items?select=question,archived&scorecard_id=eq.${card.id}&archived=eq.false`);
   expect(items.map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
 });
+
+test("activities: a manager opens one person's timeline from the log, then everyone's again", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const rep = await addMember(org.id, "agent");
+  await rest(`profiles?id=eq.${rep.id}`, { method: "PATCH", body: JSON.stringify({ full_name: "Tess Timeline" }) });
+  await rest("activities", { method: "POST", body: JSON.stringify([
+    { org_id: org.id, user_id: rep.id, type: "meeting", title: "E2E rep meeting" },
+    { org_id: org.id, user_id: manager.id, type: "note", title: "E2E manager note" },
+  ]) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/activities");
+  await expect(page.getByText("E2E manager note")).toBeVisible();
+  await page.getByRole("button", { name: "Tess Timeline" }).click();
+  await expect(page).toHaveURL(new RegExp(`person=${rep.id}`));
+  await expect(page.getByRole("heading", { name: "Tess Timeline's timeline" })).toBeVisible();
+  await expect(page.getByText("E2E rep meeting")).toBeVisible();
+  await expect(page.getByText("E2E manager note")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByText("E2E manager note")).toHaveCount(0);
+  await page.getByRole("button", { name: "Show everyone" }).click();
+  await expect(page.getByText("E2E manager note")).toBeVisible();
+  await expect(page).not.toHaveURL(/person=/);
+});
