@@ -65,12 +65,12 @@ test("agents: an owner deactivates, reactivates and deletes an agent", async ({ 
 
   await page.getByRole("button", { name: "Deactivate Kim Kept" }).click();
   await expect(page.getByRole("button", { name: "Activate Kim Kept" })).toBeVisible();
-  expect(await agentRow(kept.id)).toEqual({ active: false });
+  await expect.poll(() => agentRow(kept.id)).toEqual({ active: false });
   await page.reload();
   await expect(page.getByTestId("agent-row").filter({ hasText: "Kim Kept" })).toContainText("Inactive");
   await page.getByRole("button", { name: "Activate Kim Kept" }).click();
   await expect(page.getByRole("button", { name: "Deactivate Kim Kept" })).toBeVisible();
-  expect(await agentRow(kept.id)).toEqual({ active: true });
+  await expect.poll(() => agentRow(kept.id)).toEqual({ active: true });
 
   // "Keep" keeps; "Delete agent" deletes that one agent only.
   await page.getByRole("button", { name: "Delete Dana Dropped" }).click();
@@ -79,7 +79,7 @@ test("agents: an owner deactivates, reactivates and deletes an agent", async ({ 
   await page.getByRole("button", { name: "Delete Dana Dropped" }).click();
   await page.getByRole("button", { name: "Delete agent" }).click();
   await expect(page.getByTestId("agent-row")).toHaveCount(1);
-  expect(await rest(`agents?select=name&org_id=eq.${org.id}`)).toEqual([{ name: "Kim Kept" }]);
+  await expect.poll(() => rest(`agents?select=name&org_id=eq.${org.id}`)).toEqual([{ name: "Kim Kept" }]);
   await page.reload();
   await expect(page.getByTestId("agent-row")).toHaveCount(1);
   await expect(page.getByTestId("agent-row")).toContainText("Kim Kept");
