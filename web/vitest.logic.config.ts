@@ -1,16 +1,13 @@
-// The web's logic tests only (pure functions, node environment): what
-// StrykerJS runs per mutant (web/stryker.config.mjs). `npm test`'s Vitest suite
-// runs them too, with the screen tests (web/vite.config.ts).
+// The web's logic tests (every `*.test.ts` under lib/ and features/: pure
+// functions, and lib/functions and lib/sentry against local HTTP servers; node
+// environment): what StrykerJS runs per mutant (web/stryker.config.mjs).
+// `npm test`'s Vitest suite runs them too, with the screen tests (web/vite.config.ts).
 import { defineConfig } from "vitest/config";
 
-const LOGIC_TESTS = [
-  "src/lib/errors.test.ts",
-  "src/lib/format.test.ts",
-  "src/features/agents/phone.test.ts",
-  "src/features/dashboard/format.test.ts",
-  "src/features/calls/format.test.ts",
-];
-
 export default defineConfig({
-  test: { root: "web", environment: "node", include: LOGIC_TESTS },
+  test: {
+    root: "web",
+    environment: "node",
+    include: ["src/lib/**/*.test.ts", "src/features/**/*.test.ts"],
+  },
 });

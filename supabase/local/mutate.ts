@@ -7,7 +7,8 @@
 //     definition; file mutations edit the file in place, with the original in
 //     .local/mutate/journal.json until it is restored — also on Ctrl-C, and at
 //     the start of the next run should this one have been killed.
-//  2. StrykerJS over the web's logic (web/stryker.config.mjs).
+//  2. StrykerJS over the web's lib/ and features (web/stryker.config.mjs), with
+//     the test stack still up (the data-layer tests use it); scores per area.
 // Report: .local/mutate/report.json. Exit 1 when a hand-picked mutation survives.
 // MUTATE_ONLY=id,id runs some; MUTATE_REUSE=1 uses a running test stack (from
 // `npm test -- --keep`); MUTATE_SKIP_STRYKER=1 / MUTATE_ONLY_STRYKER=1.
@@ -230,19 +231,29 @@ interface StrykerScore {
   valid: number;
 }
 
-async function stryker(): Promise<StrykerScore | { error: string }> {
-  const r = await run(bin("stryker"), ["run", "web/stryker.config.mjs"], { cwd: ROOT, env: { ...Deno.env.toObject(), NO_COLOR: "1" } });
-  const report = join(OUT, "stryker.json");
-  if (r.code !== 0 || !existsSync(report)) return { error: (r.stdout + r.stderr).slice(-2000) };
-  const json = JSON.parse(Deno.readTextFileSync(report)) as { files: Record<string, { mutants: { status: string }[] }> };
-  const all = Object.values(json.files).flatMap((f) => f.mutants);
-  const count = (s: string) => all.filter((m) => m.status === s).length;
+/** The area of a mutated file: `lib`, or the feature's name. */
+const areaOf = (file: string) => file.match(/web\/src\/features\/([^/]+)\//)?.[1] ?? (file.includes("web/src/lib/") ? "lib" : "other");
+
+function scoreOf(mutants: { status: string }[]): StrykerScore {
+  const count = (s: string) => mutants.filter((m) => m.status === s).length;
   const s = {
     killed: count("Killed"), timeout: count("Timeout"), survived: count("Survived"),
-    no_coverage: count("NoCoverage"), ignored: count("Ignored"), mutants: all.length,
+    no_coverage: count("NoCoverage"), ignored: count("Ignored"), mutants: mutants.length,
   };
   const valid = s.killed + s.timeout + s.survived + s.no_coverage;
   return { score: valid ? Math.round((1000 * (s.killed + s.timeout)) / valid) / 10 : null, valid, ...s };
+}
+
+/** StrykerJS with the test stack up: the data-layer tests read and write through it. */
+async function stryker(): Promise<(StrykerScore & { by_area: Record<string, StrykerScore> }) | { error: string }> {
+  const r = await run(bin("stryker"), ["run", "web/stryker.config.mjs"], { cwd: ROOT, env: { ...env(inst), NO_COLOR: "1" } });
+  const report = join(OUT, "stryker.json");
+  if (r.code !== 0 || !existsSync(report)) return { error: (r.stdout + r.stderr).slice(-2000) };
+  const json = JSON.parse(Deno.readTextFileSync(report)) as { files: Record<string, { mutants: { status: string }[] }> };
+  const areas: Record<string, { status: string }[]> = {};
+  for (const [file, f] of Object.entries(json.files)) (areas[areaOf(file)] ??= []).push(...f.mutants);
+  const by_area = Object.fromEntries(Object.entries(areas).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, scoreOf(v)]));
+  return { ...scoreOf(Object.values(json.files).flatMap((f) => f.mutants)), by_area };
 }
 
 // --- Main -------------------------------------------------------------------
@@ -260,16 +271,17 @@ const list = only.length ? MUTATIONS.filter((m) => only.includes(m.id)) : MUTATI
 
 let outcomes: Outcome[] = [];
 let code = 0;
-if (Deno.env.get("MUTATE_ONLY_STRYKER") !== "1") {
-  try {
+let score: Awaited<ReturnType<typeof stryker>> | null = null;
+try {
+  if (Deno.env.get("MUTATE_ONLY_STRYKER") !== "1") {
     outcomes = await handPicked(list);
-  } finally {
-    await restoreJournal();
-    if (Deno.env.get("MUTATE_REUSE") !== "1") await down(inst);
-  }
-  if (outcomes.some((o) => o.status !== "killed")) code = 1;
+    if (outcomes.some((o) => o.status !== "killed")) code = 1;
+  } else if (Deno.env.get("MUTATE_REUSE") !== "1") await reset(inst);
+  if (Deno.env.get("MUTATE_SKIP_STRYKER") !== "1") score = await stryker();
+} finally {
+  await restoreJournal();
+  if (Deno.env.get("MUTATE_REUSE") !== "1") await down(inst);
 }
-const score = Deno.env.get("MUTATE_SKIP_STRYKER") === "1" ? null : await stryker();
 const killed = outcomes.filter((o) => o.status === "killed").length;
 const report = {
   at: new Date().toISOString(),
@@ -279,7 +291,10 @@ const report = {
 Deno.writeTextFileSync(join(OUT, "report.json"), JSON.stringify(report, null, 2) + "\n");
 if (outcomes.length) console.log(`\nhand-picked: ${killed} of ${outcomes.length} killed`);
 if (score && "score" in score) {
-  console.log(`Stryker (web logic): mutation score ${score.score} % (${score.killed + score.timeout} of ${score.valid} mutants detected)`);
+  console.log(`Stryker (web lib/ and features): mutation score ${score.score} % (${score.killed + score.timeout} of ${score.valid} mutants detected)`);
+  for (const [area, a] of Object.entries(score.by_area)) {
+    console.log(`  ${area.padEnd(12)} ${String(a.score ?? "-").padStart(5)} %  ${a.killed + a.timeout} of ${a.valid} (${a.survived} survived, ${a.no_coverage} not covered)`);
+  }
 }
 else if (score) console.log(`Stryker failed:\n${score.error}`);
 console.log(`report: ${join(OUT, "report.json")}`);

@@ -1,5 +1,6 @@
 // Creates or edits a goal through PostgREST (RLS: owners, admins and
-// managers), then sets a team goal's agents (goal_members). The trigger snaps
+// managers), then sets a team goal's agents (goal_members: goal and agent only,
+// the row's organization follows the goal's). The trigger snaps
 // week/month/quarter periods to the one containing period_start.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { TablesInsert } from "../../../../../supabase/functions/_shared/database.types";
@@ -27,7 +28,9 @@ export async function saveGoal(orgId: string, input: GoalInput & { id?: string }
     if (e) throw e;
   }
   if (fields.scope === "team" && member_agent_ids.length) {
-    const { error: e } = await supabase.from("goal_members").insert(member_agent_ids.map((agent_id) => ({ goal_id: goalId, agent_id, org_id: orgId })));
+    // org_id is the goal's (set by a trigger; the column grant is goal_id and agent_id only).
+    const rows = member_agent_ids.map((agent_id) => ({ goal_id: goalId, agent_id })) as TablesInsert<"goal_members">[];
+    const { error: e } = await supabase.from("goal_members").insert(rows);
     if (e) throw e;
   }
   return goalId;
