@@ -135,6 +135,27 @@ $$;
 comment on function public.ingest_recording(jsonb) is
   'Backend only (twilio-recording): upserts the call (idempotent on CallSid/RecordingSid — Twilio retries) and enqueues analyze_call in the same transaction.';
 
+-- The recording webhook's ack in ONE statement: ingest_recording with the
+-- request id it runs under, so the function needs no explicit transaction
+-- (one round trip instead of BEGIN, set_config, the call, COMMIT), whose
+-- implicit transaction commits the call and its job before the result comes
+-- back, i.e. before the 200.
+create function public.ingest_recording(p jsonb, p_request_id text)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Local to this statement's transaction: the job enqueued below keeps it.
+  if nullif(p_request_id, '') is not null then
+    perform pg_catalog.set_config('request.id', left(p_request_id, 128), true);
+  end if;
+  return public.ingest_recording(p);
+end;
+$$;
+comment on function public.ingest_recording(jsonb, text) is
+  'Backend only (twilio-recording): ingest_recording(p) under the request id p_request_id (the job it enqueues keeps it), in the caller''s one statement.';
+
 create function public.resolve_call_org(p_call_id uuid, p_from text, p_to text)
 returns jsonb
 language plpgsql
@@ -285,6 +306,8 @@ revoke execute on function public.twilio_voice_route(text, text, text, text) fro
 grant execute on function public.twilio_voice_route(text, text, text, text) to service_role;
 revoke execute on function public.ingest_recording(jsonb) from public, anon, authenticated;
 grant execute on function public.ingest_recording(jsonb) to service_role;
+revoke execute on function public.ingest_recording(jsonb, text) from public, anon, authenticated;
+grant execute on function public.ingest_recording(jsonb, text) to service_role;
 revoke execute on function public.resolve_call_org(uuid, text, text) from public, anon, authenticated;
 grant execute on function public.resolve_call_org(uuid, text, text) to service_role;
 revoke execute on function public.set_call_status(uuid, public.call_status, text) from public, anon, authenticated;

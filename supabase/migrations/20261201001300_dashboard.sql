@@ -88,6 +88,11 @@ as $$
              p_sign * coalesce(i.adherence_score, 0), p_sign * case when i.adherence_score is null then 0 else 1 end)::private.call_stat;
 $$;
 
+-- Contributions that cancel out (a call moving between pipeline states that
+-- count the same: in_progress → received → transcribing → analyzing are all
+-- `in_pipeline`) upsert nothing: such a change would otherwise lock the
+-- agent's row of the day until commit, and concurrent recording webhooks and
+-- analyses of one agent's calls would wait for each other on it.
 create function private.call_stats_add(p_parts private.call_stat[])
 returns void
 language sql
@@ -103,6 +108,10 @@ as $$
     from unnest(p_parts) p
    where p.org_id is not null
    group by p.org_id, p.day, p.agent_id
+  -- Nothing to add: the row is left alone (and unlocked).
+  having (sum(p.calls), sum(p.in_pipeline), sum(p.failed), sum(p.analyzed), sum(p.converted), sum(p.upsell_revenue),
+          sum(p.sentiment_sum), sum(p.sentiment_n), sum(p.adherence_sum), sum(p.adherence_n))
+         is distinct from (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, 0::numeric, 0::bigint, 0::numeric, 0::bigint)
    -- Rows locked in key order, so concurrent writers cannot deadlock.
    order by p.org_id, p.day, p.agent_id
   on conflict (org_id, day, agent_id) do update set
@@ -118,45 +127,58 @@ as $$
     adherence_n = s.adherence_n + excluded.adherence_n;
 $$;
 comment on function private.call_stats_add(private.call_stat[]) is
-  'Adds signed contributions to call_stats_daily, summed per organization, day and agent (calls without an organization are not counted).';
+  'Adds signed contributions to call_stats_daily, summed per organization, day and agent (calls without an organization are not counted; sums that cancel out touch nothing).';
 
 -- Triggers ------------------------------------------------------------------------
--- Calls: a changed call moves its own part and its current insight's part
--- (its agent, day, status or organization may have changed).
+-- Calls: the trigger asks first whether any call moved between aggregate rows
+-- or buckets (organization, agent, UTC day, and in pipeline / failed /
+-- other — the only parts of a call that count); a change that moved none (a
+-- recording callback, a step of the pipeline, a new transcript status) returns
+-- at once, without building or adding contributions.
 create function private.call_stats_on_calls()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  v_moved uuid[];
 begin
   if tg_op = 'INSERT' then
+    if not exists (select 1 from new_rows n where n.org_id is not null) then
+      return null;
+    end if;
     perform private.call_stats_add(array(
       select private.call_part(n, 1) from new_rows n
       union all
       select private.insight_part(n, i, 1) from new_rows n join public.insights i on i.call_id = n.id and i.is_current));
-  else
-    -- Only calls whose organization, agent, day or status changed move anything.
-    perform private.call_stats_add(array(
-      with moved as (
-        select o.id from old_rows o join new_rows n on n.id = o.id
-         where (o.org_id, o.agent_id, o.started_at, o.status) is distinct from (n.org_id, n.agent_id, n.started_at, n.status)
-      )
-      select private.call_part(o, -1) from old_rows o where o.id in (select id from moved)
-      union all
-      select private.insight_part(o, i, -1) from old_rows o join public.insights i on i.call_id = o.id and i.is_current
-       where o.id in (select id from moved)
-      union all
-      select private.call_part(n, 1) from new_rows n where n.id in (select id from moved)
-      union all
-      select private.insight_part(n, i, 1) from new_rows n join public.insights i on i.call_id = n.id and i.is_current
-       where n.id in (select id from moved)));
+    return null;
   end if;
+  select array_agg(o.id) into v_moved
+    from old_rows o join new_rows n on n.id = o.id
+   where (o.org_id, o.agent_id, (o.started_at at time zone 'UTC')::date,
+          case when o.status in ('in_progress', 'received', 'transcribing', 'analyzing') then 1 when o.status = 'failed' then 2 else 0 end)
+         is distinct from
+         (n.org_id, n.agent_id, (n.started_at at time zone 'UTC')::date,
+          case when n.status in ('in_progress', 'received', 'transcribing', 'analyzing') then 1 when n.status = 'failed' then 2 else 0 end);
+  if v_moved is null then
+    return null;
+  end if;
+  perform private.call_stats_add(array(
+    select private.call_part(o, -1) from old_rows o where o.id = any (v_moved)
+    union all
+    select private.insight_part(o, i, -1) from old_rows o join public.insights i on i.call_id = o.id and i.is_current
+     where o.id = any (v_moved)
+    union all
+    select private.call_part(n, 1) from new_rows n where n.id = any (v_moved)
+    union all
+    select private.insight_part(n, i, 1) from new_rows n join public.insights i on i.call_id = n.id and i.is_current
+     where n.id = any (v_moved)));
   return null;
 end;
 $$;
 comment on function private.call_stats_on_calls() is
-  'calls (insert, update) → call_stats_daily: removes the old rows'' contributions (with their current insights), adds the new rows''.';
+  'calls (insert, update) → call_stats_daily: for the calls that moved between aggregate rows or buckets, removes the old rows'' contributions (with their current insights) and adds the new rows''.';
 
 create trigger calls_stats_insert after insert on public.calls
   referencing new table as new_rows for each statement execute function private.call_stats_on_calls();

@@ -2,6 +2,25 @@
 -- with their transcript turns, per-provider usage records, and the organization's voice settings
 -- with a kept history of the price per minute. The plan's `voice_ai` feature and its
 -- `voice_minutes_per_month` limit are enforced here (SP402) when a session starts.
+--
+-- Usage while the session runs: the stream meters the session (public.voice_meter) at every
+-- turn and on a timer, writing one `session` row per stretch of time into voice_usage_records,
+-- each at the price in force (voice_prices history), and answers the running figures (seconds,
+-- billable minutes, cost) and what is left under the session's maximum and the plan's voice
+-- minutes — the stream ends the session at the limit. Ending a session meters the last stretch
+-- and takes its cost as the sum of the session's rows, so nothing is counted twice.
+--
+-- Cost of a stretch = cost of the session up to its end minus what the earlier stretches were
+-- billed (cumulative and rounded to 4 decimals): the rows add up exactly to voice_cost() over the
+-- whole session. Seconds are cumulative in the same way (3 decimals).
+--
+-- Recordings: the audio of each turn (the rep's microphone, the buyer's voice) as a WAV,
+-- kept only when the organization turned recording on (voice_settings.recording_enabled), in
+-- Postgres (no object storage runs locally). Not exposed to the API: the voice-recording
+-- function serves a session's recording to its owner and the organization's admins (an RLS
+-- check on voice_sessions, then a signed 5-minute URL). Purged with the transcripts (the data
+-- registry's window and the voice retention job: with their session), and deleted with the
+-- user (their sessions cascade) and by a deletion request for the member.
 
 create table public.voice_personas (
   id uuid primary key default gen_random_uuid(),
@@ -103,9 +122,35 @@ create table public.voice_usage_records (
   latency_ms integer check (latency_ms >= 0),
   provider_cost_usd numeric(12, 6) not null default 0 check (provider_cost_usd >= 0),
   error text check (length(error) <= 500),
-  occurred_at timestamptz not null default now()
+  occurred_at timestamptz not null default now(),
+  billed_from timestamptz,
+  billed_to timestamptz,
+  cost_usd numeric(12, 4) not null default 0 check (cost_usd >= 0),
+  price_per_minute numeric(10, 4) check (price_per_minute >= 0),
+  constraint voice_usage_records_stretch_check check (
+    (kind = 'session') = (billed_from is not null and billed_to is not null) and (billed_to is null or billed_to > billed_from))
 );
 comment on table public.voice_usage_records is 'What each provider call of a voice session did: latency, outcome, audio seconds and provider cost; written while the session runs.';
+comment on column public.voice_usage_records.billed_from is 'kind session: the stretch of session time this row bills, from …';
+comment on column public.voice_usage_records.billed_to is '… to (audio_seconds is its length, cost_usd its customer cost).';
+comment on column public.voice_usage_records.cost_usd is 'kind session: customer cost of the stretch (USD) at the prices in force; 0 for provider calls.';
+comment on column public.voice_usage_records.price_per_minute is 'kind session: the price per minute in force at billed_to.';
+
+create table public.voice_recordings (
+  session_id uuid not null references public.voice_sessions (id) on delete cascade,
+  seq integer not null,
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  speaker text not null check (speaker in ('rep', 'buyer')),
+  sample_rate integer not null check (sample_rate in (16000, 24000)),
+  seconds numeric(8, 3) not null check (seconds > 0 and seconds <= 60),
+  -- A mono 16-bit PCM WAV, at most 60 seconds at 24 kHz (the stream cuts a longer turn).
+  audio bytea not null check (octet_length(audio) between 46 and 2880044 and substring(audio from 1 for 4) = '\x52494646'::bytea),
+  created_at timestamptz not null default now(),
+  primary key (session_id, seq),
+  foreign key (session_id, seq) references public.voice_turns (session_id, seq) on delete cascade
+);
+comment on table public.voice_recordings is
+  'The audio of a voice session''s turns (WAV), written by the stream only when the organization records; served by voice-recording to the session''s owner and the organization''s admins.';
 
 create index voice_personas_org_idx on public.voice_personas (org_id);
 create index voice_personas_created_by_idx on public.voice_personas (created_by);
@@ -120,6 +165,9 @@ create index voice_sessions_user_idx on public.voice_sessions (user_id);
 create index voice_sessions_scenario_idx on public.voice_sessions (scenario_id);
 create index voice_usage_session_idx on public.voice_usage_records (session_id);
 create index voice_usage_org_idx on public.voice_usage_records (org_id, occurred_at);
+-- One row per stretch start: a retried or concurrent meter cannot bill the same time twice.
+create unique index voice_usage_records_stretch_idx on public.voice_usage_records (session_id, billed_from) where kind = 'session';
+create index voice_recordings_org_idx on public.voice_recordings (org_id, created_at);
 
 -- Cost: seconds × the price in force at each instant ----------------------------
 
@@ -221,6 +269,77 @@ $$;
 comment on function public.voice_start_session(uuid, uuid) is
   'Starts a voice session for the caller: needs the voice_ai feature and voice minutes left (SP402); max_seconds is the lesser of the settings'' length and the minutes left.';
 
+create function private.voice_bill_until(p_session public.voice_sessions, p_to timestamptz, p_min_seconds numeric default 1)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_from timestamptz;
+  v_to timestamptz := least(p_to, p_session.started_at + make_interval(secs => p_session.max_seconds));
+  v_seconds numeric;
+  v_cost numeric;
+begin
+  select coalesce(max(u.billed_to), p_session.started_at), coalesce(sum(u.audio_seconds), 0), coalesce(sum(u.cost_usd), 0)
+    into v_from, v_seconds, v_cost
+    from public.voice_usage_records u where u.session_id = p_session.id and u.kind = 'session';
+  if v_to <= v_from or extract(epoch from (v_to - v_from)) < p_min_seconds then
+    return;
+  end if;
+  insert into public.voice_usage_records
+    (session_id, org_id, kind, provider, audio_seconds, billed_from, billed_to, cost_usd, price_per_minute, occurred_at)
+  values (p_session.id, p_session.org_id, 'session', 'salespulse',
+          round(extract(epoch from (v_to - p_session.started_at)), 3) - v_seconds,
+          v_from, v_to,
+          private.voice_cost(p_session.org_id, p_session.started_at, v_to) - v_cost,
+          private.voice_price_at(p_session.org_id, v_to), v_to);
+end;
+$$;
+comment on function private.voice_bill_until(public.voice_sessions, timestamptz, numeric) is
+  'Writes the session''s usage row for the time since its last one up to p_to (capped at max_seconds), unless shorter than p_min_seconds: seconds and cost cumulative minus what was billed already.';
+
+create function public.voice_meter(p_session_id uuid, p_at timestamptz)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row public.voice_sessions;
+  v_seconds numeric;
+  v_cost numeric;
+  v_limit numeric;
+  v_plan_left numeric;
+  v_session_left numeric;
+begin
+  select * into v_row from public.voice_sessions where id = p_session_id for update;
+  if not found then
+    raise exception 'voice session not found' using errcode = 'SP404';
+  end if;
+  if v_row.ended_at is null then
+    perform private.voice_bill_until(v_row, p_at);
+  end if;
+  select coalesce(sum(u.audio_seconds), 0), coalesce(sum(u.cost_usd), 0) into v_seconds, v_cost
+    from public.voice_usage_records u where u.session_id = p_session_id and u.kind = 'session';
+  v_limit := coalesce((private.entitlements(v_row.org_id) -> 'limits' ->> 'voice_minutes_per_month')::numeric, 0);
+  -- Every session of the organization this period, this one included up to now.
+  v_plan_left := v_limit * 60 - private.voice_minutes_used(v_row.org_id) * 60;
+  v_session_left := v_row.max_seconds - extract(epoch from (greatest(p_at, v_row.started_at) - v_row.started_at));
+  return jsonb_build_object(
+    'ended', v_row.ended_at is not null,
+    'seconds', v_seconds,
+    'billable_minutes', ceil(v_seconds / 60)::integer,
+    'cost_usd', v_cost,
+    'price_per_minute', private.voice_price_at(v_row.org_id, p_at),
+    'seconds_left', round(greatest(0, least(v_plan_left, v_session_left)), 3),
+    'limit', case when v_plan_left < v_session_left then 'plan' else 'session' end);
+end;
+$$;
+comment on function public.voice_meter(uuid, timestamptz) is
+  'Backend only (voice-stream-audio): bills the running session up to p_at (a voice_usage_records row of kind session) and answers its seconds, billable minutes and cost so far, the price in force, and the seconds left under the lesser of its maximum and the plan''s voice minutes (limit: session | plan).';
+
+-- Ending bills the last stretch; the cost is what the session's rows add up to.
 create function public.voice_end_session(p_session_id uuid, p_ended_at timestamptz, p_status text default 'ended', p_reason text default null)
 returns public.voice_sessions
 language plpgsql
@@ -242,14 +361,20 @@ begin
     raise exception 'invalid end status %', p_status using errcode = 'SP400';
   end if;
   v_end := least(greatest(p_ended_at, v_row.started_at), v_row.started_at + make_interval(secs => v_row.max_seconds));
+  -- Never before what the stream has billed already (its clock may run a little ahead).
+  v_end := greatest(v_end, coalesce((select max(u.billed_to) from public.voice_usage_records u
+                                      where u.session_id = p_session_id and u.kind = 'session'), v_end));
+  perform private.voice_bill_until(v_row, v_end, 0);
   update public.voice_sessions s set
     status = p_status,
     end_reason = left(p_reason, 200),
     ended_at = v_end,
-    seconds = extract(epoch from (v_end - v_row.started_at)),
-    billable_minutes = ceil(extract(epoch from (v_end - v_row.started_at)) / 60)::integer,
-    cost_usd = private.voice_cost(v_row.org_id, v_row.started_at, v_end),
-    provider_cost_usd = (select coalesce(sum(u.provider_cost_usd), 0) from public.voice_usage_records u where u.session_id = p_session_id)
+    seconds = round(extract(epoch from (v_end - v_row.started_at)), 3),
+    billable_minutes = ceil(round(extract(epoch from (v_end - v_row.started_at)), 3) / 60)::integer,
+    cost_usd = (select coalesce(sum(u.cost_usd), 0) from public.voice_usage_records u
+                 where u.session_id = p_session_id and u.kind = 'session'),
+    provider_cost_usd = (select coalesce(sum(u.provider_cost_usd), 0) from public.voice_usage_records u
+                          where u.session_id = p_session_id and u.kind <> 'session')
    where s.id = p_session_id
   returning * into v_row;
   insert into public.usage_records (org_id, kind, quantity, source_type, source_id, occurred_at)
@@ -259,7 +384,8 @@ begin
 end;
 $$;
 comment on function public.voice_end_session(uuid, timestamptz, text, text) is
-  'Backend only (voice-end-session): ends a session at p_ended_at (capped at its max_seconds): seconds, billable minutes (rounded up), customer cost from the price history, provider cost, and a voice_minutes usage record. Idempotent.';
+  'Backend only (voice-end-session, the stream at the limit, the stale sweep): ends a session at p_ended_at (capped at its max_seconds, never before what was billed): bills the last stretch, seconds, billable minutes (rounded up), customer cost = the sum of the session''s usage rows, provider cost, and a voice_minutes usage record. Idempotent.';
+
 
 -- Retention: transcripts and recordings older than the organization's retention ----------
 
@@ -278,7 +404,7 @@ as $$
   select count(*)::integer from gone;
 $$;
 comment on function private.purge_voice_data() is
-  'pg_cron, daily: deletes voice sessions (turns, usage records, recording paths) that ended before the organization''s retention (365 days by default). Billable usage_records stay.';
+  'pg_cron, daily: deletes voice sessions (turns, recordings, usage records) that ended before the organization''s retention (365 days by default). Billable usage_records stay.';
 select cron.schedule('purge-voice-data', '17 3 * * *', 'select private.purge_voice_data()');
 
 create function private.set_voice_turn_org()
@@ -331,6 +457,7 @@ alter table public.voice_prices enable row level security;
 alter table public.voice_sessions enable row level security;
 alter table public.voice_turns enable row level security;
 alter table public.voice_usage_records enable row level security;
+alter table public.voice_recordings enable row level security;
 
 create policy "Members read personas" on public.voice_personas for select to authenticated
   using (org_id in (select private.user_org_ids()));
@@ -358,6 +485,10 @@ create policy "Owners and admins read turns" on public.voice_turns for select to
   using (session_id in (select s.id from public.voice_sessions s));
 create policy "Admins read provider usage" on public.voice_usage_records for select to authenticated
   using (org_id in (select private.user_org_ids(array['owner', 'admin']::public.org_role[])));
+-- No API role gets a grant; this policy says so to the RLS advisor too (no row matches), and
+-- keeps a later grant from exposing the audio by accident.
+create policy "Served by voice-recording only" on public.voice_recordings for all to authenticated
+  using (false) with check (false);
 
 revoke all on public.voice_personas, public.voice_scenarios, public.voice_settings, public.voice_prices,
   public.voice_sessions, public.voice_turns, public.voice_usage_records from anon, authenticated;
@@ -374,11 +505,16 @@ grant select, insert (org_id, price_per_minute, effective_from) on public.voice_
 grant select on public.voice_sessions, public.voice_turns, public.voice_usage_records to authenticated;
 grant all on public.voice_personas, public.voice_scenarios, public.voice_settings, public.voice_prices,
   public.voice_sessions, public.voice_turns, public.voice_usage_records to service_role;
+revoke all on public.voice_recordings from anon, authenticated;
+grant all on public.voice_recordings to service_role;
 
 revoke execute on function public.voice_start_session(uuid, uuid) from public, anon;
 grant execute on function public.voice_start_session(uuid, uuid) to authenticated, service_role;
 revoke execute on function public.voice_end_session(uuid, timestamptz, text, text) from public, anon, authenticated;
 grant execute on function public.voice_end_session(uuid, timestamptz, text, text) to service_role;
+revoke execute on function public.voice_meter(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function public.voice_meter(uuid, timestamptz) to service_role;
+revoke execute on function private.voice_bill_until(public.voice_sessions, timestamptz, numeric) from public, anon, authenticated;
 revoke execute on function private.voice_cost(uuid, timestamptz, timestamptz), private.voice_price_at(uuid, timestamptz),
   private.voice_minutes_used(uuid), private.purge_voice_data() from public, anon, authenticated;
 
@@ -391,7 +527,8 @@ create index voice_turns_org_id_idx on public.voice_turns (org_id);
 
 -- The side-by-side comparison of the voice providers for an organization's admins: per kind
 -- (stt/tts) and provider over the last p_days — calls, errors, error rate, median latency,
--- audio minutes, provider cost and cost per minute — from voice_usage_records.
+-- audio minutes, provider cost and cost per minute — from voice_usage_records (provider calls
+-- only: the session's own time rows are not a provider).
 
 create function public.voice_provider_comparison(p_org_id uuid, p_days integer default 30)
 returns table (
@@ -429,7 +566,7 @@ begin
            round(sum(u.provider_cost_usd), 6),
            case when sum(u.audio_seconds) > 0 then round(sum(u.provider_cost_usd) / (sum(u.audio_seconds) / 60), 6) end
       from public.voice_usage_records u
-     where u.org_id = p_org_id and u.occurred_at >= now() - make_interval(days => p_days)
+     where u.org_id = p_org_id and u.kind in ('stt', 'tts') and u.occurred_at >= now() - make_interval(days => p_days)
      group by u.kind, u.provider
      order by u.kind, u.provider;
 end;
@@ -454,4 +591,6 @@ insert into private.data_rules
   ('voice_settings', 26, 'org_id', null, 'keep', null, '{}', 'delete',
    '{updated_by}', 'nullify', '{}', null, 'Settings stay without their editor.'),
   ('voice_turns', 21, 'org_id', 'at', 'delete', null, '{text}', 'delete',
-   '{}', 'nullify', '{}', null, 'Voice transcripts go with the window and with their session.');
+   '{}', 'nullify', '{}', null, 'Voice transcripts go with the window and with their session.'),
+  ('voice_recordings', 20, 'org_id', 'created_at', 'delete', null, '{}', 'delete',
+   '{}', 'nullify', '{}', null, 'Recorded voice audio goes with the window and with its session (and its member).');
