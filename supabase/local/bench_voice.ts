@@ -8,9 +8,7 @@
 import postgres from "postgres";
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../functions/_shared/database.types.ts";
-import type { VoiceDeps } from "../functions/_shared/voice/deps.ts";
-import { createVoiceManager, inOrder, voiceProviders } from "../functions/_shared/voice/manager.ts";
-import { ProviderStats } from "../functions/_shared/voice/stats.ts";
+import { standInVoiceDeps } from "./tests/voice_deps.ts";
 import { signVoiceToken } from "../functions/_shared/voice/token.ts";
 import { makeHandler } from "../functions/voice-stream-audio/handler.ts";
 import { type Instance, SERVICE_ROLE_KEY } from "./config.ts";
@@ -57,25 +55,11 @@ export async function benchVoice(inst: Instance) {
   const oa = await startOpenAIStandIn({ port: 0, apiKey: "oa" });
   const db = createClient<Database>(inst.apiUrl, SERVICE_ROLE_KEY, { auth: { persistSession: false } });
   const sql = postgres(inst.dbUrl, { max: 2, onnotice: () => {} });
-  const deps: VoiceDeps = {
-    enabled: () => true,
-    db: () => db,
-    userDb: () => db,
-    now: Date.now,
-    sessionSecret: () => SECRET,
-    turn: () => ({ turnUrls: [], stunUrls: [], ttlSeconds: 60 }),
-    streamUrl: () => "ws://unused",
-    manager: (onCall, order) => {
-      const { tts, stt } = voiceProviders({
-        ELEVENLABS_API_KEY: "el", ELEVENLABS_API_BASE_URL: el.url, ELEVENLABS_MODEL: "eleven_flash_v2_5",
-        OPENAI_API_KEY: "oa", OPENAI_BASE_URL: oa.baseURL, VOICE_TTS_PROVIDERS: "elevenlabs", VOICE_STT_PROVIDERS: "openai",
-      });
-      return createVoiceManager({ tts: inOrder(tts, order?.tts), stt: inOrder(stt, order?.stt), stats: new ProviderStats(onCall) });
-    },
+  const deps = standInVoiceDeps({
+    db, secret: SECRET, standIns: { el, oa }, ttsProviders: "elevenlabs",
     // The buyer answers at once: what is measured is the pipeline, not a model.
     buyer: () => ({ async *reply() { yield "Mostly spreadsheets."; } }),
-    scorer: () => null,
-  };
+  });
   const voice = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, makeHandler(deps));
   const echo = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
     const { socket, response } = Deno.upgradeWebSocket(req);

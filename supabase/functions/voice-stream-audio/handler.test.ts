@@ -9,9 +9,7 @@ import { startElevenLabsStandIn } from "../../local/sandbox/elevenlabs.ts";
 import { startOpenAIStandIn } from "../../local/sandbox/openai.ts";
 import { API_URL, SERVICE_ROLE_KEY } from "../../local/tests/helpers.ts";
 import { addMember, createOrg, withDb } from "../../tests/api/fixtures.ts";
-import type { VoiceDeps } from "../_shared/voice/deps.ts";
-import { createVoiceManager, inOrder, voiceProviders } from "../_shared/voice/manager.ts";
-import { ProviderStats } from "../_shared/voice/stats.ts";
+import { standInVoiceDeps } from "../../local/tests/voice_deps.ts";
 import { signVoiceToken } from "../_shared/voice/token.ts";
 import { makeHandler } from "./handler.ts";
 
@@ -21,34 +19,14 @@ Deno.test("voice-stream-audio: typed turns answered with audio, stored as they h
   const el = startElevenLabsStandIn({ port: 0, apiKey: "el" });
   const oa = await startOpenAIStandIn({ port: 0, apiKey: "oa" });
   const db = createClient<Database>(API_URL, SERVICE_ROLE_KEY, { auth: { persistSession: false } });
-  const deps: VoiceDeps = {
-    enabled: () => true,
-    db: () => db,
-    userDb: () => db,
-    now: Date.now,
-    sessionSecret: () => SECRET,
-    turn: () => ({ turnUrls: [], stunUrls: [], ttlSeconds: 60 }),
-    streamUrl: () => "ws://unused",
-    manager: (onCall, order) => {
-      const { tts, stt } = voiceProviders({
-        ELEVENLABS_API_KEY: "el", ELEVENLABS_API_BASE_URL: el.url, ELEVENLABS_MODEL: "eleven_flash_v2_5",
-        OPENAI_API_KEY: "oa", OPENAI_BASE_URL: oa.baseURL,
-        VOICE_TTS_PROVIDERS: "elevenlabs,openai", VOICE_STT_PROVIDERS: "openai",
-      });
-      return createVoiceManager({
-        tts: inOrder(tts, order?.tts),
-        stt: inOrder(stt, order?.stt),
-        stats: new ProviderStats(onCall),
-        firstByteTimeoutMs: 10_000,
-      });
-    },
+  const deps = standInVoiceDeps({
+    db, secret: SECRET, standIns: { el, oa }, ttsProviders: "elevenlabs,openai", firstByteTimeoutMs: 10_000,
     buyer: () => ({
       async *reply(turns) {
         yield `You said: ${turns.at(-1)?.text}`;
       },
     }),
-    scorer: () => null,
-  };
+  });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, makeHandler(deps));
   try {
     const org = await createOrg();

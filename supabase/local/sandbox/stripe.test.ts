@@ -3,7 +3,7 @@
 // browser would), signed webhooks received by a local server and checked with
 // verifyStripeWebhook, and the /_sandbox control API over HTTP.
 import assert from "node:assert/strict";
-import { sandboxCall, withServer } from "./kernel/testing.ts";
+import { rejection, sandboxCall, withServer } from "./kernel/testing.ts";
 import {
   Stripe,
   stripeClient,
@@ -31,14 +31,6 @@ const client = (
 const control = (s: StripeStandIn, method: string, path: string, body?: unknown) =>
   sandboxCall(s.url, method, path, body);
 
-async function rejection(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & Record<string, unknown>;
-  }
-  assert.fail("expected the promise to reject");
-}
 
 interface Received {
   event: Stripe.Event;

@@ -2,7 +2,7 @@
 // real `twilio` SDK through supabase/functions/_shared/providers/twilio.ts,
 // plain fetch for recording media, and the /_sandbox control API over HTTP.
 import assert from "node:assert/strict";
-import { sandboxCall, withServer } from "./kernel/testing.ts";
+import { rejection, sandboxCall, withServer } from "./kernel/testing.ts";
 import twilio from "twilio";
 import { rewriteTwilioUrl, twilioClient } from "../../functions/_shared/providers/twilio.ts";
 import {
@@ -56,14 +56,6 @@ async function seedCall(s: TwilioStandIn) {
   return body as { call: { sid: string }; recording: { sid: string }; transcript: { sid: string } };
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & Record<string, unknown>;
-  }
-  assert.fail("expected the promise to reject");
-}
 
 Deno.test("numbers: list available, buy, update, list owned, release", async () => {
   await withStandIn(async (s) => {

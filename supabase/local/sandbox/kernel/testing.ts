@@ -1,5 +1,5 @@
-// Helpers for the stand-ins' own tests: run a test against a fresh stand-in, and call its
-// control API under /_sandbox.
+// Helpers for the stand-ins' own tests: run a test against a fresh stand-in, call its control
+// API under /_sandbox, and catch the error an SDK call must throw.
 
 /** Starts a stand-in, runs `fn` with it and closes it, whatever `fn` does. */
 export async function withServer<S extends { close(): Promise<void> }>(
@@ -29,4 +29,14 @@ export async function sandboxCall(
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** The error `p` rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & Record<string, unknown>;
+  }
+  throw new Error("expected the promise to reject");
 }
