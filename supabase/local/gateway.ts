@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { ANON_KEY, instance, type InstanceName, ROOT, SERVICE_ROLE_KEY } from "./config.ts";
 import {
   currentRequestId,
-  DELIVERY_ID_IN_BODY,
   deliveryIdInBody,
+  deliveryIdReadable,
   headerRequestId,
   log,
   requestIdOf,
@@ -135,10 +135,10 @@ export async function handle(req: Request, info?: Deno.ServeHandlerInfo): Promis
   // The id is minted once here; proxy() forwards it.
   const fn = /^\/functions\/v1\/([^/?]+)/.exec(url.pathname)?.[1] ?? null;
   let id = headerRequestId(req);
-  if (!id && fn && DELIVERY_ID_IN_BODY.has(fn) && req.method === "POST" && Number(req.headers.get("content-length") ?? NaN) <= 1_048_576) {
+  if (!id && deliveryIdReadable(fn, req)) {
     // A webhook whose delivery id is in its (small) body: read it once, pass the bytes on.
     const bytes = await req.arrayBuffer();
-    id = await deliveryIdInBody(fn, req.headers.get("content-type") ?? "", new Uint8Array(bytes));
+    id = await deliveryIdInBody(fn!, req.headers.get("content-type") ?? "", new Uint8Array(bytes));
     req = new Request(req.url, { method: req.method, headers: req.headers, body: bytes });
   }
   const requestId = id ?? requestIdOf(req);

@@ -43,10 +43,19 @@ Deno.test("observed: a Stripe delivery without a header id is served under its e
     return new Response("ok");
   });
   const body = JSON.stringify({ id: "evt_observed_0001", type: "customer.updated" });
-  const res = await h(new Request("http://x/stripe-webhook", { method: "POST", body }));
+  const sized = { "content-length": String(new TextEncoder().encode(body).length) };
+  const res = await h(new Request("http://x/stripe-webhook", { method: "POST", body, headers: sized }));
   await res.body?.cancel();
   assert.equal(res.headers.get("x-request-id"), "evt_observed_0001");
   assert.equal(read, body);
+  // A body of no stated size (chunked) is not buffered for its id: the platform's id, else a new one.
+  const chunked = await h(new Request("http://x/stripe-webhook", { method: "POST", body, headers: { "sb-request-id": "platform-id-0001" } }));
+  await chunked.body?.cancel();
+  assert.equal(chunked.headers.get("x-request-id"), "platform-id-0001");
+  // The delivery id ranks above the platform's per-request id (it is the same on every retry).
+  const both = await h(new Request("http://x/stripe-webhook", { method: "POST", body, headers: { ...sized, "sb-request-id": "platform-id-0002" } }));
+  await both.body?.cancel();
+  assert.equal(both.headers.get("x-request-id"), "evt_observed_0001");
   const gw = await h(new Request("http://x/stripe-webhook", { method: "POST", body, headers: { "x-request-id": "gateway-id-0001" } }));
   await gw.body?.cancel();
   assert.equal(gw.headers.get("x-request-id"), "gateway-id-0001", "the gateway's id (which is the event's id locally) is kept");

@@ -18,22 +18,30 @@ const store = new AsyncLocalStorage<RequestContext>();
 /** Request ids we accept from upstream (the gateway, a provider): bounded and log-safe. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/**
- * The id a request carries in its headers: the gateway's `x-request-id`
- * (Supabase's own `sb-request-id` where it sets one), else the provider's
- * delivery id (Twilio's `I-Twilio-Idempotency-Token`); null without one.
- */
-export function headerRequestId(req: Request): string | null {
-  for (const h of ["x-request-id", "sb-request-id", "i-twilio-idempotency-token"]) {
+const headerId = (req: Request, names: string[]) => {
+  for (const h of names) {
     const v = req.headers.get(h);
     if (v && REQUEST_ID.test(v)) return v;
   }
   return null;
-}
+};
 
-/** The request's id from its headers (headerRequestId), else a new one. */
+/**
+ * The id a request carries in its headers: the gateway's (or the caller's) `x-request-id`, else
+ * the provider's delivery id (Twilio's `I-Twilio-Idempotency-Token`); null without one.
+ */
+export const headerRequestId = (req: Request): string | null =>
+  headerId(req, ["x-request-id", "i-twilio-idempotency-token"]);
+
+/**
+ * Supabase's own per-request `sb-request-id`, where the platform sets one: it ranks below the
+ * delivery ids (header or body), which stay the same on every retry of a delivery.
+ */
+export const platformRequestId = (req: Request): string | null => headerId(req, ["sb-request-id"]);
+
+/** The request's id from its headers (headerRequestId, then platformRequestId), else a new one. */
 export function requestIdOf(req: Request): string {
-  return headerRequestId(req) ?? crypto.randomUUID();
+  return headerRequestId(req) ?? platformRequestId(req) ?? crypto.randomUUID();
 }
 
 /**
@@ -43,6 +51,11 @@ export function requestIdOf(req: Request): string {
  * not verified yet: the id only names log lines, and is bounded like any other.
  */
 export const DELIVERY_ID_IN_BODY = new Set(["stripe-webhook", "mailgun-inbound"]);
+
+/** Whether `fn`'s delivery id is read from this request's body: a POST of a stated size ≤ 1 MiB. */
+export const deliveryIdReadable = (fn: string | null, req: Request): boolean =>
+  fn !== null && DELIVERY_ID_IN_BODY.has(fn) && req.method === "POST" &&
+  Number(req.headers.get("content-length") ?? NaN) <= 1_048_576;
 
 export async function deliveryIdInBody(fn: string, contentType: string, body: Uint8Array<ArrayBuffer>): Promise<string | null> {
   if (!DELIVERY_ID_IN_BODY.has(fn)) return null;

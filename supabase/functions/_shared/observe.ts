@@ -9,11 +9,12 @@ import { jsonError } from "./http.ts";
 import {
   currentContext,
   deliveryIdInBody,
-  DELIVERY_ID_IN_BODY,
+  deliveryIdReadable,
   errorText,
   headerRequestId,
   log,
   onErrorLine,
+  platformRequestId,
   type RequestContext,
   withContext,
 } from "./log.ts";
@@ -83,11 +84,13 @@ export async function reportError(err: unknown, extra: Record<string, unknown> =
 /** `handler` served with a request id, a log line per request and error reporting. */
 export function observed(name: string, handler: Handler): Handler {
   return async (req) => {
-    // Without a header id, a webhook's delivery id in its body (a Stripe event's id, Mailgun's token).
+    // Without a header id, a webhook's delivery id in its (small) body (a Stripe event's id,
+    // Mailgun's token); then the platform's per-request id.
     const requestId = headerRequestId(req) ??
-      (DELIVERY_ID_IN_BODY.has(name) && req.method === "POST"
+      (deliveryIdReadable(name, req)
         ? await deliveryIdInBody(name, req.headers.get("content-type") ?? "", new Uint8Array(await req.clone().arrayBuffer()))
         : null) ??
+      platformRequestId(req) ??
       crypto.randomUUID();
     const tracking = sentryEnabled();
     return await withContext({ request_id: requestId, function: name }, async () => {

@@ -1,7 +1,7 @@
 // call-recording against the real Twilio stand-in, started in-process. The
 // only thing replaced is the RLS lookup (deps.findCall): which calls a token
-// may see. The real lookup through PostgREST is exercised by
-// supabase/tests/api/recording.test.ts against the running test stack.
+// may see. The real lookup through PostgREST is exercised against the running
+// test stack by supabase/tests/api/coaching.test.ts and errors.test.ts.
 import assert from "node:assert/strict";
 import {
   DEFAULT_ACCOUNT_SID,

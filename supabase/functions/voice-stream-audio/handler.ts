@@ -88,7 +88,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
     const meter = async (): Promise<Usage | null> => {
       const { data, error } = await db.rpc("voice_meter", { p_session_id: row.id, p_at: new Date(deps.now()).toISOString() });
       if (error || !data) {
-        console.error("voice meter:", error?.message);
+        log("error", "voice meter failed", { error: error ? errorText(error) : "no usage returned", session_id: row.id });
         return null;
       }
       const u = data as unknown as Usage & { ended: boolean };
@@ -109,7 +109,7 @@ export function makeHandler(deps: VoiceDeps): (req: Request) => Promise<Response
           void write(() => db.from("voice_recordings").insert({
             session_id: row.id, seq: t.seq, org_id: row.org_id, speaker: t.speaker, sample_rate: rate,
             seconds: Math.max(0.001, Math.round((pcm.length / rate) * 1000) / 1000), audio: hexOf(pcm16MonoWav(pcm, rate)),
-          }).then(({ error }) => error && console.error("voice recording:", error.message))),
+          }).then(({ error }) => error && log("error", "voice recording not saved", { error: errorText(error), session_id: row.id }))),
       }
       : undefined;
     const session = new VoiceSession({

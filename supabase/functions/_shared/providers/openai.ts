@@ -1,7 +1,7 @@
 // OpenAI provider (product code): the one place that builds the official `openai` SDK client.
 //
 // Edge Functions read OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL once (in _shared/env.ts)
-// and call `openaiClient({ apiKey, baseUrl })`. In production OPENAI_BASE_URL is unset and the
+// and call `openaiClient({ apiKey, baseUrl, timeoutMs? })`. In production OPENAI_BASE_URL is unset and the
 // SDK talks to https://api.openai.com/v1; locally and in tests it points at the OpenAI stand-in
 // (supabase/local/sandbox/openai.ts), e.g. http://127.0.0.1:54399/v1. Without OPENAI_API_KEY
 // callers use the offline analyzer instead and never build a client.
