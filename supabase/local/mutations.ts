@@ -144,8 +144,8 @@ export const MUTATIONS: Mutation[] = [
     id: "redaction-skipped",
     what: "transcripts are stored and sent to the LLM with card numbers and CVVs",
     target: "supabase/functions/process-jobs/insights.ts",
-    find: "const redacted = redactSegments(raw.segments);",
-    replace: "const redacted = { segments: raw.segments, counts: {} }; void redactSegments;",
+    find: "const redacted = redactSegments(raw.segments, { types: redactTypes as PiiType[] | undefined });",
+    replace: "const redacted = { segments: raw.segments, counts: {} }; void redactSegments; void redactTypes;",
     checks: [api("insights", "transcribed, redacted")],
   },
   {
