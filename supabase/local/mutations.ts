@@ -154,7 +154,7 @@ export const MUTATIONS: Mutation[] = [
     target: "supabase/functions/process-jobs/worker.ts",
     find: "${!(err instanceof PermanentError)}",
     replace: "${true}",
-    checks: [api("insights", "invalid model output twice")],
+    checks: [api("insights", "invalid model output from both models")],
   },
   {
     id: "worker-one-at-a-time",
