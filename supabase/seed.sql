@@ -95,15 +95,18 @@ insert into public.organizations (id, name, slug, time_zone, currency, recording
 
 -- Plans (Stripe test prices of the local stand-in; on hosted Supabase set the
 -- real price ids). Free is what an organization without a subscription gets.
-insert into public.plans (key, name, description, stripe_price_monthly, stripe_price_yearly, stripe_price_metered, stripe_meter_event,
+insert into public.plans (key, name, description, stripe_price_monthly, stripe_price_yearly, stripe_price_metered,
+                          stripe_price_metered_yearly, stripe_meter_event,
                           price_monthly_cents, price_yearly_cents, seats_included, limits, features, sort) values
-  ('free', 'Free', 'Try call intelligence on one number.', null, null, null, null, 0, 0, 3,
+  ('free', 'Free', 'Try call intelligence on one number.', null, null, null, null, null, 0, 0, 3,
    '{"analyzed_minutes_per_month": 60, "phone_numbers": 1, "sim_sessions_per_month": 10}', '{call_insights}', 0),
   ('starter', 'Starter', 'For small teams: per seat, 1,000 analyzed minutes included, then per minute.',
-   'price_starter_monthly', 'price_starter_yearly', 'price_analyzed_minutes', 'analyzed_minutes', 4900, 49000, 5,
+   'price_starter_monthly', 'price_starter_yearly', 'price_analyzed_minutes', 'price_analyzed_minutes_yearly', 'analyzed_minutes',
+   4900, 49000, 5,
    '{"analyzed_minutes_per_month": 1000, "phone_numbers": 3, "sim_sessions_per_month": 100}', '{call_insights,coaching}', 1),
   ('pro', 'Pro', 'For sales floors: coaching, SIMs and more numbers; overage per minute.',
-   'price_pro_monthly', 'price_pro_yearly', 'price_analyzed_minutes_pro', 'analyzed_minutes', 9900, 99000, 10,
+   'price_pro_monthly', 'price_pro_yearly', 'price_analyzed_minutes_pro', 'price_analyzed_minutes_pro_yearly', 'analyzed_minutes',
+   9900, 99000, 10,
    '{"analyzed_minutes_per_month": 5000, "phone_numbers": 10, "sim_sessions_per_month": 1000, "voice_minutes_per_month": 600}', '{call_insights,coaching,sims,voice_ai}', 2);
 
 -- Acme is a design partner on the free plan with staff overrides (so the demo

@@ -1,6 +1,6 @@
 // Teaches the in-memory Stripe stand-in the catalog the database sells: one
 // product per plan, its monthly/yearly per-seat prices, and the metered
-// analyzed-minutes price with its billing meter. Run after every `up` (the
+// analyzed-minutes prices (monthly and yearly) with their billing meter. Run after every `up` (the
 // stand-in forgets everything when it restarts); existing ids are skipped.
 import postgres from "postgres";
 import type { Instance } from "./config.ts";
@@ -35,20 +35,22 @@ export async function syncStripeCatalog(inst: Instance): Promise<number> {
           priceIds.add(id);
         }
       }
-      if (p.stripe_price_metered && !priceIds.has(p.stripe_price_metered)) {
+      // The metered overage, per interval: Stripe refuses a subscription mixing intervals.
+      for (const [id, interval] of [[p.stripe_price_metered, "month"], [p.stripe_price_metered_yearly, "year"]] as const) {
+        if (!id || priceIds.has(id)) continue;
         const event = p.stripe_meter_event ?? "analyzed_minutes";
         if (!meters.has(event)) {
           await post("meters", { event_name: event, display_name: "Analyzed call minutes", formula: "sum" });
           meters.add(event);
         }
         await post("prices", {
-          id: p.stripe_price_metered,
+          id,
           product: { id: `prod_${p.key}_minutes`, name: `SalesPulse ${p.name} analyzed minutes` },
           unit_amount: p.key === "pro" ? 1 : 2,
           currency: "usd",
-          recurring: { interval: "month", usage_type: "metered", meter: event },
+          recurring: { interval, usage_type: "metered", meter: event },
         });
-        priceIds.add(p.stripe_price_metered);
+        priceIds.add(id);
       }
     }
   } finally {

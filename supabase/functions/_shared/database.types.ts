@@ -677,14 +677,14 @@ isOneToOne: false
                   ]
                 },"plans": {
                   Row: {
-                    "active": boolean,"created_at": string,"description": string | null,"features": (string)[],"id": string,"key": string,"limits": NonNullable<Json>,"name": string,"price_monthly_cents": number,"price_yearly_cents": number,"seats_included": number,"sort": number,"stripe_meter_event": string | null,"stripe_price_metered": string | null,"stripe_price_monthly": string | null,"stripe_price_yearly": string | null,"updated_at": string
+                    "active": boolean,"created_at": string,"description": string | null,"features": (string)[],"id": string,"key": string,"limits": NonNullable<Json>,"name": string,"price_monthly_cents": number,"price_yearly_cents": number,"seats_included": number,"sort": number,"stripe_meter_event": string | null,"stripe_price_metered": string | null,"stripe_price_metered_yearly": string | null,"stripe_price_monthly": string | null,"stripe_price_yearly": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key": string,"limits"?: NonNullable<Json>,"name": string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included": number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key": string,"limits"?: NonNullable<Json>,"name": string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included": number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_metered_yearly"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key"?: string,"limits"?: NonNullable<Json>,"name"?: string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included"?: number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"description"?: string | null,"features"?: (string)[],"id"?: string,"key"?: string,"limits"?: NonNullable<Json>,"name"?: string,"price_monthly_cents"?: number,"price_yearly_cents"?: number,"seats_included"?: number,"sort"?: number,"stripe_meter_event"?: string | null,"stripe_price_metered"?: string | null,"stripe_price_metered_yearly"?: string | null,"stripe_price_monthly"?: string | null,"stripe_price_yearly"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     

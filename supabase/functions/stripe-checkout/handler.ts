@@ -29,6 +29,11 @@ export function makeHandler(deps: BillingDeps): (req: Request) => Promise<Respon
     if (!plan || !price) {
       return jsonError(404, "plan_not_found", `No ${body.interval}ly price for plan "${body.plan}"`);
     }
+    // The overage price recurs at the same interval as the seats (Stripe refuses a mix).
+    const metered = body.interval === "year" ? plan.stripe_price_metered_yearly : plan.stripe_price_metered;
+    if (plan.stripe_price_metered && !metered) {
+      return jsonError(404, "plan_not_found", `Plan "${body.plan}" bills its overage monthly only: choose the monthly interval`);
+    }
     const { data: sub } = await db.from("subscriptions").select("status, stripe_subscription_id")
       .eq("org_id", body.org_id).maybeSingle();
     if (sub?.stripe_subscription_id && ["active", "trialing", "past_due"].includes(sub.status)) {
@@ -51,7 +56,7 @@ export function makeHandler(deps: BillingDeps): (req: Request) => Promise<Respon
         metadata: { org_id: body.org_id, plan: plan.key },
         line_items: [
           { price, quantity: seats },
-          ...(plan.stripe_price_metered ? [{ price: plan.stripe_price_metered }] : []),
+          ...(metered ? [{ price: metered }] : []),
         ],
         subscription_data: { metadata: { org_id: body.org_id, plan: plan.key } },
         success_url: `${site}/app/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,

@@ -55,6 +55,8 @@ async function ledgerCount(id: string) {
 }
 
 const stripeSdk = new Stripe("sk_test_local_sandbox");
+/** The Stripe API of the stand-in, read as our functions read it. */
+const stripeApi = new Stripe("sk_test_local_sandbox", { host: "127.0.0.1", port: inst.ports.stripe, protocol: "http" });
 
 async function signedPost(payload: string, secret = SANDBOX_STRIPE_WEBHOOK_SECRET) {
   const header = await stripeSdk.webhooks.generateTestHeaderStringAsync({ payload, secret });
@@ -99,8 +101,8 @@ Deno.test("checkout: only owners/admins; bad input is a 400", async () => {
 });
 
 /** The owner checks out `seats` starter seats and pays on the hosted page; resolves with the subscription the webhooks wrote. */
-async function buyStarter(t: Tenant, seats: number) {
-  const checkout = await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "starter", seats });
+async function buyStarter(t: Tenant, seats: number, interval: "month" | "year" = "month") {
+  const checkout = await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "starter", seats, interval });
   assert.equal(checkout.status, 200, JSON.stringify(checkout.body));
   const page = await fetch(checkout.body.url);
   const html = await page.text();
@@ -160,6 +162,37 @@ Deno.test("an owner buys a plan through Checkout; webhooks move the organization
 
   assert.equal((await fn("stripe-portal", t.owner, { org_id: t.id })).status, 200);
   assert.equal((await fn("stripe-checkout", t.owner, { org_id: t.id, plan: "pro" })).status, 409, "already subscribed");
+});
+
+Deno.test("an owner buys a plan yearly: the seats and the overage both recur yearly (Stripe refuses a mix)", async () => {
+  const t = await freeTenant();
+  const sub = await buyStarter(t, 5, "year");
+  assert.equal(sub.billing_interval, "year");
+  const sql = db();
+  let plan;
+  try {
+    [plan] = await sql`select stripe_price_yearly, stripe_price_metered_yearly from public.plans where key = 'starter'`;
+  } finally {
+    await sql.end();
+  }
+  const remote = await stripeApi.subscriptions.retrieve(sub.stripe_subscription_id);
+  assert.deepEqual(
+    remote.items.data.map((i) => [i.price.id, i.price.recurring?.interval, i.price.recurring?.usage_type]).sort(),
+    [[plan.stripe_price_metered_yearly, "year", "metered"], [plan.stripe_price_yearly, "year", "licensed"]].sort(),
+  );
+  // A plan with monthly overage only is not sold yearly: a clear refusal, no Checkout Session.
+  const sql2 = db();
+  try {
+    await sql2`update public.plans set stripe_price_metered_yearly = null where key = 'pro'`;
+    const other = await freeTenant();
+    const refused = await fn("stripe-checkout", other.owner, { org_id: other.id, plan: "pro", interval: "year" });
+    assert.equal(refused.status, 404);
+    assert.equal(refused.body.error.code, "plan_not_found");
+    assert.match(refused.body.error.message, /overage monthly only: choose the monthly interval/);
+  } finally {
+    await sql2`update public.plans set stripe_price_metered_yearly = 'price_analyzed_minutes_pro_yearly' where key = 'pro'`;
+    await sql2.end();
+  }
 });
 
 Deno.test("seat changes flow to Stripe; out-of-order deliveries converge on the latest state", async () => {
