@@ -1,0 +1,298 @@
+// The SPA's read paths on the real stack, each in a tenant of its own: paging
+// through the calls list, the activity log's "Show more" and the referrals'
+// pages, the filters of the calls list, the activity log, the referrals'
+// status tabs and the dashboard, loading a saved what-if scenario, and the
+// messages' unmatched mailbox. What a screen shows is checked against the
+// rows the test wrote (read back through the database where the order is the
+// database's), so a page that repeats, skips or ignores a filter fails.
+import { expect, type Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, rest, restAs, signInWithForm } from "./helpers";
+import { addMember, createAgent, createOrg, insertCalls } from "./fixtures";
+
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The calls the list shows, as the ids its links open. */
+const shownCalls = async (page: Page) =>
+  (await page.locator('[data-testid="call-row"] a.calls-open').evaluateAll((as) => as.map((a) => a.getAttribute("href"))))
+    .map((href) => href!.split("/").at(-1));
+
+test("calls: a manager pages through 27 calls, 25 at a time; each page shows the next calls, newest first", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const agent = await createAgent(org.id, "Paige Pager");
+  // Newest first: call i started i minutes ago.
+  const ids = await insertCalls(org.id, Array.from({ length: 27 }, (_, i) => ({ startedAt: ago(i + 1), agentId: agent.id })));
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/calls");
+  const pager = page.getByRole("navigation", { name: "Pagination" });
+  await expect(pager).toContainText("1–25 of 27");
+  await expect.poll(() => shownCalls(page)).toEqual(ids.slice(0, 25));
+  await expect(pager.getByRole("button", { name: "Prev" })).toBeDisabled();
+
+  await pager.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/[?&]page=2/);
+  await expect(pager).toContainText("26–27 of 27");
+  await expect.poll(() => shownCalls(page)).toEqual(ids.slice(25));
+  await expect(pager.getByRole("button", { name: "Next" })).toBeDisabled();
+  await page.reload();
+  await expect.poll(() => shownCalls(page)).toEqual(ids.slice(25));
+
+  await page.getByRole("navigation", { name: "Pagination" }).getByRole("button", { name: "Prev" }).click();
+  await expect.poll(() => shownCalls(page)).toEqual(ids.slice(0, 25));
+
+  // A page past the end offers the first one.
+  await page.goto("/app/calls?page=4");
+  await expect(page.getByText("There is nothing on this page")).toBeVisible();
+  await page.getByRole("button", { name: "Go to the first page" }).click();
+  await expect(page.getByTestId("call-row")).toHaveCount(25);
+  await expect(page).not.toHaveURL(/page=4/);
+});
+
+test("calls: a manager filters by agent, sentiment, status and dates, then clears the filters", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const ann = await createAgent(org.id, "Ann Filter");
+  const ben = await createAgent(org.id, "Ben Filter");
+  const [annHappy, benCross, benFailed, annOld] = await insertCalls(org.id, [
+    { startedAt: "2026-03-10T12:00:00Z", agentId: ann.id, insight: { sentiment: "positive", converted: true } },
+    { startedAt: "2026-03-12T12:00:00Z", agentId: ben.id, insight: { sentiment: "negative" } },
+    { startedAt: "2026-03-15T12:00:00Z", agentId: ben.id, status: "failed" },
+    { startedAt: "2025-06-01T12:00:00Z", agentId: ann.id, insight: { sentiment: "neutral" } },
+  ]);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/calls");
+  const filters = page.getByRole("region", { name: "Filter calls" });
+  const rows = page.getByTestId("call-row");
+  await expect(rows).toHaveCount(4);
+
+  await filters.locator("select[name=agent]").selectOption(ann.id);
+  await expect(page).toHaveURL(new RegExp(`agent=${ann.id}`));
+  await expect.poll(() => shownCalls(page)).toEqual([annHappy, annOld]);
+  await filters.locator("select[name=sentiment]").selectOption("positive");
+  await expect.poll(() => shownCalls(page)).toEqual([annHappy]);
+
+  await filters.locator("select[name=agent]").selectOption("");
+  await filters.locator("select[name=sentiment]").selectOption("negative");
+  await expect.poll(() => shownCalls(page)).toEqual([benCross]);
+  await filters.locator("select[name=sentiment]").selectOption("");
+  await filters.locator("select[name=status]").selectOption("failed");
+  await expect(page).toHaveURL(/status=failed/);
+  await expect.poll(() => shownCalls(page)).toEqual([benFailed]);
+
+  await filters.locator("select[name=status]").selectOption("");
+  await filters.locator("input[name=from]").fill("2026-01-01");
+  await filters.locator("input[name=to]").fill("2026-12-31");
+  await expect.poll(() => shownCalls(page)).toEqual([benFailed, benCross, annHappy]);
+
+  // Nothing matches: "Clear filters" brings every call back.
+  await filters.locator("select[name=agent]").selectOption(ann.id);
+  await filters.locator("select[name=status]").selectOption("failed");
+  await expect(page.getByText("No calls match these filters")).toBeVisible();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(rows).toHaveCount(4);
+  await expect(page).toHaveURL(/\/app\/calls$/);
+});
+
+test("activities: the log shows 25 entries, 'Show more' the next ones; the outcome filter narrows it", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  // Newest first: note i happened i hours ago; every tenth one was won.
+  await rest("activities", {
+    method: "POST",
+    body: JSON.stringify(Array.from({ length: 30 }, (_, i) => ({
+      org_id: org.id, user_id: manager.id, type: "note", title: `E2E note ${pad(i)}`, occurred_at: ago(60 * (i + 1)),
+      outcome: i % 10 === 0 ? "won" : "completed",
+    }))),
+  });
+  const titles = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `E2E note ${pad(from + i)}`);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/activities");
+  const rows = page.getByTestId("activity-row");
+  await expect(rows).toHaveCount(25);
+  await expect(rows.locator(".act-title")).toHaveText(titles(0, 25));
+
+  await page.getByRole("button", { name: "Show more" }).click();
+  await expect(rows).toHaveCount(30);
+  await expect(rows.locator(".act-title")).toHaveText(titles(0, 30));
+  await expect(page.getByText("30 activities — that's all.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Show more" })).toHaveCount(0);
+
+  await page.getByLabel("Outcome").selectOption("won");
+  await expect(page).toHaveURL(/outcome=won/);
+  await expect(rows.locator(".act-title")).toHaveText(["E2E note 00", "E2E note 10", "E2E note 20"]);
+  await page.reload();
+  await expect(rows.locator(".act-title")).toHaveText(["E2E note 00", "E2E note 10", "E2E note 20"]);
+});
+
+test("referrals: 27 referrals page 25 at a time; the status tabs count and filter them", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const tag = Math.random().toString(36).slice(2, 8);
+  // Newest first: one at a time, the oldest first (submitted_at is the insert's time); every ninth one is lost.
+  for (let i = 26; i >= 0; i--) {
+    await rest("referrals", {
+      method: "POST",
+      body: JSON.stringify({
+        org_id: org.id, referrer_kind: "customer", referrer_name: "Rhea Referrer", referred_name: `E2E lead ${pad(i)}`,
+        referred_email: `lead.${i}.${tag}@e2e.test`,
+      }),
+    });
+  }
+  await rest(`referrals?org_id=eq.${org.id}&referred_name=in.("E2E lead 00","E2E lead 09","E2E lead 18")`, {
+    method: "PATCH", body: JSON.stringify({ status: "lost" }),
+  });
+  const names = (idx: number[]) => idx.map((i) => new RegExp(`E2E lead ${pad(i)}`));
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/referrals");
+  const rows = page.getByTestId("referral-row");
+  const pager = page.getByRole("navigation", { name: "Pagination" });
+  await expect(rows).toHaveText(names(range(0, 25)));
+  await expect(pager).toContainText("1–25 of 27");
+  await pager.getByRole("button", { name: "Next" }).click();
+  await expect(rows).toHaveText(names([25, 26]));
+  await expect(pager).toContainText("26–27 of 27");
+  await expect(pager.getByRole("button", { name: "Next" })).toBeDisabled();
+  await pager.getByRole("button", { name: "Prev" }).click();
+  await expect(rows).toHaveText(names(range(0, 25)));
+
+  const tabs = page.getByRole("group", { name: "Status" });
+  await expect(tabs.getByRole("button", { name: "All (27)" })).toBeVisible();
+  await tabs.getByRole("button", { name: /^Lost \(3\)$/ }).click();
+  await expect(rows).toHaveText(names([0, 9, 18]));
+  await expect(pager).toHaveCount(0);
+  await tabs.getByRole("button", { name: /^Submitted/ }).click();
+  await expect(rows).toHaveCount(24);
+  await expect(rows.filter({ hasText: "E2E lead 09" })).toHaveCount(0);
+});
+
+test("dashboard: the agent filter and the period presets set the figures, as the database counts them", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const near = await createAgent(org.id, "Nora Near");
+  const far = await createAgent(org.id, "Fred Far");
+  const day = 24 * 60;
+  await insertCalls(org.id, [
+    { startedAt: ago(2 * day), agentId: near.id, insight: { converted: true, upsell: 300 } },
+    { startedAt: ago(3 * day), agentId: near.id, insight: {} },
+    { startedAt: ago(20 * day), agentId: far.id, insight: { upsell: 50 } },
+    { startedAt: ago(60 * day), agentId: far.id, insight: {} },
+  ]);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app");
+  const filters = page.getByRole("region", { name: "Dashboard filters" });
+  const calls = page.getByTestId("kpi-calls");
+  // The default period is the last 30 days.
+  await expect(calls).toHaveAttribute("data-value", "3");
+  await expect(page.getByTestId("kpi-upsell_revenue")).toHaveAttribute("data-value", "350");
+
+  await filters.getByLabel("Period").selectOption("7");
+  await expect(calls).toHaveAttribute("data-value", "2");
+  await expect(page.getByTestId("kpi-upsell_revenue")).toHaveAttribute("data-value", "300");
+  await filters.getByLabel("Period").selectOption("90");
+  await expect(calls).toHaveAttribute("data-value", "4");
+  // The trend's table (for screen readers) adds up to the same calls.
+  const perDay = page.locator("table:has(caption:text('Calls and upsell revenue per')) tbody tr td:nth-of-type(1)");
+  await expect.poll(async () => (await perDay.allTextContents()).reduce((a, n) => a + Number(n), 0)).toBe(4);
+
+  await filters.locator("select[name=agent]").selectOption(far.id);
+  await expect(page).toHaveURL(new RegExp(`agent=${far.id}`));
+  await expect(calls).toHaveAttribute("data-value", "2");
+  await expect(page.getByTestId("kpi-upsell_revenue")).toHaveAttribute("data-value", "50");
+  await page.reload();
+  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "2");
+  await page.getByRole("region", { name: "Dashboard filters" }).locator("select[name=agent]").selectOption("");
+  await expect(page.getByTestId("kpi-calls")).toHaveAttribute("data-value", "4");
+});
+
+test("what-if: loading a saved scenario puts its inputs in the form and its projection on screen", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const big = { agents: 12, calls_per_agent_per_day: 15, working_days_per_month: 20, conversion_rate: 0.2, average_deal_value: 900 };
+  const small = { agents: 2, calls_per_agent_per_day: 8, working_days_per_month: 18, conversion_rate: 0.05, average_deal_value: 400, upsell_rate: 0.1, upsell_amount: 250 };
+  // Saved as the manager (the table's trigger is for signed-in users).
+  await restAs(manager, "what_if_scenarios", {
+    method: "POST",
+    body: JSON.stringify([{ org_id: org.id, name: "E2E big team", inputs: big }, { org_id: org.id, name: "E2E small team", inputs: small }]),
+  });
+  // What the database projects for each (the screen measures over 90 days by default).
+  const monthOf = async (inputs: object) =>
+    (await restAs<{ revenue: { month: number } }>(manager, "rpc/scenario_projection", {
+      method: "POST", body: JSON.stringify({ p_inputs: inputs, p_window_days: 90 }),
+    })).revenue.month;
+  const [bigMonth, smallMonth] = [await monthOf(big), await monthOf(small)];
+  expect(bigMonth).not.toBe(smallMonth);
+
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/what-if");
+  // A new organization has measured nothing: no projection until inputs are given.
+  await expect(page.getByText("Not enough to project yet")).toBeVisible();
+  const field = (k: string) => page.locator(`input[name='${k}']`);
+  const loadScenario = (name: string) =>
+    page.getByTestId("saved-scenario").filter({ hasText: name }).getByRole("button", { name: "Load" }).click();
+
+  await loadScenario("E2E big team");
+  for (const [k, v] of [["agents", "12"], ["calls_per_agent_per_day", "15"], ["working_days_per_month", "20"], ["conversion_rate", "20"], ["average_deal_value", "900"], ["upsell_rate", ""]]) {
+    await expect(field(k)).toHaveValue(v);
+  }
+  await expect(page.getByLabel("Scenario name")).toHaveValue("E2E big team");
+  await expect(page.getByTestId("revenue-month")).toHaveAttribute("data-value", String(bigMonth));
+
+  await loadScenario("E2E small team");
+  for (const [k, v] of [["agents", "2"], ["conversion_rate", "5"], ["upsell_rate", "10"], ["upsell_amount", "250"]]) {
+    await expect(field(k)).toHaveValue(v);
+  }
+  await expect(page.getByLabel("Scenario name")).toHaveValue("E2E small team");
+  await expect(page.getByTestId("revenue-month")).toHaveAttribute("data-value", String(smallMonth));
+});
+
+test("messages: mail that matches no thread is in the managers' Unmatched mailbox; answering it makes it a conversation", async ({ page, browser }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const agent = await addMember(org.id, "agent");
+  const [{ slug }] = await rest<{ slug: string }[]>(`organizations?select=slug&id=eq.${org.id}`);
+  const subject = `E2E stray ${Date.now()}`;
+  const from = `una.${Date.now()}@customer.test`;
+  // Mailgun forwards mail sent to the organization's own address (no reply token, no known headers).
+  const forwarded = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/inbound`, {
+    method: "POST",
+    body: JSON.stringify({ to: `${slug}@${process.env.MAILGUN_DOMAIN ?? "mg.salespulse.test"}`, from: `Una Unknown <${from}>`, subject, text: "Who handles invoices?" }),
+  })).json();
+  expect(forwarded.status).toBe(200);
+  expect(JSON.parse(forwarded.body).matched_by).toBe("unmatched");
+
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/messages");
+  const mailbox = page.getByRole("group", { name: "Mailbox" });
+  await expect(mailbox.getByRole("button", { name: "Conversations" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByText("No conversations yet")).toBeVisible();
+  await mailbox.getByRole("button", { name: "Unmatched" }).click();
+  await expect(page).toHaveURL(/box=unmatched/);
+  const row = page.getByTestId("thread-row").filter({ hasText: subject });
+  await expect(row).toContainText(from);
+  await expect(page.getByTestId("thread-row")).toHaveCount(1);
+  await row.click();
+  const thread = page.getByRole("region", { name: `Conversation: ${subject}` });
+  await expect(thread.locator('[data-direction="inbound"]')).toContainText("Who handles invoices?");
+
+  // An agent has no unmatched mailbox.
+  const other = await browser.newPage();
+  await signInWithForm(other, agent.email, DEMO_PASSWORD);
+  await other.goto("/app/messages?box=unmatched");
+  await expect(other.getByRole("heading", { name: "Messages" })).toBeVisible();
+  await expect(other.getByRole("group", { name: "Mailbox" })).toHaveCount(0);
+  await expect(other.getByTestId("thread-row").filter({ hasText: subject })).toHaveCount(0);
+  await other.close();
+
+  const reply = page.getByRole("form", { name: "Reply" });
+  await reply.locator("textarea[name=reply]").fill("Our billing team does; I'll connect you.");
+  await reply.getByRole("button", { name: "Send reply" }).click();
+  await expect(thread.getByTestId("thread-message")).toHaveCount(2);
+  await expect.poll(async () => (await rest<{ unmatched: boolean }[]>(`threads?select=unmatched&org_id=eq.${org.id}`)).map((t) => t.unmatched))
+    .toEqual([false]);
+  await page.getByRole("group", { name: "Mailbox" }).getByRole("button", { name: "Conversations" }).click();
+  await expect(page.getByTestId("thread-row").filter({ hasText: subject })).toHaveCount(1);
+  await page.getByRole("group", { name: "Mailbox" }).getByRole("button", { name: "Unmatched" }).click();
+  await expect(page.getByText("No unmatched mail")).toBeVisible();
+});
