@@ -1,10 +1,13 @@
-// The SPA's read paths on the real stack, each in a tenant of its own: paging
-// through the calls list, the activity log's "Show more" and the referrals'
-// pages, the filters of the calls list, the activity log, the referrals'
-// status tabs and the dashboard, loading a saved what-if scenario, and the
-// messages' unmatched mailbox. What a screen shows is checked against the
-// rows the test wrote (read back through the database where the order is the
-// database's), so a page that repeats, skips or ignores a filter fails.
+// The SPA's read paths and the small interactions not covered elsewhere, on
+// the real stack, each in a tenant of its own: paging through the calls list,
+// the activity log's "Show more" and the referrals' pages; the filters of the
+// calls list, the activity log, the referrals' status tabs and the dashboard
+// (presets, agent, the trend's table, the failed-calls link); loading a saved
+// what-if scenario, resetting it and the measuring window; the goals' closed
+// periods; emailing a referral; the messages' unmatched mailbox; discarding
+// script edits; the phone-width menu. What a screen shows is checked against
+// the rows the test wrote, so a page that repeats, skips or ignores a filter
+// fails.
 import { expect, type Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, rest, restAs, signInWithForm } from "./helpers";
 import { addMember, createAgent, createOrg, insertCalls } from "./fixtures";
@@ -245,6 +248,67 @@ test("what-if: loading a saved scenario puts its inputs in the form and its proj
   }
   await expect(page.getByLabel("Scenario name")).toHaveValue("E2E small team");
   await expect(page.getByTestId("revenue-month")).toHaveAttribute("data-value", String(smallMonth));
+  // Back to what the organization measured: nothing yet.
+  await page.getByRole("button", { name: "Reset to measured" }).click();
+  await expect(field("agents")).toHaveValue("");
+  await expect(page.getByText("Not enough to project yet")).toBeVisible();
+});
+
+test("what-if: the measuring window changes the measured figures and their sample sizes", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const day = 24 * 60;
+  // Two analyzed calls in the last 30 days (one converted), two more 60 days ago (neither).
+  await insertCalls(org.id, [
+    { startedAt: ago(5 * day), insight: { converted: true } }, { startedAt: ago(6 * day), insight: {} },
+    { startedAt: ago(60 * day), insight: {} }, { startedAt: ago(61 * day), insight: {} },
+  ]);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/what-if");
+  const measured = page.getByTestId("measured-conversion_rate");
+  // 90 days by default: all four calls, one of them converted.
+  await expect(measured).toHaveText("Measured 25 % · n = 4");
+  await expect(page.locator("input[name='conversion_rate']")).toHaveValue("25");
+  await page.getByLabel("Measured over").selectOption("30");
+  await expect(measured).toHaveText("Measured 50 % · n = 2");
+  await expect(page.locator("input[name='conversion_rate']")).toHaveValue("50");
+});
+
+test("script: unsaved edits are discarded back to the saved script", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  await rest("call_scripts", { method: "POST", body: JSON.stringify({ org_id: org.id, name: "E2E saved", is_default: true, items: [{ id: "greet", label: "Greet" }] }) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/script");
+  const form = page.getByRole("form", { name: "Call script" });
+  const label = page.getByTestId("script-item").first().getByRole("textbox").first();
+  await expect(label).toHaveValue("Greet");
+  await label.fill("Greet warmly");
+  await form.getByLabel("Script name").fill("E2E renamed");
+  await expect(form.getByText("Unsaved changes")).toBeVisible();
+  await form.getByRole("button", { name: "Discard changes" }).click();
+  await expect(label).toHaveValue("Greet");
+  await expect(form.getByLabel("Script name")).toHaveValue("E2E saved");
+  await expect(form.getByRole("button", { name: "Save script" })).toBeDisabled();
+  expect(await rest(`call_scripts?select=name,items&org_id=eq.${org.id}`)).toEqual([{ name: "E2E saved", items: [{ id: "greet", label: "Greet" }] }]);
+});
+
+test("phone width: the menu opens the navigation and a link in it loads its screen", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  await rest("trackers", { method: "POST", body: JSON.stringify({ org_id: org.id, name: "E2E menu tracker", terms: ["menu"] }) });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const trackers = nav.getByRole("link", { name: "Trackers" });
+  await expect(trackers).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("button", { name: "Menu" })).toHaveAttribute("aria-expanded", "true");
+  await trackers.click();
+  await expect(page).toHaveURL(/\/app\/trackers$/);
+  await expect(page.getByTestId("trackers")).toContainText("E2E menu tracker");
+  await expect(trackers).toBeHidden();
 });
 
 test("messages: mail that matches no thread is in the managers' Unmatched mailbox; answering it makes it a conversation", async ({ page, browser }) => {
@@ -295,4 +359,63 @@ test("messages: mail that matches no thread is in the managers' Unmatched mailbo
   await expect(page.getByTestId("thread-row").filter({ hasText: subject })).toHaveCount(1);
   await page.getByRole("group", { name: "Mailbox" }).getByRole("button", { name: "Unmatched" }).click();
   await expect(page.getByText("No unmatched mail")).toBeVisible();
+});
+
+test("goals: the closed periods are listed newest first, as they ended", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [goal] = await rest<{ id: string }[]>("goals", {
+    method: "POST", headers: { prefer: "return=representation" },
+    body: JSON.stringify({ org_id: org.id, name: "E2E monthly wins", metric: "conversions", scope: "organization", target: 10, period: "month", period_start: "2026-09-01" }),
+  });
+  const closed = (start: string, end: string, actual: number, status: string) => ({
+    org_id: org.id, goal_id: goal.id, name: "E2E monthly wins", metric: "conversions", scope: "organization", period: "month",
+    period_start: start, period_end: end, target: 10, actual, sample_size: actual, status,
+  });
+  await rest("goal_snapshots", { method: "POST", body: JSON.stringify([
+    closed("2026-09-01", "2026-09-30", 4, "missed"), closed("2026-10-01", "2026-10-31", 12, "reached"),
+  ]) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/goals");
+  const rows = page.getByTestId("goal-history-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0).locator("td").nth(2)).toHaveText("12");
+  await expect(rows.nth(0)).toContainText(/reached/i);
+  await expect(rows.nth(1).locator("td").nth(2)).toHaveText("4");
+  await expect(rows.nth(1)).toContainText(/missed/i);
+});
+
+test("referrals: 'Email <name>' opens an email to the referral, addressed and drafted", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const email = `rory.${Date.now()}@e2e.test`;
+  await rest("referrals", {
+    method: "POST",
+    body: JSON.stringify({ org_id: org.id, referrer_kind: "partner", referrer_name: "Pia Partner", referred_name: "Rory Referred", referred_email: email }),
+  });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/referrals");
+  await page.getByTestId("referral-row").filter({ hasText: "Rory Referred" }).getByRole("link", { name: "Email Rory Referred" }).click();
+  await expect(page).toHaveURL(/compose=referral/);
+  const form = page.getByRole("form", { name: "New email" });
+  await expect(form.getByRole("heading", { name: "Email to a referral" })).toBeVisible();
+  await expect(form.locator("input[name=to]")).toHaveValue(email);
+  await expect(form.locator("input[name=subject]")).not.toHaveValue("");
+  await expect(form.locator("textarea[name=body]")).toHaveValue(/Rory/);
+});
+
+test("dashboard: the failed-calls figure opens the calls list filtered to the failed calls", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const [failed] = await insertCalls(org.id, [
+    { startedAt: ago(60), status: "failed" },
+    { startedAt: ago(30), insight: {} },
+  ]);
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app");
+  const link = page.getByTestId("kpi-failed");
+  await expect(link).toHaveAttribute("data-value", "1");
+  await link.click();
+  await expect(page).toHaveURL(/\/app\/calls\?.*status=failed/);
+  await expect.poll(() => shownCalls(page)).toEqual([failed]);
 });
