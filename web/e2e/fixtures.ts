@@ -180,3 +180,23 @@ export async function analyzed(sid: string): Promise<{ id: string; status: strin
   }, { timeout: 45_000 }).toBe("analyzed");
   return row!;
 }
+
+/** Runs the job queue's worker once (it sends queued email through the Mailgun stand-in). */
+export async function processJobs(): Promise<void> {
+  const res = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST", headers: { authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" }, body: "{}",
+  });
+  await res.body?.cancel();
+}
+
+/** The accept link of the invitation mailed to `email` (runs the worker until Mailgun has it). */
+export async function invitationLink(email: string): Promise<string> {
+  let text = "";
+  await expect.poll(async () => {
+    await processJobs();
+    const r = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/messages?to=${encodeURIComponent(email)}`)).json();
+    text = r.items[0]?.text ?? "";
+    return /\/accept-invite\?token=/.test(text);
+  }, { timeout: 20_000 }).toBe(true);
+  return /(http\S+\/accept-invite\?token=\S+)/.exec(text)![1];
+}

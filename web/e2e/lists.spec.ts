@@ -1,7 +1,8 @@
 // The SPA's read paths and the small interactions not covered elsewhere, on
 // the real stack, each in a tenant of its own: paging through the calls list,
 // the activity log's "Show more" and the referrals' pages; the filters of the
-// calls list, the activity log, the referrals' status tabs and the dashboard
+// calls list, the activity log (outcome, person, dates), the referrals'
+// status tabs and the dashboard
 // (presets, agent, the trend's table, the failed-calls link); loading a saved
 // what-if scenario, resetting it and the measuring window; the goals' closed
 // periods; emailing a referral; the messages' unmatched mailbox; discarding
@@ -126,6 +127,32 @@ test("activities: the log shows 25 entries, 'Show more' the next ones; the outco
   await expect(rows.locator(".act-title")).toHaveText(["E2E note 00", "E2E note 10", "E2E note 20"]);
   await page.reload();
   await expect(rows.locator(".act-title")).toHaveText(["E2E note 00", "E2E note 10", "E2E note 20"]);
+});
+
+test("activities: a manager picks a person and a period; only that person's entries of that period are listed", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager", undefined, "Mia Manager");
+  const rep = await addMember(org.id, "agent", undefined, "Pat Person");
+  const entry = (user: string, title: string, at: string) => ({ org_id: org.id, user_id: user, type: "meeting", title, occurred_at: at });
+  await rest("activities", { method: "POST", body: JSON.stringify([
+    entry(rep.id, "E2E rep early", "2026-05-10T12:00:00Z"),
+    entry(rep.id, "E2E rep middle", "2026-05-20T12:00:00Z"),
+    entry(rep.id, "E2E rep late", "2026-06-10T12:00:00Z"),
+    entry(manager.id, "E2E manager middle", "2026-05-21T12:00:00Z"),
+  ]) });
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/activities");
+  const titles = page.getByTestId("activity-row").locator(".act-title");
+  await expect(titles).toHaveText(["E2E rep late", "E2E manager middle", "E2E rep middle", "E2E rep early"]);
+  await page.getByLabel("Person").selectOption({ label: "Pat Person" });
+  await expect(page).toHaveURL(new RegExp(`person=${rep.id}`));
+  await expect(page.getByRole("heading", { name: "Pat Person's timeline" })).toBeVisible();
+  await expect(titles).toHaveText(["E2E rep late", "E2E rep middle", "E2E rep early"]);
+  await page.getByLabel("From").fill("2026-05-15");
+  await page.getByLabel("To").fill("2026-05-31");
+  await expect(titles).toHaveText(["E2E rep middle"]);
+  await page.getByLabel("Person").selectOption("");
+  await expect(titles).toHaveText(["E2E manager middle", "E2E rep middle"]);
 });
 
 test("referrals: 27 referrals page 25 at a time; the status tabs count and filter them", async ({ page }) => {
