@@ -362,8 +362,9 @@ test("scorecards: a manager edits a scorecard's pass score and a question", asyn
   await form.getByLabel("Question 1").fill("Did the rep greet the caller by name?");
   await form.getByRole("button", { name: "Save scorecard" }).click();
   await expect.poll(async () => (await rest<{ pass_score: number }[]>(`scorecards?select=pass_score&id=eq.${card.id}`))[0].pass_score).toBe(75);
-  const items = await rest<{ question: string; archived: boolean }[]>(`scorecard_items?select=question,archived&scorecard_id=eq.${card.id}&archived=eq.false`);
-  expect(items.map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
+  // The items are saved after the scorecard's own row: wait for them too.
+  await expect.poll(async () => (await rest<{ question: string }[]>(`scorecard_items?select=question&scorecard_id=eq.${card.id}&archived=eq.false`))
+    .map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
 });
 
 test("activities: a manager opens one person's timeline from the log, then everyone's again", async ({ page }) => {

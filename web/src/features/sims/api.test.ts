@@ -54,11 +54,13 @@ describe("sims api on the stack", () => {
     expect(copy).toMatchObject({ is_builtin: false, org_id: org.id });
     expect(copy.name).toContain(discovery.name);
     const qc2 = clientWith(keys);
-    await runHook(() => useSaveTemplate(org.id), qc2).mutateAsync({ id: copyId, t: { name: "Discovery, harder", difficulty: 5 } });
+    const { company, persona_name, persona_role, scenario, scorecard_id } = copy;
+    const fields = { company, persona_name, persona_role, scenario, scorecard_id };
+    await runHook(() => useSaveTemplate(org.id), qc2).mutateAsync({ id: copyId, t: { ...fields, name: "Discovery, harder", difficulty: 5 } });
     expect(invalidated(qc2, keys)).toEqual([keys[0]]);
     expect(await admin(`sim_templates?select=name,difficulty&id=eq.${copyId}`)).toEqual([{ name: "Discovery, harder", difficulty: 5 }]);
     // Built-ins stay as shipped (RLS leaves them out of an update).
-    await saveTemplate(org.id, discovery.id, { name: "Renamed" });
+    await saveTemplate(org.id, discovery.id, { ...fields, name: "Renamed" });
     expect(await admin(`sim_templates?select=name&id=eq.${discovery.id}`)).toEqual([{ name: discovery.name }]);
     expect(typeof await duplicateTemplate(discovery.id)).toBe("string");
   });
