@@ -2,17 +2,23 @@
 // the real stack, each in a tenant of its own: paging through the calls list,
 // the activity log's "Show more" and the referrals' pages; the filters of the
 // calls list, the activity log (outcome, person, dates), the referrals'
-// status tabs and the dashboard
-// (presets, agent, the trend's table, the failed-calls link); loading a saved
-// what-if scenario, resetting it and the measuring window; the goals' closed
-// periods; emailing a referral; the messages' unmatched mailbox; discarding
-// script edits; the phone-width menu. What a screen shows is checked against
-// the rows the test wrote, so a page that repeats, skips or ignores a filter
-// fails.
+// status tabs and the dashboard (presets, agent, the trend's table, the
+// failed-calls link); loading a saved what-if scenario, resetting it and the
+// measuring window; the goals' closed periods; emailing a referral; the
+// messages' unmatched mailbox and unread replies; discarding script edits;
+// the phone-width menu. What a screen shows is checked against the rows the
+// test wrote, so a page that repeats, skips or ignores a filter fails.
 import { expect, type Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, rest, restAs, signInWithForm } from "./helpers";
 import { addMember, createAgent, createOrg, insertCalls } from "./fixtures";
 
+const MAIL_DOMAIN = process.env.MAILGUN_DOMAIN ?? "mg.salespulse.test";
+/** Mail forwarded by the Mailgun stand-in to our inbound route, as Mailgun would (signed). */
+async function forwardMail(mail: { to: string; from: string; subject: string; text: string }) {
+  const res = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/inbound`, { method: "POST", body: JSON.stringify(mail) })).json();
+  expect(res.status).toBe(200);
+  return JSON.parse(res.body) as { matched_by: string; thread_id: string };
+}
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -346,12 +352,8 @@ test("messages: mail that matches no thread is in the managers' Unmatched mailbo
   const subject = `E2E stray ${Date.now()}`;
   const from = `una.${Date.now()}@customer.test`;
   // Mailgun forwards mail sent to the organization's own address (no reply token, no known headers).
-  const forwarded = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/inbound`, {
-    method: "POST",
-    body: JSON.stringify({ to: `${slug}@${process.env.MAILGUN_DOMAIN ?? "mg.salespulse.test"}`, from: `Una Unknown <${from}>`, subject, text: "Who handles invoices?" }),
-  })).json();
-  expect(forwarded.status).toBe(200);
-  expect(JSON.parse(forwarded.body).matched_by).toBe("unmatched");
+  const forwarded = await forwardMail({ to: `${slug}@${MAIL_DOMAIN}`, from: `Una Unknown <${from}>`, subject, text: "Who handles invoices?" });
+  expect(forwarded.matched_by).toBe("unmatched");
 
   await signInWithForm(page, manager.email, DEMO_PASSWORD);
   await page.goto("/app/messages");
@@ -445,4 +447,29 @@ test("dashboard: the failed-calls figure opens the calls list filtered to the fa
   await link.click();
   await expect(page).toHaveURL(/\/app\/calls\?.*status=failed/);
   await expect.poll(() => shownCalls(page)).toEqual([failed]);
+});
+
+test("messages: a reply shows as unread in the list until the thread is opened", async ({ page }) => {
+  const org = await createOrg();
+  const manager = await addMember(org.id, "manager");
+  const to = `ula.${Date.now()}@customer.test`;
+  const subject = `E2E unread ${Date.now()}`;
+  const { thread_id } = await restAs<{ thread_id: string }>(manager, "rpc/send_email_message", {
+    method: "POST", body: JSON.stringify({ p_org_id: org.id, p_to: to, p_subject: subject, p_body: "Here is the offer." }),
+  });
+  const [{ reply_token }] = await rest<{ reply_token: string }[]>(`threads?select=reply_token&id=eq.${thread_id}`);
+  const reply = await forwardMail({ to: `reply+${reply_token}@${MAIL_DOMAIN}`, from: to, subject: `Re: ${subject}`, text: "Sounds good, call me." });
+  expect(reply).toMatchObject({ matched_by: "token", thread_id });
+
+  await signInWithForm(page, manager.email, DEMO_PASSWORD);
+  await page.goto("/app/messages");
+  const row = page.getByTestId("thread-row").filter({ hasText: subject });
+  await expect(row.getByTestId("unread")).toHaveText("1");
+  await expect(row).toContainText("Sounds good, call me.");
+  await row.click();
+  await expect(page.getByRole("region", { name: `Conversation: ${subject}` }).locator('[data-direction="inbound"]')).toContainText("Sounds good, call me.");
+  await expect(row.getByTestId("unread")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId("thread-row").filter({ hasText: subject })).toBeVisible();
+  await expect(page.getByTestId("thread-row").filter({ hasText: subject }).getByTestId("unread")).toHaveCount(0);
 });
