@@ -50,6 +50,14 @@ export default [
           },
         ],
       }],
+      // The SPA's build leaves supabase-js's Realtime and Storage out (web/src/lib/sdk/unused.ts).
+      "no-restricted-properties": ["error",
+        ...["channel", "getChannels", "removeChannel", "removeAllChannels", "realtime", "storage"].map((property) => ({
+          object: "supabase",
+          property,
+          message: "The SPA uses neither Realtime nor Storage; its build leaves them out (web/src/lib/sdk/unused.ts).",
+        })),
+      ],
     },
   },
 ];

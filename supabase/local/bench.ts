@@ -44,6 +44,7 @@ async function signJwt(sub: string) {
 }
 import { down, reset } from "./stack.ts";
 import { benchVoice } from "./bench_voice.ts";
+import { cpuDelta, cpuSnapshot, type CpuUse } from "./cpu.ts";
 import { DEFAULT_CONCURRENCY } from "../functions/process-jobs/worker.ts";
 
 const inst = instance("test");
@@ -635,6 +636,29 @@ const PIPELINE_SLOW_CALLS = Number(Deno.env.get("BENCH_PIPELINE_SLOW_CALLS") ?? 
 const PIPELINE_429_CALLS = Number(Deno.env.get("BENCH_PIPELINE_429_CALLS") ?? 20);
 const PIPELINE_429S = 5;
 
+/**
+ * Where a pipeline run's CPU went: each service's CPU ms per call, and what the
+ * 2 cores could do at most if the stack had them to itself (cores ÷ the
+ * stack's CPU seconds per call) — the pipeline's ceiling on this machine.
+ */
+function cpuPerCall(use: CpuUse | null, calls: number) {
+  if (!use) return { measured: false, why: "CPU per service is read from /proc (Linux only)" };
+  const perCall = use.stack_cpu_s / calls;
+  // What Supabase runs (Postgres, PostgREST, the gateway standing for its API
+  // gateway, the Edge Functions, Auth), apart from the providers' stand-ins and
+  // the benchmark's own client, which on hosted Supabase run elsewhere.
+  const platform = new Set(["postgres", "postgrest", "gateway", "functions", "auth"]);
+  const platformPerCall = use.by_service.filter((r) => platform.has(r.service)).reduce((n, r) => n + r.cpu_s, 0) / calls;
+  return {
+    ...use,
+    by_service: use.by_service.map((r) => ({ ...r, ms_per_call: +(r.cpu_s * 1000 / calls).toFixed(1) })),
+    stack_cpu_ms_per_call: +(perCall * 1000).toFixed(1),
+    platform_cpu_ms_per_call: +(platformPerCall * 1000).toFixed(1),
+    ceiling_calls_per_s_on_these_cores: perCall ? +(use.cores / perCall).toFixed(1) : null,
+    ceiling_calls_per_s_platform_alone: platformPerCall ? +(use.cores / platformPerCall).toFixed(1) : null,
+  };
+}
+
 async function benchPipeline(ackRps: number) {
   const demo = join(LOCAL_DIR, "..", "supabase/local/demo/calls");
   const files = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort();
@@ -688,7 +712,9 @@ async function benchPipeline(ackRps: number) {
     // Warm-up (the functions server's first jobs compile their code, connections and plans are made).
     await batch(10);
     await usage(10);
+    const cpu0 = cpuSnapshot(inst);
     const { sids, seconds } = await batch(PIPELINE_CALLS);
+    const cpu = cpuDelta(cpu0, cpuSnapshot(inst));
     const [{ failed, analyzed }] = await sql`
       select count(*) filter (where status = 'failed')::int as failed, count(*) filter (where status = 'analyzed')::int as analyzed
         from public.calls where twilio_call_sid = any (${sids})`;
@@ -711,11 +737,13 @@ async function benchPipeline(ackRps: number) {
     const clearFaults = () => fetch(faults, { method: "DELETE" }).then((r) => r.body?.cancel());
     await fault({ kind: "slow", path: "/v1/chat/completions", delayMs: 2000, count: null });
     let slow;
+    const slowCpu0 = cpuSnapshot(inst);
     try {
       slow = await batch(PIPELINE_SLOW_CALLS);
     } finally {
       await clearFaults();
     }
+    const slowCpu = cpuDelta(slowCpu0, cpuSnapshot(inst));
     const [{ slow_analyzed }] = await sql`
       select count(*) filter (where status = 'analyzed')::int as slow_analyzed from public.calls where twilio_call_sid = any (${slow.sids})`;
     await usage(slow.sids.length);
@@ -749,6 +777,7 @@ async function benchPipeline(ackRps: number) {
       seconds: +seconds.toFixed(2),
       calls_per_s: +rate.toFixed(2),
       ratio_vs_ack_rps: +(rate / ackRps).toFixed(3),
+      cpu: cpuPerCall(cpu, PIPELINE_CALLS),
       model_latency_2s: {
         calls: PIPELINE_SLOW_CALLS,
         analyzed: slow_analyzed,
@@ -760,6 +789,7 @@ async function benchPipeline(ackRps: number) {
         ceiling_calls_per_s_per_isolate: +(slots / 2).toFixed(1),
         target_calls_per_s: 50,
         meets_target: slowRate >= 50,
+        cpu: cpuPerCall(slowCpu, PIPELINE_SLOW_CALLS),
       },
       rate_limited: {
         calls: PIPELINE_429_CALLS,
@@ -836,6 +866,10 @@ try {
     `${m.model} ${m.tokens_in}+${m.tokens_out} tokens, $${m.llm_cost_usd} (≈ $${m.llm_cost_per_5_min_usd} per 5 minutes)`;
   console.log(`pipeline, model answering after 2 s: ${pipeline.model_latency_2s.calls_per_s} calls/s (×${pipeline.model_latency_2s.ratio_vs_ack_rps} of the ack rate; ${pipeline.model_latency_2s.worker_slots_per_isolate} worker slots → at most ${pipeline.model_latency_2s.ceiling_calls_per_s_per_isolate}/s per isolate); 429s: ${pipeline.rate_limited.answered_429_with_retry_after_2s} answered, ${pipeline.rate_limited.jobs_deferred_to_retry_after} jobs deferred, ${pipeline.rate_limited.requests_sent_inside_a_retry_after} requests sent inside a Retry-After, ${pipeline.rate_limited.analyzed}/${pipeline.rate_limited.calls} analyzed`);
   console.log(`pipeline: ${pipeline.calls_per_s} calls/s webhook→insight (×${pipeline.ratio_vs_ack_rps} of the ack rate); LLM per call ${llm(pipeline.per_call)} vs ${llm(pipeline.per_call_larger_model)} (×${pipeline.llm_cost.ratio_vs_larger_model}); all providers $${pipeline.per_call.provider_cost_usd}`);
+  const cpuLine = (c: ReturnType<typeof cpuPerCall>) => "by_service" in c
+    ? `${c.stack_cpu_ms_per_call} ms of CPU per call (${c.by_service.slice(0, 6).map((r) => `${r.service} ${r.ms_per_call}`).join(", ")}); the Supabase side alone ${c.platform_cpu_ms_per_call} ms → at most ${c.ceiling_calls_per_s_platform_alone} calls/s on ${c.cores} cores; other processes took ${c.other_processes_cpu_s} s of CPU meanwhile`
+    : c.why;
+  console.log(`pipeline CPU: ${cpuLine(pipeline.cpu)}`);
   console.log(`dashboard KPIs through PostgREST with RLS (from call_stats_daily) vs the owner's aggregate over the rows: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (p95 ${dashboard.rpc_through_postgrest_with_rls.p95_ms} ms on ${dashboard.calls_total} calls); vs the owner summing the aggregates: p95 ×${dashboard.ratio_p95_vs_aggregates_as_owner}; vs a trivial read through the same HTTP path: p95 ×${dashboard.ratio_p95_vs_http_baseline} (${dashboard.http_baseline_trivial_read_with_rls.p95_ms} ms); straight to PostgREST: p95 ${dashboard.rpc_straight_to_postgrest_without_gateway.p95_ms} ms`);
   console.log(`goal progress (${goals.goals} goals) through PostgREST with RLS vs the owner's computation: p50 ×${goals.ratio_p50}, p95 ×${goals.ratio_p95} (${goals.rpc_through_postgrest_with_rls.p50_ms} ms on ${goals.calls_total} calls)`);
   console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);

@@ -427,20 +427,32 @@ $$;
 -- authenticated and service_role use that.
 grant usage on schema auth to anon, authenticated, service_role;
 
-grant all privileges on schema auth to supabase_auth_admin;
-grant all privileges on all tables in schema auth to supabase_auth_admin;
-grant all privileges on all sequences in schema auth to supabase_auth_admin;
-alter table auth.users              owner to supabase_auth_admin;
-alter table auth.refresh_tokens     owner to supabase_auth_admin;
-alter table auth.audit_log_entries  owner to supabase_auth_admin;
-alter table auth.instances          owner to supabase_auth_admin;
-alter table auth.schema_migrations  owner to supabase_auth_admin;
--- 20211124212715_update-auth-owner. GoTrue creates auth.jwt() itself as
--- supabase_auth_admin, so it gets the same owner.
-alter function auth.uid()   owner to supabase_auth_admin;
-alter function auth.role()  owner to supabase_auth_admin;
-alter function auth.email() owner to supabase_auth_admin;
-alter function auth.jwt()   owner to supabase_auth_admin;
+-- A schema handed to the role its service migrates it as: all privileges on the
+-- schema, its tables and sequences, and ownership of every table and function
+-- in it (the image names them one by one; here they are all there are).
+create function pg_temp.hand_schema_to(p_schema text, p_role text) returns void language plpgsql as $$
+declare
+  o record;
+begin
+  execute format('grant all privileges on schema %I to %I', p_schema, p_role);
+  execute format('grant all privileges on all tables in schema %I to %I', p_schema, p_role);
+  execute format('grant all privileges on all sequences in schema %I to %I', p_schema, p_role);
+  for o in
+    select 'table' as kind, c.oid::regclass::text as name
+      from pg_class c where c.relnamespace = p_schema::regnamespace and c.relkind in ('r', 'p')
+    union all
+    select 'function', p.oid::regprocedure::text
+      from pg_proc p where p.pronamespace = p_schema::regnamespace
+  loop
+    execute format('alter %s %s owner to %I', o.kind, o.name, p_role);
+  end loop;
+end;
+$$;
+
+-- auth.users, refresh_tokens, audit_log_entries, instances, schema_migrations;
+-- auth.uid(), role(), email() (20211124212715_update-auth-owner) and jwt(),
+-- which GoTrue creates itself as supabase_auth_admin.
+select pg_temp.hand_schema_to('auth', 'supabase_auth_admin');
 
 -- -----------------------------------------------------------------------------
 -- 5. storage-schema (image baseline; storage-api would migrate it further)
@@ -546,16 +558,8 @@ create table if not exists storage.migrations (
   executed_at timestamp default current_timestamp
 );
 
-grant all privileges on schema storage to supabase_storage_admin;
-grant all privileges on all tables in schema storage to supabase_storage_admin;
-grant all privileges on all sequences in schema storage to supabase_storage_admin;
-alter table storage.objects    owner to supabase_storage_admin;
-alter table storage.buckets    owner to supabase_storage_admin;
-alter table storage.migrations owner to supabase_storage_admin;
-alter function storage.foldername(text) owner to supabase_storage_admin;
-alter function storage.filename(text)   owner to supabase_storage_admin;
-alter function storage.extension(text)  owner to supabase_storage_admin;
-alter function storage.search(text,text,int,int,int) owner to supabase_storage_admin;
+-- storage.objects, buckets, migrations; foldername, filename, extension, search.
+select pg_temp.hand_schema_to('storage', 'supabase_storage_admin');
 
 -- -----------------------------------------------------------------------------
 -- 6. post-setup
@@ -637,25 +641,27 @@ set local role supabase_admin;
 -- out (see header).
 select pg_temp.grant_all_to('postgres', array['auth', 'storage', 'extensions']);
 
--- 20211115181400_update-auth-permissions
-grant usage on schema auth to postgres;
-grant all on all tables in schema auth to postgres, dashboard_user;
-grant all on all sequences in schema auth to postgres, dashboard_user;
-grant all on all routines in schema auth to postgres, dashboard_user;
-alter default privileges for role supabase_auth_admin in schema auth grant all on tables to postgres, dashboard_user;
-alter default privileges for role supabase_auth_admin in schema auth grant all on sequences to postgres, dashboard_user;
-alter default privileges for role supabase_auth_admin in schema auth grant all on routines to postgres, dashboard_user;
-
--- 20211118015519 / 20211122051245 / 20211130151719: realtime schema.
--- Realtime itself is not run here.
+-- 20211115181400_update-auth-permissions (auth, whose objects supabase_auth_admin
+-- creates) and 20211118015519 / 20211122051245 / 20211130151719 (the realtime
+-- schema, supabase_admin's; Realtime itself is not run here): the same grants
+-- for each schema, to postgres and dashboard_user, on what is in it and by
+-- default on what its owner creates.
 create schema if not exists realtime;
-grant usage on schema realtime to postgres;
-grant all on all tables in schema realtime to postgres, dashboard_user;
-grant all on all sequences in schema realtime to postgres, dashboard_user;
-grant all on all routines in schema realtime to postgres, dashboard_user;
-alter default privileges for role supabase_admin in schema realtime grant all on tables to postgres, dashboard_user;
-alter default privileges for role supabase_admin in schema realtime grant all on sequences to postgres, dashboard_user;
-alter default privileges for role supabase_admin in schema realtime grant all on routines to postgres, dashboard_user;
+do $$
+declare
+  g record;
+  k text;
+begin
+  for g in select * from (values ('auth', 'supabase_auth_admin'), ('realtime', 'supabase_admin')) as v(nsp, owner) loop
+    execute format('grant usage on schema %I to postgres', g.nsp);
+    foreach k in array array['tables', 'sequences', 'routines'] loop
+      execute format('grant all on all %s in schema %I to postgres, dashboard_user', k, g.nsp);
+      execute format('alter default privileges for role %I in schema %I grant all on %s to postgres, dashboard_user',
+                     g.owner, g.nsp, k);
+    end loop;
+  end loop;
+end
+$$;
 
 -- 20220321174452 (final version of 20220126121436): PostgREST schema-cache
 -- reload triggers. They are harmless when PostgREST is not running.

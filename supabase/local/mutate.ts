@@ -144,6 +144,10 @@ async function passes(c: Check): Promise<{ ok: boolean; output: string }> {
     });
   }
   const output = (r.stdout + r.stderr).split("\n").filter((l) => /not ok|FAIL|Error|error|✘|failed/.test(l)).slice(0, 8).join("\n");
+  // A filter that matches no test name passes without testing anything (a renamed test): that is no check.
+  if ("deno" in c && r.code === 0 && !/\b[1-9]\d* passed\b/.test(r.stdout + r.stderr)) {
+    return { ok: false, output: `ran no test: no test name in ${c.deno.join(" ")} contains "${c.filter}"` };
+  }
   return { ok: r.code === 0, output };
 }
 

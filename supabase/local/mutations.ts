@@ -154,7 +154,7 @@ export const MUTATIONS: Mutation[] = [
     target: "supabase/functions/process-jobs/worker.ts",
     find: "${!(err instanceof PermanentError)}",
     replace: "${true}",
-    checks: [api("insights", "invalid model output twice")],
+    checks: [api("insights", "invalid model output from both models")],
   },
   {
     id: "worker-one-at-a-time",
@@ -257,8 +257,8 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: "agent-delete-wrong-row",
-    what: "deleting an agent deletes by the organization's id (nothing is deleted)",
-    target: "web/src/features/agents/api/deleteAgent.ts",
+    what: "deleting an agent (or any organization row) deletes by the organization's id (nothing is deleted)",
+    target: "web/src/lib/deleteOrgRow.ts",
     find: '.delete().eq("id", id)',
     replace: '.delete().eq("id", orgId)',
     checks: [{ playwright: "actions.spec.ts", grep: "deactivates, reactivates and deletes" }],

@@ -55,4 +55,15 @@ describe("import boundaries", () => {
       "export { AgentFilter, Link, parseSnippet, useOrg };",
     ].join("\n"))).toEqual([]);
   });
+
+  it("fail a use of supabase-js's Realtime or Storage, which the SPA's build leaves out", async () => {
+    const found = await violations("src/features/calls/api/Fixture.ts", [
+      'import { supabase } from "../../../lib/supabase";',
+      'export const a = supabase.channel("calls");',
+      'export const b = supabase.storage.from("recordings");',
+      "export const c = supabase.removeAllChannels();",
+    ].join("\n"));
+    expect(found).toHaveLength(3);
+    for (const f of found) expect(f).toMatch(/^no-restricted-properties: .*neither Realtime nor Storage/);
+  });
 });

@@ -140,7 +140,14 @@ export function siteUrl(): string {
   return noTrailingSlash(siteEnv().PUBLIC_SITE_URL);
 }
 
-/** process-jobs: jobs one isolate runs at once (PROCESS_JOBS_CONCURRENCY, 1–256; default 32). */
+/**
+ * process-jobs: jobs one isolate runs at once by default. An analysis mostly
+ * waits for the model (seconds): 128 slots keep ≈ 64 calls/s going at a 2 s
+ * model latency, each waiting slot costing a little memory, no CPU.
+ */
+export const PROCESS_JOBS_DEFAULT_CONCURRENCY = 128;
+
+/** process-jobs: jobs one isolate runs at once (PROCESS_JOBS_CONCURRENCY, 1–256; default above). */
 export const workerEnv = parser(z.object({
-  PROCESS_JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  PROCESS_JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(PROCESS_JOBS_DEFAULT_CONCURRENCY),
 }));

@@ -6,6 +6,7 @@
 // go through PostgREST under RLS: _shared/clients.ts).
 import postgres from "postgres";
 import { z } from "zod";
+import { currentRequestId } from "./log.ts";
 
 let sql: postgres.Sql | undefined;
 
@@ -22,4 +23,19 @@ export function backendSql(): postgres.Sql {
     connection: { application_name: "edge-functions" },
   });
   return sql;
+}
+
+/**
+ * The first CTE of a backend statement that writes: `_request`, which sets the
+ * current request id for this statement alone (private.request_id() reads it,
+ * so the rows written — jobs, insights — carry it, as PostgREST calls do).
+ * Materialized, and read by the statement's FROM, so it runs before the rest.
+ */
+export function requestScope(sql: postgres.Sql): postgres.PendingQuery<postgres.Row[]> {
+  return sql`_request as materialized (select set_config('request.id', ${currentRequestId() ?? ""}, true) as request_id)`;
+}
+
+/** `select <expr> as r` on the backend pool under the current request id (requestScope). */
+export function inRequest<T = unknown>(sql: postgres.Sql, expr: postgres.PendingQuery<postgres.Row[]>): Promise<{ r: T }[]> {
+  return sql<{ r: T }[]>`with ${requestScope(sql)} select ${expr} as r from _request`;
 }

@@ -1,6 +1,6 @@
 // process-jobs: the backend worker (service role only). Woken by the
 // recording webhook and by the pg_cron sweep; drains runnable jobs within a
-// time budget, up to PROCESS_JOBS_CONCURRENCY (default 32) at once per
+// time budget, up to PROCESS_JOBS_CONCURRENCY (default 128) at once per
 // isolate, shared by its runs (see worker.ts).
 import type postgres from "postgres";
 import { z } from "zod";

@@ -14,6 +14,10 @@
 //     by trigger. Idempotent per job (run_key): a re-run adds nothing.
 // Provider trouble is thrown for the queue to retry with backoff; what
 // retrying cannot fix fails the call with its reason.
+// The database is reached over the backend pool (ctx.sql: one Postgres round
+// trip per step, no HTTP hops through the API gateway and PostgREST), each
+// step one statement calling the backend-only SQL functions; statements that
+// write carry the job's request id (inRequest), as PostgREST calls do.
 import { APIConnectionError, APIError } from "openai";
 import { classifyOpenAIError, openaiRateGate } from "../_shared/providers/openai.ts";
 import { analyzeOffline } from "../_shared/insights/offline.ts";
@@ -32,6 +36,8 @@ import {
 import { callerCountry } from "../_shared/consent.ts";
 import { type Job, type JobContext, PermanentError, RetryLaterError } from "./worker.ts";
 import { setOrgId } from "../_shared/log.ts";
+import { inRequest, requestScope } from "../_shared/sql.ts";
+import type postgres from "postgres";
 
 /** Provider errors the queue can fix by retrying; others fail the call. */
 function providerError(err: unknown, what: string): Error {
@@ -59,10 +65,23 @@ function openAIGateOpen(what: string): void {
   if (wait > 0) throw new RetryLaterError(`${what}: waiting out OpenAI's Retry-After (${wait} ms left)`, wait);
 }
 
-async function must<T>(p: PromiseLike<{ data: T; error: { message: string } | null }>, what: string): Promise<T> {
-  const { data, error } = await p;
-  if (error) throw new Error(`${what}: ${error.message}`);
-  return data;
+/** A step's statement; a database error names the step. */
+async function must<T>(p: PromiseLike<T>, what: string): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** The columns of a call the pipeline reads. */
+interface CallRow {
+  id: string;
+  org_id: string | null;
+  twilio_call_sid: string;
+  twilio_recording_sid: string | null;
+  recording_url: string | null;
+  from_number: string | null;
 }
 
 export function transcriptText(segments: Segment[]): string {
@@ -96,67 +115,70 @@ async function transcribe(
 }
 
 export async function analyzeCall(job: Job, ctx: JobContext) {
-  const { db } = ctx;
+  const { sql } = ctx;
   const callId = (job.payload as { call_id?: string })?.call_id;
   if (!callId) throw new PermanentError("payload.call_id is missing");
   const load = async () => {
-    const c = await must(db.from("calls").select("*").eq("id", callId).maybeSingle(), "loading the call");
+    const [c] = await must(
+      sql<CallRow[]>`
+        select id, org_id, twilio_call_sid, twilio_recording_sid, recording_url, from_number
+          from public.calls where id = ${callId}`,
+      "loading the call",
+    );
     if (!c) throw new PermanentError(`call ${callId} does not exist`);
     return c;
   };
   let call = await load();
+  const setStatus = (status: string, error: string | null = null) =>
+    must(inRequest(sql, sql`public.set_call_status(${call.id}, ${status}::public.call_status, ${error})`), "set_call_status");
 
   if (!call.org_id) {
     const remote = await ctx.twilio().client.calls(call.twilio_call_sid).fetch().catch((e) => {
       throw providerError(e, "Twilio Calls resource");
     });
-    const resolved = await must(
-      db.rpc("resolve_call_org", { p_call_id: call.id, p_from: remote.from, p_to: remote.to }),
+    const [{ r: resolved }] = await must(
+      inRequest<{ resolved: boolean }>(sql, sql`public.resolve_call_org(${call.id}, ${remote.from}, ${remote.to})`),
       "resolve_call_org",
     );
-    if (!(resolved as { resolved: boolean }).resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
+    if (!resolved.resolved) return { call_id: call.id, outcome: "orphaned", to: remote.to };
     call = await load();
   }
-  // A suspended tenant's calls wait (status received) until staff reactivate it,
-  // which queues them again.
-  const tenant = await must(
-    db.from("organizations").select("suspended_at").eq("id", call.org_id!).maybeSingle(),
+  const orgId = call.org_id!;
+  const [org] = await must(
+    sql<{ suspended_at: Date | null; currency: string; settings: Record<string, unknown> | null }[]>`
+      select suspended_at, currency, settings from public.organizations where id = ${orgId}`,
     "loading the organization",
   );
-  if (tenant?.suspended_at) return { call_id: call.id, outcome: "waiting: the organization is suspended" };
+  // A suspended tenant's calls wait (status received) until staff reactivate it,
+  // which queues them again.
+  if (org?.suspended_at) return { call_id: call.id, outcome: "waiting: the organization is suspended" };
 
   // The consent ledger decides first: without the consent its jurisdiction
   // requires, the call is kept but not analyzed (status and reason on the call).
-  const consent = await must(
-    db.rpc("record_call_consent", {
-      p_call_id: call.id,
-      p_country: callerCountry(call.from_number) ?? "",
-      p_notice: "",
-      p_source: "analyzer",
-    }),
+  const [{ r: consent }] = await must(
+    inRequest<{ analysis_allowed: boolean; reason: string | null } | null>(
+      sql,
+      sql`public.record_call_consent(${call.id}, ${callerCountry(call.from_number) ?? ""}, '', 'analyzer')`,
+    ),
     "record_call_consent",
-  ) as { analysis_allowed: boolean; reason: string | null } | null;
+  );
   if (consent && !consent.analysis_allowed) {
-    await must(
-      db.rpc("set_call_status", { p_call_id: call.id, p_status: "not_analyzed", p_error: consent.reason ?? undefined }),
-      "set_call_status",
-    );
+    await setStatus("not_analyzed", consent.reason);
     return { call_id: call.id, outcome: "not_analyzed", reason: consent.reason };
   }
-  setOrgId(call.org_id);
+  setOrgId(orgId);
   const runKey = job.dedupe_key ?? `job:${job.id}`;
-  const done = await must(
-    db.from("insights").select("id").eq("call_id", call.id).eq("run_key", runKey).maybeSingle(),
-    "checking for this run's insight",
+  // This run's insight, if an earlier attempt stored it, and the transcript (kept across retries and re-analyses).
+  const [{ done, segments: stored }] = await must(
+    sql<{ done: string | null; segments: Segment[] | null }[]>`
+      select (select id from public.insights where call_id = ${call.id} and run_key = ${runKey}) as done,
+             (select segments from public.transcripts where call_id = ${call.id}) as segments`,
+    "checking for this run's insight and the transcript",
   );
-  if (done) return { call_id: call.id, insight_id: done.id, outcome: "already recorded" };
+  if (done) return { call_id: call.id, insight_id: done, outcome: "already recorded" };
 
   try {
-    const org = await must(
-      db.from("organizations").select("currency, settings").eq("id", call.org_id!).maybeSingle(),
-      "loading the organization",
-    );
-    if (!org) throw new PermanentError(`organization ${call.org_id} does not exist`);
+    if (!org) throw new PermanentError(`organization ${orgId} does not exist`);
     const settings = (org.settings ?? {}) as {
       transcription_source?: string;
       keep_unredacted_transcripts?: boolean;
@@ -167,52 +189,47 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
       ? PII_TYPES.filter((t) => settings.redact_types!.includes(t))
       : undefined;
 
-    // 2. Transcript (kept across retries and re-analyses).
-    let transcript = await must(
-      db.from("transcripts").select("segments").eq("call_id", call.id).maybeSingle(),
-      "loading the transcript",
-    );
-    if (!transcript) {
-      await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "transcribing" }), "set_call_status");
+    // 2. Transcript.
+    let segments = stored;
+    if (!segments) {
+      await setStatus("transcribing");
       const raw = await transcribe(ctx, call, settings.transcription_source ?? "twilio");
       const redacted = redactSegments(raw.segments, { types: redactTypes as PiiType[] | undefined });
-      await must(
-        db.rpc("save_transcript", {
-          p_call_id: call.id,
-          p: {
-            source: raw.source,
-            language: raw.language,
-            full_text: transcriptText(redacted.segments),
-            segments: redacted.segments,
-            redactions: redacted.counts,
-            original_text: settings.keep_unredacted_transcripts ? transcriptText(raw.segments) : null,
-          },
-        }),
-        "save_transcript",
-      );
-      transcript = { segments: redacted.segments };
+      const transcript = {
+        source: raw.source,
+        language: raw.language,
+        full_text: transcriptText(redacted.segments),
+        segments: redacted.segments,
+        redactions: redacted.counts,
+        original_text: settings.keep_unredacted_transcripts ? transcriptText(raw.segments) : null,
+      };
+      await must(inRequest(sql, sql`public.save_transcript(${call.id}, ${sql.json(transcript as unknown as postgres.JSONValue)})`), "save_transcript");
+      segments = redacted.segments;
     }
-    const segments = transcript.segments as Segment[];
     if (!segments.length) throw new PermanentError("the transcript is empty");
 
-    // 3. Analysis, within the plan's analyzed minutes (SP402 otherwise).
-    const { error: limit } = await db.rpc("check_analysis_allowed", { p_call_id: call.id });
-    if (limit) {
-      throw limit.code === "SP402" ? new PermanentError(limit.message) : new Error(`check_analysis_allowed: ${limit.message}`);
-    }
-    await must(db.rpc("set_call_status", { p_call_id: call.id, p_status: "analyzing" }), "set_call_status");
-    const scriptRow = await must(db.rpc("default_call_script", { p_org_id: call.org_id! }), "default_call_script") as
-      | { id: string | null; items: unknown }
-      | null;
-    const script = ScriptItem.array().catch([]).parse(scriptRow?.items ?? []);
-    const input = { segments, script, currency: org.currency };
+    // 3. Analysis, within the plan's analyzed minutes (SP402 otherwise): one
+    // statement checks the limit, marks the call analyzing and reads the
+    // organization's script and, with OpenAI, its model choice (the plan's
+    // default, the organization's setting, or the budget cap's cheaper one near
+    // the tenant's cap; the larger model once if its output fails validation).
     const openai = ctx.openai();
-    // The model: the plan's default, the organization's setting, or the budget
-    // cap's cheaper one near the tenant's cap; the larger model once if its output fails validation.
-    const choice = openai
-      ? await must(db.rpc("analysis_model", { p_org_id: call.org_id! }), "analysis_model") as
-        { model: string; reason: string | null; escalation_model: string | null }
-      : null;
+    let prepared: { script_id: string | null; items: unknown; choice: { model: string; reason: string | null; escalation_model: string | null } | null };
+    try {
+      [prepared] = await sql<typeof prepared[]>`
+        with ${requestScope(sql)},
+             allowed as materialized (select public.check_analysis_allowed(${call.id}) from _request),
+             analyzing as materialized (select public.set_call_status(${call.id}, 'analyzing', null) from allowed)
+        select s.id as script_id, s.items,
+               case when ${Boolean(openai)} then public.analysis_model(${orgId}) end as choice
+          from analyzing left join lateral public.default_call_script(${orgId}) s on true`;
+    } catch (e) {
+      const pg = e as { code?: string; message: string };
+      throw pg.code === "SP402" ? new PermanentError(pg.message) : new Error(`check_analysis_allowed: ${pg.message}`);
+    }
+    const script = ScriptItem.array().catch([]).parse(prepared.items ?? []);
+    const input = { segments, script, currency: org.currency };
+    const choice = openai ? prepared.choice : null;
     let result: AnalysisResult & { escalation?: string | null };
     if (openai) openAIGateOpen("OpenAI analysis");
     try {
@@ -224,37 +241,36 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     }
     const checked = verifyEvidence(result.insight, segments, script);
 
-    // 4. Store: conversation metrics (with the customer's sentiment per turn and trajectory), then the insight.
+    // 4. Store, in one statement: the conversation metrics (with the customer's
+    // sentiment per turn and trajectory), then the insight, then why it used
+    // the model it did.
     const sentiment = analyzeCallSentiment(segments);
-    await must(
-      db.rpc("record_call_metrics", {
-        p_call_id: call.id,
-        p: { ...conversationMetrics(segments), sentiment: { by_speaker: sentiment.by_speaker, customer: sentiment.customer, turns: sentiment.turns } },
-      }),
-      "record_call_metrics",
-    );
-    const insightId = await must(
-      db.rpc("record_insight", {
-        p_call_id: call.id,
-        p_run_key: runKey,
-        p: {
-          analyzer: result.analyzer,
-          model: result.model,
-          prompt_version: result.promptVersion,
-          script_id: scriptRow?.id ?? null,
-          insight: checked.insight,
-          tokens_in: result.tokensIn,
-          tokens_out: result.tokensOut,
-          latency_ms: result.latencyMs,
-          dropped_claims: result.droppedClaims + checked.dropped,
-        },
-      }),
+    const metrics = {
+      ...conversationMetrics(segments),
+      sentiment: { by_speaker: sentiment.by_speaker, customer: sentiment.customer, turns: sentiment.turns },
+    };
+    const insight = {
+      analyzer: result.analyzer,
+      model: result.model,
+      prompt_version: result.promptVersion,
+      script_id: prepared.script_id ?? null,
+      insight: checked.insight,
+      tokens_in: result.tokensIn,
+      tokens_out: result.tokensOut,
+      latency_ms: result.latencyMs,
+      dropped_claims: result.droppedClaims + checked.dropped,
+    };
+    const reason = [choice?.reason, result.escalation].filter(Boolean).join("; ");
+    const [{ insight_id: insightId }] = await must(
+      sql<{ insight_id: string }[]>`
+        with ${requestScope(sql)},
+             metrics as materialized (
+               select public.record_call_metrics(${call.id}, ${sql.json(metrics as unknown as postgres.JSONValue)}) from _request),
+             stored as materialized (
+               select public.record_insight(${call.id}, ${runKey}, ${sql.json(insight as unknown as postgres.JSONValue)}) as id from metrics)
+        select id as insight_id, case when ${reason} <> '' then public.note_insight_model(id, ${reason}) end from stored`,
       "record_insight",
     );
-    const reason = [choice?.reason, result.escalation].filter(Boolean).join("; ");
-    if (reason) {
-      await must(db.rpc("note_insight_model", { p_insight_id: insightId as string, p_reason: reason }), "note_insight_model");
-    }
     return { call_id: call.id, insight_id: insightId, analyzer: result.analyzer, dropped_claims: checked.dropped };
   } catch (err) {
     const e = err instanceof InvalidModelOutput ? new PermanentError(err.message) : err as Error;
@@ -263,16 +279,13 @@ export async function analyzeCall(job: Job, ctx: JobContext) {
     // The call shows where it stands: failed with the reason, or waiting for a
     // retry. A failed RE-analysis leaves the call analyzed with its previous
     // insight (still current), and says why the new one is missing.
-    const { data: previous } = final
-      ? await db.from("insights").select("id").eq("call_id", call.id).eq("is_current", true).maybeSingle()
-      : { data: null };
-    await db.rpc("set_call_status", {
-      p_call_id: call.id,
-      p_status: final ? (previous ? "analyzed" : "failed") : "received",
-      p_error: final
-        ? `${previous ? "re-analysis failed: " : ""}${message}`.slice(0, 1000)
-        : `retrying: ${message.slice(0, 500)}`,
-    });
+    const [previous] = final
+      ? await sql`select id from public.insights where call_id = ${call.id} and is_current`.catch(() => [])
+      : [];
+    await setStatus(
+      final ? (previous ? "analyzed" : "failed") : "received",
+      final ? `${previous ? "re-analysis failed: " : ""}${message}`.slice(0, 1000) : `retrying: ${message.slice(0, 500)}`,
+    ).catch(() => {});
     throw e;
   }
 }

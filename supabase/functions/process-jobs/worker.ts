@@ -14,6 +14,7 @@ import type { MailgunEnv } from "../_shared/providers/mailgun.ts";
 import type { OpenAI } from "../_shared/providers/openai.ts";
 import type { TwilioClient, TwilioEnv } from "../_shared/providers/twilio.ts";
 import { currentRequestId, isRequestId, log, withContext } from "../_shared/log.ts";
+import { PROCESS_JOBS_DEFAULT_CONCURRENCY } from "../_shared/env.ts";
 
 export type Job = Database["public"]["Tables"]["jobs"]["Row"];
 
@@ -101,7 +102,7 @@ export interface WorkerOptions {
   ctx: JobContext;
   handlers: Record<string, JobHandler>;
   workerId?: string;
-  /** Jobs running at once (default 32), unless `slots` (shared with other runs) is given. */
+  /** Jobs running at once (default DEFAULT_CONCURRENCY), unless `slots` (shared with other runs) is given. */
   concurrency?: number;
   slots?: Slots;
   /** Most jobs one claim leases (default: the free slots, at most 10). */
@@ -126,7 +127,7 @@ export interface WorkerReport {
   elapsedMs: number;
 }
 
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = PROCESS_JOBS_DEFAULT_CONCURRENCY;
 
 export async function runWorker(o: WorkerOptions): Promise<WorkerReport> {
   const { ctx } = o;

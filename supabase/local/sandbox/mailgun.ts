@@ -21,7 +21,7 @@ import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { control, type ControlRoute, isControl, parse, readJson, SandboxError } from "./kernel/control.ts";
-import { FaultRegistry, type FaultState, Hangs, matches, sleep, TransportFaultSpec, truncated } from "./kernel/faults.ts";
+import { Hangs, sleep, SpecFaults, TransportFaultSpec, truncated } from "./kernel/faults.ts";
 import { json, noContent } from "./kernel/http.ts";
 import { exitOnSignal, listen } from "./kernel/server.ts";
 
@@ -85,11 +85,7 @@ export function startMailgunStandIn(
   const signingKey = opts.signingKey ?? DEFAULT_MAILGUN_SIGNING_KEY;
   const messages: SentMessage[] = [];
   const hangs = new Hangs();
-  type Fault = FaultState & z.infer<typeof TransportFaultSpec>;
-  const faults = new FaultRegistry<Fault>((spec) => {
-    const f = parse(TransportFaultSpec, spec);
-    return { fault: f, remaining: f.count ?? null };
-  }, (f, method, path) => matches(f, method, path));
+  const faults = new SpecFaults<typeof TransportFaultSpec, unknown>(TransportFaultSpec);
 
   const sign = (timestamp: string, token: string) => createHmac("sha256", signingKey).update(timestamp + token).digest("hex");
   const signature = (o: { timestamp?: string; token?: string; signature?: string } = {}) => {

@@ -52,8 +52,7 @@
 // The modules under stripe/: one per resource (customers, catalog, meters, checkout,
 // subscriptions, invoices, events), webhooks, pages, the control API, the API path, the server;
 // the shared kernel under kernel/.
-import { parseArgs } from "node:util";
-import { exitOnSignal } from "./kernel/server.ts";
+import { exitOnSignal, scriptArgs } from "./kernel/server.ts";
 import { DEFAULT_SECRET_KEY, DEFAULT_WEBHOOK_SECRET } from "./stripe/params.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
 
@@ -93,20 +92,15 @@ export { StripeState } from "./stripe/state.ts";
 export { Webhooks } from "./stripe/webhooks.ts";
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      port: { type: "string" },
-      hostname: { type: "string" },
-      "public-url": { type: "string" },
-      webhook: { type: "string", multiple: true },
-      catalog: { type: "string" },
-    },
+  const { port, hostname, values } = scriptArgs("STRIPE_STAND_IN_PORT", {
+    "public-url": { type: "string" },
+    webhook: { type: "string", multiple: true },
+    catalog: { type: "string" },
   });
   const webhookSecret = Deno.env.get("STRIPE_WEBHOOK_SECRET") || DEFAULT_WEBHOOK_SECRET;
   const standIn = startStripeStandIn({
-    port: Number(values.port ?? Deno.env.get("STRIPE_STAND_IN_PORT") ?? 0),
-    hostname: values.hostname,
+    port,
+    hostname,
     publicUrl: values["public-url"],
     secretKey: Deno.env.get("STRIPE_SECRET_KEY") || DEFAULT_SECRET_KEY,
     catalog: values.catalog === "empty" ? "empty" : "default",

@@ -27,8 +27,7 @@
 // local credentials (DEFAULT_ACCOUNT_SID / DEFAULT_AUTH_TOKEN).
 // The modules under twilio/: numbers, calls (and recordings), transcripts, media, webhooks,
 // faults, the server; the shared kernel under kernel/.
-import { parseArgs } from "node:util";
-import { exitOnSignal } from "./kernel/server.ts";
+import { exitOnSignal, scriptArgs } from "./kernel/server.ts";
 import { startTwilioStandIn } from "./twilio/server.ts";
 
 /** `AC` and 32 zeros: valid-looking for the SDK, obviously not a real account. */
@@ -55,14 +54,11 @@ export {
 export { TwilioState } from "./twilio/state.ts";
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, hostname: { type: "string" } },
-  });
+  const { port, hostname } = scriptArgs("TWILIO_STAND_IN_PORT", {});
   const accountSid = Deno.env.get("TWILIO_ACCOUNT_SID") || DEFAULT_ACCOUNT_SID;
   const standIn = startTwilioStandIn({
-    port: Number(values.port ?? Deno.env.get("TWILIO_STAND_IN_PORT") ?? 0),
-    hostname: values.hostname,
+    port,
+    hostname,
     accountSid,
     authToken: Deno.env.get("TWILIO_AUTH_TOKEN") || DEFAULT_AUTH_TOKEN,
   });

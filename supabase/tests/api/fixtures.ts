@@ -4,6 +4,7 @@
 // DEMO_PASSWORD like anyone else (accessToken); organizations, memberships,
 // agents, numbers and calls are arranged with a superuser connection, as
 // the SQL fixtures (supabase/tests/fixtures.sql) do.
+import type { StandInSentence } from "../../functions/_shared/insights/testdata/calls.ts";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { API_URL, createAuthUser, db } from "../../local/tests/helpers.ts";
 
@@ -125,27 +126,21 @@ export async function createTenant(opts: Parameters<typeof createOrg>[0] = {}) {
   return { org, owner: org.owner, admin, manager, agentUser, agent, number };
 }
 
-/** A transcript sentence as the Twilio stand-in serves it: channel 1 is the customer, 2 the agent. */
-export interface StandInSentence {
-  media_channel: 1 | 2;
-  start_time: number;
-  end_time: number;
-  transcript: string;
-}
+export type { StandInSentence };
 
 /**
  * A call to `e164` recorded at the Twilio stand-in with this transcript, and
  * its signed recording callback delivered to twilio-recording (which queues
  * the analysis). Returns the call SID.
  */
-export async function postRecordedCall(e164: string, sentences: StandInSentence[], duration = 60): Promise<string> {
+export async function postRecordedCall(e164: string, sentences: StandInSentence[], duration = 60, from = "+15553334444"): Promise<string> {
   const twilio = `http://127.0.0.1:${instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName).ports.twilio}/_sandbox`;
   const control = async (path: string, body: unknown) => {
     const r = await fetch(`${twilio}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
     return await r.json();
   };
-  const { call } = await control("/calls", { from: "+15553334444", to: e164, duration, transcript: { sentences } });
+  const { call } = await control("/calls", { from, to: e164, duration, transcript: { sentences } });
   const delivery = await control("/webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
   if (delivery.response.status !== 200) throw new Error(`recording callback: ${JSON.stringify(delivery)}`);
   return call.sid as string;

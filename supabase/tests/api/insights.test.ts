@@ -3,12 +3,12 @@
 // Outputs (OpenAI stand-in) → insight + bookkeeping; re-analysis, re-runs,
 // retries and invalid model output.
 import assert from "node:assert/strict";
+import { quote as said, SALE_OPENING, saleClose } from "../../functions/_shared/insights/testdata/calls.ts";
 import { instance, type InstanceName } from "../../local/config.ts";
 import { accessToken, ANON_KEY, API_URL, db, kickWorker as kick, poll, rpcAs as rpc } from "../../local/tests/helpers.ts";
-import { addMember, createOrg, createTenant } from "./fixtures.ts";
+import { addMember, createOrg, createTenant, postRecordedCall, type StandInSentence } from "./fixtures.ts";
 
 const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
-const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
 const OPENAI = `http://127.0.0.1:${inst.ports.openai}/_sandbox`;
 // A tenant of this file's own (its line rings its agent) and another tenant's manager.
 const tenant = await createTenant();
@@ -16,16 +16,14 @@ const MANAGER = tenant.manager.id;
 const AGENT_USER = tenant.agentUser.id;
 const OTHER_MANAGER = (await addMember(await createOrg(), "manager")).id;
 
-const SENTENCES = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling Acme Solar, this is Alex. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Alex, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
-  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
+// A sale (the panels, a battery) with a card number and its CVV read out before the close.
+const SENTENCES: StandInSentence[] = [
+  ...SALE_OPENING,
   { media_channel: 2, start_time: 18.5, end_time: 22, transcript: "Great. Can I take the card number for the deposit?" },
   { media_channel: 1, start_time: 22.5, end_time: 28, transcript: "Sure, it's 4111 1111 1111 1111." },
   { media_channel: 2, start_time: 28.5, end_time: 31, transcript: "And the three digit security code on the back?" },
   { media_channel: 1, start_time: 31.5, end_time: 33, transcript: "It's 737." },
-  { media_channel: 2, start_time: 33.5, end_time: 40, transcript: "Perfect, I'll email the paperwork to you today and we'll schedule the install." },
+  saleClose(33.5),
 ];
 
 async function control(url: string, body: unknown) {
@@ -45,21 +43,8 @@ function newTag(): string {
 }
 
 async function newCall(tag = newTag()) {
-  const { call } = await control(`${TWILIO}/calls`, {
-    from: "+15553334444",
-    to: tenant.number.e164,
-    duration: 120,
-    transcript: {
-      sentences: [...SENTENCES, { media_channel: 2, start_time: 41, end_time: 44, transcript: `Your reference word is ${tag}.` }],
-    },
-  });
-  const delivery = await control(`${TWILIO}/webhooks`, {
-    event: "recording-status",
-    call_sid: call.sid,
-    url: `${API_URL}/functions/v1/twilio-recording`,
-  });
-  assert.equal(delivery.response.status, 200, JSON.stringify(delivery));
-  return call.sid as string;
+  const reference: StandInSentence = { media_channel: 2, start_time: 41, end_time: 44, transcript: `Your reference word is ${tag}.` };
+  return await postRecordedCall(tenant.number.e164, [...SENTENCES, reference], 120);
 }
 
 async function callBySid(sid: string) {
@@ -291,7 +276,6 @@ Deno.test("a failed re-analysis keeps the previous insight current and says why"
 
 Deno.test("a model answer quoting words the call never had: the quote is dropped, and what it claimed with it", async () => {
   const tag = newTag();
-  const said = (quote: string, time: number, speaker: "agent" | "customer") => ({ quote, time, speaker });
   const invented = said("I will sign the ten year contract today", 20, "customer");
   await control(`${OPENAI}/chat/replies`, {
     match: tag,

@@ -3,19 +3,9 @@
 // it, an agent with a number and a call script), PostgREST calls as a
 // signed-in user, and a call posted through the signed Twilio webhook.
 import assert from "node:assert/strict";
-import { instance, type InstanceName } from "../../local/config.ts";
+import { SALE } from "../../functions/_shared/insights/testdata/calls.ts";
 import { accessToken, ANON_KEY, API_URL, createAuthUser, db, poll } from "../../local/tests/helpers.ts";
-
-const inst = instance((Deno.env.get("SALESPULSE_INSTANCE") ?? "test") as InstanceName);
-const TWILIO = `http://127.0.0.1:${inst.ports.twilio}/_sandbox`;
-
-const SENTENCES = [
-  { media_channel: 2, start_time: 0, end_time: 4, transcript: "Thanks for calling, this is Ann. How can I help you today?" },
-  { media_channel: 1, start_time: 4.5, end_time: 9, transcript: "Hi Ann, I'm ready to order the panels we discussed." },
-  { media_channel: 2, start_time: 9.5, end_time: 15, transcript: "Wonderful. Would you also like the battery backup for an extra $300?" },
-  { media_channel: 1, start_time: 15.5, end_time: 18, transcript: "Yes, let's do it, add the battery." },
-  { media_channel: 2, start_time: 18.5, end_time: 24, transcript: "Perfect, I'll email the paperwork today and we'll schedule the install." },
-];
+import { postRecordedCall } from "./fixtures.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Json = any;
@@ -32,12 +22,6 @@ export async function api(user: string, method: string, path: string, body?: unk
   return { status: res.status, body: text ? JSON.parse(text) as Json : null };
 }
 export const rpc = (user: string, fn: string, args: unknown = {}) => api(user, "POST", `rpc/${fn}`, args);
-
-async function control(path: string, body: unknown) {
-  const r = await fetch(`${TWILIO}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return await r.json();
-}
 
 /** A fresh organization: a manager (signed up through Auth) who creates it, an agent with a number. */
 export async function team() {
@@ -63,13 +47,8 @@ export async function team() {
   return { org, manager: manager.email, agent: agent.email, agentUserId: agent.id, agentId, e164 };
 }
 
-/** A call to `to` registered at the Twilio stand-in and its signed recording callback delivered; its SID. */
-export async function deliverCall(to: string, from = "+15553330000"): Promise<string> {
-  const { call } = await control("calls", { from, to, duration: 60, transcript: { sentences: SENTENCES } });
-  const delivery = await control("webhooks", { event: "recording-status", call_sid: call.sid, url: `${API_URL}/functions/v1/twilio-recording` });
-  assert.equal(delivery.response.status, 200, JSON.stringify(delivery));
-  return call.sid as string;
-}
+/** A sale (SALE) to `to` registered at the Twilio stand-in and its signed recording callback delivered; its SID. */
+export const deliverCall = (to: string, from = "+15553330000"): Promise<string> => postRecordedCall(to, SALE, 60, from);
 
 export async function postCall(to: string, from = "+15553330000") {
   const call = { sid: await deliverCall(to, from) };

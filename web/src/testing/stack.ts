@@ -16,8 +16,6 @@ if (!URL || !ANON || !SERVICE) {
 }
 process.env.VITE_SUPABASE_URL = URL;
 process.env.VITE_SUPABASE_ANON_KEY = ANON;
-// Node 20 has no WebSocket; supabase-js needs the constructor to exist (the SPA uses no Realtime).
-if (!("WebSocket" in globalThis)) (globalThis as Record<string, unknown>).WebSocket = class {};
 
 export const PASSWORD = "salespulse-demo";
 export type Role = "owner" | "admin" | "manager" | "agent";

@@ -5,6 +5,7 @@ import { compactText, compactTranscript, originalQuote, restoreQuotes } from "./
 import { verifyEvidence } from "./evidence.ts";
 import { transcriptForPrompt } from "./openai_analyzer.ts";
 import type { Insight, Segment } from "./schema.ts";
+import { quote as ev } from "./testdata/calls.ts";
 
 const segments: Segment[] = [
   { start: 0, end: 3, speaker: "agent", text: "Thanks for calling Acme Solar, this is Alex." },
@@ -40,7 +41,6 @@ Deno.test("a quote copied from a compacted line is mapped back to the transcript
   assert.equal(originalQuote("a battery for free", segments), null, "not said at all");
 });
 
-const ev = (quote: string, time: number, speaker: "agent" | "customer") => ({ quote, time, speaker });
 
 Deno.test("after restoring, every surviving quote is verbatim in the original transcript; made-up and cross-sentence quotes are dropped", () => {
   const insight: Insight = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { verifyEvidence } from "./evidence.ts";
 import { Insight, type ScriptItem, type Segment } from "./schema.ts";
+import { quote as ev } from "./testdata/calls.ts";
 
 const segments: Segment[] = [
   { start: 0, end: 4, speaker: "agent", text: "Thanks for calling Acme, this is Alex." },
@@ -9,7 +10,6 @@ const segments: Segment[] = [
   { start: 14, end: 18, speaker: "customer", text: "Perfect, let's do it." },
 ];
 const script: ScriptItem[] = [{ id: "greet", label: "Greet" }, { id: "close", label: "Ask for the sale" }];
-const ev = (quote: string, time: number, speaker: "agent" | "customer" = "customer") => ({ quote, time, speaker });
 
 const base: Insight = Insight.parse({
   summary: "Customer bought a battery.",

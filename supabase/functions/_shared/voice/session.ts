@@ -11,6 +11,7 @@
 import { type TtsName, TTS_SAMPLE_RATE } from "./providers.ts";
 import { errorText, log } from "../log.ts";
 import type { VoiceManager } from "./manager.ts";
+import type { Usage } from "./usage.ts";
 import { EnergyVad, MIC_SAMPLE_RATE, type VadOptions, wavOf } from "./vad.ts";
 
 export interface Turn {
@@ -35,16 +36,7 @@ export interface TurnStore {
   appendTurn(turn: Turn): Promise<void>;
 }
 
-/** The server's running usage of the session (written as it runs, voice_usage_records). */
-export interface Usage {
-  seconds: number;
-  billable_minutes: number;
-  cost_usd: number;
-  price_per_minute: number;
-  /** Under the lesser of the session's maximum and the plan's voice minutes left. */
-  seconds_left: number;
-  limit: "session" | "plan";
-}
+export type { Usage };
 
 /** Bills the session up to now and answers its usage (null when the meter failed). */
 export type Meter = () => Promise<Usage | null>;

@@ -4,6 +4,7 @@
 // (malformed). Each stand-in keeps its own fault spec (its control API's wire format) and renders
 // 429/500 in its provider's error shape.
 import { z } from "zod";
+import { parse } from "./control.ts";
 import { globToRegExp } from "./glob.ts";
 
 /** The transport faults' control-API spec, which a stand-in extends with its own fields. */
@@ -93,6 +94,26 @@ export const matches = (
 ) =>
   (!f.method || f.method === method) &&
   (f.path ? globToRegExp(f.path).test(path) : otherwise(path));
+
+/**
+ * The registry most stand-ins keep: faults given in their control API's `spec` (parsed, 400 on
+ * bad input), each for `count` requests or until removed, on a method and a path glob; a fault
+ * without a path applies where `apiPath` says (every path by default).
+ */
+export class SpecFaults<
+  S extends z.ZodType<{ count?: number; method?: string; path?: string }>,
+  In = z.input<S>,
+> extends FaultRegistry<FaultState & z.output<S>, In> {
+  constructor(spec: S, apiPath?: (path: string) => boolean) {
+    super((input) => {
+      const fault: z.output<S> = parse(spec, input);
+      return {
+        fault: fault as Omit<FaultState & z.output<S>, keyof FaultState>,
+        remaining: fault.count ?? null,
+      };
+    }, (f, method, path) => matches(f, method, path, apiPath));
+  }
+}
 
 /** Requests held open by `timeout` faults: answered 504 when the client aborts or on close. */
 export class Hangs {

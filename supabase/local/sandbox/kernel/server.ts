@@ -1,5 +1,5 @@
 // Starting a stand-in: listen, name its URL, and stop cleanly on SIGINT/SIGTERM in script mode.
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 
 export function listen(
   port: number,
@@ -15,17 +15,23 @@ export function listen(
   return { server, url: `http://${host}:${server.addr.port}` };
 }
 
-/** Script mode's `--port`, `--api-key`, `--hostname`, with env fallbacks for port and key. */
-export function scriptOptions(env: { port: string; apiKey: string }, defaultPort: number) {
+/**
+ * Script mode's `--port` (else the `portEnv` variable, else `defaultPort`) and `--hostname`, and
+ * the values of the stand-in's own `options`.
+ */
+export function scriptArgs<O extends ParseArgsOptionsConfig>(portEnv: string, options: O, defaultPort = 0) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { port: { type: "string" }, "api-key": { type: "string" }, hostname: { type: "string" } },
+    options: { ...options, port: { type: "string" }, hostname: { type: "string" } } as const,
   });
-  return {
-    port: Number(values.port ?? Deno.env.get(env.port) ?? defaultPort),
-    apiKey: values["api-key"] ?? Deno.env.get(env.apiKey) ?? undefined,
-    hostname: values.hostname,
-  };
+  const common = values as { port?: string; hostname?: string };
+  return { port: Number(common.port ?? Deno.env.get(portEnv) ?? defaultPort), hostname: common.hostname, values };
+}
+
+/** Script mode's `--port`, `--api-key`, `--hostname`, with env fallbacks for port and key. */
+export function scriptOptions(env: { port: string; apiKey: string }, defaultPort: number) {
+  const { port, hostname, values } = scriptArgs(env.port, { "api-key": { type: "string" } }, defaultPort);
+  return { port, apiKey: values["api-key"] ?? Deno.env.get(env.apiKey) ?? undefined, hostname };
 }
 
 /** Script mode: close the stand-in, then exit, on SIGINT or SIGTERM. */

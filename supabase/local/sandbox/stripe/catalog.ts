@@ -1,7 +1,7 @@
 // The catalog: billing meters, products and prices — seeded through the control API (specs) or
 // created through /v1/products, /v1/prices and /v1/billing/meters.
 import { parse, SandboxError } from "../kernel/control.ts";
-import { listOf, newestFirst, respond, respondList, type StripeRoute } from "./lists.ts";
+import { listed, respond, type StripeRoute } from "./lists.ts";
 import {
   allowParams,
   bool,
@@ -175,10 +175,9 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
     ["GET", /^\/v1\/products$/, ({ params }) => {
       const active = bool(params, "active");
       const ids = stringList(params, "ids");
-      const all = newestFirst(state.products).filter((p) =>
-        (active === undefined || p.active === active) && (!ids.length || ids.includes(p.id))
-      );
-      return respondList(state, listOf("/v1/products", all, params), params);
+      const keep = (p: Json) =>
+        (active === undefined || p.active === active) && (!ids.length || ids.includes(p.id));
+      return listed(state, "/v1/products", state.products, keep, params);
     }],
     ["GET", /^\/v1\/products\/([^/]+)$/, ({ params, match }) => {
       const p = state.products.get(match[1]);
@@ -211,15 +210,14 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
       const currency = str(params, "currency");
       const lookupKeys = stringList(params, "lookup_keys");
       const rec = typeof params.recurring === "object" ? params.recurring : {};
-      const all = newestFirst(state.prices).filter((p) =>
+      const keep = (p: Json) =>
         (active === undefined || p.active === active) && (!product || p.product === product) &&
         (!type || p.type === type) && (!currency || p.currency === currency) &&
         (!lookupKeys.length || lookupKeys.includes(p.lookup_key)) &&
         (!rec.interval || p.recurring?.interval === rec.interval) &&
         (!rec.usage_type || p.recurring?.usage_type === rec.usage_type) &&
-        (!rec.meter || p.recurring?.meter === rec.meter)
-      );
-      return respondList(state, listOf("/v1/prices", all, params), params);
+        (!rec.meter || p.recurring?.meter === rec.meter);
+      return listed(state, "/v1/prices", state.prices, keep, params);
     }],
     [
       "GET",
@@ -308,8 +306,8 @@ export function catalogRoutes(state: StripeState): StripeRoute[] {
 
     ["GET", /^\/v1\/billing\/meters$/, ({ params }) => {
       const status = str(params, "status");
-      const all = newestFirst(state.meters).filter((m) => !status || m.status === status);
-      return respondList(state, listOf("/v1/billing/meters", all, params), params);
+      const keep = (m: Json) => !status || m.status === status;
+      return listed(state, "/v1/billing/meters", state.meters, keep, params);
     }],
     ["GET", /^\/v1\/billing\/meters\/([^/]+)$/, ({ params, match }) => {
       const m = state.meters.get(match[1]);

@@ -5,8 +5,7 @@ import { getPrice } from "./catalog.ts";
 import {
   checkoutLineItems,
   createdMatches,
-  listOf,
-  newestFirst,
+  listed,
   respond,
   respondList,
   type StripeRoute,
@@ -366,12 +365,11 @@ export function checkoutRoutes(state: StripeState): StripeRoute[] {
       const customer = str(params, "customer");
       const subscription = str(params, "subscription");
       const status = str(params, "status");
-      const all = newestFirst(state.checkoutSessions).filter((s) =>
+      const keep = (s: Json) =>
         (!customer || s.customer === customer) &&
         (!subscription || s.subscription === subscription) &&
-        (!status || s.status === status) && createdMatches(s.created, params)
-      );
-      return respondList(state, listOf("/v1/checkout/sessions", all, params), params);
+        (!status || s.status === status) && createdMatches(s.created, params);
+      return listed(state, "/v1/checkout/sessions", state.checkoutSessions, keep, params);
     }],
     ["GET", /^\/v1\/checkout\/sessions\/([^/]+)$/, ({ params, match }) => {
       const s = state.checkoutSessions.get(match[1]);

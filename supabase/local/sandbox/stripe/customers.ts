@@ -2,7 +2,7 @@
 // part customers use).
 import {
   createdMatches,
-  listOf,
+  listed,
   newestFirst,
   previousAttributes,
   respond,
@@ -169,11 +169,10 @@ export function customerRoutes(state: StripeState): StripeRoute[] {
     }],
     ["GET", /^\/v1\/customers$/, ({ params }) => {
       const email = str(params, "email");
-      const all = newestFirst(state.customers).filter((c) =>
+      const keep = (c: Json) =>
         !c.deleted && (email === undefined || c.email === email) &&
-        createdMatches(c.created, params)
-      );
-      return respondList(state, listOf("/v1/customers", all, params), params);
+        createdMatches(c.created, params);
+      return listed(state, "/v1/customers", state.customers, keep, params);
     }],
     ["GET", /^\/v1\/customers\/([^/]+)$/, ({ params, match }) => {
       const c = customerPrecheck(state, match[1]);

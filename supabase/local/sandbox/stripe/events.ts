@@ -2,14 +2,7 @@
 // its events, or any event as given).
 import { parse, SandboxError } from "../kernel/control.ts";
 import { z } from "zod";
-import {
-  createdMatches,
-  listOf,
-  newestFirst,
-  respond,
-  respondList,
-  type StripeRoute,
-} from "./lists.ts";
+import { createdMatches, listed, respond, type StripeRoute } from "./lists.ts";
 import { invalid, type Json, noSuch, str, stringList } from "./params.ts";
 import { AUTOMATIC, Metadata, TriggerSpec } from "./specs.ts";
 import type { StripeState } from "./state.ts";
@@ -26,10 +19,8 @@ export function eventRoutes(state: StripeState): StripeRoute[] {
         type
           ? (type.endsWith("*") ? t.startsWith(type.slice(0, -1)) : t === type)
           : !types.length || types.includes(t);
-      const all = newestFirst(state.events).filter((e) =>
-        typeMatches(e.type) && createdMatches(e.created, params)
-      );
-      return respondList(state, listOf("/v1/events", all, params), params);
+      const keep = (e: Json) => typeMatches(e.type) && createdMatches(e.created, params);
+      return listed(state, "/v1/events", state.events, keep, params);
     }],
     ["GET", /^\/v1\/events\/([^/]+)$/, ({ params, match }) => {
       const e = state.events.get(match[1]);

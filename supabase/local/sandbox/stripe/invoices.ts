@@ -1,14 +1,6 @@
 // Invoices: built for a subscription's period (licensed lines in advance, metered usage in
 // arrears, prorations), read and paid through /v1/invoices.
-import {
-  createdMatches,
-  listOf,
-  money,
-  newestFirst,
-  respond,
-  respondList,
-  type StripeRoute,
-} from "./lists.ts";
+import { createdMatches, listed, money, respond, type StripeRoute } from "./lists.ts";
 import { type Json, newId, noSuch, str } from "./params.ts";
 import type { StripeState } from "./state.ts";
 
@@ -227,12 +219,11 @@ export function invoiceRoutes(state: StripeState): StripeRoute[] {
       const customer = str(params, "customer");
       const subscription = str(params, "subscription");
       const status = str(params, "status");
-      const all = newestFirst(state.invoices).filter((i) =>
+      const keep = (i: Json) =>
         (!customer || i.customer === customer) &&
         (!subscription || i.parent?.subscription_details?.subscription === subscription) &&
-        (!status || i.status === status) && createdMatches(i.created, params)
-      );
-      return respondList(state, listOf("/v1/invoices", all, params), params);
+        (!status || i.status === status) && createdMatches(i.created, params);
+      return listed(state, "/v1/invoices", state.invoices, keep, params);
     }],
     ["GET", /^\/v1\/invoices\/([^/]+)$/, ({ params, match }) => {
       const i = state.invoices.get(match[1]);

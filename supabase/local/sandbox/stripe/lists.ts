@@ -159,6 +159,15 @@ export const respondList = (state: StripeState, list: Json, params: Json) =>
     }),
   );
 
+/** A list endpoint's answer: the records `keep` admits, newest first, in cursor pages, expanded. */
+export const listed = (
+  state: StripeState,
+  url: string,
+  records: Map<string, Json>,
+  keep: (record: Json) => boolean,
+  params: Json,
+): Json => respondList(state, listOf(url, newestFirst(records).filter(keep), params), params);
+
 export function checkoutLineItems(state: StripeState, sessionId: string, q: Json): Json {
   const extras = state.checkoutExtras.get(sessionId);
   return listOf(`/v1/checkout/sessions/${sessionId}/line_items`, extras?.lineItems ?? [], q);

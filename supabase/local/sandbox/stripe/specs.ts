@@ -120,6 +120,16 @@ export type EndpointSpec = z.input<typeof EndpointSpec>;
 export type FaultSpec = z.input<typeof FaultSpec>;
 export type Fault = z.output<typeof FaultSpec> & FaultState;
 
+/** A per-seat monthly plan of the default catalog: its price, product and lookup_key named after `key`. */
+const seatPlan = (key: string, name: string, unitAmount: number): PriceSpec => ({
+  id: `price_${key}_monthly`,
+  product: { id: `prod_${key}`, name },
+  unit_amount: unitAmount,
+  recurring: { interval: "month" },
+  lookup_key: `${key}_monthly`,
+  nickname: `${name} (monthly, per seat)`,
+});
+
 /**
  * The catalog a fresh stand-in starts with (`catalog: "default"`): three per-seat monthly
  * plans and a metered price on the analyzed-call-minutes meter, each with a lookup_key.
@@ -132,30 +142,9 @@ export const DEFAULT_CATALOG: CatalogSpec = {
     formula: "sum",
   }],
   prices: [
-    {
-      id: "price_starter_monthly",
-      product: { id: "prod_starter", name: "Starter" },
-      unit_amount: 2900,
-      recurring: { interval: "month" },
-      lookup_key: "starter_monthly",
-      nickname: "Starter (monthly, per seat)",
-    },
-    {
-      id: "price_pro_monthly",
-      product: { id: "prod_pro", name: "Pro" },
-      unit_amount: 7900,
-      recurring: { interval: "month" },
-      lookup_key: "pro_monthly",
-      nickname: "Pro (monthly, per seat)",
-    },
-    {
-      id: "price_business_monthly",
-      product: { id: "prod_business", name: "Business" },
-      unit_amount: 19900,
-      recurring: { interval: "month" },
-      lookup_key: "business_monthly",
-      nickname: "Business (monthly, per seat)",
-    },
+    seatPlan("starter", "Starter", 2900),
+    seatPlan("pro", "Pro", 7900),
+    seatPlan("business", "Business", 19900),
     {
       id: "price_analysis_minutes",
       product: { id: "prod_analysis_minutes", name: "Analyzed call minutes" },

@@ -3,8 +3,8 @@
 import { getPrice } from "./catalog.ts";
 import {
   createdMatches,
+  listed,
   listOf,
-  newestFirst,
   planOf,
   respond,
   respondList,
@@ -324,16 +324,15 @@ export function subscriptionRoutes(state: StripeState): StripeRoute[] {
       const customer = str(params, "customer");
       const price = str(params, "price");
       const status = str(params, "status");
-      const all = newestFirst(state.subscriptions).filter((s) =>
+      const keep = (s: Json) =>
         (!customer || s.customer === customer) &&
         (!price || s.items.data.some((i: Json) => i.price.id === price)) &&
         (status === "all" ||
           (status
             ? s.status === status
             : !["canceled", "incomplete_expired"].includes(s.status))) &&
-        createdMatches(s.created, params)
-      );
-      return respondList(state, listOf("/v1/subscriptions", all, params), params);
+        createdMatches(s.created, params);
+      return listed(state, "/v1/subscriptions", state.subscriptions, keep, params);
     }],
     [
       "GET",

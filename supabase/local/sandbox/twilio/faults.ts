@@ -1,16 +1,12 @@
 // Faults injected into the Twilio API routes (never the control API), and how they answer.
-import { parse } from "../kernel/control.ts";
-import { FaultRegistry, type Hangs, matches, sleep, truncated } from "../kernel/faults.ts";
+import { type Hangs, sleep, SpecFaults, truncated } from "../kernel/faults.ts";
 import { twilioError } from "./format.ts";
 import { type Fault, FaultSpec } from "./specs.ts";
 
 /** Faults on the API routes; `path` is a glob in which `*` crosses `/`. */
-export class Faults extends FaultRegistry<Fault, FaultSpec> {
+export class Faults extends SpecFaults<typeof FaultSpec> {
   constructor() {
-    super((spec) => {
-      const fault = parse(FaultSpec, spec);
-      return { fault, remaining: fault.count ?? null };
-    }, (f, method, path) => matches(f, method, path));
+    super(FaultSpec);
   }
 }
 

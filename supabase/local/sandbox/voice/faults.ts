@@ -4,8 +4,8 @@
 // (half the audio by default) and then breaks the connection mid-body; `timeout` never answers
 // until the client gives up.
 import { z } from "zod";
-import { type ControlRoute, parse, readJson } from "../kernel/control.ts";
-import { FaultRegistry, type FaultState, matches, sleep } from "../kernel/faults.ts";
+import { type ControlRoute, readJson } from "../kernel/control.ts";
+import { type FaultState, sleep, SpecFaults } from "../kernel/faults.ts";
 import { json, noContent } from "../kernel/http.ts";
 
 export const VoiceFaultSpec = z.object({
@@ -22,12 +22,9 @@ export const VoiceFaultSpec = z.object({
 export type VoiceFaultSpec = z.input<typeof VoiceFaultSpec>;
 export type VoiceFault = FaultState & z.output<typeof VoiceFaultSpec>;
 
-export class VoiceFaults extends FaultRegistry<VoiceFault, unknown> {
+export class VoiceFaults extends SpecFaults<typeof VoiceFaultSpec, unknown> {
   constructor() {
-    super((spec) => {
-      const fault = parse(VoiceFaultSpec, spec);
-      return { fault, remaining: fault.count ?? null };
-    }, (f, method, path) => matches(f, method, path));
+    super(VoiceFaultSpec);
   }
 
   /** `POST|GET|DELETE /faults[/{id}]` for a stand-in's control API. */

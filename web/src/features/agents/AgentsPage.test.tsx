@@ -7,10 +7,7 @@ import { fakeSupabase as db } from "../../testing/fakeSupabase";
 import { renderScreen } from "../../testing/render";
 
 vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
-vi.mock("../../lib/functions", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../../lib/functions")>()),
-  callFunction: vi.fn(),
-}));
+vi.mock("../../lib/functions", async (original) => (await import("../../testing/functions")).functionsModule(original));
 
 const ORG = "org-1";
 let agents: Record<string, unknown>[] = [];

@@ -9,10 +9,7 @@ import { callFunction } from "../../lib/functions";
 import { MessagesPage } from "./components/MessagesPage";
 
 vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
-vi.mock("../../lib/functions", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("../../lib/functions")>()),
-  callFunction: vi.fn(),
-}));
+vi.mock("../../lib/functions", async (original) => (await import("../../testing/functions")).functionsModule(original));
 const fn = vi.mocked(callFunction);
 
 const thread = (over: Record<string, unknown> = {}) => ({

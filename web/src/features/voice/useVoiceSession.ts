@@ -3,6 +3,7 @@
 // resuming on a new socket from the last turn seen when one drops, and voice-end-session. The
 // minutes and cost shown live are the server's (`usage` events: what it has billed so far).
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { Usage } from "../../../../supabase/functions/_shared/voice/usage";
 import { useOrg } from "../../lib/session";
 import { BuyerPlayer, level, type Microphone, pcmBytes, startMicrophone } from "./audio";
 import { type EndedVoice, endVoiceSession, startVoiceSession, type StartedVoice } from "./api";
@@ -16,13 +17,7 @@ export interface VoiceTurn {
 export type Phase = "idle" | "starting" | "live" | "ending" | "ended";
 
 /** The server's running figures of the session (it bills as the session runs). */
-export interface VoiceUsage {
-  seconds: number;
-  billable_minutes: number;
-  cost_usd: number;
-  price_per_minute: number;
-  seconds_left: number;
-  limit: "session" | "plan";
+export interface VoiceUsage extends Usage {
   /** When it arrived (Date.now()), to count the seconds left down between events. */
   at: number;
 }
@@ -35,7 +30,7 @@ type ServerEvent =
   | { type: "provider_fallback"; kind: string; from: string; partial: boolean }
   | { type: "notice"; code: string; message: string }
   | { type: "resumed"; last_seq: number; seconds_left: number }
-  | ({ type: "usage" } & Omit<VoiceUsage, "at">)
+  | ({ type: "usage" } & Usage)
   | { type: "ended"; reason: string };
 
 export const MAX_TEXT = 2000;
