@@ -8,7 +8,7 @@
 // through the form; every change is read back from the database and, mostly
 // after a reload, from the screen.
 import { expect, test } from "@playwright/test";
-import { ANON_KEY, API_URL, DEMO_PASSWORD, rest, signInWithForm } from "./helpers";
+import { DEMO_PASSWORD, rest, restAs, signInWithForm } from "./helpers";
 import { addMember, createAgent, createOrg } from "./fixtures";
 
 const twilioState = async () =>
@@ -243,15 +243,9 @@ test("what-if: a manager deletes a saved scenario", async ({ page }) => {
   const manager = await addMember(org.id, "manager");
   const inputs = { agents: 3, calls_per_agent_per_day: 20, working_days_per_month: 21, conversion_rate: 0.1 };
   // Saved as the manager (through Auth and PostgREST): the table's trigger is for signed-in users.
-  const token = (await (await fetch(`${API_URL}/auth/v1/token?grant_type=password`, {
-    method: "POST", headers: { apikey: ANON_KEY, "content-type": "application/json" },
-    body: JSON.stringify({ email: manager.email, password: DEMO_PASSWORD }),
-  })).json()).access_token;
-  const saved = await fetch(`${API_URL}/rest/v1/what_if_scenarios`, {
-    method: "POST", headers: { apikey: ANON_KEY, authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify([{ org_id: org.id, name: "E2E keep", inputs }, { org_id: org.id, name: "E2E drop", inputs }]),
+  await restAs(manager, "what_if_scenarios", {
+    method: "POST", body: JSON.stringify([{ org_id: org.id, name: "E2E keep", inputs }, { org_id: org.id, name: "E2E drop", inputs }]),
   });
-  expect(saved.status).toBe(201);
   await signInWithForm(page, manager.email, DEMO_PASSWORD);
   await page.goto("/app/what-if");
   await expect(page.getByTestId("saved-scenario")).toHaveCount(2);
@@ -368,8 +362,9 @@ test("scorecards: a manager edits a scorecard's pass score and a question", asyn
   await form.getByLabel("Question 1").fill("Did the rep greet the caller by name?");
   await form.getByRole("button", { name: "Save scorecard" }).click();
   await expect.poll(async () => (await rest<{ pass_score: number }[]>(`scorecards?select=pass_score&id=eq.${card.id}`))[0].pass_score).toBe(75);
-  const items = await rest<{ question: string; archived: boolean }[]>(`scorecard_items?select=question,archived&scorecard_id=eq.${card.id}&archived=eq.false`);
-  expect(items.map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
+  // The items are saved after the scorecard's own row: wait for them too.
+  await expect.poll(async () => (await rest<{ question: string }[]>(`scorecard_items?select=question&scorecard_id=eq.${card.id}&archived=eq.false`))
+    .map((i) => i.question)).toEqual(["Did the rep greet the caller by name?"]);
 });
 
 test("activities: a manager opens one person's timeline from the log, then everyone's again", async ({ page }) => {

@@ -1,9 +1,10 @@
 // Auth, for real (Supabase Auth or its local stand-in, whichever the stack
 // runs): the sign-in form, sign-up confirmed through the emailed link, and a
-// password reset through the emailed link (both read from the mail catcher).
+// password reset through the emailed link (both read from the mail catcher),
+// and invitations: signing up from one, and the links that cannot be used.
 import { expect, test } from "@playwright/test";
-import { API_URL, DEMO_PASSWORD, lastMailTo, rest, SERVICE_KEY, shot, signInAs, signInWithForm } from "./helpers";
-import { addMember, analyzed, createOrg, createTeam, createUser, postCall, SALE } from "./fixtures";
+import { DEMO_PASSWORD, lastMailTo, rest, restAs, shot, signInAs, signInWithForm } from "./helpers";
+import { addMember, analyzed, createOrg, createTeam, createUser, invitationLink, postCall, SALE } from "./fixtures";
 
 function claimsOf(token: string) {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
@@ -128,18 +129,7 @@ test.describe("Auth: invitations", () => {
     await page.getByRole("form", { name: "Invite a teammate" }).getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Send invitation" }).click();
     await expect(page.getByTestId("invitation-row").filter({ hasText: email })).toBeVisible();
-    await fetch(`${API_URL}/functions/v1/process-jobs`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" },
-      body: "{}",
-    });
-    let text = "";
-    await expect.poll(async () => {
-      const r = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/messages?to=${encodeURIComponent(email)}`)).json();
-      text = r.items[0]?.text ?? "";
-      return /\/accept-invite\?token=/.test(text);
-    }, { timeout: 20_000 }).toBe(true);
-    const link = /(http\S+\/accept-invite\?token=\S+)/.exec(text)![1];
+    const link = await invitationLink(email);
 
     // The invitee, in a browser of their own, has no account yet.
     const ctx = await browser.newContext();
@@ -164,5 +154,35 @@ test.describe("Auth: invitations", () => {
     const [profile] = await rest<{ id: string }[]>(`profiles?select=id&email=eq.${encodeURIComponent(email)}`);
     const members = await rest<{ role: string; org_id: string }[]>(`memberships?select=role,org_id&user_id=eq.${profile.id}`);
     expect(members).toEqual([{ role: "agent", org_id: org.id }]);
+  });
+
+  test("an invitation link for another account, a used one and a made-up one are each explained", async ({ page }) => {
+    const org = await createOrg();
+    const invitee = await createUser("invitee");
+    const stranger = await createUser("stranger");
+    await restAs(org.owner, "rpc/invite_member", { method: "POST", body: JSON.stringify({ p_org_id: org.id, p_email: invitee.email, p_role: "agent" }) });
+    const link = await invitationLink(invitee.email);
+    const path = link.slice(link.indexOf("/accept-invite"));
+
+    // Signed in as someone else: the link is not theirs, and signing out keeps it for the right account.
+    await signInAs(page, stranger, path);
+    await expect(page.getByRole("alert")).toContainText("This invitation is for another email address");
+    await expect(page.getByRole("alert")).toContainText(stranger.email);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Faccept-invite/);
+    expect(await rest(`memberships?select=role&org_id=eq.${org.id}&user_id=eq.${stranger.id}`)).toEqual([]);
+
+    await page.getByLabel("Email").fill(invitee.email);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: `You joined ${org.name}` })).toBeVisible();
+    expect(await rest(`memberships?select=role&org_id=eq.${org.id}&user_id=eq.${invitee.id}`)).toEqual([{ role: "agent" }]);
+
+    // Used once: a second visit says so.
+    await page.goto(path);
+    await expect(page.getByRole("alert")).toContainText("This invitation can't be used any more");
+    // A token that names no invitation.
+    await page.goto("/accept-invite?token=" + "0".repeat(64));
+    await expect(page.getByRole("alert")).toContainText("This invitation link isn't valid");
   });
 });

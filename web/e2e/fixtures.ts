@@ -143,6 +143,34 @@ export async function postCall(to: string, sentences: Sentence[], duration = 30)
   return call.sid;
 }
 
+export interface CallSeed {
+  startedAt: string;
+  agentId?: string | null;
+  status?: "analyzed" | "received" | "failed";
+  /** An analysis of the call (its current insight); none when left out. */
+  insight?: { converted?: boolean; sentiment?: "positive" | "neutral" | "negative"; upsell?: number; adherence?: number };
+}
+
+/**
+ * Calls written straight to the tables with the service role (no recording, no pipeline), for
+ * screens that need many or exactly dated calls; their ids in the order given.
+ */
+export async function insertCalls(orgId: string, seeds: CallSeed[]): Promise<string[]> {
+  const calls = seeds.map((s) => ({
+    id: crypto.randomUUID(), org_id: orgId, twilio_call_sid: "CA" + crypto.randomUUID().replaceAll("-", ""),
+    status: s.status ?? "analyzed", started_at: s.startedAt, duration_seconds: 60, agent_id: s.agentId ?? null,
+  }));
+  await rest("calls", { method: "POST", body: JSON.stringify(calls) });
+  const insights = seeds.flatMap((s, i) => s.insight ? [{
+    org_id: orgId, call_id: calls[i].id, run_key: "e2e", analyzer: "offline", model: "e2e", prompt_version: "e2e",
+    sentiment_label: s.insight.sentiment ?? "neutral", sentiment_score: { positive: 0.6, neutral: 0, negative: -0.6 }[s.insight.sentiment ?? "neutral"],
+    converted: s.insight.converted ?? false, upsell_amount: s.insight.upsell ?? 0, adherence_score: s.insight.adherence ?? null,
+    summary: "e2e", data: {},
+  }] : []);
+  if (insights.length) await rest("insights", { method: "POST", body: JSON.stringify(insights) });
+  return calls.map((c) => c.id);
+}
+
 /** Waits for the pipeline to finish the call; its row. */
 export async function analyzed(sid: string): Promise<{ id: string; status: string }> {
   let row: { id: string; status: string } | undefined;
@@ -151,4 +179,24 @@ export async function analyzed(sid: string): Promise<{ id: string; status: strin
     return row?.status;
   }, { timeout: 45_000 }).toBe("analyzed");
   return row!;
+}
+
+/** Runs the job queue's worker once (it sends queued email through the Mailgun stand-in). */
+export async function processJobs(): Promise<void> {
+  const res = await fetch(`${API_URL}/functions/v1/process-jobs`, {
+    method: "POST", headers: { authorization: `Bearer ${SERVICE_KEY}`, "content-type": "application/json" }, body: "{}",
+  });
+  await res.body?.cancel();
+}
+
+/** The accept link of the invitation mailed to `email` (runs the worker until Mailgun has it). */
+export async function invitationLink(email: string): Promise<string> {
+  let text = "";
+  await expect.poll(async () => {
+    await processJobs();
+    const r = await (await fetch(`${process.env.MAILGUN_SANDBOX_URL}/_sandbox/messages?to=${encodeURIComponent(email)}`)).json();
+    text = r.items[0]?.text ?? "";
+    return /\/accept-invite\?token=/.test(text);
+  }, { timeout: 20_000 }).toBe(true);
+  return /(http\S+\/accept-invite\?token=\S+)/.exec(text)![1];
 }

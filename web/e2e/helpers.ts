@@ -49,6 +49,28 @@ export async function rest<T = unknown>(path: string, init: RequestInit = {}): P
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/** An access token for `user` from Auth's password grant (what the sign-in form gets). */
+export async function tokenFor(user: { email: string }): Promise<string> {
+  const res = await fetch(`${API_URL}/auth/v1/token?grant_type=password`, {
+    method: "POST", headers: { apikey: ANON_KEY, "content-type": "application/json" },
+    body: JSON.stringify({ email: user.email, password: DEMO_PASSWORD }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`signing in ${user.email}: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** PostgREST as a signed-in user (their token): what RLS and the grants let them do. */
+export async function restAs<T = unknown>(user: { email: string }, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${API_URL}/rest/v1/${path}`, {
+    ...init,
+    headers: { apikey: ANON_KEY, authorization: `Bearer ${await tokenFor(user)}`, "content-type": "application/json", ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path} as ${user.email}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
 export async function shot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });

@@ -1,7 +1,7 @@
 // The management flows on the real stack, each in a tenant of its own (so the
 // tests hold alone and in any order): members (role change, removal,
 // invitation revoke, leaving), agents (add, edit), the call script, reassigning a
-// number, seats and the Billing Portal, the analysis model, the leaderboard and the dashboard's
+// number, seats and the Billing Portal (the yearly interval waits as fixme), the analysis model, the leaderboard and the dashboard's
 // filters, the call list's filters and what an agent sees, and re-analysis.
 // Every user signs in through the form; every change is read back from the
 // database.
@@ -245,4 +245,23 @@ test("members: a member leaves the organization and lands on the welcome screen"
   await page.getByRole("button", { name: `Leave ${org.name}` }).click();
   await expect(page.getByRole("heading", { name: "Create your organization" })).toBeVisible();
   expect(await rest(`memberships?select=role&org_id=eq.${org.id}&user_id=eq.${leaver.id}`)).toEqual([]);
+});
+
+// Fails today, so it waits as fixme: Stripe refuses the yearly Checkout ("All prices on a subscription must
+// have the same recurring.interval"): the yearly seat price is sent with the plan's monthly metered price,
+// and plans have no yearly metered price. Fixing it needs a migration (a yearly metered price per plan).
+test.fixme("billing: an owner chooses the yearly interval; Checkout starts a yearly subscription", async ({ page }) => {
+  const org = await createOrg({ room: false });
+  await signInWithForm(page, org.owner.email, DEMO_PASSWORD);
+  await page.goto("/app/billing");
+  await page.getByLabel("Yearly").check();
+  await page.getByRole("button", { name: /choose/i }).and(page.locator("[data-plan='starter']")).click();
+  await expect(page).toHaveURL(/\/checkout\/cs_/);
+  await page.getByRole("button", { name: /^pay$|start trial/i }).click();
+  await expect(page).toHaveURL(/\/app\/billing/);
+  await expect.poll(async () => (await rest<{ billing_interval: string | null; status: string }[]>(
+    `subscriptions?select=billing_interval,status&org_id=eq.${org.id}`,
+  ))[0]?.billing_interval ?? null, { timeout: 20_000 }).toBe("year");
+  await page.reload();
+  await expect(page.getByLabel("Yearly")).toBeChecked();
 });

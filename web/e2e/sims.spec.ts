@@ -3,7 +3,9 @@
 // as the analysis of calls is there): the manager assigns a built-in SIM to
 // an agent; the agent opens it, practises a whole conversation, reloads
 // midway (the turns are still there), ends it and reads the scored report
-// with its quotes; the manager sees it on the leaderboard.
+// with its quotes; the manager sees it on the leaderboard. Also: a real
+// call's scorecard, weak spots and targeted practice, building a scorecard
+// and a SIM, and practising from the library with a buyer that fails once.
 import { expect, test } from "@playwright/test";
 import { rest, shot, signInAs } from "./helpers";
 import { analyzed, createTeam, postCall, type Sentence } from "./fixtures";
@@ -172,4 +174,35 @@ test("a manager builds a scorecard and a SIM judged on it, then edits the SIM", 
   await edit.locator("input[name=difficulty]").fill("5");
   await edit.getByRole("button", { name: "Save SIM" }).click();
   await expect(page.getByTestId("sim-template").filter({ hasText: `Renewal call ${tag}` })).toContainText("Difficulty 5/5");
+});
+
+test("a rep practises a SIM from the library unassigned; when the buyer fails, 'Ask again' gets the answer", async ({ page }) => {
+  const team = await createTeam();
+  const marker = `E2E-${Date.now()}`;
+  await signInAs(page, team.agentUser, "/app/sims");
+  await page.getByTestId("sim-template").filter({ hasText: "Discovery: the curious operations manager" }).getByRole("button", { name: "Practise" }).click();
+  await page.waitForURL(/\/app\/sims\/sessions\//);
+  const sessionId = page.url().split("/").at(-1);
+  // Not an assignment's (sim_id), the rep's own.
+  const [session] = await rest<{ user_id: string; sim_id: string | null; status: string }[]>(
+    `user_sims?select=user_id,sim_id,status&id=eq.${sessionId}`,
+  );
+  expect(session).toEqual({ user_id: team.agentUser.id, sim_id: null, status: "active" });
+
+  // The buyer's model fails for this conversation (through the SDK's retries), once.
+  const fault = await fetch(`${process.env.OPENAI_SANDBOX_URL}/_sandbox/faults`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ kind: "server_error", path: "/v1/chat/completions", count: 3, match: marker }),
+  });
+  expect(fault.ok).toBe(true);
+  await page.getByLabel("Your line").fill(`Hi Dana, ${marker} here from Acme. What does your week look like?`);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("turn-rep")).toHaveCount(1);
+  const again = page.getByRole("button", { name: "Ask again" });
+  await expect(again).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("turn-buyer")).toHaveCount(0);
+  await again.click();
+  await expect(page.getByTestId("turn-buyer")).toHaveCount(1, { timeout: 20_000 });
+  await expect(again).toHaveCount(0);
+  await expect(page.getByTestId("turn-rep")).toHaveCount(1);
 });

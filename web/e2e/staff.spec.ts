@@ -1,8 +1,9 @@
 // The staff console in a real browser against the test stack: staff land on
-// it, and its figures are the database's; tenants can't open it.
+// it, and its figures are the database's; tenants can't open it; a staff
+// member with an organization moves between the two and signs out.
 import { expect, test } from "@playwright/test";
 import { rest, shot, signInAs } from "./helpers";
-import { analyzed, createOrg, createStaff, createTeam, postCall, SALE } from "./fixtures";
+import { addMember, analyzed, createOrg, createStaff, createTeam, postCall, SALE } from "./fixtures";
 
 test("staff land on the tenant margins, whose figures match the database", async ({ page }) => {
   // A tenant with provider costs of its own: one analyzed call.
@@ -92,4 +93,23 @@ test("a tenant's owner cannot open a tenant page", async ({ page }) => {
   const { id, owner } = await createOrg();
   await signInAs(page, owner, `/staff/tenants/${id}`);
   await expect(page.getByRole("heading", { name: "Staff only" })).toBeVisible();
+});
+
+test("a staff member who is also in an organization moves between it and the console, and signs out from the console", async ({ page }) => {
+  const org = await createOrg({ name: `Staff home ${Math.random().toString(36).slice(2, 8)}` });
+  const staff = await createStaff();
+  await addMember(org.id, "manager", staff);
+  await signInAs(page, staff, "/app");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Staff" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await expect(page.getByRole("heading", { name: "Tenant margins" })).toBeVisible();
+  await page.getByRole("link", { name: `Open ${org.name}` }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.goto("/staff/tenants");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/staff");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fstaff/);
 });
