@@ -1,7 +1,7 @@
 // The management flows on the real stack, each in a tenant of its own (so the
 // tests hold alone and in any order): members (role change, removal,
 // invitation revoke, leaving), agents (add, edit), the call script, reassigning a
-// number, seats and the Billing Portal (the yearly interval waits as fixme), the analysis model, the leaderboard and the dashboard's
+// number, seats and the Billing Portal, the yearly interval, the analysis model, the leaderboard and the dashboard's
 // filters, the call list's filters and what an agent sees, and re-analysis.
 // Every user signs in through the form; every change is read back from the
 // database.
@@ -247,10 +247,9 @@ test("members: a member leaves the organization and lands on the welcome screen"
   expect(await rest(`memberships?select=role&org_id=eq.${org.id}&user_id=eq.${leaver.id}`)).toEqual([]);
 });
 
-// Fails today, so it waits as fixme: Stripe refuses the yearly Checkout ("All prices on a subscription must
-// have the same recurring.interval"): the yearly seat price is sent with the plan's monthly metered price,
-// and plans have no yearly metered price. Fixing it needs a migration (a yearly metered price per plan).
-test.fixme("billing: an owner chooses the yearly interval; Checkout starts a yearly subscription", async ({ page }) => {
+// Stripe refuses a subscription whose prices recur at different intervals: the yearly Checkout sends the
+// yearly seat price with the plan's yearly overage price (this test found the monthly one sent with it).
+test("billing: an owner chooses the yearly interval; Checkout starts a yearly subscription", async ({ page }) => {
   const org = await createOrg({ room: false });
   await signInWithForm(page, org.owner.email, DEMO_PASSWORD);
   await page.goto("/app/billing");

@@ -408,7 +408,9 @@ function Plans({ orgId, e, s, plans, redirect }: {
   plans: ReturnType<typeof usePlans>;
   redirect: (url: string) => void;
 }) {
-  const [interval, setBillingInterval] = useState<"month" | "year">(s?.billing_interval === "year" ? "year" : "month");
+  // The subscription's interval until the owner picks one (the subscription may arrive after the first render).
+  const [chosen, setBillingInterval] = useState<"month" | "year" | null>(null);
+  const interval = chosen ?? (s?.billing_interval === "year" ? "year" : "month");
   const checkout = useStartCheckout(orgId, redirect);
   const running = isRunning(s);
   return (
