@@ -60,47 +60,6 @@ $$;
 comment on function public.create_organization(text, text) is
   'Creates an organization; the caller becomes its owner (and it becomes their current organization if they had none). Errors: SP401, SP400 (bad name/slug), SP409 (slug taken).';
 
-create function public.invite_member(p_org_id uuid, p_email text, p_role public.org_role)
-returns uuid
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_uid uuid := private.require_user();
-  v_my_role public.org_role := private.org_role(p_org_id);
-  v_email text := lower(btrim(coalesce(p_email, '')));
-  v_id uuid;
-begin
-  if v_my_role is null or v_my_role not in ('owner', 'admin', 'manager') then
-    raise exception 'only owners, admins and managers can invite' using errcode = 'SP403';
-  end if;
-  if p_role is null or private.role_rank(p_role) > private.role_rank(v_my_role) then
-    raise exception 'you cannot invite someone with a role above your own' using errcode = 'SP403';
-  end if;
-  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then
-    raise exception 'invalid email address' using errcode = 'SP400';
-  end if;
-  if exists (
-    select 1 from public.memberships m join public.profiles p on p.id = m.user_id
-     where m.org_id = p_org_id and p.email = v_email
-  ) then
-    raise exception '% is already a member', v_email using errcode = 'SP409';
-  end if;
-  -- Re-inviting replaces the pending invitation.
-  update public.invitations set revoked_at = now()
-   where org_id = p_org_id and email = v_email and accepted_at is null and revoked_at is null;
-  insert into public.invitations (org_id, email, role, invited_by)
-  values (p_org_id, v_email, p_role, v_uid)
-  returning id into v_id;
-  perform private.enqueue_email_job('send_invitation_email', p_org_id,
-    jsonb_build_object('invitation_id', v_id), 'invitation:' || v_id::text);
-  return v_id;
-end;
-$$;
-comment on function public.invite_member(uuid, text, public.org_role) is
-  'Invites an email address to the organization with a role no higher than the caller''s (owners/admins/managers). Queues the invitation email. Errors: SP401, SP403, SP400, SP409 (already a member).';
-
 create function private.issue_invitation_token(p_invitation_id uuid)
 returns text
 language plpgsql
@@ -182,62 +141,6 @@ end;
 $$;
 comment on function public.revoke_invitation(uuid) is 'Revokes a pending invitation (owners/admins/managers of its organization).';
 
-create function public.change_member_role(p_org_id uuid, p_user_id uuid, p_role public.org_role)
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_my_role public.org_role := private.org_role(p_org_id);
-  v_their_role public.org_role;
-begin
-  perform private.require_user();
-  if v_my_role is null or v_my_role not in ('owner', 'admin') then
-    raise exception 'only owners and admins manage members' using errcode = 'SP403';
-  end if;
-  select role into v_their_role from public.memberships where org_id = p_org_id and user_id = p_user_id;
-  if v_their_role is null then
-    raise exception 'not a member of this organization' using errcode = 'SP404';
-  end if;
-  if p_role is null or private.role_rank(p_role) > private.role_rank(v_my_role)
-     or private.role_rank(v_their_role) > private.role_rank(v_my_role) then
-    raise exception 'you cannot manage a role above your own' using errcode = 'SP403';
-  end if;
-  update public.memberships set role = p_role where org_id = p_org_id and user_id = p_user_id;
-end;
-$$;
-comment on function public.change_member_role(uuid, uuid, public.org_role) is
-  'Changes a member''s role (owners/admins; never to or from a role above the caller''s; the last owner stays). Errors: SP401, SP403, SP404, SP422.';
-
-create function public.remove_member(p_org_id uuid, p_user_id uuid)
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_my_role public.org_role := private.org_role(p_org_id);
-  v_their_role public.org_role;
-begin
-  perform private.require_user();
-  if v_my_role is null or v_my_role not in ('owner', 'admin') then
-    raise exception 'only owners and admins manage members' using errcode = 'SP403';
-  end if;
-  select role into v_their_role from public.memberships where org_id = p_org_id and user_id = p_user_id;
-  if v_their_role is null then
-    raise exception 'not a member of this organization' using errcode = 'SP404';
-  end if;
-  if private.role_rank(v_their_role) > private.role_rank(v_my_role) then
-    raise exception 'you cannot remove a member above your own role' using errcode = 'SP403';
-  end if;
-  delete from public.memberships where org_id = p_org_id and user_id = p_user_id;
-  update public.profiles set current_org_id = null where id = p_user_id and current_org_id = p_org_id;
-end;
-$$;
-comment on function public.remove_member(uuid, uuid) is
-  'Removes a member (owners/admins; not above the caller''s role; never the last owner). Access ends at once. Errors: SP401, SP403, SP404, SP422.';
-
 create function public.leave_organization(p_org_id uuid)
 returns void
 language plpgsql
@@ -315,16 +218,10 @@ grant execute on function private.issue_invitation_token(uuid) to service_role;
 
 revoke execute on function public.create_organization(text, text) from public, anon;
 grant execute on function public.create_organization(text, text) to authenticated;
-revoke execute on function public.invite_member(uuid, text, public.org_role) from public, anon;
-grant execute on function public.invite_member(uuid, text, public.org_role) to authenticated;
 revoke execute on function public.accept_invitation(text) from public, anon;
 grant execute on function public.accept_invitation(text) to authenticated;
 revoke execute on function public.revoke_invitation(uuid) from public, anon;
 grant execute on function public.revoke_invitation(uuid) to authenticated;
-revoke execute on function public.change_member_role(uuid, uuid, public.org_role) from public, anon;
-grant execute on function public.change_member_role(uuid, uuid, public.org_role) to authenticated;
-revoke execute on function public.remove_member(uuid, uuid) from public, anon;
-grant execute on function public.remove_member(uuid, uuid) to authenticated;
 revoke execute on function public.leave_organization(uuid) from public, anon;
 grant execute on function public.leave_organization(uuid) to authenticated;
 revoke execute on function public.set_current_organization(uuid) from public, anon;
