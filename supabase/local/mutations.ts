@@ -60,8 +60,8 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: "admin-removes-owner",
-    what: "remove_member lets an admin remove an owner",
-    target: "sql:public.remove_member",
+    what: "the member-management check (remove_member, change_member_role) lets an admin act on an owner",
+    target: "sql:private.require_manageable_member",
     find: "if private.role_rank(v_their_role) > private.role_rank(v_my_role) then",
     replace: "if false then",
     checks: [pgtap("11_tenancy_rpcs")],

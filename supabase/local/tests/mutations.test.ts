@@ -1,6 +1,6 @@
 // The hand-picked mutations of `npm run mutate` still aim at what they name:
 // each file mutation's text occurs once in its target, each SQL mutation's
-// text in the migrations that define its function, and every check points at
+// text in its function's last definition in the migrations, and every check points at
 // tests that exist — a Deno filter or a Playwright grep that matches no test
 // title would "pass" without testing anything (a renamed test once let a
 // mutation survive that way). Static: no stack, no mutation applied.
@@ -12,7 +12,27 @@ import { MUTATIONS } from "../mutations.ts";
 const read = (path: string) => Deno.readTextFileSync(join(ROOT, path));
 const migrations = [...Deno.readDirSync(join(ROOT, "supabase/migrations"))]
   .filter((e) => e.name.endsWith(".sql"))
-  .map((e) => read(`supabase/migrations/${e.name}`));
+  .map((e) => e.name)
+  .sort()
+  .map((name) => read(`supabase/migrations/${name}`));
+
+/**
+ * A function's definitions as the migrations leave them: per overload (its
+ * argument list), the last `create [or replace] function`, to its closing `$$`.
+ */
+function lastDefinitions(fn: string): string[] {
+  const head = new RegExp(`create (?:or replace )?function ${fn.replace(".", "\\.")}\\(`, "gi");
+  const byArgs = new Map<string, string>();
+  for (const sql of migrations) {
+    for (const m of sql.matchAll(head)) {
+      const args = sql.slice(m.index, sql.toLowerCase().indexOf("returns", m.index)).replace(/\s+/g, " ").replace(/^create (or replace )?/i, "");
+      const start = sql.indexOf("$$", m.index);
+      const end = sql.indexOf("$$", start + 2);
+      if (start >= 0 && end > start) byArgs.set(args, sql.slice(m.index, end + 2));
+    }
+  }
+  return [...byArgs.values()];
+}
 
 /** The titles of the tests a file declares (`Deno.test("…"`, `test("…"`, `it("…"`), in any quote style. */
 function titles(path: string): string[] {
@@ -28,10 +48,9 @@ for (const m of MUTATIONS) {
   Deno.test(`mutation ${m.id}: its text is where it applies, its checks name tests that exist`, () => {
     if (m.target.startsWith("sql:")) {
       const fn = m.target.slice(4);
-      assert.ok(
-        migrations.some((sql) => sql.includes(`function ${fn}(`) && sql.includes(m.find)),
-        `no migration defines ${fn} with ${JSON.stringify(m.find)}`,
-      );
+      const defs = lastDefinitions(fn);
+      assert.ok(defs.length, `no migration defines ${fn}`);
+      assert.ok(defs.some((d) => d.includes(m.find)), `${fn}'s last definition no longer has ${JSON.stringify(m.find)}`);
     } else {
       const n = read(m.target).split(m.find).length - 1;
       assert.equal(n, 1, `${JSON.stringify(m.find)} occurs ${n} times in ${m.target} (must be once)`);
