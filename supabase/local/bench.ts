@@ -315,7 +315,23 @@ async function benchWebhookAlone() {
     hops_alone: alone,
     target: { p99_ms: ACK_P99_TARGET_MS, throughput_rps: ACK_RPS_TARGET },
     meets_target: ours.p99_ms <= ACK_P99_TARGET_MS && ours.throughput_rps >= ACK_RPS_TARGET,
+    stands_in_the_way: ours.p99_ms <= ACK_P99_TARGET_MS && ours.throughput_rps >= ACK_RPS_TARGET
+      ? null
+      : ackInTheWay(perHop(ours.server_timing_mean_ms), alone),
   };
+}
+
+/** The ack's slowest hop, read off the per-hop means and the hops alone. */
+function ackInTheWay(hops: ReturnType<typeof perHop>, alone: Awaited<ReturnType<typeof ackHopsAlone>>): string {
+  if (!hops) return "no Server-Timing came back: the hops cannot be told apart";
+  const { client_total, ...parts } = hops;
+  const [hop, ms] = Object.entries(parts).sort((a, b) => b[1] - a[1])[0];
+  const share = `${hop} takes ${ms} of the ${client_total} ms a request spends (mean)`;
+  if (hop !== "sql_statement_and_commit") return share;
+  const pool = alone.sql_statement_50_concurrent_pool_4;
+  return `${share}: the statement alone takes ${alone.sql_statement_p50_ms} ms and its commit ${alone.sql_commit_p50_ms} ms, ` +
+    `and 50 concurrent on the function's 4 connections reach ${pool.throughput_rps} req/s (p50 ${pool.p50_ms} ms) — ` +
+    `the ceiling Postgres sets for it on ${navigator.hardwareConcurrency} cores, shared with the other hops`;
 }
 
 async function benchQueue() {
@@ -661,6 +677,16 @@ function cpuPerCall(use: CpuUse | null, calls: number) {
   };
 }
 
+/** What the CPU per call allows on these cores, against a target rate. */
+function pipelineInTheWay(c: ReturnType<typeof cpuPerCall>, target: number): string {
+  if (!("by_service" in c)) return c.why;
+  const top = c.by_service.slice(0, 3).map((r) => `${r.service} ${r.ms_per_call}`).join(", ");
+  return `CPU: ${c.stack_cpu_ms_per_call} ms per call (${top}) on ${c.cores} cores → at most ${c.ceiling_calls_per_s_on_these_cores} calls/s; ` +
+    `the Supabase side alone ${c.platform_cpu_ms_per_call} ms → at most ${c.ceiling_calls_per_s_platform_alone} calls/s; ` +
+    `${target} calls/s needs ≤ ${+(c.cores * 1000 / target).toFixed(1)} ms per call here` +
+    (c.other_processes_cpu_s > 0.1 * c.seconds * c.cores ? ` (other processes took ${c.other_processes_cpu_s} s of CPU meanwhile)` : "");
+}
+
 async function benchPipeline(ackRps: number) {
   const demo = join(LOCAL_DIR, "..", "supabase/local/demo/calls");
   const files = [...Deno.readDirSync(demo)].filter((f) => f.name.endsWith(".json")).map((f) => f.name).sort();
@@ -779,6 +805,9 @@ async function benchPipeline(ackRps: number) {
       seconds: +seconds.toFixed(2),
       calls_per_s: +rate.toFixed(2),
       ratio_vs_ack_rps: +(rate / ackRps).toFixed(3),
+      target_calls_per_s: 150,
+      meets_target: rate >= 150,
+      stands_in_the_way: rate >= 150 ? null : pipelineInTheWay(cpuPerCall(cpu, PIPELINE_CALLS), 150),
       cpu: cpuPerCall(cpu, PIPELINE_CALLS),
       model_latency_2s: {
         calls: PIPELINE_SLOW_CALLS,
@@ -791,6 +820,10 @@ async function benchPipeline(ackRps: number) {
         ceiling_calls_per_s_per_isolate: +(slots / 2).toFixed(1),
         target_calls_per_s: 50,
         meets_target: slowRate >= 50,
+        stands_in_the_way: slowRate >= 50 ? null : [
+          slots / 2 < 50 ? `the worker's ${slots} slots per isolate allow at most ${slots / 2} calls/s at 2 s a call` : null,
+          pipelineInTheWay(cpuPerCall(slowCpu, PIPELINE_SLOW_CALLS), 50),
+        ].filter(Boolean).join("; "),
         cpu: cpuPerCall(slowCpu, PIPELINE_SLOW_CALLS),
       },
       rate_limited: {
@@ -872,6 +905,11 @@ try {
     ? `${c.stack_cpu_ms_per_call} ms of CPU per call (${c.by_service.slice(0, 6).map((r) => `${r.service} ${r.ms_per_call}`).join(", ")}); the Supabase side alone ${c.platform_cpu_ms_per_call} ms → at most ${c.ceiling_calls_per_s_platform_alone} calls/s on ${c.cores} cores; other processes took ${c.other_processes_cpu_s} s of CPU meanwhile`
     : c.why;
   console.log(`pipeline CPU: ${cpuLine(pipeline.cpu)}`);
+  for (const [what, why] of [
+    ["webhook ack", webhook.stands_in_the_way],
+    ["pipeline", pipeline.stands_in_the_way],
+    ["pipeline at 2 s", pipeline.model_latency_2s.stands_in_the_way],
+  ] as const) if (why) console.log(`${what}: target not met — ${why}`);
   console.log(`dashboard KPIs through PostgREST with RLS (from call_stats_daily) vs the owner's aggregate over the rows: p50 ×${dashboard.ratio_p50}, p95 ×${dashboard.ratio_p95} (p95 ${dashboard.rpc_through_postgrest_with_rls.p95_ms} ms on ${dashboard.calls_total} calls); vs the owner summing the aggregates: p95 ×${dashboard.ratio_p95_vs_aggregates_as_owner}; vs a trivial read through the same HTTP path: p95 ×${dashboard.ratio_p95_vs_http_baseline} (${dashboard.http_baseline_trivial_read_with_rls.p95_ms} ms); straight to PostgREST: p95 ${dashboard.rpc_straight_to_postgrest_without_gateway.p95_ms} ms`);
   console.log(`goal progress (${goals.goals} goals) through PostgREST with RLS vs the owner's computation: p50 ×${goals.ratio_p50}, p95 ×${goals.ratio_p95} (${goals.rpc_through_postgrest_with_rls.p50_ms} ms on ${goals.calls_total} calls)`);
   console.log(`SPA dashboard route: ${(spa.js_gzip_bytes / 1024).toFixed(1)} KiB of JavaScript gzip (${spa.files} file(s))`);
