@@ -682,8 +682,7 @@ function cpuPerCall(use: CpuUse | null, calls: number) {
  * slots — with every slot busy, how long a call held one (the model's 2 s and
  * the rest of its pipeline), and the rate that allows.
  */
-function slowInTheWay(slots: number, seconds: number, use: CpuUse | null): string {
-  const cpu = cpuPerCall(use, PIPELINE_SLOW_CALLS);
+function slowInTheWay(slots: number, seconds: number, cpu: ReturnType<typeof cpuPerCall>): string {
   if ("by_service" in cpu && cpu.machine_utilisation >= 0.85) return pipelineInTheWay(cpu, 50);
   const held = Math.min(slots, PIPELINE_SLOW_CALLS) * seconds / PIPELINE_SLOW_CALLS;
   const busy = "by_service" in cpu ? `the cores were ${Math.round(cpu.machine_utilisation * 100)} % busy, so not the CPU: ` : "";
@@ -812,6 +811,8 @@ async function benchPipeline(ackRps: number) {
         from public.calls c left join public.jobs j on j.payload ->> 'call_id' = c.id::text and j.kind = 'analyze_call'
        where c.twilio_call_sid = any (${limited.sids})`;
     const rate = PIPELINE_CALLS / seconds;
+    const cpuUse = cpuPerCall(cpu, PIPELINE_CALLS);
+    const slowCpuUse = cpuPerCall(slowCpu, PIPELINE_SLOW_CALLS);
     const slowRate = PIPELINE_SLOW_CALLS / slow.seconds;
     const slots = Number(Deno.env.get("PROCESS_JOBS_CONCURRENCY") ?? DEFAULT_CONCURRENCY);
     const ratio = (a: number | null, b: number | null) => a !== null && b ? +(a / b).toFixed(3) : null;
@@ -824,8 +825,8 @@ async function benchPipeline(ackRps: number) {
       ratio_vs_ack_rps: +(rate / ackRps).toFixed(3),
       target_calls_per_s: 150,
       meets_target: rate >= 150,
-      stands_in_the_way: rate >= 150 ? null : pipelineInTheWay(cpuPerCall(cpu, PIPELINE_CALLS), 150),
-      cpu: cpuPerCall(cpu, PIPELINE_CALLS),
+      stands_in_the_way: rate >= 150 ? null : pipelineInTheWay(cpuUse, 150),
+      cpu: cpuUse,
       model_latency_2s: {
         calls: PIPELINE_SLOW_CALLS,
         analyzed: slow_analyzed,
@@ -837,8 +838,8 @@ async function benchPipeline(ackRps: number) {
         ceiling_calls_per_s_per_isolate: +(slots / 2).toFixed(1),
         target_calls_per_s: 50,
         meets_target: slowRate >= 50,
-        stands_in_the_way: slowRate >= 50 ? null : slowInTheWay(slots, slow.seconds, slowCpu),
-        cpu: cpuPerCall(slowCpu, PIPELINE_SLOW_CALLS),
+        stands_in_the_way: slowRate >= 50 ? null : slowInTheWay(slots, slow.seconds, slowCpuUse),
+        cpu: slowCpuUse,
       },
       rate_limited: {
         calls: PIPELINE_429_CALLS,
