@@ -178,6 +178,124 @@ $$;
 comment on function public.set_current_organization(uuid) is
   'Selects the organization the caller''s next JWTs describe (org switcher). Refresh the session afterwards.';
 
+-- The caller's role, required to be one of p_roles.
+create function private.require_org_role(p_org_id uuid, p_roles public.org_role[], p_message text)
+returns public.org_role
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_role public.org_role;
+begin
+  perform private.require_user();
+  v_role := private.org_role(p_org_id);
+  if v_role is null or v_role <> all (p_roles) then
+    raise exception '%', p_message using errcode = 'SP403';
+  end if;
+  return v_role;
+end;
+$$;
+comment on function private.require_org_role(uuid, public.org_role[], text) is
+  'The caller''s role in p_org_id; SP401 when not signed in, SP403 (with p_message) when not a member with one of p_roles.';
+
+-- A member the caller (an owner or admin) may manage.
+create function private.require_manageable_member(p_org_id uuid, p_user_id uuid, p_message text)
+returns public.org_role
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_my_role public.org_role := private.require_org_role(p_org_id, array['owner', 'admin']::public.org_role[],
+                                                        'only owners and admins manage members');
+  v_their_role public.org_role;
+begin
+  select m.role into v_their_role from public.memberships m where m.org_id = p_org_id and m.user_id = p_user_id;
+  if v_their_role is null then
+    raise exception 'not a member of this organization' using errcode = 'SP404';
+  end if;
+  if private.role_rank(v_their_role) > private.role_rank(v_my_role) then
+    raise exception '%', p_message using errcode = 'SP403';
+  end if;
+  return v_my_role;
+end;
+$$;
+comment on function private.require_manageable_member(uuid, uuid, text) is
+  'The caller''s role when they are an owner or admin of p_org_id (SP401, SP403 otherwise) and p_user_id is a member (SP404) whose role is not above theirs (SP403 with p_message). For functions that run as their owner.';
+
+create function public.invite_member(p_org_id uuid, p_email text, p_role public.org_role)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := private.require_user();
+  v_my_role public.org_role := private.require_org_role(p_org_id, array['owner', 'admin', 'manager']::public.org_role[],
+                                                        'only owners, admins and managers can invite');
+  v_email text := lower(btrim(coalesce(p_email, '')));
+  v_id uuid;
+begin
+  if p_role is null or private.role_rank(p_role) > private.role_rank(v_my_role) then
+    raise exception 'you cannot invite someone with a role above your own' using errcode = 'SP403';
+  end if;
+  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then
+    raise exception 'invalid email address' using errcode = 'SP400';
+  end if;
+  if exists (
+    select 1 from public.memberships m join public.profiles p on p.id = m.user_id
+     where m.org_id = p_org_id and p.email = v_email
+  ) then
+    raise exception '% is already a member', v_email using errcode = 'SP409';
+  end if;
+  -- Re-inviting replaces the pending invitation.
+  update public.invitations set revoked_at = now()
+   where org_id = p_org_id and email = v_email and accepted_at is null and revoked_at is null;
+  insert into public.invitations (org_id, email, role, invited_by)
+  values (p_org_id, v_email, p_role, v_uid)
+  returning id into v_id;
+  perform private.enqueue_email_job('send_invitation_email', p_org_id,
+    jsonb_build_object('invitation_id', v_id), 'invitation:' || v_id::text);
+  return v_id;
+end;
+$$;
+comment on function public.invite_member(uuid, text, public.org_role) is
+  'Invites an email address to the organization with a role no higher than the caller''s (owners/admins/managers). Queues the invitation email. Errors: SP401, SP403, SP400, SP409 (already a member).';
+
+create function public.change_member_role(p_org_id uuid, p_user_id uuid, p_role public.org_role)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_my_role public.org_role := private.require_manageable_member(p_org_id, p_user_id, 'you cannot manage a role above your own');
+begin
+  if p_role is null or private.role_rank(p_role) > private.role_rank(v_my_role) then
+    raise exception 'you cannot manage a role above your own' using errcode = 'SP403';
+  end if;
+  update public.memberships set role = p_role where org_id = p_org_id and user_id = p_user_id;
+end;
+$$;
+comment on function public.change_member_role(uuid, uuid, public.org_role) is
+  'Changes a member''s role (owners/admins; never to or from a role above the caller''s; the last owner stays). Errors: SP401, SP403, SP404, SP422.';
+
+create function public.remove_member(p_org_id uuid, p_user_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_manageable_member(p_org_id, p_user_id, 'you cannot remove a member above your own role');
+  delete from public.memberships where org_id = p_org_id and user_id = p_user_id;
+  update public.profiles set current_org_id = null where id = p_user_id and current_org_id = p_org_id;
+end;
+$$;
+comment on function public.remove_member(uuid, uuid) is
+  'Removes a member (owners/admins; not above the caller''s role; never the last owner). Access ends at once. Errors: SP401, SP403, SP404, SP422.';
+
 -- Custom Access Token Hook -------------------------------------------------------
 create function public.custom_access_token_hook(event jsonb)
 returns jsonb
@@ -230,3 +348,9 @@ grant execute on function public.set_current_organization(uuid) to authenticated
 revoke execute on function public.custom_access_token_hook(jsonb) from public, anon, authenticated;
 grant usage on schema public to supabase_auth_admin;
 grant execute on function public.custom_access_token_hook(jsonb) to supabase_auth_admin;
+revoke execute on function public.invite_member(uuid, text, public.org_role) from public, anon;
+grant execute on function public.invite_member(uuid, text, public.org_role) to authenticated;
+revoke execute on function public.change_member_role(uuid, uuid, public.org_role) from public, anon;
+grant execute on function public.change_member_role(uuid, uuid, public.org_role) to authenticated;
+revoke execute on function public.remove_member(uuid, uuid) from public, anon;
+grant execute on function public.remove_member(uuid, uuid) to authenticated;

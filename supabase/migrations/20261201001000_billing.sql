@@ -23,10 +23,19 @@ create table public.plans (
   sort integer not null default 0,
   active boolean not null default true,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- The metered overage price for yearly subscriptions: Stripe refuses a
+  -- subscription whose prices recur at different intervals, so a plan sold
+  -- yearly with metered overage needs an overage price that recurs yearly
+  -- (billed in arrears at the end of the year). stripe-checkout picks the
+  -- metered price of the interval the owner chose and refuses a yearly
+  -- Checkout for a plan that has monthly overage only.
+  stripe_price_metered_yearly text unique
 );
 comment on table public.plans is
   'What can be bought: Stripe prices, included seats, limits (analyzed_minutes_per_month, phone_numbers, sim_sessions_per_month, members) and features. Public catalog; changed by staff.';
+comment on column public.plans.stripe_price_metered_yearly is
+  'The metered analyzed-minutes price for yearly subscriptions (recurs yearly); null: the plan is not sold yearly with overage.';
 
 create table public.subscriptions (
   id uuid primary key default gen_random_uuid(),

@@ -77,8 +77,99 @@ $$;
 comment on function public.practice_weak_items(uuid, uuid, text[], timestamptz) is
   '"Practice this": assigns the member a SIM targeting these call-script items (1-5 keys), judged on the call-script scorecard; the template is reused for the same items. Managers for anyone, members for themselves. Returns the assignment. Errors: SP400, SP401, SP403, SP404.';
 
+-- The member a report is about, and its bound on calls.
+create function private.practice_member(p_user_id uuid, p_n integer, p_name text)
+returns uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user uuid := coalesce(p_user_id, private.require_user());
+begin
+  if p_n is null or p_n not between 1 and 200 then
+    raise exception '% must be between 1 and 200', p_name using errcode = 'SP400';
+  end if;
+  return v_user;
+end;
+$$;
+comment on function private.practice_member(uuid, integer, text) is
+  'p_user_id, or the caller (SP401 when not signed in); SP400 unless p_n (the parameter p_name) is 1 to 200.';
+
+create function public.weak_scorecard_items(p_org_id uuid, p_user_id uuid default null, p_last_n integer default 20)
+returns table (item_key text, question text, calls bigint, hit_rate numeric)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user uuid;
+begin
+  v_user := private.practice_member(p_user_id, p_last_n, 'p_last_n');
+  return query
+  with recent as (
+    select distinct m.call_id, m.started_at from private.member_call_answers(p_org_id, v_user) m
+     order by m.started_at desc limit p_last_n
+  )
+  select m.item_key, min(m.question), count(*), round(avg(m.credit), 3)
+    from private.member_call_answers(p_org_id, v_user) m
+   where m.call_id in (select r.call_id from recent r)
+   group by m.item_key
+   order by avg(m.credit), count(*) desc, m.item_key;
+end;
+$$;
+comment on function public.weak_scorecard_items(uuid, uuid, integer) is
+  'The call-script scorecard items a member (default: the caller) misses most on their last N analyzed real calls: hit rate 0..1 (partial = half) and the number of calls. Agents see their own, managers their team''s (RLS). Errors: SP400, SP401.';
+
+create function public.practice_effect(p_org_id uuid, p_user_id uuid default null, p_window integer default 20)
+returns table (sim_id uuid, template_name text, assigned_at timestamptz, practiced_at timestamptz, practice_sessions bigint,
+               item_key text, question text, before_calls bigint, before_rate numeric, after_calls bigint, after_rate numeric)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_user uuid := private.practice_member(p_user_id, p_window, 'p_window');
+begin
+  return query
+  with targeted as (
+    select a.id, t.name, a.created_at, a.focus_keys,
+           (select min(s.started_at) from public.user_sims s
+             where s.user_id = a.user_id and s.template_id = a.template_id and s.status = 'scored' and s.started_at >= a.created_at) practiced,
+           (select count(*) from public.user_sims s
+             where s.user_id = a.user_id and s.template_id = a.template_id and s.status = 'scored' and s.started_at >= a.created_at) n
+      from public.sims a join public.sim_templates t on t.id = a.template_id
+     where a.org_id = p_org_id and a.user_id = v_user and cardinality(a.focus_keys) > 0
+  ), answers as (
+    select * from private.member_call_answers(p_org_id, v_user)
+  )
+  select g.id, g.name, g.created_at, g.practiced, g.n, k.key,
+         (select min(x.question) from answers x where x.item_key = k.key),
+         b.n, b.rate, f.n, f.rate
+    from targeted g
+   cross join lateral unnest(g.focus_keys) k(key)
+   cross join lateral (
+     select count(*) n, round(avg(x.credit), 3) rate from (
+       select x.credit from answers x where x.item_key = k.key and x.started_at < g.created_at
+        order by x.started_at desc limit p_window) x) b
+   cross join lateral (
+     select count(*) n, round(avg(x.credit), 3) rate from (
+       select x.credit from answers x where x.item_key = k.key and g.practiced is not null and x.started_at > g.practiced
+        order by x.started_at limit p_window) x) f
+   order by g.created_at desc, k.key;
+end;
+$$;
+comment on function public.practice_effect(uuid, uuid, integer) is
+  'For each targeted assignment of a member (default: the caller): each targeted item''s hit rate on real calls before the assignment (last p_window calls) and after the first scored practice (next p_window calls), each with its number of calls; null rate without calls. RLS applies. Errors: SP400, SP401.';
+
 -- Grants -----------------------------------------------------------------------
 revoke execute on function private.member_call_answers(uuid, uuid) from public, anon;
 grant execute on function private.member_call_answers(uuid, uuid) to authenticated;
 revoke execute on function public.practice_weak_items(uuid, uuid, text[], timestamptz) from public, anon;
 grant execute on function public.practice_weak_items(uuid, uuid, text[], timestamptz) to authenticated;
+revoke execute on function private.practice_member(uuid, integer, text) from public, anon;
+grant execute on function private.practice_member(uuid, integer, text) to authenticated;
+revoke execute on function public.weak_scorecard_items(uuid, uuid, integer) from public, anon;
+grant execute on function public.weak_scorecard_items(uuid, uuid, integer) to authenticated;
+revoke execute on function public.practice_effect(uuid, uuid, integer) from public, anon;
+grant execute on function public.practice_effect(uuid, uuid, integer) to authenticated;
