@@ -9,7 +9,7 @@ const withToken = (payload: string) =>
   new Request("http://x/fn", {
     headers: { authorization: `Bearer ${b64url('{"alg":"HS256"}')}.${b64url(payload)}.sig` },
   });
-const USER = "a0000000-0000-4000-8000-000000000001";
+const USER = "a0000000-0000-4000-9000-000000000001";
 
 Deno.test("claims: a user's token gives its sub and role", () => {
   const req = withToken(JSON.stringify({ sub: USER, role: "authenticated", name: "Zoë ✓" }));

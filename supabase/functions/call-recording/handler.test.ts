@@ -11,8 +11,8 @@ import {
 } from "../../local/sandbox/twilio.ts";
 import { type Deps, LookupError, makeHandler, mediaUrl, type VisibleCall } from "./handler.ts";
 
-const MANAGER = "a0000000-0000-4000-8000-000000000003";
-const OUTSIDER = "b0000000-0000-4000-8000-000000000002";
+const MANAGER = "a0000000-0000-4000-9000-000000000003";
+const OUTSIDER = "b0000000-0000-4000-9000-000000000002";
 const CALL_ID = "5e1f0c4e-6a43-4d55-9d0b-1f4b2a7c9e01";
 const NO_RECORDING_CALL = "5e1f0c4e-6a43-4d55-9d0b-1f4b2a7c9e02";
 

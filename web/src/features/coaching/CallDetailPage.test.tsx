@@ -9,13 +9,13 @@ import { renderScreen } from "../../testing/render";
 vi.mock("../../lib/supabase", async () => (await import("../../testing/fakeSupabase")).supabaseModule);
 
 const { env } = supabaseModule;
-const ORG_ID = "0a000000-0000-4000-8000-000000000001";
-const USER_ID = "a0000000-0000-4000-8000-000000000003";
+const ORG_ID = "0a000000-0000-4000-9000-000000000001";
+const USER_ID = "a0000000-0000-4000-9000-000000000003";
 const signIn = (role: "manager" | "agent") =>
   db.signIn(USER_ID, role, { org: { id: ORG_ID, name: "Acme" }, fullName: "Morgan Manager" });
 
-const CALL = "c0ffee00-0000-4000-8000-000000000001";
-const COACH = "a0000000-0000-4000-8000-000000000009";
+const CALL = "c0ffee00-0000-4000-9000-000000000001";
+const COACH = "a0000000-0000-4000-9000-000000000009";
 const SEGMENTS = [
   { start: 0, end: 4, speaker: "agent", text: "Thanks for calling Acme Solar, this is Alex." },
   { start: 4.5, end: 9, speaker: "customer", text: "Hi Alex, I'm ready to order the panels." },
@@ -54,7 +54,7 @@ function seed({ status = "analyzed", analyzer = "openai", error = null as string
     direction: "inbound",
     from_number: "+15553334444",
     twilio_recording_sid: "RE" + "a".repeat(32),
-    agent: { id: "1a000000-0000-4000-8000-000000000001", name: "Alex Agent" },
+    agent: { id: "1a000000-0000-4000-9000-000000000001", name: "Alex Agent" },
   }]);
   db.rows("transcripts", [{ call_id: CALL, segments: SEGMENTS, language: "en", redactions: { CARD: 1, SSN: 0, PHONE: 2 } }]);
   db.rows("insights", status === "analyzed"
